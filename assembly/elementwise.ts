@@ -1,0 +1,27 @@
+// Element-wise kernels: activations forward and backward, and accumulation.
+
+import { ld, st, vact, vactGrad } from "./simd";
+
+/** dst[i] = act(src[i]) for i < n. dst may equal src. */
+export function f32_activation(n: i32, src: usize, dst: usize, act: i32): void {
+  const bytes = <usize>n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) st(dst + o, vact(ld(src + o, true), act), true);
+  for (; o < bytes; o += 4) st(dst + o, vact(ld(src + o, false), act), false);
+}
+
+/** dx[i] = dy[i]·act'(x[i]), with the derivative taken from the output y = act(x). dx may equal dy. */
+export function f32_activation_bwd(n: i32, y: usize, dy: usize, dx: usize, act: i32): void {
+  const bytes = <usize>n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) st(dx + o, f32x4.mul(ld(dy + o, true), vactGrad(ld(y + o, true), act)), true);
+  for (; o < bytes; o += 4) st(dx + o, f32x4.mul(ld(dy + o, false), vactGrad(ld(y + o, false), act)), false);
+}
+
+/** dst[i] += src[i] for i < n (gradients of a tensor used twice). */
+export function f32_add_inplace(n: i32, dst: usize, src: usize): void {
+  const bytes = <usize>n << 2;
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) st(dst + o, f32x4.add(ld(dst + o, true), ld(src + o, true)), true);
+  for (; o < bytes; o += 4) st(dst + o, f32x4.add(ld(dst + o, false), ld(src + o, false)), false);
+}

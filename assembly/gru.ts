@@ -1,0 +1,245 @@
+// GRU over a whole sequence: forward keeps what backward needs; backward runs through time.
+//
+// Layouts (f32, row-major): xproj and dxproj are batch-major (B, T, 3u), the rows of the caller's
+// input GEMM x·W + b; everything the time loop owns is time-major so a step's rows are contiguous:
+// hs (T+1, B, u) with hs[0] the initial state, gates (T, B, 3u) = [z | r | h~] after activation,
+// aux (T, B, u) = u_h = h·U_h + br_h (reset_after) or r ⊙ h (not reset_after), grec (T, B, 3u) the
+// gradients of the recurrent pre-activations. Step t is the t-th step in processing order; with
+// go_backwards it reads input timestep T−1−t, and outputs stay in processing order (Keras).
+
+import { f32_gemm, f32_transpose } from "./gemm";
+import { ACT_LINEAR, ld, st, splat, vact, vactGrad } from "./simd";
+
+/** Flag bits of the GRU kernels. */
+export const GRU_RETURN_SEQUENCES: i32 = 1;
+export const GRU_GO_BACKWARDS: i32 = 2;
+export const GRU_RESET_AFTER: i32 = 4;
+
+/**
+ * Forward pass over `steps` timesteps.
+ * xproj (B,T,3u): x·W + input bias. recKernel U (u,3u). recBias (3u) or 0: the recurrent bias,
+ * used with reset_after only. hs (T+1,B,u): hs[0] is read as the initial state, hs[1..T] written.
+ * gates, aux: written (see the file comment). out: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u);
+ * 0 to skip. recAct and act are activation codes (see simd.ts).
+ */
+export function f32_gru_seq_fwd(
+  batch: i32, steps: i32, units: i32,
+  xproj: usize, recKernel: usize, recBias: usize,
+  hs: usize, gates: usize, aux: usize, out: usize,
+  flags: i32, recAct: i32, act: i32,
+): void {
+  const u = units, u3 = 3 * units;
+  const uB = <usize>u << 2, u3B = <usize>u3 << 2;
+  const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
+  const backwards = (flags & GRU_GO_BACKWARDS) != 0;
+  const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
+  for (let t = 0; t < steps; t++) {
+    const tIn = backwards ? steps - 1 - t : t;
+    const hPrev = hs + <usize>t * stateBytes;
+    const hNext = hPrev + stateBytes;
+    const g = gates + <usize>t * gateBytes;
+    const ax = aux + <usize>t * stateBytes;
+    if (flags & GRU_RESET_AFTER) {
+      f32_gemm(batch, u3, u, hPrev, u, 1, recKernel, u3, g, u3, 0, recBias, ACT_LINEAR);
+      for (let b = 0; b < batch; b++) {
+        const xp = xproj + (<usize>b * <usize>steps + <usize>tIn) * u3B;
+        const rowG = g + <usize>b * u3B, row = <usize>b * uB;
+        let o: usize = 0;
+        for (; o + 16 <= uB; o += 16) cellResetAfter(o, uB, xp, rowG, hPrev + row, hNext + row, ax + row, recAct, act, true);
+        for (; o < uB; o += 4) cellResetAfter(o, uB, xp, rowG, hPrev + row, hNext + row, ax + row, recAct, act, false);
+      }
+    } else {
+      f32_gemm(batch, 2 * u, u, hPrev, u, 1, recKernel, u3, g, u3, 0, 0, ACT_LINEAR);
+      for (let b = 0; b < batch; b++) {
+        const xp = xproj + (<usize>b * <usize>steps + <usize>tIn) * u3B;
+        const rowG = g + <usize>b * u3B, row = <usize>b * uB;
+        let o: usize = 0;
+        for (; o + 16 <= uB; o += 16) updateAndReset(o, uB, xp, rowG, hPrev + row, ax + row, recAct, true);
+        for (; o < uB; o += 4) updateAndReset(o, uB, xp, rowG, hPrev + row, ax + row, recAct, false);
+      }
+      f32_gemm(batch, u, u, ax, u, 1, recKernel + 2 * uB, u3, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
+      for (let b = 0; b < batch; b++) {
+        const xp = xproj + (<usize>b * <usize>steps + <usize>tIn) * u3B;
+        const rowG = g + <usize>b * u3B, row = <usize>b * uB;
+        let o: usize = 0;
+        for (; o + 16 <= uB; o += 16) candidate(o, uB, xp, rowG, hPrev + row, hNext + row, act, true);
+        for (; o < uB; o += 4) candidate(o, uB, xp, rowG, hPrev + row, hNext + row, act, false);
+      }
+    }
+    if (out && returnSequences) {
+      for (let b = 0; b < batch; b++) {
+        memory.copy(out + (<usize>b * <usize>steps + <usize>t) * uB, hNext + <usize>b * uB, uB);
+      }
+    }
+  }
+  if (out && !returnSequences) memory.copy(out, hs + <usize>steps * stateBytes, stateBytes);
+}
+
+/** reset_after: gates from x-projection xp and recurrent projection g (= h·U + br), in place. */
+// @ts-ignore: decorator
+@inline function cellResetAfter(
+  o: usize, uB: usize, xp: usize, g: usize, hp: usize, hn: usize, ax: usize,
+  recAct: i32, act: i32, vec: bool,
+): void {
+  const uh = ld(g + 2 * uB + o, vec);
+  const z = vact(f32x4.add(ld(xp + o, vec), ld(g + o, vec)), recAct);
+  const r = vact(f32x4.add(ld(xp + uB + o, vec), ld(g + uB + o, vec)), recAct);
+  const hh = vact(f32x4.add(ld(xp + 2 * uB + o, vec), f32x4.mul(r, uh)), act);
+  const h = ld(hp + o, vec);
+  st(ax + o, uh, vec);
+  st(g + o, z, vec);
+  st(g + uB + o, r, vec);
+  st(g + 2 * uB + o, hh, vec);
+  st(hn + o, f32x4.add(hh, f32x4.mul(z, f32x4.sub(h, hh))), vec);
+}
+
+/** reset_before, first half: z and r in place; ax = r ⊙ h for the candidate's projection. */
+// @ts-ignore: decorator
+@inline function updateAndReset(
+  o: usize, uB: usize, xp: usize, g: usize, hp: usize, ax: usize, recAct: i32, vec: bool,
+): void {
+  const z = vact(f32x4.add(ld(xp + o, vec), ld(g + o, vec)), recAct);
+  const r = vact(f32x4.add(ld(xp + uB + o, vec), ld(g + uB + o, vec)), recAct);
+  st(g + o, z, vec);
+  st(g + uB + o, r, vec);
+  st(ax + o, f32x4.mul(r, ld(hp + o, vec)), vec);
+}
+
+/** reset_before, second half: h~ from xp and g's (r⊙h)·U_h block, in place; the new state. */
+// @ts-ignore: decorator
+@inline function candidate(
+  o: usize, uB: usize, xp: usize, g: usize, hp: usize, hn: usize, act: i32, vec: bool,
+): void {
+  const hh = vact(f32x4.add(ld(xp + 2 * uB + o, vec), ld(g + 2 * uB + o, vec)), act);
+  const z = ld(g + o, vec);
+  const h = ld(hp + o, vec);
+  st(g + 2 * uB + o, hh, vec);
+  st(hn + o, f32x4.add(hh, f32x4.mul(z, f32x4.sub(h, hh))), vec);
+}
+
+/**
+ * Backward through time, from what f32_gru_seq_fwd kept.
+ * dOut: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u) for the last state. Writes dxproj (B,T,3u),
+ * the gradient of x·W + input bias, and grec (T,B,3u), the gradient of the recurrent projection
+ * ([da_z | da_r | du_h] with reset_after, [da_z | da_r | da_h] without), so the caller forms
+ * dW, dU and the biases as single GEMMs over all B·T rows.
+ * work: (3u·u + 2·B·u) f32: Uᵀ, then the running dh (left holding dL/dh0), then d(r⊙h).
+ */
+export function f32_gru_seq_bwd(
+  batch: i32, steps: i32, units: i32,
+  recKernel: usize, hs: usize, gates: usize, aux: usize, dOut: usize,
+  dxproj: usize, grec: usize, work: usize,
+  flags: i32, recAct: i32, act: i32,
+): void {
+  const u = units, u3 = 3 * units;
+  const uB = <usize>u << 2, u3B = <usize>u3 << 2;
+  const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
+  const backwards = (flags & GRU_GO_BACKWARDS) != 0;
+  const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
+  const resetAfter = (flags & GRU_RESET_AFTER) != 0;
+  const ut = work;
+  const dh = ut + <usize>u3 * uB;
+  const drh = dh + stateBytes;
+  f32_transpose(u, u3, recKernel, ut);
+  memory.fill(dh, 0, stateBytes);
+  for (let t = steps - 1; t >= 0; t--) {
+    const tIn = backwards ? steps - 1 - t : t;
+    const hPrev = hs + <usize>t * stateBytes;
+    const g = gates + <usize>t * gateBytes;
+    const ax = aux + <usize>t * stateBytes;
+    const gr = grec + <usize>t * gateBytes;
+    if (returnSequences) {
+      for (let b = 0; b < batch; b++) {
+        addRow(dh + <usize>b * uB, dOut + (<usize>b * <usize>steps + <usize>t) * uB, uB);
+      }
+    } else if (t == steps - 1) {
+      addRow(dh, dOut, stateBytes);
+    }
+    for (let b = 0; b < batch; b++) {
+      const row = <usize>b * uB, rowG = <usize>b * u3B;
+      const dx = dxproj + (<usize>b * <usize>steps + <usize>tIn) * u3B;
+      let o: usize = 0;
+      if (resetAfter) {
+        for (; o + 16 <= uB; o += 16) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, gr + rowG, dx, recAct, act, true);
+        for (; o < uB; o += 4) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, gr + rowG, dx, recAct, act, false);
+      } else {
+        for (; o + 16 <= uB; o += 16) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, gr + rowG, dx, recAct, act, true);
+        for (; o < uB; o += 4) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, gr + rowG, dx, recAct, act, false);
+      }
+    }
+    if (resetAfter) {
+      // dh_prev = dh ⊙ z (already in dh) + [da_z | da_r | du_h]·Uᵀ
+      f32_gemm(batch, u, u3, gr, u3, 1, ut, u, dh, u, 1, 0, ACT_LINEAR);
+    } else {
+      // d(r⊙h) = da_h·U_hᵀ, then da_r, then dh_prev = dh⊙z + d(r⊙h)⊙r + [da_z | da_r]·[U_z | U_r]ᵀ
+      f32_gemm(batch, u, u, gr + 2 * uB, u3, 1, ut + 2 * <usize>u * uB, u, drh, u, 0, 0, ACT_LINEAR);
+      for (let b = 0; b < batch; b++) {
+        const row = <usize>b * uB, rowG = <usize>b * u3B;
+        const dx = dxproj + (<usize>b * <usize>steps + <usize>tIn) * u3B;
+        let o: usize = 0;
+        for (; o + 16 <= uB; o += 16) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, gr + rowG, dx, recAct, true);
+        for (; o < uB; o += 4) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, gr + rowG, dx, recAct, false);
+      }
+      f32_gemm(batch, u, 2 * u, gr, u3, 1, ut, u, dh, u, 1, 0, ACT_LINEAR);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function addRow(dst: usize, src: usize, bytes: usize): void {
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  for (; o < bytes; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+}
+
+/** reset_after: every gate gradient of one step; dh becomes dh ⊙ z (the direct path). */
+// @ts-ignore: decorator
+@inline function cellGradResetAfter(
+  o: usize, uB: usize, g: usize, hp: usize, ax: usize, dhp: usize, gr: usize, dx: usize,
+  recAct: i32, act: i32, vec: bool,
+): void {
+  const dh = ld(dhp + o, vec);
+  const z = ld(g + o, vec), r = ld(g + uB + o, vec), hh = ld(g + 2 * uB + o, vec);
+  const h = ld(hp + o, vec), uh = ld(ax + o, vec);
+  const daH = f32x4.mul(f32x4.mul(dh, f32x4.sub(splat(1), z)), vactGrad(hh, act));
+  const daZ = f32x4.mul(f32x4.mul(dh, f32x4.sub(h, hh)), vactGrad(z, recAct));
+  const daR = f32x4.mul(f32x4.mul(daH, uh), vactGrad(r, recAct));
+  st(gr + o, daZ, vec);
+  st(gr + uB + o, daR, vec);
+  st(gr + 2 * uB + o, f32x4.mul(daH, r), vec);
+  st(dx + o, daZ, vec);
+  st(dx + uB + o, daR, vec);
+  st(dx + 2 * uB + o, daH, vec);
+  st(dhp + o, f32x4.mul(dh, z), vec);
+}
+
+/** reset_before, first half: da_z and da_h (the reset gate needs d(r⊙h) from a GEMM first). */
+// @ts-ignore: decorator
+@inline function updateAndCandidateGrad(
+  o: usize, uB: usize, g: usize, hp: usize, dhp: usize, gr: usize, dx: usize,
+  recAct: i32, act: i32, vec: bool,
+): void {
+  const dh = ld(dhp + o, vec);
+  const z = ld(g + o, vec), hh = ld(g + 2 * uB + o, vec);
+  const h = ld(hp + o, vec);
+  const daH = f32x4.mul(f32x4.mul(dh, f32x4.sub(splat(1), z)), vactGrad(hh, act));
+  const daZ = f32x4.mul(f32x4.mul(dh, f32x4.sub(h, hh)), vactGrad(z, recAct));
+  st(gr + o, daZ, vec);
+  st(gr + 2 * uB + o, daH, vec);
+  st(dx + o, daZ, vec);
+  st(dx + 2 * uB + o, daH, vec);
+}
+
+/** reset_before, second half: da_r = d(r⊙h) ⊙ h ⊙ σ'(r); dh becomes dh⊙z + d(r⊙h)⊙r. */
+// @ts-ignore: decorator
+@inline function resetGrad(
+  o: usize, uB: usize, g: usize, hp: usize, drhp: usize, dhp: usize, gr: usize, dx: usize,
+  recAct: i32, vec: bool,
+): void {
+  const drh = ld(drhp + o, vec);
+  const z = ld(g + o, vec), r = ld(g + uB + o, vec);
+  const daR = f32x4.mul(f32x4.mul(drh, ld(hp + o, vec)), vactGrad(r, recAct));
+  st(gr + uB + o, daR, vec);
+  st(dx + uB + o, daR, vec);
+  st(dhp + o, f32x4.add(f32x4.mul(ld(dhp + o, vec), z), f32x4.mul(drh, r)), vec);
+}

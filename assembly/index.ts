@@ -1,0 +1,14 @@
+// Kernel module entry: every export is a kernel of the flat numeric ABI (byte offsets, sizes in
+// elements). The module allocates nothing: JS owns the imported memory above heap_base().
+
+export { f32_gemm, f32_transpose, f32_colsum } from "./gemm";
+export { f32_gru_seq_fwd, f32_gru_seq_bwd } from "./gru";
+export { f32_softmax_rows, f32_softmax_rows_bwd } from "./softmax";
+export { f32_softmax_ce, f32_categorical_ce, f32_mse } from "./loss";
+export { f32_rmsprop, f32_adam, f32_sgd } from "./optimizers";
+export { f32_activation, f32_activation_bwd, f32_add_inplace } from "./elementwise";
+
+/** First byte JS may use: everything below belongs to the module's static data. */
+export function heap_base(): usize {
+  return __heap_base;
+}

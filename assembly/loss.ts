@@ -1,0 +1,104 @@
+// Losses: each returns the loss summed over rows (f64) and writes the gradient times `scale`
+// (the caller passes 1 / (number of loss elements in the whole batch)).
+
+import { ld, st, splat, vlog, hsum } from "./simd";
+
+/** Keras's clip of probabilities before the log: [ε, 1 − ε] with ε = 1e-7. */
+const EPS: f32 = 1e-7;
+
+/**
+ * Categorical cross-entropy of softmax outputs, fused: per row q = clip(p / Σp, ε, 1−ε),
+ * loss = −Σ y·log q. The gradient goes to the softmax logits: dlogits = (p·Σy − y)·scale
+ * (the clip's zero gradient is not applied, as in Keras's fused logits path).
+ * probs, targets, dlogits: rows × n. Returns Σ over rows of the loss.
+ */
+export function f32_softmax_ce(rows: i32, n: i32, probs: usize, targets: usize, dlogits: usize, scale: f32): f64 {
+  const bytes = <usize>n << 2;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const ro = <usize>r * bytes;
+    const p = probs + ro, y = targets + ro, d = dlogits + ro;
+    const invS = splat(<f32>1 / rowSum(p, bytes));
+    const ySum = splat(rowSum(y, bytes));
+    let lv = splat(0);
+    let o: usize = 0;
+    for (; o + 16 <= bytes; o += 16) lv = f32x4.add(lv, ceTerm(o, p, y, d, invS, ySum, scale, true));
+    let loss = hsum(lv);
+    for (; o < bytes; o += 4) loss += f32x4.extract_lane(ceTerm(o, p, y, d, invS, ySum, scale, false), 0);
+    total += <f64>loss;
+  }
+  return total;
+}
+
+// @ts-ignore: decorator
+@inline function ceTerm(o: usize, p: usize, y: usize, d: usize, invS: v128, ySum: v128, scale: f32, vec: bool): v128 {
+  const pv = ld(p + o, vec), yv = ld(y + o, vec);
+  st(d + o, f32x4.mul(f32x4.sub(f32x4.mul(pv, ySum), yv), splat(scale)), vec);
+  const q = f32x4.min(f32x4.max(f32x4.mul(pv, invS), splat(EPS)), splat(1 - EPS));
+  return f32x4.neg(f32x4.mul(yv, vlog(q)));
+}
+
+/** Σ of a row of `bytes` / 4 floats. */
+// @ts-ignore: decorator
+@inline function rowSum(p: usize, bytes: usize): f32 {
+  let v = splat(0);
+  let s: f32 = 0;
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) v = f32x4.add(v, v128.load(p + o));
+  for (; o < bytes; o += 4) s += load<f32>(p + o);
+  return hsum(v) + s;
+}
+
+/**
+ * Categorical cross-entropy of any probabilities (not fused with softmax), with the exact gradient
+ * through the normalisation and the clip: g = −y/q where q is inside the clip, else 0;
+ * dp = (g − Σ g·q) / Σp · scale. Returns Σ over rows of the loss.
+ */
+export function f32_categorical_ce(rows: i32, n: i32, probs: usize, targets: usize, dprobs: usize, scale: f32): f64 {
+  const bytes = <usize>n << 2;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const ro = <usize>r * bytes;
+    const p = probs + ro, y = targets + ro, d = dprobs + ro;
+    const invS: f32 = 1 / rowSum(p, bytes);
+    let loss: f32 = 0, gq: f32 = 0;
+    for (let o: usize = 0; o < bytes; o += 4) {
+      const q = load<f32>(p + o) * invS;
+      const qc = min(max(q, EPS), 1 - EPS);
+      const yv = load<f32>(y + o);
+      loss -= yv * f32x4.extract_lane(vlog(splat(qc)), 0);
+      const g: f32 = q > EPS && q < 1 - EPS ? -yv / q : 0;
+      store<f32>(d + o, g);
+      gq += g * q;
+    }
+    for (let o: usize = 0; o < bytes; o += 4) store<f32>(d + o, (load<f32>(d + o) - gq) * invS * scale);
+    total += <f64>loss;
+  }
+  return total;
+}
+
+/** Mean squared error terms: returns Σ (p − y)² over n elements; dp = 2(p − y)·scale. */
+export function f32_mse(n: i32, probs: usize, targets: usize, dprobs: usize, scale: f32): f64 {
+  const bytes = <usize>n << 2;
+  const two = splat(2 * scale);
+  let total: f64 = 0;
+  // f32 partial sums over chunks of 256 values, accumulated in f64
+  for (let chunk: usize = 0; chunk < bytes; chunk += 1024) {
+    const end = min(chunk + 1024, bytes);
+    let sv = splat(0);
+    let o = chunk;
+    for (; o + 16 <= end; o += 16) {
+      const diff = f32x4.sub(v128.load(probs + o), v128.load(targets + o));
+      sv = f32x4.add(sv, f32x4.mul(diff, diff));
+      v128.store(dprobs + o, f32x4.mul(diff, two));
+    }
+    let s = hsum(sv);
+    for (; o < end; o += 4) {
+      const diff = load<f32>(probs + o) - load<f32>(targets + o);
+      s += diff * diff;
+      store<f32>(dprobs + o, diff * 2 * scale);
+    }
+    total += <f64>s;
+  }
+  return total;
+}

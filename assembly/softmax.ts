@@ -1,0 +1,55 @@
+// Softmax over the last axis (row max → exp and sum → scale) and its backward.
+
+import { ld, st, splat, vexp, hsum, hmax } from "./simd";
+
+/** dst[r,:] = softmax(src[r,:]) for rows × n dense rows. dst may equal src. */
+export function f32_softmax_rows(rows: i32, n: i32, src: usize, dst: usize): void {
+  const bytes = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    const s = src + <usize>r * bytes, d = dst + <usize>r * bytes;
+    let mv = splat(-Infinity);
+    let o: usize = 0;
+    for (; o + 16 <= bytes; o += 16) mv = f32x4.max(mv, v128.load(s + o));
+    let m = hmax(mv);
+    for (; o < bytes; o += 4) m = max(m, load<f32>(s + o));
+    const mx = splat(m);
+    let sv = splat(0);
+    let sum: f32 = 0;
+    o = 0;
+    for (; o + 16 <= bytes; o += 16) {
+      const e = vexp(f32x4.sub(v128.load(s + o), mx));
+      v128.store(d + o, e);
+      sv = f32x4.add(sv, e);
+    }
+    for (; o < bytes; o += 4) {
+      const e = vexp(f32x4.sub(ld(s + o, false), mx));
+      st(d + o, e, false);
+      sum += f32x4.extract_lane(e, 0);
+    }
+    const inv = splat(<f32>1 / (hsum(sv) + sum));
+    o = 0;
+    for (; o + 16 <= bytes; o += 16) v128.store(d + o, f32x4.mul(v128.load(d + o), inv));
+    for (; o < bytes; o += 4) st(d + o, f32x4.mul(ld(d + o, false), inv), false);
+  }
+}
+
+/** dx = y ⊙ (dy − Σ dy⊙y) per row, from the softmax output y. dx may equal dy. */
+export function f32_softmax_rows_bwd(rows: i32, n: i32, y: usize, dy: usize, dx: usize): void {
+  const bytes = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    const ro = <usize>r * bytes;
+    let sv = splat(0);
+    let sum: f32 = 0;
+    let o: usize = 0;
+    for (; o + 16 <= bytes; o += 16) sv = f32x4.add(sv, f32x4.mul(v128.load(dy + ro + o), v128.load(y + ro + o)));
+    for (; o < bytes; o += 4) sum += load<f32>(dy + ro + o) * load<f32>(y + ro + o);
+    const dot = splat(hsum(sv) + sum);
+    o = 0;
+    for (; o + 16 <= bytes; o += 16) {
+      v128.store(dx + ro + o, f32x4.mul(v128.load(y + ro + o), f32x4.sub(v128.load(dy + ro + o), dot)));
+    }
+    for (; o < bytes; o += 4) {
+      st(dx + ro + o, f32x4.mul(ld(y + ro + o, false), f32x4.sub(ld(dy + ro + o, false), dot)), false);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * The engine: one kernel module instance over one WebAssembly.Memory, and the allocator for it.
+ * Weights, optimizer state and per-step scratch all live in this memory; JS holds byte offsets.
+ */
+
+import { Arena } from './arena.js';
+import { KERNEL_NAMES, type Kernels } from './kernels.js';
+import { compileKernels, type KernelVariant, type WasmSources } from './wasm-source.js';
+
+/** Something that keeps data in engine memory and can copy it out when the engine goes away. */
+export interface Resident {
+  /** Copies the data to JS memory; the engine is about to be disposed. */
+  evacuate(): void;
+}
+
+export interface EngineOptions {
+  /** Where to load the kernel module from (default: the files next to the package). */
+  wasm?: WasmSources;
+}
+
+export class Engine {
+  private disposed = false;
+  private readonly residents = new Set<Resident>();
+
+  private constructor(
+    readonly kernels: Kernels,
+    readonly memory: WebAssembly.Memory,
+    readonly variant: KernelVariant,
+    private readonly arena: Arena,
+  ) {}
+
+  /** Compiles and instantiates the kernel module over a fresh memory. */
+  static async create(options: EngineOptions = {}): Promise<Engine> {
+    const { module, variant } = await compileKernels(options.wasm);
+    const memory = new WebAssembly.Memory({ initial: 16 });
+    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    const kernels = instance.exports as unknown as Kernels;
+    for (const name of KERNEL_NAMES) {
+      if (typeof kernels[name] !== 'function') throw new Error(`The kernel module lacks ${name}: a stale build?`);
+    }
+    return new Engine(kernels, memory, variant, new Arena(memory, kernels.heap_base()));
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** Bytes allocated now, and the most ever allocated at once. */
+  memoryStats(): { bytesInUse: number; peakBytes: number; memoryBytes: number } {
+    return { bytesInUse: this.arena.bytesInUse, peakBytes: this.arena.peakBytes, memoryBytes: this.memory.buffer.byteLength };
+  }
+
+  /** Allocates room for `count` f32 values; returns the byte offset. */
+  allocF32(count: number): number {
+    this.assertLive();
+    return this.arena.alloc(count * 4);
+  }
+
+  release(ptr: number): void {
+    if (!this.disposed) this.arena.release(ptr);
+  }
+
+  /** A live view of `count` f32 values at `ptr`; do not keep it across an allocation (memory may grow). */
+  f32(ptr: number, count: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, count);
+  }
+
+  /** Copies `data` into engine memory at `ptr`. */
+  write(ptr: number, data: ArrayLike<number>): void {
+    this.f32(ptr, data.length).set(data);
+  }
+
+  /** Copies `count` f32 values out of engine memory. */
+  read(ptr: number, count: number): Float32Array {
+    return this.f32(ptr, count).slice();
+  }
+
+  register(resident: Resident): void {
+    this.residents.add(resident);
+  }
+
+  unregister(resident: Resident): void {
+    this.residents.delete(resident);
+  }
+
+  /** Copies every resident's data out, then drops the memory. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    for (const resident of [...this.residents]) resident.evacuate();
+    this.residents.clear();
+    this.disposed = true;
+  }
+
+  private assertLive(): void {
+    if (this.disposed) throw new Error('This engine was shut down; call wl.ready() or use a model again to start a new one');
+  }
+}
+
+let current: Promise<Engine> | null = null;
+let currentOptions: EngineOptions = {};
+
+/**
+ * The process-wide engine, created on first use. Options apply to the first creation only (and
+ * after shutdownEngine()).
+ */
+export function getEngine(options?: EngineOptions): Promise<Engine> {
+  if (options) currentOptions = options;
+  if (current == null) {
+    current = Engine.create(currentOptions);
+    current.catch(() => {
+      current = null;
+    });
+  }
+  return current;
+}
+
+/** Disposes the process-wide engine (model weights are copied out first, so models stay usable). */
+export async function shutdownEngine(): Promise<void> {
+  const engine = current;
+  current = null;
+  if (engine) (await engine.catch(() => null))?.dispose();
+}

@@ -1,0 +1,49 @@
+/**
+ * The kernel module's exports, typed. Pointers are byte offsets into the engine's memory, sizes
+ * and strides are in elements; see the doc comment of each kernel in assembly/ for its contract.
+ */
+export interface Kernels {
+  heap_base(): number;
+  f32_gemm(
+    m: number, n: number, k: number,
+    a: number, rsa: number, csa: number,
+    b: number, ldb: number,
+    c: number, ldc: number,
+    accumulate: number, bias: number, act: number,
+  ): void;
+  f32_transpose(rows: number, cols: number, src: number, dst: number): void;
+  f32_colsum(rows: number, cols: number, src: number, ld: number, dst: number, accumulate: number): void;
+  f32_gru_seq_fwd(
+    batch: number, steps: number, units: number,
+    xproj: number, recKernel: number, recBias: number,
+    hs: number, gates: number, aux: number, out: number,
+    flags: number, recAct: number, act: number,
+  ): void;
+  f32_gru_seq_bwd(
+    batch: number, steps: number, units: number,
+    recKernel: number, hs: number, gates: number, aux: number, dOut: number,
+    dxproj: number, grec: number, work: number,
+    flags: number, recAct: number, act: number,
+  ): void;
+  f32_softmax_rows(rows: number, n: number, src: number, dst: number): void;
+  f32_softmax_rows_bwd(rows: number, n: number, y: number, dy: number, dx: number): void;
+  f32_softmax_ce(rows: number, n: number, probs: number, targets: number, dlogits: number, scale: number): number;
+  f32_categorical_ce(rows: number, n: number, probs: number, targets: number, dprobs: number, scale: number): number;
+  f32_mse(n: number, probs: number, targets: number, dprobs: number, scale: number): number;
+  f32_rmsprop(
+    n: number, p: number, g: number, v: number, m: number, mg: number,
+    lr: number, rho: number, oneMinusRho: number, eps: number, momentum: number, centered: number,
+  ): void;
+  f32_adam(n: number, p: number, g: number, m: number, v: number, alpha: number, oneMinusBeta1: number, oneMinusBeta2: number, eps: number): void;
+  f32_sgd(n: number, p: number, g: number, m: number, lr: number, momentum: number, nesterov: number): void;
+  f32_activation(n: number, src: number, dst: number, act: number): void;
+  f32_activation_bwd(n: number, y: number, dy: number, dx: number, act: number): void;
+  f32_add_inplace(n: number, dst: number, src: number): void;
+}
+
+/** Names of every kernel, to check a module before use. */
+export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
+  'heap_base', 'f32_gemm', 'f32_transpose', 'f32_colsum', 'f32_gru_seq_fwd', 'f32_gru_seq_bwd',
+  'f32_softmax_rows', 'f32_softmax_rows_bwd', 'f32_softmax_ce', 'f32_categorical_ce', 'f32_mse',
+  'f32_rmsprop', 'f32_adam', 'f32_sgd', 'f32_activation', 'f32_activation_bwd', 'f32_add_inplace',
+];

@@ -1,0 +1,78 @@
+/**
+ * Finds and compiles the kernel module in any runtime: a file next to the package in Node, a URL
+ * fetched in browsers and Deno, or bytes / a compiled module handed in by the user. Picks the
+ * relaxed-SIMD build where the runtime validates it, the SIMD build otherwise.
+ */
+
+/** Where the kernel module comes from: a URL (or URL string), its bytes, or a compiled module. */
+export type WasmInput = URL | string | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+
+/** Overrides of the kernel module's location; either build may be given. */
+export interface WasmSources {
+  simd?: WasmInput;
+  relaxed?: WasmInput;
+}
+
+export type KernelVariant = 'simd' | 'relaxed-simd';
+
+const DEFAULT_URLS = {
+  simd: new URL('../../build/kernels-simd.wasm', import.meta.url),
+  relaxed: new URL('../../build/kernels-relaxed.wasm', import.meta.url),
+};
+
+const zeros16 = new Array<number>(16).fill(0);
+const v128Const = [0xfd, 0x0c, ...zeros16];
+
+/** `(func (result v128) v128.const 0)`: validates wherever fixed-width SIMD is available. */
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x16, 0x01, 0x14, 0x00, ...v128Const, 0x0b,
+]);
+
+/** `(func (result v128) (f32x4.relaxed_madd c c c))`: validates where relaxed SIMD is available. */
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00,
+  0x0a, 0x3d, 0x01, 0x3b, 0x00, ...v128Const, ...v128Const, ...v128Const, 0xfd, 0x85, 0x02, 0x0b,
+]);
+
+/** Which kernel build this runtime can run, or null without WebAssembly SIMD. */
+export function supportedVariant(): KernelVariant | null {
+  if (typeof WebAssembly !== 'object' || !WebAssembly.validate(SIMD_PROBE)) return null;
+  return WebAssembly.validate(RELAXED_PROBE) ? 'relaxed-simd' : 'simd';
+}
+
+/** Compiles the best kernel build for this runtime. */
+export async function compileKernels(sources: WasmSources = {}): Promise<{ module: WebAssembly.Module; variant: KernelVariant }> {
+  const variant = supportedVariant();
+  if (variant == null) {
+    throw new Error(
+      'wasm-layers needs WebAssembly with fixed-width SIMD (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4, Deno); this runtime has none.',
+    );
+  }
+  const input = variant === 'relaxed-simd' ? (sources.relaxed ?? DEFAULT_URLS.relaxed) : (sources.simd ?? DEFAULT_URLS.simd);
+  return { module: await compile(input), variant };
+}
+
+async function compile(input: WasmInput): Promise<WebAssembly.Module> {
+  if (input instanceof WebAssembly.Module) return input;
+  if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) return WebAssembly.compile(input as BufferSource);
+  const url = typeof input === 'string' ? new URL(input, import.meta.url) : input;
+  if (url.protocol === 'file:' && isNode()) {
+    const { readFile } = await import('node:fs/promises');
+    const bytes = await readFile(url).catch((cause: unknown) => {
+      throw new Error(`Cannot read the kernel module at ${url.href}: ${(cause as Error).message}. Was the package built (npm run build)?`);
+    });
+    return WebAssembly.compile(bytes);
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`Cannot fetch the kernel module at ${url.href}: HTTP ${response.status}`);
+  const type = response.headers.get('content-type') ?? '';
+  return type.startsWith('application/wasm')
+    ? WebAssembly.compileStreaming(response)
+    : WebAssembly.compile(await response.arrayBuffer());
+}
+
+function isNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof proc?.versions?.node === 'string' && !('Deno' in globalThis);
+}

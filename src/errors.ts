@@ -1,0 +1,67 @@
+/**
+ * Every error the engine raises is made here, so messages stay consistent: each says what was
+ * expected and what was received.
+ */
+
+/** Raised for invalid arguments, shapes and configurations (Keras raises ValueError). */
+export class ValueError extends Error {
+  override name = 'ValueError';
+}
+
+/** Raised when an operation is used in a state that does not allow it (e.g. fit before compile). */
+export class StateError extends Error {
+  override name = 'StateError';
+}
+
+/** Formats a value for an error message: short, unambiguous, never throws. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (Array.isArray(value)) {
+    return value.length > 8 ? `[${value.slice(0, 8).map(describe).join(', ')}, …]` : `[${value.map(describe).join(', ')}]`;
+  }
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** `Received an invalid value for units, expected a positive integer. Received: units=0` (Keras). */
+export function invalidArgument(owner: string, arg: string, expected: string, received: unknown): ValueError {
+  return new ValueError(`${owner}: received an invalid value for ${arg}, expected ${expected}. Received: ${arg}=${describe(received)}`);
+}
+
+/** An unknown name for a kind of thing (activation, loss, optimizer, layer class...), listing the known ones. */
+export function unknownName(kind: string, received: unknown, known: readonly string[]): ValueError {
+  return new ValueError(`Unknown ${kind}: ${describe(received)}. Known ${kind}s: ${known.join(', ')}`);
+}
+
+/** The Keras 2 data-check messages of fit/evaluate (shared/SPEC.md §7). */
+export function rankMismatch(what: 'input' | 'target', name: string, rank: number, received: readonly number[]): ValueError {
+  return new ValueError(
+    `Error when checking ${what}: expected ${name} to have ${rank} dimensions, but got array with shape ${pythonTuple(received)}`,
+  );
+}
+
+export function shapeMismatch(
+  what: 'input' | 'target', name: string, expected: readonly (number | null)[], received: readonly number[],
+): ValueError {
+  return new ValueError(
+    `Error when checking ${what}: expected ${name} to have shape ${pythonTuple(expected)} but got array with shape ${pythonTuple(received)}`,
+  );
+}
+
+export function sampleCountMismatch(inputs: number, targets: number): ValueError {
+  return new ValueError(
+    `Input arrays should have the same number of samples as target arrays. Found ${inputs} input samples and ${targets} target samples.`,
+  );
+}
+
+/** Python tuple text of a shape: `(None, 64, 8)`, `(8,)`. */
+export function pythonTuple(shape: readonly (number | null)[]): string {
+  const dims = shape.map((d) => (d == null ? 'None' : String(d)));
+  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+}

@@ -1,0 +1,102 @@
+/**
+ * A GRU layer's whole sequence as a handful of kernel calls: one GEMM for every timestep's input
+ * projection, one call for the time loop, and in backward one call for the loop followed by the
+ * weight gradients as single GEMMs over all B·T rows.
+ */
+import type { Engine } from '../backend/engine.js';
+import { GruFlags, type ActivationCode } from '../backend/activation-codes.js';
+import { matmul, matmulTransposeB } from './matmul.js';
+import type { DeviceTensor, Scratch } from './device-tensor.js';
+
+export interface GruOpConfig {
+  units: number;
+  resetAfter: boolean;
+  returnSequences: boolean;
+  goBackwards: boolean;
+  recurrentActivation: ActivationCode;
+  activation: ActivationCode;
+}
+
+/** Byte offsets of the weights (or of their gradients): kernel (F,3u), recurrent (u,3u), bias or 0. */
+export interface GruPointers {
+  kernel: number;
+  recurrentKernel: number;
+  bias: number;
+}
+
+/** What forward keeps for backward. */
+export interface GruCache {
+  x: DeviceTensor;
+  hs: DeviceTensor;
+  gates: DeviceTensor;
+  aux: DeviceTensor;
+}
+
+function flags(cfg: GruOpConfig): number {
+  return (cfg.returnSequences ? GruFlags.returnSequences : 0)
+    | (cfg.goBackwards ? GruFlags.goBackwards : 0)
+    | (cfg.resetAfter ? GruFlags.resetAfter : 0);
+}
+
+/** x (B, T, F) → (B, T, u) with returnSequences, else (B, u). */
+export function gruForward(
+  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig,
+): { y: DeviceTensor; cache: GruCache } {
+  const [batch, steps, features] = x.shape;
+  const u = cfg.units, u3 = 3 * u;
+  const xproj = scratch.alloc([batch, steps, u3]);
+  // input bias: the whole bias without reset_after, its first row with it
+  matmul(engine, { m: batch * steps, n: u3, k: features, a: x.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
+  const hs = scratch.alloc([steps + 1, batch, u]);
+  engine.f32(hs.ptr, batch * u).fill(0);
+  const gates = scratch.alloc([steps, batch, u3]);
+  const aux = scratch.alloc([steps, batch, u]);
+  const y = scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
+  const recBias = cfg.resetAfter && w.bias ? w.bias + u3 * 4 : 0;
+  engine.kernels.f32_gru_seq_fwd(
+    batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr,
+    flags(cfg), cfg.recurrentActivation, cfg.activation,
+  );
+  return { y, cache: { x, hs, gates, aux } };
+}
+
+/**
+ * Accumulates the weight gradients into `grads` and returns dL/dx (B, T, F), or null when
+ * `needInputGradient` is false (the GRU reads the model's input).
+ */
+export function gruBackward(
+  engine: Engine, scratch: Scratch, cache: GruCache, dy: DeviceTensor,
+  w: GruPointers, grads: GruPointers, cfg: GruOpConfig, needInputGradient: boolean,
+): DeviceTensor | null {
+  const [batch, steps, features] = cache.x.shape;
+  const u = cfg.units, u3 = 3 * u;
+  const rows = batch * steps;
+  const dxproj = scratch.alloc([batch, steps, u3]);
+  const grec = scratch.alloc([steps, batch, u3]);
+  const work = scratch.alloc([u3 * u + 2 * batch * u]);
+  engine.kernels.f32_gru_seq_bwd(
+    batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dy.ptr,
+    dxproj.ptr, grec.ptr, work.ptr, flags(cfg), cfg.recurrentActivation, cfg.activation,
+  );
+  // dW += xᵀ·dxproj over all B·T rows
+  matmul(engine, { m: features, n: u3, k: rows, a: cache.x.ptr, transposeA: true, b: dxproj.ptr, c: grads.kernel, accumulate: true });
+  // dU += h_prevᵀ·grec; hs[0..T) are the previous states of steps 0..T−1, time-major like grec
+  if (cfg.resetAfter) {
+    matmul(engine, { m: u, n: u3, k: rows, a: cache.hs.ptr, transposeA: true, b: grec.ptr, c: grads.recurrentKernel, accumulate: true });
+  } else {
+    // z and r columns see h; the candidate's columns see r ⊙ h (kept in aux)
+    matmul(engine, { m: u, n: 2 * u, k: rows, a: cache.hs.ptr, transposeA: true, b: grec.ptr, ldb: u3, c: grads.recurrentKernel, ldc: u3, accumulate: true });
+    matmul(engine, {
+      m: u, n: u, k: rows, a: cache.aux.ptr, transposeA: true, b: grec.ptr + 2 * u * 4, ldb: u3,
+      c: grads.recurrentKernel + 2 * u * 4, ldc: u3, accumulate: true,
+    });
+  }
+  if (grads.bias) {
+    engine.kernels.f32_colsum(rows, u3, dxproj.ptr, u3, grads.bias, 1);
+    if (cfg.resetAfter) engine.kernels.f32_colsum(rows, u3, grec.ptr, u3, grads.bias + u3 * 4, 1);
+  }
+  if (!needInputGradient) return null;
+  const dx = scratch.alloc([batch, steps, features]);
+  matmulTransposeB(engine, scratch, { m: rows, n: features, k: u3, a: dxproj.ptr, b: w.kernel, c: dx.ptr });
+  return dx;
+}

@@ -1,0 +1,104 @@
+import { describe, it, expect } from 'vitest';
+import { ActivationCode } from '../../src/backend/activation-codes.js';
+import { gemmRef } from '../reference/gemm.js';
+import type { RefActivation } from '../reference/activations.js';
+import { expectClose, sumTolerance } from '../helpers/compare.js';
+import { testEngine, put, space } from '../helpers/engine.js';
+import { testRng, uniform } from '../helpers/rng.js';
+
+// The grid follows XNNPACK's: k = 1, k below/above the unroll, m below/above the 4-row tile and
+// several tiles plus a tail, n across the 8-wide tile, the 4-wide tail and the scalar tail.
+const M = [1, 3, 4, 13];
+const N = [1, 3, 4, 7, 8, 20, 27];
+const K = [1, 2, 5, 17, 64];
+
+describe('f32_gemm', () => {
+  for (const layout of ['A·B', 'Aᵀ·B'] as const) {
+    it(`matches the float64 reference over the shape grid (${layout})`, async () => {
+      const engine = await testEngine();
+      const rng = testRng(1);
+      for (const m of M) for (const n of N) for (const k of K) {
+        const ldc = n + 3; // strided C: the gaps must stay untouched
+        const ldb = n + 1;
+        const a = uniform(rng, m * k);
+        const [rsa, csa] = layout === 'A·B' ? [k, 1] : [1, m];
+        const b = uniform(rng, k * ldb);
+        const c = uniform(rng, (m - 1) * ldc + n);
+        const bias = uniform(rng, n);
+        const pa = put(engine, a), pb = put(engine, b), pc = put(engine, c), pbias = put(engine, bias);
+        engine.kernels.f32_gemm(m, n, k, pa, rsa, csa, pb, ldb, pc, ldc, 1, pbias, ActivationCode.linear);
+        const expected = gemmRef({ m, n, k, a, rsa, csa, b, ldb, c, ldc, bias });
+        expectClose(engine.read(pc, c.length), expected, { tol: sumTolerance(k), scale: Math.sqrt(k), label: `${layout} m=${m} n=${n} k=${k}` });
+        for (const p of [pa, pb, pc, pbias]) engine.release(p);
+      }
+    });
+  }
+
+  it('overwrites C without accumulate and without bias', async () => {
+    const engine = await testEngine();
+    const rng = testRng(2);
+    const m = 6, n = 11, k = 9;
+    const a = uniform(rng, m * k), b = uniform(rng, k * n);
+    const pa = put(engine, a), pb = put(engine, b), pc = space(engine, m * n);
+    engine.kernels.f32_gemm(m, n, k, pa, k, 1, pb, n, pc, n, 0, 0, ActivationCode.linear);
+    expectClose(engine.read(pc, m * n), gemmRef({ m, n, k, a, rsa: k, csa: 1, b, ldb: n, ldc: n }), { tol: 1e-6, scale: 3 });
+  });
+
+  const activations: [RefActivation, number][] = [
+    ['relu', ActivationCode.relu], ['sigmoid', ActivationCode.sigmoid], ['hardSigmoid', ActivationCode.hardSigmoid],
+    ['tanh', ActivationCode.tanh], ['linear', ActivationCode.linear],
+  ];
+  for (const [name, code] of activations) {
+    it(`applies the ${name} epilogue on every tile and tail`, async () => {
+      const engine = await testEngine();
+      const rng = testRng(3 + code);
+      const m = 9, n = 15, k = 7;
+      const a = uniform(rng, m * k, -2, 2), b = uniform(rng, k * n, -2, 2), bias = uniform(rng, n);
+      const pa = put(engine, a), pb = put(engine, b), pc = space(engine, m * n), pbias = put(engine, bias);
+      engine.kernels.f32_gemm(m, n, k, pa, k, 1, pb, n, pc, n, 0, pbias, code);
+      const expected = gemmRef({ m, n, k, a, rsa: k, csa: 1, b, ldb: n, ldc: n, bias, activation: name });
+      expectClose(engine.read(pc, m * n), expected, { tol: 2e-6, scale: 1, label: name });
+    });
+  }
+
+  it('with k = 0 gives act(C·accumulate + bias)', async () => {
+    const engine = await testEngine();
+    const pc = put(engine, [1, 2, 3, 4, 5]);
+    const pbias = put(engine, [10, 20, 30, 40, 50]);
+    engine.kernels.f32_gemm(1, 5, 0, 0, 0, 0, 0, 0, pc, 5, 1, pbias, ActivationCode.linear);
+    expect([...engine.read(pc, 5)]).toEqual([11, 22, 33, 44, 55]);
+  });
+});
+
+describe('f32_transpose and f32_colsum', () => {
+  it('transposes rectangular matrices', async () => {
+    const engine = await testEngine();
+    for (const [rows, cols] of [[1, 1], [3, 5], [16, 48], [7, 2]]) {
+      const src = Array.from({ length: rows * cols }, (_, i) => i);
+      const ps = put(engine, src), pd = space(engine, rows * cols);
+      engine.kernels.f32_transpose(rows, cols, ps, pd);
+      const out = engine.read(pd, rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expect(out[j * rows + i]).toBe(src[i * cols + j]);
+    }
+  });
+
+  it('sums columns of a strided matrix, accumulating or not', async () => {
+    const engine = await testEngine();
+    const rng = testRng(9);
+    for (const [rows, cols] of [[1, 1], [5, 3], [9, 13], [130, 48]]) {
+      const ld = cols + 2;
+      const src = uniform(rng, rows * ld);
+      const start = uniform(rng, cols);
+      const ps = put(engine, src), pd = put(engine, start);
+      engine.kernels.f32_colsum(rows, cols, ps, ld, pd, 1);
+      const expected = Array.from(start, (s, j) => {
+        let t = s;
+        for (let i = 0; i < rows; i++) t += src[i * ld + j];
+        return t;
+      });
+      expectClose(engine.read(pd, cols), expected, { tol: sumTolerance(rows), scale: Math.sqrt(rows) });
+      engine.kernels.f32_colsum(rows, cols, ps, ld, pd, 0);
+      expectClose(engine.read(pd, cols), expected.map((e, j) => e - start[j]), { tol: sumTolerance(rows), scale: Math.sqrt(rows) });
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import { describe, it } from 'vitest';
+import { ActivationCode } from '../../src/backend/activation-codes.js';
+import { Scratch } from '../../src/ops/device-tensor.js';
+import { gruForward, gruBackward, type GruOpConfig } from '../../src/ops/gru.js';
+import { gruForwardRef, gruBackwardRef, type GruRefConfig } from '../reference/gru.js';
+import type { RefActivation } from '../reference/activations.js';
+import { expectClose, sumTolerance } from '../helpers/compare.js';
+import { testEngine } from '../helpers/engine.js';
+import { testRng, uniform } from '../helpers/rng.js';
+
+const codes: Record<RefActivation, ActivationCode> = {
+  linear: ActivationCode.linear, relu: ActivationCode.relu, sigmoid: ActivationCode.sigmoid,
+  hardSigmoid: ActivationCode.hardSigmoid, tanh: ActivationCode.tanh,
+};
+
+interface Case {
+  batch: number; steps: number; features: number; units: number;
+  resetAfter: boolean; returnSequences: boolean; goBackwards: boolean;
+  recurrentActivation: RefActivation; activation: RefActivation; useBias: boolean;
+}
+
+function cases(): Case[] {
+  const out: Case[] = [];
+  for (const resetAfter of [true, false]) for (const returnSequences of [true, false]) for (const goBackwards of [false, true]) {
+    for (const recurrentActivation of ['sigmoid', 'hardSigmoid'] as const) {
+      // units 5 = one vector + a scalar tail; batch 6 = a 4-row tile + 2 rows
+      out.push({ batch: 6, steps: 5, features: 7, units: 5, resetAfter, returnSequences, goBackwards, recurrentActivation, activation: 'tanh', useBias: true });
+    }
+  }
+  out.push({ batch: 9, steps: 6, features: 15, units: 16, resetAfter: false, returnSequences: true, goBackwards: false, recurrentActivation: 'hardSigmoid', activation: 'tanh', useBias: true });
+  out.push({ batch: 9, steps: 6, features: 15, units: 16, resetAfter: true, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
+  out.push({ batch: 3, steps: 4, features: 2, units: 3, resetAfter: true, returnSequences: false, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'relu', useBias: false });
+  out.push({ batch: 1, steps: 1, features: 1, units: 12, resetAfter: false, returnSequences: true, goBackwards: true, recurrentActivation: 'sigmoid', activation: 'linear', useBias: true });
+  return out;
+}
+
+describe('GRU sequence kernels (forward, backward through time, weight-gradient GEMMs)', () => {
+  for (const c of cases()) {
+    const name = `B${c.batch} T${c.steps} F${c.features} u${c.units} resetAfter=${c.resetAfter} returnSequences=${c.returnSequences} goBackwards=${c.goBackwards} ${c.recurrentActivation}/${c.activation}${c.useBias ? '' : ' no bias'}`;
+    it(`matches the float64 reference: ${name}`, async () => {
+      const engine = await testEngine();
+      const rng = testRng(c.units * 1000 + c.batch * 10 + (c.resetAfter ? 1 : 0) + (c.goBackwards ? 2 : 0) + (c.returnSequences ? 4 : 0));
+      const u3 = 3 * c.units;
+      const x = uniform(rng, c.batch * c.steps * c.features);
+      const kernel = uniform(rng, c.features * u3, -0.6, 0.6);
+      const recurrentKernel = uniform(rng, c.units * u3, -0.6, 0.6);
+      const bias = c.useBias ? uniform(rng, (c.resetAfter ? 2 : 1) * u3, -0.3, 0.3) : null;
+      const refCfg: GruRefConfig = { ...c };
+      const ref = gruForwardRef(x, [c.batch, c.steps, c.features], { kernel, recurrentKernel, bias }, refCfg);
+      const dOut = uniform(rng, ref.out.length);
+      const refGrads = gruBackwardRef(ref, dOut, { kernel, recurrentKernel, bias }, refCfg);
+
+      const scratch = new Scratch(engine);
+      try {
+        const w = {
+          kernel: scratch.from(kernel, [c.features, u3]).ptr,
+          recurrentKernel: scratch.from(recurrentKernel, [c.units, u3]).ptr,
+          bias: bias ? scratch.from(bias, [bias.length]).ptr : 0,
+        };
+        // gradients accumulate: start them from known values
+        const g0 = { kernel: uniform(rng, kernel.length), rec: uniform(rng, recurrentKernel.length), bias: bias ? uniform(rng, bias.length) : null };
+        const grads = {
+          kernel: scratch.from(g0.kernel, [kernel.length]).ptr,
+          recurrentKernel: scratch.from(g0.rec, [recurrentKernel.length]).ptr,
+          bias: g0.bias ? scratch.from(g0.bias, [g0.bias.length]).ptr : 0,
+        };
+        const cfg: GruOpConfig = {
+          units: c.units, resetAfter: c.resetAfter, returnSequences: c.returnSequences, goBackwards: c.goBackwards,
+          recurrentActivation: codes[c.recurrentActivation], activation: codes[c.activation],
+        };
+        const xd = scratch.from(x, [c.batch, c.steps, c.features]);
+        const { y, cache } = gruForward(engine, scratch, xd, w, cfg);
+        expectClose(engine.read(y.ptr, y.size), ref.out, { tol: 1e-5, scale: 1, label: 'output' });
+        const dy = scratch.from(dOut, y.shape);
+        const dx = gruBackward(engine, scratch, cache, dy, w, grads, cfg, true)!;
+        const rows = c.batch * c.steps;
+        const tol = sumTolerance(rows * u3);
+        expectClose(engine.read(dx.ptr, dx.size), refGrads.dx, { tol, scale: 1, label: 'dx' });
+        expectClose(engine.read(grads.kernel, kernel.length), g0.kernel.map((v, i) => v + refGrads.dKernel[i]), { tol, scale: Math.sqrt(rows), label: 'dKernel' });
+        expectClose(engine.read(grads.recurrentKernel, recurrentKernel.length), g0.rec.map((v, i) => v + refGrads.dRecurrentKernel[i]), { tol, scale: Math.sqrt(rows), label: 'dRecurrentKernel' });
+        if (g0.bias) {
+          expectClose(engine.read(grads.bias, g0.bias.length), g0.bias.map((v, i) => v + refGrads.dBias![i]), { tol, scale: Math.sqrt(rows), label: 'dBias' });
+        }
+      } finally {
+        scratch.release();
+      }
+    });
+  }
+});

@@ -1,0 +1,35 @@
+// The float64 GRU reference's analytic gradient against central finite differences of its own
+// forward pass: this is what makes the reference trustworthy enough to judge the kernels.
+import { describe, it } from 'vitest';
+import { gruForwardRef, gruBackwardRef, type GruRefConfig } from './gru.js';
+import { numericGradient, dot } from './finite-difference.js';
+import { expectClose } from '../helpers/compare.js';
+import { testRng, uniform } from '../helpers/rng.js';
+
+describe('float64 GRU reference: backward vs central finite differences', () => {
+  for (const resetAfter of [true, false]) for (const returnSequences of [true, false]) for (const goBackwards of [false, true]) {
+    for (const recurrentActivation of ['sigmoid', 'hardSigmoid'] as const) {
+      it(`resetAfter=${resetAfter} returnSequences=${returnSequences} goBackwards=${goBackwards} ${recurrentActivation}`, () => {
+        const rng = testRng(7 + (resetAfter ? 1 : 0) + (returnSequences ? 2 : 0) + (goBackwards ? 4 : 0));
+        const [batch, steps, features, units] = [2, 4, 3, 3];
+        const cfg: GruRefConfig = { units, resetAfter, returnSequences, goBackwards, recurrentActivation, activation: 'tanh' };
+        const x = uniform(rng, batch * steps * features);
+        const w = {
+          kernel: uniform(rng, features * 3 * units, -0.8, 0.8),
+          recurrentKernel: uniform(rng, units * 3 * units, -0.8, 0.8),
+          bias: uniform(rng, (resetAfter ? 2 : 1) * 3 * units, -0.5, 0.5),
+        };
+        const shape: [number, number, number] = [batch, steps, features];
+        const probe = gruForwardRef(x, shape, w, cfg);
+        const cot = uniform(rng, probe.out.length);
+        const loss = () => dot(cot, gruForwardRef(x, shape, w, cfg).out);
+        const grads = gruBackwardRef(probe, cot, w, cfg);
+        const opts = { tol: 1e-6, scale: 1e-3 };
+        expectClose(grads.dx, numericGradient(loss, x), { ...opts, label: 'dx' });
+        expectClose(grads.dKernel, numericGradient(loss, w.kernel), { ...opts, label: 'dKernel' });
+        expectClose(grads.dRecurrentKernel, numericGradient(loss, w.recurrentKernel), { ...opts, label: 'dRecurrentKernel' });
+        expectClose(grads.dBias!, numericGradient(loss, w.bias), { ...opts, label: 'dBias' });
+      });
+    }
+  }
+});
