@@ -1,0 +1,64 @@
+/**
+ * wasm-layers: Keras-style sequence models (GRU, Dense, TimeDistributed, softmax) trained on
+ * WebAssembly SIMD kernels, in Node, browsers and Deno.
+ *
+ * @example
+ * import * as wl from 'wasm-layers';
+ * const model = wl.sequential();
+ * model.add(wl.layers.gru({ units: 16, returnSequences: true, inputShape: [64, 15] }));
+ * model.add(wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 8 }) }));
+ * model.add(wl.layers.activation({ activation: 'softmax' }));
+ * model.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+ * await model.fit(x, y, { batchSize: 128, epochs: 1 });
+ */
+import { getEngine, shutdownEngine, type EngineOptions } from './backend/engine.js';
+import type { KernelVariant } from './backend/wasm-source.js';
+
+export { Tensor, type NestedArray } from './tensor.js';
+export { tensor, tensor1d, tensor2d, tensor3d, zeros, ones, randomUniform, randomNormal, oneHot, type TensorLike } from './tensor-creation.js';
+export { layers } from './layers/index.js';
+export type { ActivationLayerArgs, DenseLayerArgs, GRULayerArgs, LayerArgs, TimeDistributedLayerArgs } from './layers/index.js';
+export { Layer } from './layers/layer.js';
+export { LayerVariable } from './layers/variable.js';
+export { SymbolicTensor } from './layers/symbolic.js';
+export { input, type InputArgs } from './layers/input.js';
+export { initializers, Initializer } from './layers/initializers.js';
+export { clearSession } from './layers/names.js';
+export { LayersModel, model, type ModelArgs, type ModelCompileArgs, type ModelEvaluateArgs, type ModelPredictArgs } from './models/model.js';
+export { Sequential, sequential, type SequentialArgs } from './models/sequential.js';
+export type { SummaryOptions } from './models/summary.js';
+export { optimizers, Optimizer, RMSprop, Adam, SGD, type RMSpropArgs, type AdamArgs, type SGDArgs } from './training/optimizers.js';
+export type { LossIdentifier } from './training/losses.js';
+export type { ModelFitArgs, WorkersOption } from './training/fit.js';
+export { History, type FitParams } from './training/history.js';
+export type { CustomCallbackArgs, Logs } from './training/callbacks.js';
+export type { ModelData } from './training/data.js';
+export { setSeed } from './random.js';
+export { ValueError, StateError } from './errors.js';
+export type { WasmSources, WasmInput, KernelVariant } from './backend/wasm-source.js';
+
+/** What ready() reports about the engine. */
+export interface EngineInfo {
+  /** The kernel build in use. */
+  variant: KernelVariant;
+}
+
+/**
+ * Loads the kernels now (they otherwise load on first use) and reports which build runs.
+ * Options (where the .wasm files are) apply when the engine starts.
+ * @example const { variant } = await wl.ready(); // 'simd' or 'relaxed-simd'
+ */
+export async function ready(options?: EngineOptions): Promise<EngineInfo> {
+  const engine = await getEngine(options);
+  return { variant: engine.variant };
+}
+
+/**
+ * Releases everything the engine holds (its WebAssembly memory). Models stay usable: their weights
+ * are copied out first and move into a new engine on next use.
+ */
+export async function shutdown(): Promise<void> {
+  await shutdownEngine();
+}
+
+export type { EngineOptions };

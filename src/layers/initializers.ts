@@ -1,0 +1,296 @@
+/**
+ * Weight initializers with Keras 3 semantics: glorot uniform/normal, orthogonal (QR of a normal
+ * matrix with the sign fix), constants and plain random ones. An initializer with a `seed` gives the
+ * same values every call; without one it draws from the global stream (wl.setSeed).
+ */
+import { randomFor, type Random } from '../random.js';
+import { ValueError, invalidArgument, unknownName, describe } from '../errors.js';
+import { sizeOf } from '../shape.js';
+
+export interface SeedArgs {
+  seed?: number;
+}
+
+export abstract class Initializer {
+  /** Keras class name, as in saved configs. */
+  abstract readonly className: string;
+
+  /** Values for a weight of `shape`, row-major. */
+  abstract generate(shape: readonly number[]): Float32Array;
+
+  /** Keras config (snake_case keys). */
+  getConfig(): Record<string, unknown> {
+    return {};
+  }
+}
+
+abstract class SeededInitializer extends Initializer {
+  protected readonly seed: number | null;
+
+  constructor(args: SeedArgs = {}) {
+    super();
+    if (args.seed != null && !Number.isSafeInteger(args.seed)) throw invalidArgument(this.constructor.name, 'seed', 'an integer', args.seed);
+    this.seed = args.seed ?? null;
+  }
+
+  protected rng(): Random {
+    return randomFor(this.seed);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { seed: this.seed };
+  }
+}
+
+export class Zeros extends Initializer {
+  readonly className = 'Zeros';
+  generate(shape: readonly number[]): Float32Array {
+    return new Float32Array(sizeOf(shape));
+  }
+}
+
+export class Ones extends Initializer {
+  readonly className = 'Ones';
+  generate(shape: readonly number[]): Float32Array {
+    return new Float32Array(sizeOf(shape)).fill(1);
+  }
+}
+
+export class Constant extends Initializer {
+  readonly className = 'Constant';
+  readonly value: number;
+  constructor(args: { value: number }) {
+    super();
+    if (typeof args?.value !== 'number' || !Number.isFinite(args.value)) throw invalidArgument('Constant', 'value', 'a finite number', args?.value);
+    this.value = args.value;
+  }
+  generate(shape: readonly number[]): Float32Array {
+    return new Float32Array(sizeOf(shape)).fill(this.value);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { value: this.value };
+  }
+}
+
+export class RandomUniform extends SeededInitializer {
+  readonly className = 'RandomUniform';
+  readonly minval: number;
+  readonly maxval: number;
+  constructor(args: { minval?: number; maxval?: number } & SeedArgs = {}) {
+    super(args);
+    this.minval = args.minval ?? -0.05;
+    this.maxval = args.maxval ?? 0.05;
+  }
+  generate(shape: readonly number[]): Float32Array {
+    const rng = this.rng();
+    return Float32Array.from({ length: sizeOf(shape) }, () => this.minval + (this.maxval - this.minval) * rng.uniform());
+  }
+  override getConfig(): Record<string, unknown> {
+    return { minval: this.minval, maxval: this.maxval, seed: this.seed };
+  }
+}
+
+export class RandomNormal extends SeededInitializer {
+  readonly className = 'RandomNormal';
+  readonly mean: number;
+  readonly stddev: number;
+  constructor(args: { mean?: number; stddev?: number } & SeedArgs = {}) {
+    super(args);
+    this.mean = args.mean ?? 0;
+    this.stddev = args.stddev ?? 0.05;
+  }
+  generate(shape: readonly number[]): Float32Array {
+    const rng = this.rng();
+    return Float32Array.from({ length: sizeOf(shape) }, () => this.mean + this.stddev * rng.normal());
+  }
+  override getConfig(): Record<string, unknown> {
+    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
+  }
+}
+
+/** fan_in, fan_out as Keras computes them (rank 2: rows, columns; rank 1: the length twice). */
+function fans(shape: readonly number[]): [number, number] {
+  if (shape.length === 0) return [1, 1];
+  if (shape.length === 1) return [shape[0], shape[0]];
+  if (shape.length === 2) return [shape[0], shape[1]];
+  const receptive = sizeOf(shape.slice(0, -2));
+  return [shape[shape.length - 2] * receptive, shape[shape.length - 1] * receptive];
+}
+
+/** U(−l, l) with l = sqrt(6 / (fan_in + fan_out)). */
+export class GlorotUniform extends SeededInitializer {
+  readonly className = 'GlorotUniform';
+  generate(shape: readonly number[]): Float32Array {
+    const [fanIn, fanOut] = fans(shape);
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    const rng = this.rng();
+    return Float32Array.from({ length: sizeOf(shape) }, () => (2 * rng.uniform() - 1) * limit);
+  }
+}
+
+/** Truncated normal (±2σ) with σ = sqrt(2 / (fan_in + fan_out)) / 0.8796 (Keras's correction). */
+export class GlorotNormal extends SeededInitializer {
+  readonly className = 'GlorotNormal';
+  generate(shape: readonly number[]): Float32Array {
+    const [fanIn, fanOut] = fans(shape);
+    const stddev = Math.sqrt(2 / (fanIn + fanOut)) / 0.87962566103423978;
+    const rng = this.rng();
+    return Float32Array.from({ length: sizeOf(shape) }, () => {
+      let v: number;
+      do v = rng.normal();
+      while (Math.abs(v) > 2);
+      return v * stddev;
+    });
+  }
+}
+
+/** U(−l, l) with l = sqrt(6 / fan_in). */
+export class HeUniform extends SeededInitializer {
+  readonly className = 'HeUniform';
+  generate(shape: readonly number[]): Float32Array {
+    const limit = Math.sqrt(6 / fans(shape)[0]);
+    const rng = this.rng();
+    return Float32Array.from({ length: sizeOf(shape) }, () => (2 * rng.uniform() - 1) * limit);
+  }
+}
+
+/**
+ * Orthogonal: rows (or columns, whichever are fewer) orthonormal, times `gain`. Keras 3's recipe:
+ * QR of a normal (max(r, c) × min(r, c)) matrix, Q's columns signed by diag(R), transposed when
+ * there are fewer rows than columns (the GRU's (u, 3u) recurrent kernel).
+ */
+export class Orthogonal extends SeededInitializer {
+  readonly className = 'Orthogonal';
+  readonly gain: number;
+  constructor(args: { gain?: number } & SeedArgs = {}) {
+    super(args);
+    this.gain = args.gain ?? 1;
+  }
+  generate(shape: readonly number[]): Float32Array {
+    if (shape.length < 2) throw new ValueError(`Orthogonal initializer needs a weight of rank ≥ 2, got shape [${shape.join(', ')}]`);
+    const cols = shape[shape.length - 1];
+    const rows = sizeOf(shape) / cols;
+    const m = Math.max(rows, cols), n = Math.min(rows, cols);
+    const rng = this.rng();
+    const a = Float64Array.from({ length: m * n }, () => rng.normal());
+    const q = orthonormalColumns(a, m, n);
+    const out = new Float32Array(rows * cols);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = this.gain * q[i * n + j];
+        if (rows >= cols) out[i * cols + j] = v;
+        else out[j * cols + i] = v; // transpose: out is (n = rows) × (m = cols)
+      }
+    }
+    return out;
+  }
+  override getConfig(): Record<string, unknown> {
+    return { gain: this.gain, seed: this.seed };
+  }
+}
+
+/**
+ * Householder QR of a (m × n, m ≥ n, row-major): returns the thin Q (m × n) with each column
+ * multiplied by the sign of R's diagonal, i.e. the Q of the QR whose R has a positive diagonal.
+ */
+function orthonormalColumns(a: Float64Array, m: number, n: number): Float64Array {
+  const vs: Float64Array[] = [];
+  const rDiag = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    let norm = 0;
+    for (let i = k; i < m; i++) norm += a[i * n + k] ** 2;
+    norm = Math.sqrt(norm);
+    const x0 = a[k * n + k];
+    const alpha = x0 >= 0 ? -norm : norm;
+    const v = new Float64Array(m - k);
+    for (let i = k; i < m; i++) v[i - k] = a[i * n + k];
+    v[0] -= alpha;
+    let vnorm = 0;
+    for (const e of v) vnorm += e * e;
+    vnorm = Math.sqrt(vnorm);
+    if (vnorm > 0) for (let i = 0; i < v.length; i++) v[i] /= vnorm;
+    for (let j = k; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k] * a[i * n + j];
+      for (let i = k; i < m; i++) a[i * n + j] -= 2 * v[i - k] * dot;
+    }
+    rDiag[k] = a[k * n + k];
+    vs.push(v);
+  }
+  // Q = H_0 … H_{n−1} applied to the first n columns of the identity
+  const q = new Float64Array(m * n);
+  for (let j = 0; j < n; j++) q[j * n + j] = 1;
+  for (let k = n - 1; k >= 0; k--) {
+    const v = vs[k];
+    for (let j = 0; j < n; j++) {
+      let dot = 0;
+      for (let i = k; i < m; i++) dot += v[i - k] * q[i * n + j];
+      for (let i = k; i < m; i++) q[i * n + j] -= 2 * v[i - k] * dot;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    if (rDiag[j] < 0) for (let i = 0; i < m; i++) q[i * n + j] = -q[i * n + j];
+  }
+  return q;
+}
+
+type InitializerFactory = (config: Record<string, unknown>) => Initializer;
+
+const FACTORIES: Record<string, InitializerFactory> = {
+  zeros: () => new Zeros(),
+  ones: () => new Ones(),
+  constant: (c) => new Constant(c as { value: number }),
+  random_uniform: (c) => new RandomUniform(c),
+  random_normal: (c) => new RandomNormal(c),
+  glorot_uniform: (c) => new GlorotUniform(c),
+  glorot_normal: (c) => new GlorotNormal(c),
+  he_uniform: (c) => new HeUniform(c),
+  orthogonal: (c) => new Orthogonal(c),
+};
+
+/** snake_case of tfjs/Keras spellings: `glorotUniform`, `GlorotUniform`, `glorot_uniform` → `glorot_uniform`. */
+function canonical(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+/** What layer arguments accept for an initializer. */
+export type InitializerIdentifier = string | Initializer | { className: string; config?: Record<string, unknown> } | { class_name: string; config?: Record<string, unknown> };
+
+/** Resolves a name (`'glorotUniform'`, `'glorot_uniform'`), a `{className, config}` object, or an Initializer. */
+export function resolveInitializer(value: unknown, owner: string, arg: string): Initializer {
+  if (value instanceof Initializer) return value;
+  let name: unknown = value;
+  let config: Record<string, unknown> = {};
+  if (value != null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    name = o.className ?? o.class_name;
+    config = (o.config as Record<string, unknown>) ?? {};
+  }
+  if (typeof name !== 'string') throw invalidArgument(owner, arg, 'an initializer name, {className, config} or an Initializer', value);
+  const key = canonical(name);
+  if (!Object.hasOwn(FACTORIES, key)) throw unknownName('initializer', name, Object.keys(FACTORIES));
+  const factory = FACTORIES[key];
+  try {
+    return factory(config);
+  } catch (e) {
+    throw new ValueError(`${owner}: invalid ${arg} ${describe(value)}: ${(e as Error).message}`);
+  }
+}
+
+/** Keras config form of an initializer: `{class_name, config}`. */
+export function serializeInitializer(init: Initializer): { class_name: string; config: Record<string, unknown> } {
+  return { class_name: init.className, config: init.getConfig() };
+}
+
+/** Factories as wl.initializers exposes them (tfjs spelling). */
+export const initializers = {
+  zeros: () => new Zeros(),
+  ones: () => new Ones(),
+  constant: (args: { value: number }) => new Constant(args),
+  randomUniform: (args?: { minval?: number; maxval?: number } & SeedArgs) => new RandomUniform(args),
+  randomNormal: (args?: { mean?: number; stddev?: number } & SeedArgs) => new RandomNormal(args),
+  glorotUniform: (args?: SeedArgs) => new GlorotUniform(args),
+  glorotNormal: (args?: SeedArgs) => new GlorotNormal(args),
+  heUniform: (args?: SeedArgs) => new HeUniform(args),
+  orthogonal: (args?: { gain?: number } & SeedArgs) => new Orthogonal(args),
+};

@@ -1,0 +1,305 @@
+/**
+ * LayersModel: a functional model (input → layers → output) with Keras's compile / fit / evaluate /
+ * predict / summary and weights in Keras order. Sequential builds on it.
+ */
+import { getEngine, type Engine } from '../backend/engine.js';
+import { StateError, ValueError, pythonTuple, describe, invalidArgument } from '../errors.js';
+import { checkArgKeys } from '../layers/args.js';
+import type { Layer } from '../layers/layer.js';
+import { checkWeightShape } from '../layers/layer.js';
+import { SymbolicTensor } from '../layers/symbolic.js';
+import type { LayerVariable } from '../layers/variable.js';
+import { uniqueName } from '../layers/names.js';
+import { Tensor } from '../tensor.js';
+import { checkSampleCounts, standardize, type ModelData } from '../training/data.js';
+import type { Executor } from '../training/executor.js';
+import { evaluateLoop, fitLoop, predictLoop, resolveBatchSize, resolveFitArgs, resolveWorkers, type ModelFitArgs, type WorkersOption } from '../training/fit.js';
+import type { History } from '../training/history.js';
+import { InProcessExecutor } from '../training/in-process.js';
+import { resolveLoss, type Loss, type LossIdentifier } from '../training/losses.js';
+import { resolveOptimizer, type Optimizer } from '../training/optimizers.js';
+import type { TrainableGraph } from '../training/trainable.js';
+import { Graph } from './graph.js';
+import { printSummary, type SummaryOptions } from './summary.js';
+
+export interface ModelCompileArgs {
+  /** 'categoricalCrossentropy' / 'categorical_crossentropy', 'meanSquaredError' / 'mse'. */
+  loss: LossIdentifier;
+  /** 'rmsprop', 'adam', 'sgd' (Keras defaults) or wl.optimizers.rmsprop({...}). */
+  optimizer: string | Optimizer;
+}
+
+export interface ModelEvaluateArgs {
+  batchSize?: number;
+  verbose?: 0 | 1;
+  workers?: WorkersOption;
+}
+
+export type ModelPredictArgs = ModelEvaluateArgs;
+
+export interface ModelArgs {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  name?: string;
+}
+
+export class LayersModel {
+  readonly name: string;
+  /** Set to true (e.g. from a callback) to stop fit after the current batch. */
+  stopTraining = false;
+  protected graphValue: Graph | null = null;
+  private compiled: { loss: Loss; optimizer: Optimizer } | null = null;
+  private running: string | null = null;
+  private disposed = false;
+
+  constructor(args: ModelArgs | null, namePrefix = 'model', name?: string) {
+    this.name = name ?? args?.name ?? uniqueName(namePrefix);
+    if (args) {
+      checkArgKeys('model', args, ['inputs', 'outputs', 'name']);
+      this.graphValue = new Graph(single('inputs', args.inputs), single('outputs', args.outputs));
+    }
+  }
+
+  /** The layers, in execution order (a functional model's input layer first). */
+  get layers(): Layer[] {
+    return this.graphValue ? [...this.graphValue.layers] : [];
+  }
+
+  get inputs(): SymbolicTensor[] {
+    return [this.graph('inputs').input];
+  }
+
+  get outputs(): SymbolicTensor[] {
+    return [this.graph('outputs').output];
+  }
+
+  /** Every weight, Keras order. */
+  get weights(): LayerVariable[] {
+    return this.layers.flatMap((l) => l.weights);
+  }
+
+  get trainableWeights(): LayerVariable[] {
+    return this.layers.flatMap((l) => l.trainableWeights);
+  }
+
+  /** The optimizer given to compile (its state is the model's training state). */
+  get optimizer(): Optimizer | null {
+    return this.compiled?.optimizer ?? null;
+  }
+
+  /** The layer called `name`, or at position `index` of `layers`. */
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    const found = typeof nameOrIndex === 'number' ? layers[nameOrIndex] : layers.find((l) => l.name === nameOrIndex);
+    if (!found) throw new ValueError(`No such layer: ${describe(nameOrIndex)}. Layers: ${layers.map((l) => l.name).join(', ')}`);
+    return found;
+  }
+
+  /**
+   * Sets the loss and the optimizer.
+   * @example model.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+   */
+  compile(args: ModelCompileArgs): void {
+    this.assertUsable('compile');
+    checkArgKeys('compile', args, ['loss', 'optimizer', 'metrics']);
+    const extra = (args as { metrics?: unknown }).metrics;
+    if (extra != null && !(Array.isArray(extra) && extra.length === 0)) {
+      throw invalidArgument('compile', 'metrics', 'none yet (metrics are not supported in this version)', extra);
+    }
+    const loss = resolveLoss(args.loss);
+    const optimizer = resolveOptimizer(args.optimizer);
+    this.compiled?.optimizer.dispose();
+    this.compiled = { loss, optimizer };
+  }
+
+  /**
+   * Trains for `epochs` over (x, y); shapes are checked before any work starts.
+   * @returns the History: history.loss has one value per epoch
+   * @example await model.fit(x, y, { batchSize: 128, epochs: 1 });
+   */
+  async fit(x: ModelData, y: ModelData, args: ModelFitArgs = {}): Promise<History> {
+    const graph = this.graph('fit');
+    const compiled = this.requireCompiled('fit');
+    const options = resolveFitArgs(args);
+    const { xt, yt } = this.checkData(graph, x, y);
+    return this.exclusive('fit', async (engine) => {
+      this.stopTraining = false;
+      const executor = this.executor(engine, options.workers, compiled);
+      try {
+        return await fitLoop(executor, xt, yt, options, { shouldStop: () => this.stopTraining });
+      } finally {
+        executor.dispose();
+      }
+    });
+  }
+
+  /**
+   * The loss over (x, y), as a scalar tensor.
+   * @example const loss = (await model.evaluate(x, y)).dataSync()[0];
+   */
+  async evaluate(x: ModelData, y: ModelData, args: ModelEvaluateArgs = {}): Promise<Tensor> {
+    const graph = this.graph('evaluate');
+    const compiled = this.requireCompiled('evaluate');
+    checkArgKeys('evaluate', args, ['batchSize', 'verbose', 'workers']);
+    const batchSize = resolveBatchSize('evaluate', args.batchSize);
+    const workers = resolveWorkers('evaluate', args.workers);
+    const { xt, yt } = this.checkData(graph, x, y);
+    return this.exclusive('evaluate', async (engine) => {
+      const executor = this.executor(engine, workers, compiled);
+      try {
+        return new Tensor(Float32Array.of(await evaluateLoop(executor, xt, yt, batchSize)), []);
+      } finally {
+        executor.dispose();
+      }
+    });
+  }
+
+  /**
+   * The model's outputs for x, computed in batches.
+   * @example const probs = await model.predict(x); probs.shape // [1000, 64, 8]
+   */
+  async predict(x: ModelData, args: ModelPredictArgs = {}): Promise<Tensor> {
+    const graph = this.graph('predict');
+    checkArgKeys('predict', args, ['batchSize', 'verbose', 'workers']);
+    const batchSize = resolveBatchSize('predict', args.batchSize);
+    const workers = resolveWorkers('predict', args.workers);
+    const xt = standardize(x, 'input', graph.input.name, graph.input.shape);
+    return this.exclusive('predict', async (engine) => {
+      const executor = this.executor(engine, workers, null);
+      try {
+        return await predictLoop(executor, xt, batchSize);
+      } finally {
+        executor.dispose();
+      }
+    });
+  }
+
+  /**
+   * Prints the Keras 2 summary table. Takes tfjs's (lineLength, positions, printFn) or an options object.
+   * @example model.summary(); model.summary({ printFn: (line) => lines.push(line) });
+   */
+  summary(lineLengthOrOptions?: number | SummaryOptions, positions?: number[], printFn?: (line: string) => void): void {
+    const graph = this.graph('summary');
+    const options = typeof lineLengthOrOptions === 'object' ? lineLengthOrOptions : { lineLength: lineLengthOrOptions, positions, printFn };
+    const shapes = new Map<Layer, string>();
+    shapes.set(graph.input.sourceLayer, pythonTuple(graph.input.shape));
+    for (const node of graph.nodes) {
+      const text = pythonTuple(node.output.shape);
+      const prior = shapes.get(node.layer);
+      shapes.set(node.layer, prior == null || prior === text ? text : 'multiple');
+    }
+    printSummary(graph, this.layers, shapes, options);
+  }
+
+  /** Number of weights (trainable and not). */
+  countParams(): number {
+    return this.weights.reduce((n, v) => n + v.size, 0);
+  }
+
+  /** Weight values, Keras order: for each layer, e.g. GRU kernel, recurrent_kernel, bias. */
+  getWeights(): Tensor[] {
+    this.assertUsable('getWeights');
+    return this.weights.map((v) => new Tensor(v.read(), v.shape));
+  }
+
+  /** Sets every weight; the count, order and shapes must match getWeights(). */
+  setWeights(weights: Tensor[]): void {
+    this.assertUsable('setWeights');
+    const variables = this.weights;
+    if (!Array.isArray(weights) || weights.length !== variables.length) {
+      throw new ValueError(
+        `You called setWeights(weights) on model ${this.name} with a weight list of length ${Array.isArray(weights) ? weights.length : describe(weights)}, but the model was expecting ${variables.length} weights.`,
+      );
+    }
+    weights.forEach((w, i) => checkWeightShape(variables[i], w));
+    weights.forEach((w, i) => variables[i].write(w.dataSync()));
+  }
+
+  /** Frees the model's weights and optimizer state; the model cannot be used afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    if (this.running) throw new StateError(`Cannot dispose model ${this.name} while ${this.running} is running`);
+    for (const layer of this.layers) layer.dispose();
+    this.compiled?.optimizer.dispose();
+    this.disposed = true;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  protected assertUsable(operation: string): void {
+    if (this.disposed) throw new StateError(`Cannot ${operation}: model ${this.name} is disposed`);
+  }
+
+  protected graph(operation: string): Graph {
+    this.assertUsable(operation);
+    if (!this.graphValue) throw new StateError(`Cannot ${operation}: model ${this.name} has no layers yet`);
+    return this.graphValue;
+  }
+
+  private requireCompiled(operation: string): { loss: Loss; optimizer: Optimizer } {
+    if (!this.compiled) throw new StateError(`You must compile a model before ${operation === 'fit' ? 'training' : 'evaluating'} it: call model.compile({ loss, optimizer }) first`);
+    return this.compiled;
+  }
+
+  private checkData(graph: Graph, x: ModelData, y: ModelData): { xt: Tensor; yt: Tensor } {
+    const xt = standardize(x, 'input', graph.input.name, graph.input.shape);
+    const yt = standardize(y, 'target', graph.output.sourceLayer.name, graph.output.shape);
+    checkSampleCounts(xt, yt);
+    return { xt, yt };
+  }
+
+  /** One fit / evaluate / predict at a time per model. */
+  private async exclusive<T>(operation: string, run: (engine: Engine) => Promise<T>): Promise<T> {
+    if (this.running) throw new StateError(`Cannot ${operation} model ${this.name}: ${this.running} is still running (await it first)`);
+    this.running = operation;
+    try {
+      return await run(await getEngine());
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private executor(engine: Engine, workers: WorkersOption, compiled: { loss: Loss; optimizer: Optimizer } | null): Executor {
+    if (workers !== 'auto' && workers > 0) {
+      throw invalidArgument('fit', 'workers', "0 or 'auto' (the worker pool is not available in this build)", workers);
+    }
+    return new InProcessExecutor(engine, this.trainableGraph(), compiled?.loss ?? null, compiled?.optimizer ?? null);
+  }
+
+  /**
+   * The model as the training loops and the worker pool see it.
+   * @internal
+   */
+  trainableGraph(): TrainableGraph {
+    const graph = this.graph('run');
+    const output = graph.output.sourceLayer;
+    return {
+      trainableVariables: this.trainableWeights,
+      outputIsSoftmax: graph.output.node != null && output.outputIsSoftmax(),
+      inputShape: graph.input.shape,
+      outputShape: graph.output.shape,
+      inputName: graph.input.name,
+      outputName: output.name,
+      forward: (x, ctx) => graph.forward(x, ctx),
+    };
+  }
+}
+
+function single(arg: string, value: unknown): SymbolicTensor {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length !== 1) {
+    throw new ValueError(`model: ${arg} must be one symbolic tensor (models with several ${arg} are not supported yet); received ${list.length}`);
+  }
+  if (!(list[0] instanceof SymbolicTensor)) throw new ValueError(`model: ${arg} must be a symbolic tensor from wl.input() or layer.apply(); received ${describe(list[0])}`);
+  return list[0];
+}
+
+/**
+ * A functional model from an input and the output computed from it.
+ * @example const x = wl.input({ shape: [64, 15] }); const m = wl.model({ inputs: x, outputs: wl.layers.dense({ units: 8 }).apply(x) });
+ */
+export function model(args: ModelArgs): LayersModel {
+  return new LayersModel(args);
+}

@@ -1,0 +1,66 @@
+/** Sequential: a stack of layers, each fed the previous one's output (tfjs / Keras semantics). */
+import { ValueError } from '../errors.js';
+import { InputLayer } from '../layers/input.js';
+import { Layer } from '../layers/layer.js';
+import type { SymbolicTensor } from '../layers/symbolic.js';
+import { checkArgKeys } from '../layers/args.js';
+import { Graph } from './graph.js';
+import { LayersModel } from './model.js';
+
+export interface SequentialArgs {
+  /** Layers to add, in order. */
+  layers?: Layer[];
+  name?: string;
+}
+
+export class Sequential extends LayersModel {
+  private readonly stack: Layer[] = [];
+  private input: SymbolicTensor | null = null;
+  private output: SymbolicTensor | null = null;
+
+  constructor(args: SequentialArgs = {}) {
+    checkArgKeys('sequential', args, ['layers', 'name']);
+    super(null, 'sequential', args.name);
+    for (const layer of args.layers ?? []) this.add(layer);
+  }
+
+  /** The added layers (Keras: without the implicit input layer). */
+  override get layers(): Layer[] {
+    return [...this.stack];
+  }
+
+  /**
+   * Appends a layer. The first layer needs an inputShape (or batchInputShape), or an
+   * InputLayer must come first.
+   */
+  add(layer: Layer): void {
+    this.assertUsable('add');
+    if (!(layer instanceof Layer)) throw new ValueError(`Sequential.add: expected a layer, got ${String(layer)}`);
+    if (layer instanceof InputLayer) {
+      if (this.input) throw new ValueError('Sequential.add: an InputLayer can only be the first layer');
+      this.input = this.output = layer.output;
+      return;
+    }
+    if (!this.input) {
+      if (!layer.batchInputShape) {
+        throw new ValueError('The first layer in a Sequential model must get an `inputShape` or `batchInputShape` argument.');
+      }
+      this.input = this.output = new InputLayer({ name: `${layer.name}_input`, batchInputShape: [...layer.batchInputShape] }).output;
+    }
+    if (this.stack.some((l) => l.name === layer.name)) {
+      throw new ValueError(`All layers added to a Sequential model should have unique names. Name "${layer.name}" is already the name of a layer in this model.`);
+    }
+    const out = layer.apply(this.output!);
+    this.stack.push(layer);
+    this.output = out;
+    this.graphValue = new Graph(this.input, out);
+  }
+}
+
+/**
+ * A Sequential model.
+ * @example const m = wl.sequential({ layers: [wl.layers.dense({ units: 8, inputShape: [16] })] });
+ */
+export function sequential(args?: SequentialArgs): Sequential {
+  return new Sequential(args);
+}

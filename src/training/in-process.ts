@@ -1,0 +1,122 @@
+/** Runs batches on this thread's engine: forward, loss, backward and the optimizer step, in wasm. */
+import type { Engine } from '../backend/engine.js';
+import { Scratch } from '../ops/device-tensor.js';
+import type { LayerVariable } from '../layers/variable.js';
+import type { Batch, Executor } from './executor.js';
+import type { Loss } from './losses.js';
+import type { Optimizer } from './optimizers.js';
+import type { TrainableGraph } from './trainable.js';
+
+/** Gradient accumulators of all trainable variables, one contiguous block (16-byte aligned slices). */
+export class GradientBuffers {
+  readonly map = new Map<LayerVariable, number>();
+  private readonly block: number;
+  private readonly floats: number;
+
+  constructor(private readonly engine: Engine, variables: readonly LayerVariable[]) {
+    const offsets = variables.map((v) => v.size);
+    let total = 0;
+    const starts = offsets.map((n) => {
+      const start = total;
+      total += Math.ceil(n / 4) * 4;
+      return start;
+    });
+    this.floats = Math.max(total, 1);
+    this.block = engine.allocF32(this.floats);
+    variables.forEach((v, i) => this.map.set(v, this.block + starts[i] * 4));
+  }
+
+  zero(): void {
+    this.engine.f32(this.block, this.floats).fill(0);
+  }
+
+  /** The gradient of `v`, copied out. */
+  read(v: LayerVariable): Float32Array {
+    return this.engine.read(this.map.get(v)!, v.size);
+  }
+
+  dispose(): void {
+    this.engine.release(this.block);
+  }
+}
+
+export class InProcessExecutor implements Executor {
+  private grads: GradientBuffers | null = null;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly graph: TrainableGraph,
+    private readonly loss: Loss | null,
+    private readonly optimizer: Optimizer | null,
+  ) {}
+
+  /** Gradient buffers for the trainable variables (allocated on first use). */
+  gradients(): GradientBuffers {
+    this.grads ??= new GradientBuffers(this.engine, this.graph.trainableVariables);
+    return this.grads;
+  }
+
+  /**
+   * Zeroes the gradients, then accumulates scale·dΣloss/dw over the batch; returns Σloss and the
+   * number of loss values. `scale` is 1/(loss values in the whole step), so shards of one step add up.
+   */
+  computeGradients(batch: Batch, scale?: number): { sum: number; count: number } {
+    const loss = this.requireLoss();
+    const grads = this.gradients();
+    const scratch = new Scratch(this.engine);
+    try {
+      const x = scratch.from(batch.x, batch.xShape);
+      const y = scratch.from(batch.y, batch.yShape);
+      const pass = this.graph.forward(x, { engine: this.engine, scratch, training: true });
+      const count = loss.count(batch.yShape);
+      const fused = loss.fusesWithSoftmax && this.graph.outputIsSoftmax;
+      const dy = scratch.alloc(pass.y.shape);
+      const sum = loss.compute(this.engine, pass.y, y, dy, scale ?? 1 / count, fused);
+      grads.zero();
+      pass.backward(dy, grads.map, fused);
+      return { sum, count };
+    } finally {
+      scratch.release();
+    }
+  }
+
+  async trainBatch(batch: Batch): Promise<number> {
+    const { sum, count } = this.computeGradients(batch);
+    this.optimizer!.applyGradients(this.engine, this.graph.trainableVariables, this.gradients().map);
+    return sum / count;
+  }
+
+  async evaluateBatch(batch: Batch): Promise<{ sum: number; count: number }> {
+    const loss = this.requireLoss();
+    const scratch = new Scratch(this.engine);
+    try {
+      const pass = this.graph.forward(scratch.from(batch.x, batch.xShape), { engine: this.engine, scratch, training: false });
+      const y = scratch.from(batch.y, batch.yShape);
+      const count = loss.count(batch.yShape);
+      const sum = loss.compute(this.engine, pass.y, y, scratch.alloc(pass.y.shape), 1 / count, false);
+      return { sum, count };
+    } finally {
+      scratch.release();
+    }
+  }
+
+  async predictBatch(x: Float32Array, xShape: number[]): Promise<{ y: Float32Array; yShape: number[] }> {
+    const scratch = new Scratch(this.engine);
+    try {
+      const pass = this.graph.forward(scratch.from(x, xShape), { engine: this.engine, scratch, training: false });
+      return { y: this.engine.read(pass.y.ptr, pass.y.size), yShape: [...pass.y.shape] };
+    } finally {
+      scratch.release();
+    }
+  }
+
+  dispose(): void {
+    this.grads?.dispose();
+    this.grads = null;
+  }
+
+  private requireLoss(): Loss {
+    if (!this.loss) throw new Error('InProcessExecutor: no loss (the model is not compiled)');
+    return this.loss;
+  }
+}

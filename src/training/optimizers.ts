@@ -1,0 +1,206 @@
+/**
+ * Optimizers with Keras 3's update rules and defaults (shared/SPEC.md §5). State (slots) lives in
+ * engine memory next to the weights and survives an engine shutdown like them.
+ */
+import type { Engine } from '../backend/engine.js';
+import { invalidArgument, unknownName } from '../errors.js';
+import type { GradientMap } from '../layers/context.js';
+import { LayerVariable } from '../layers/variable.js';
+import { checkArgKeys } from '../layers/args.js';
+
+export abstract class Optimizer {
+  /** Keras class name. */
+  abstract readonly className: 'RMSprop' | 'Adam' | 'SGD';
+  /** Steps applied so far. */
+  iterations = 0;
+  private readonly slots = new Map<LayerVariable, LayerVariable[]>();
+
+  /** Applies one update to each variable from its gradient. */
+  applyGradients(engine: Engine, variables: readonly LayerVariable[], gradients: GradientMap): void {
+    this.iterations++;
+    for (const v of variables) {
+      const g = gradients.get(v);
+      if (g != null) this.update(engine, v, g);
+    }
+  }
+
+  protected abstract update(engine: Engine, variable: LayerVariable, gradPtr: number): void;
+
+  /** Names of the per-variable slots this optimizer keeps (e.g. ['rms', 'momentum']). */
+  protected abstract slotNames(): string[];
+
+  /** The slots of `variable` in engine memory (zeros on first use). */
+  protected slotPtrs(engine: Engine, variable: LayerVariable): number[] {
+    let slots = this.slots.get(variable);
+    if (!slots) {
+      slots = this.slotNames().map((s) => new LayerVariable(`${variable.name}/${s}`, variable.shape, new Float32Array(variable.size), false));
+      this.slots.set(variable, slots);
+    }
+    return slots.map((s) => s.ptrIn(engine));
+  }
+
+  /** Keras config (snake_case). */
+  abstract getConfig(): Record<string, unknown>;
+
+  /** Frees the slots. */
+  dispose(): void {
+    for (const slots of this.slots.values()) for (const s of slots) s.dispose();
+    this.slots.clear();
+  }
+}
+
+function rate(owner: string, arg: string, value: unknown, fallback: number, { min = 0, max = Infinity, minInclusive = false } = {}): number {
+  if (value === undefined) return fallback;
+  const ok = typeof value === 'number' && Number.isFinite(value) && (minInclusive ? value >= min : value > min) && value <= max;
+  if (!ok) throw invalidArgument(owner, arg, `a number in ${minInclusive ? '[' : '('}${min}, ${max}]`, value);
+  return value;
+}
+
+export interface RMSpropArgs {
+  /** Default 0.001. */
+  learningRate?: number;
+  /** Discount of the squared-gradient average; default 0.9. */
+  rho?: number;
+  /** Default 0. */
+  momentum?: number;
+  /** Default 1e-7, added inside the square root (Keras ≥ 2.11 / 3). */
+  epsilon?: number;
+  /** Normalise by the gradient's variance estimate; default false. */
+  centered?: boolean;
+}
+
+/** RMSprop: v = ρv + (1−ρ)g²; p −= lr·g / sqrt(v + ε) (with momentum / centered variants). */
+export class RMSprop extends Optimizer {
+  readonly className = 'RMSprop';
+  readonly learningRate: number;
+  readonly rho: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly centered: boolean;
+
+  constructor(args: RMSpropArgs = {}) {
+    super();
+    checkArgKeys('RMSprop', args, ['learningRate', 'rho', 'momentum', 'epsilon', 'centered']);
+    this.learningRate = rate('RMSprop', 'learningRate', args.learningRate, 0.001);
+    this.rho = rate('RMSprop', 'rho', args.rho, 0.9, { max: 1, minInclusive: true });
+    this.momentum = rate('RMSprop', 'momentum', args.momentum, 0, { max: 1, minInclusive: true });
+    this.epsilon = rate('RMSprop', 'epsilon', args.epsilon, 1e-7);
+    if (args.centered !== undefined && typeof args.centered !== 'boolean') throw invalidArgument('RMSprop', 'centered', 'true or false', args.centered);
+    this.centered = args.centered ?? false;
+  }
+
+  protected slotNames(): string[] {
+    return ['rms', ...(this.momentum > 0 ? ['momentum'] : []), ...(this.centered ? ['mg'] : [])];
+  }
+
+  protected update(engine: Engine, v: LayerVariable, g: number): void {
+    const [rms, ...rest] = this.slotPtrs(engine, v);
+    const m = this.momentum > 0 ? rest.shift()! : 0;
+    const mg = this.centered ? rest.shift()! : 0;
+    engine.kernels.f32_rmsprop(v.size, v.ptrIn(engine), g, rms, m, mg, this.learningRate, this.rho, 1 - this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { learning_rate: this.learningRate, rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+}
+
+export interface AdamArgs {
+  /** Default 0.001. */
+  learningRate?: number;
+  /** Default 0.9. */
+  beta1?: number;
+  /** Default 0.999. */
+  beta2?: number;
+  /** Default 1e-7. */
+  epsilon?: number;
+}
+
+/** Adam (Keras 3 form, bias correction folded into the step size). */
+export class Adam extends Optimizer {
+  readonly className = 'Adam';
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(args: AdamArgs = {}) {
+    super();
+    checkArgKeys('Adam', args, ['learningRate', 'beta1', 'beta2', 'epsilon']);
+    this.learningRate = rate('Adam', 'learningRate', args.learningRate, 0.001);
+    this.beta1 = rate('Adam', 'beta1', args.beta1, 0.9, { max: 0.999999, minInclusive: true });
+    this.beta2 = rate('Adam', 'beta2', args.beta2, 0.999, { max: 0.999999, minInclusive: true });
+    this.epsilon = rate('Adam', 'epsilon', args.epsilon, 1e-7);
+  }
+
+  protected slotNames(): string[] {
+    return ['m', 'v'];
+  }
+
+  protected update(engine: Engine, v: LayerVariable, g: number): void {
+    const [m, s] = this.slotPtrs(engine, v);
+    const t = this.iterations;
+    const alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
+    engine.kernels.f32_adam(v.size, v.ptrIn(engine), g, m, s, alpha, 1 - this.beta1, 1 - this.beta2, this.epsilon);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { learning_rate: this.learningRate, beta_1: this.beta1, beta_2: this.beta2, epsilon: this.epsilon, amsgrad: false };
+  }
+}
+
+export interface SGDArgs {
+  /** Default 0.01. */
+  learningRate?: number;
+  /** Default 0. */
+  momentum?: number;
+  /** Default false. */
+  nesterov?: boolean;
+}
+
+/** Stochastic gradient descent, with optional (Nesterov) momentum. */
+export class SGD extends Optimizer {
+  readonly className = 'SGD';
+  readonly learningRate: number;
+  readonly momentum: number;
+  readonly nesterov: boolean;
+
+  constructor(args: SGDArgs = {}) {
+    super();
+    checkArgKeys('SGD', args, ['learningRate', 'momentum', 'nesterov']);
+    this.learningRate = rate('SGD', 'learningRate', args.learningRate, 0.01);
+    this.momentum = rate('SGD', 'momentum', args.momentum, 0, { max: 1, minInclusive: true });
+    if (args.nesterov !== undefined && typeof args.nesterov !== 'boolean') throw invalidArgument('SGD', 'nesterov', 'true or false', args.nesterov);
+    this.nesterov = args.nesterov ?? false;
+  }
+
+  protected slotNames(): string[] {
+    return this.momentum > 0 ? ['momentum'] : [];
+  }
+
+  protected update(engine: Engine, v: LayerVariable, g: number): void {
+    const [m = 0] = this.slotPtrs(engine, v);
+    engine.kernels.f32_sgd(v.size, v.ptrIn(engine), g, m, this.learningRate, this.momentum, this.nesterov ? 1 : 0);
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { learning_rate: this.learningRate, momentum: this.momentum, nesterov: this.nesterov };
+  }
+}
+
+/** Factories as wl.optimizers exposes them. */
+export const optimizers = {
+  rmsprop: (args?: RMSpropArgs) => new RMSprop(args),
+  adam: (args?: AdamArgs) => new Adam(args),
+  sgd: (args?: SGDArgs) => new SGD(args),
+};
+
+const BY_NAME: Record<string, () => Optimizer> = { rmsprop: () => new RMSprop(), adam: () => new Adam(), sgd: () => new SGD() };
+
+/** Resolves 'rmsprop' / 'RMSprop' / 'adam' / 'sgd' (Keras defaults) or an Optimizer instance. */
+export function resolveOptimizer(value: unknown): Optimizer {
+  if (value instanceof Optimizer) return value;
+  const key = typeof value === 'string' ? value.toLowerCase() : '';
+  if (Object.hasOwn(BY_NAME, key)) return BY_NAME[key]();
+  throw unknownName('optimizer', value, Object.keys(BY_NAME));
+}

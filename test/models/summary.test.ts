@@ -1,0 +1,76 @@
+import { describe, it, expect, beforeEach } from 'vitest';
+import * as wl from '../../src/index.js';
+import { seedModels, summaryLines } from '../helpers/seed-models.js';
+
+// Expected texts: shared/SPEC.md §6 (model1, verbatim from Keras 2) and the same layout for the
+// other two models, whose rows the seed question prints with Keras 2.
+const RULE = '_'.repeat(65);
+const DOUBLE = '='.repeat(65);
+const HEADER = 'Layer (type)                 Output Shape              Param #   ';
+const TOTALS = ['Total params: 1,672', 'Trainable params: 1,672', 'Non-trainable params: 0', RULE];
+
+describe('summary() of the seed models (Keras 2 layout)', () => {
+  beforeEach(() => wl.clearSession());
+
+  it('prints the three seed summaries exactly', () => {
+    const { model1, model2, model3 } = seedModels();
+    expect(summaryLines(model1)).toEqual([
+      RULE, HEADER, DOUBLE,
+      'gru_1 (GRU)                  (None, 64, 16)            1536      ', RULE,
+      'time_distributed_1 (TimeDist (None, 64, 8)             136       ', RULE,
+      'activation_1 (Activation)    (None, 64, 8)             0         ', DOUBLE,
+      ...TOTALS,
+    ]);
+    expect(summaryLines(model2)).toEqual([
+      RULE, HEADER, DOUBLE,
+      'gru_2 (GRU)                  (None, 64, 16)            1536      ', RULE,
+      'dense_2 (Dense)              (None, 64, 8)             136       ', RULE,
+      'activation_2 (Activation)    (None, 64, 8)             0         ', DOUBLE,
+      ...TOTALS,
+    ]);
+    expect(summaryLines(model3)).toEqual([
+      RULE, HEADER, DOUBLE,
+      'gru_3 (GRU)                  (None, 16)                1536      ', RULE,
+      'dense_3 (Dense)              (None, 8)                 136       ', RULE,
+      'activation_3 (Activation)    (None, 8)                 0         ', DOUBLE,
+      ...TOTALS,
+    ]);
+  });
+
+  it('counts 1584 GRU parameters with the Keras 3 default reset_after=true', () => {
+    const { model1 } = seedModels({});
+    expect(model1.layers[0].countParams()).toBe(1584);
+    expect(model1.countParams()).toBe(1584 + 136);
+    expect(summaryLines(model1).at(-4)).toBe('Total params: 1,720');
+  });
+
+  it('lists the InputLayer of a functional model, like the seed question', () => {
+    const inputs = wl.input({ shape: [64, 15] });
+    const x = wl.layers.gru({ units: 16, returnSequences: true, resetAfter: false }).apply(inputs);
+    const y = wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 15 }) }).apply(x);
+    const predictions = wl.layers.activation({ activation: 'softmax' }).apply(y);
+    const m = wl.model({ inputs, outputs: predictions });
+    expect(summaryLines(m).slice(0, 12)).toEqual([
+      RULE, HEADER, DOUBLE,
+      'input_1 (InputLayer)         (None, 64, 15)            0         ', RULE,
+      'gru_1 (GRU)                  (None, 64, 16)            1536      ', RULE,
+      'time_distributed_1 (TimeDist (None, 64, 15)            255       ', RULE,
+      'activation_1 (Activation)    (None, 64, 15)            0         ', DOUBLE,
+      'Total params: 1,791',
+    ]);
+  });
+
+  it('uses the "Connected to" layout for a branching model', () => {
+    const inputs = wl.input({ shape: [4, 3] });
+    const shared = wl.layers.dense({ units: 3 });
+    const a = shared.apply(inputs);
+    const b = shared.apply(a);
+    const m = wl.model({ inputs, outputs: b });
+    const lines = summaryLines(m);
+    expect(lines[0]).toBe('_'.repeat(98));
+    expect(lines[1]).toBe('Layer (type)                    Output Shape         Param #     Connected to                     ');
+    expect(lines[3]).toBe('input_1 (InputLayer)            (None, 4, 3)         0                                            ');
+    expect(lines[5]).toBe('dense_1 (Dense)                 (None, 4, 3)         12          input_1[0][0]                    ');
+    expect(lines[6]).toBe('                                                                 dense_1[0][0]                    ');
+  });
+});
