@@ -36,7 +36,7 @@ export function invalidArgument(owner: string, arg: string, expected: string, re
 
 /** An unknown name for a kind of thing (activation, loss, optimizer, layer class...), listing the known ones. */
 export function unknownName(kind: string, received: unknown, known: readonly string[]): ValueError {
-  return new ValueError(`Unknown ${kind}: ${describe(received)}. Known ${kind}s: ${known.join(', ')}`);
+  return new ValueError(`Unknown ${kind}: ${describe(received)}. Expected one of: ${known.join(', ')}`);
 }
 
 /** The Keras 2 data-check messages of fit/evaluate (shared/SPEC.md §7). */

@@ -34,3 +34,11 @@ export function expectClose(
 export function sumTolerance(k: number, base = 1e-5): number {
   return Math.max(base, 2 * Math.sqrt(Math.max(k, 1)) * 1.2e-7);
 }
+
+/** Asserts two float arrays are bit-identical (fast on large arrays; reports the first difference). */
+export function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<number>, label = ''): void {
+  expect(actual.length, `${label} length`).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) expect.fail(`${label} element ${i}: got ${actual[i]}, expected ${expected[i]} (bit-identical required)`);
+  }
+}
