@@ -2,8 +2,24 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['test/**/*.test.ts'] },
+      },
+      {
+        // The same kernel and model suites on the relaxed-SIMD build (fused multiply-add), which
+        // Node 20 runs only behind a flag; browsers and Deno pick it by default.
+        extends: true,
+        test: {
+          name: 'relaxed-simd',
+          include: ['test/kernels/**/*.test.ts', 'test/models/**/*.test.ts'],
+          execArgv: ['--experimental-wasm-relaxed-simd'],
+          env: { WASM_LAYERS_EXPECT_VARIANT: 'relaxed-simd' },
+        },
+      },
+    ],
   },
 });
