@@ -7,7 +7,7 @@ import { StateError, ValueError, pythonTuple, describe, invalidArgument } from '
 import { checkArgKeys } from '../layers/args.js';
 import type { Layer } from '../layers/layer.js';
 import { checkWeightShape } from '../layers/layer.js';
-import { SymbolicTensor } from '../layers/symbolic.js';
+import { SymbolicTensor, type Node } from '../layers/symbolic.js';
 import type { LayerVariable } from '../layers/variable.js';
 import { uniqueName } from '../layers/names.js';
 import { Tensor } from '../tensor.js';
@@ -71,6 +71,14 @@ export class LayersModel {
 
   get outputs(): SymbolicTensor[] {
     return [this.graph('outputs').output];
+  }
+
+  /**
+   * The layer calls in execution order.
+   * @internal
+   */
+  get graphNodes(): readonly Node[] {
+    return this.graph('graphNodes').nodes;
   }
 
   /** Every weight, Keras order. */

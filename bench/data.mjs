@@ -1,0 +1,39 @@
+// The same random data for every stack: X uniform in [0, 1), one-hot targets. Plain Float32Arrays;
+// each stack wraps them in its own tensors.
+import { SEED } from './config.mjs';
+
+/** mulberry32: a small seeded PRNG, so every process builds identical data. */
+export function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Uniform values in [lo, hi). */
+export function uniform(count, random, lo = 0, hi = 1) {
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = lo + (hi - lo) * random();
+  return out;
+}
+
+function oneHot(rows, depth, random) {
+  const out = new Float32Array(rows * depth);
+  for (let i = 0; i < rows; i++) out[i * depth + Math.floor(random() * depth)] = 1;
+  return out;
+}
+
+/** X [n, T, F], Y1 [n, T, C] (models 1 and 2), Y2 [n, C] (model 3), with their shapes. */
+export function seedData() {
+  const { samples: n, maxLen: t, inputSize: f, outputSize: c } = SEED;
+  const random = rng(42);
+  return {
+    x: { values: uniform(n * t * f, random), shape: [n, t, f] },
+    y1: { values: oneHot(n * t, c, random), shape: [n, t, c] },
+    y2: { values: oneHot(n, c, random), shape: [n, c] },
+  };
+}

@@ -1,0 +1,59 @@
+// Stack process: wasm-layers (this repository's dist/), single thread (workers: 0).
+// Run by hand: node --expose-gc bench/stack-ours.mjs [--quick]
+import { parseArgs } from 'node:util';
+import * as wl from 'wasm-layers';
+import { Engine } from '../dist/backend/engine.js';
+import { SEED, planFor } from './config.mjs';
+import { uniform } from './data.mjs';
+import { gemmError } from './gemm-check.mjs';
+import { sendResult } from './ipc.mjs';
+import { runWorkload } from './workload.mjs';
+
+const { values: opts } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+
+wl.setSeed(42);
+const { variant } = await wl.ready();
+const gemmEngine = await Engine.create(); // its own memory, apart from the models' engine
+
+// The seed's Keras 2 GRU: reset_after=false, hard_sigmoid — the same math as tfjs's GRU.
+function model(kind) {
+  const m = wl.sequential();
+  m.add(wl.layers.gru({
+    units: SEED.hidden, returnSequences: kind !== 'model3', inputShape: [SEED.maxLen, SEED.inputSize],
+    resetAfter: false, recurrentActivation: 'hard_sigmoid',
+  }));
+  const dense = wl.layers.dense({ units: SEED.outputSize });
+  m.add(kind === 'model1' ? wl.layers.timeDistributed({ layer: dense }) : dense);
+  m.add(wl.layers.activation({ activation: 'softmax' }));
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+  return m;
+}
+
+// The internal kernel (there is no public matmul op): C = A·B, row-major, no bias, no activation.
+function gemm(n, random) {
+  const e = gemmEngine;
+  const [a, b, c] = [e.allocF32(n * n), e.allocF32(n * n), e.allocF32(n * n)];
+  const [av, bv] = [uniform(n * n, random, -1, 1), uniform(n * n, random, -1, 1)];
+  e.write(a, av);
+  e.write(b, bv);
+  const run = () => e.kernels.f32_gemm(n, n, n, a, n, 1, b, n, c, n, 0, 0, 0);
+  return {
+    run,
+    check: () => (run(), gemmError(av, bv, e.read(c, n * n), n)),
+    dispose: () => [a, b, c].forEach((p) => e.release(p)),
+  };
+}
+
+const adapter = {
+  info: { name: 'ours', kernels: variant, node: process.version, workers: 0 },
+  tensors: ({ x, y1, y2 }) => ({
+    x: wl.tensor(x.values, x.shape), y1: wl.tensor(y1.values, y1.shape), y2: wl.tensor(y2.values, y2.shape),
+  }),
+  model,
+  fit: async (m, x, y) => (await m.fit(x, y, { batchSize: SEED.batchSize, epochs: 1, verbose: 0, workers: 0 })).history.loss[0],
+  predict: async (m, x) => (await m.predict(x, { batchSize: SEED.predictBatchSize, workers: 0 })).dataSync(),
+  gemm,
+};
+
+sendResult(await runWorkload(adapter, planFor('ours', opts.quick)));
+await wl.shutdown();

@@ -1,0 +1,75 @@
+// Stack process: TensorFlow.js 4.22 layers on one backend (--backend wasm | cpu), in Node.
+// Run by hand: node --expose-gc bench/stack-tfjs.mjs --backend wasm [--quick]
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { SEED, planFor } from './config.mjs';
+import { uniform } from './data.mjs';
+import { gemmError } from './gemm-check.mjs';
+import { sendResult } from './ipc.mjs';
+import { runWorkload } from './workload.mjs';
+
+const { values: opts } = parseArgs({
+  options: { backend: { type: 'string', default: 'wasm' }, quick: { type: 'boolean', default: false } },
+});
+const plan = planFor(`tfjs-${opts.backend}`, opts.quick);
+if (!plan || !['wasm', 'cpu'].includes(opts.backend)) throw new Error(`No plan for backend ${opts.backend} (quick: ${opts.quick})`);
+
+if (!(await tf.setBackend(opts.backend))) throw new Error(`tfjs could not start the ${opts.backend} backend`);
+await tf.ready();
+if (tf.getBackend() !== opts.backend) throw new Error(`tfjs runs on ${tf.getBackend()}, not ${opts.backend}`);
+
+const info = { name: `tfjs-${opts.backend}`, backend: tf.getBackend(), core: tf.version_core, layers: tfl.version_layers };
+if (opts.backend === 'wasm') {
+  const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+  info.simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  info.threads = getThreadsCount();
+}
+
+// tfjs's GRU is reset_after=false with hardSigmoid by default: the seed's Keras 2 GRU.
+function model(kind) {
+  const m = tfl.sequential();
+  m.add(tfl.layers.gru({ units: SEED.hidden, returnSequences: kind !== 'model3', inputShape: [SEED.maxLen, SEED.inputSize] }));
+  const dense = tfl.layers.dense({ units: SEED.outputSize });
+  m.add(kind === 'model1' ? tfl.layers.timeDistributed({ layer: dense }) : dense);
+  m.add(tfl.layers.activation({ activation: 'softmax' }));
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+  return m;
+}
+
+function predict(m, x) {
+  const p = m.predict(x, { batchSize: SEED.predictBatchSize });
+  const values = p.dataSync();
+  p.dispose();
+  return values;
+}
+
+// tf.matMul; dataSync() forces completion (and copies C out, as a user would).
+function gemm(n, random) {
+  const [av, bv] = [uniform(n * n, random, -1, 1), uniform(n * n, random, -1, 1)];
+  const [a, b] = [tf.tensor2d(av, [n, n]), tf.tensor2d(bv, [n, n])];
+  const product = () => {
+    const c = tf.matMul(a, b);
+    const values = c.dataSync();
+    c.dispose();
+    return values;
+  };
+  return { run: product, check: () => gemmError(av, bv, product(), n), dispose: () => tf.dispose([a, b]) };
+}
+
+const adapter = {
+  info,
+  tensors: ({ x, y1, y2 }) => ({
+    x: tf.tensor(x.values, x.shape), y1: tf.tensor(y1.values, y1.shape), y2: tf.tensor(y2.values, y2.shape),
+  }),
+  model,
+  fit: async (m, x, y) => (await m.fit(x, y, { batchSize: SEED.batchSize, epochs: 1, verbose: 0 })).history.loss[0],
+  predict,
+  gemm,
+};
+
+const result = await runWorkload(adapter, plan);
+result.info.tensorsLeft = tf.memory().numTensors; // the inputs, the models' weights and optimizer state
+sendResult(result);
