@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/setup/bundle-workers.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     projects: [

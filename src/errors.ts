@@ -65,3 +65,13 @@ export function pythonTuple(shape: readonly (number | null)[]): string {
   const dims = shape.map((d) => (d == null ? 'None' : String(d)));
   return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
 }
+
+/** A worker failed while running its shard of a step (piscina-style: the cause is attached). */
+export class WorkerError extends Error {
+  override name = 'WorkerError';
+}
+
+export function workerFailed(shard: number, shards: number, kind: string, cause: unknown): WorkerError {
+  const reason = cause instanceof Error ? cause.message : describe(cause);
+  return new WorkerError(`Worker for shard ${shard + 1} of ${shards} failed during a ${kind} step: ${reason}`, { cause });
+}

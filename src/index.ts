@@ -12,6 +12,7 @@
  * await model.fit(x, y, { batchSize: 128, epochs: 1 });
  */
 import { getEngine, shutdownEngine, type EngineOptions } from './backend/engine.js';
+import { shutdownPool } from './parallel/pool-registry.js';
 import type { KernelVariant } from './backend/wasm-source.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
@@ -34,7 +35,8 @@ export { History, type FitParams } from './training/history.js';
 export type { CustomCallbackArgs, Logs } from './training/callbacks.js';
 export type { ModelData } from './training/data.js';
 export { setSeed } from './random.js';
-export { ValueError, StateError } from './errors.js';
+export { setPoolOptions, type PoolOptions } from './parallel/pool-registry.js';
+export { ValueError, StateError, WorkerError } from './errors.js';
 export type { WasmSources, WasmInput, KernelVariant } from './backend/wasm-source.js';
 
 /** What ready() reports about the engine. */
@@ -54,10 +56,11 @@ export async function ready(options?: EngineOptions): Promise<EngineInfo> {
 }
 
 /**
- * Releases everything the engine holds (its WebAssembly memory). Models stay usable: their weights
- * are copied out first and move into a new engine on next use.
+ * Releases everything the engine holds: the worker pool's threads and the WebAssembly memory. Models
+ * stay usable: their weights are copied out first and move into a new engine on next use.
  */
 export async function shutdown(): Promise<void> {
+  await shutdownPool();
   await shutdownEngine();
 }
 

@@ -70,6 +70,11 @@ export class Dense extends Layer<DenseCache> {
     return [...inputShape.slice(0, -1), this.units];
   }
 
+  override forwardFlops(inputShape: Shape): number {
+    const rows = inputShape.slice(1, -1).reduce<number>((n, d) => n * (d ?? 1), 1);
+    return 2 * rows * (inputShape[inputShape.length - 1] ?? 0) * this.units;
+  }
+
   override outputIsSoftmax(): boolean {
     return this.activation.code == null;
   }

@@ -111,6 +111,11 @@ export class GRU extends Layer<GruCache> {
     return this.returnSequences ? [inputShape[0], inputShape[1], this.units] : [inputShape[0], this.units];
   }
 
+  override forwardFlops(inputShape: Shape): number {
+    const [, steps, features] = inputShape;
+    return 2 * (steps ?? 1) * ((features ?? 0) + this.units) * 3 * this.units;
+  }
+
   private opConfig(): GruOpConfig {
     return {
       units: this.units,

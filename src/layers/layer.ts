@@ -61,6 +61,11 @@ export abstract class Layer<Cache = unknown> {
   /** Accumulates weight gradients; returns dL/dx unless ctx.needInputGradient is false. */
   abstract backward(dy: DeviceTensor, cache: Cache, ctx: BackwardContext): DeviceTensor | null;
 
+  /** 2 × multiply-adds of the forward pass for one sample of `inputShape` (GEMMs only; sizes work for the pool). */
+  forwardFlops(_inputShape: Shape): number {
+    return 0;
+  }
+
   /** True when the layer's last operation is a softmax over the last axis (fusable with cross-entropy). */
   outputIsSoftmax(): boolean {
     return false;

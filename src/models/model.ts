@@ -2,8 +2,11 @@
  * LayersModel: a functional model (input → layers → output) with Keras's compile / fit / evaluate /
  * predict / summary and weights in Keras order. Sequential builds on it.
  */
-import { getEngine, type Engine } from '../backend/engine.js';
+import { getEngine } from '../backend/engine.js';
 import { StateError, ValueError, pythonTuple, describe, invalidArgument } from '../errors.js';
+import { PoolExecutor } from '../parallel/pool-executor.js';
+import { acquirePool, releaseModel } from '../parallel/pool-registry.js';
+import { workerCount } from '../parallel/worker-count.js';
 import { checkArgKeys } from '../layers/args.js';
 import type { Layer } from '../layers/layer.js';
 import { checkWeightShape } from '../layers/layer.js';
@@ -43,8 +46,12 @@ export interface ModelArgs {
   name?: string;
 }
 
+let nextModelId = 1;
+
 export class LayersModel {
   readonly name: string;
+  /** Identifies the model to the worker pool's replica caches. */
+  readonly id = nextModelId++;
   /** Set to true (e.g. from a callback) to stop fit after the current batch. */
   stopTraining = false;
   protected graphValue: Graph | null = null;
@@ -130,14 +137,9 @@ export class LayersModel {
     const compiled = this.requireCompiled('fit');
     const options = resolveFitArgs(args);
     const { xt, yt } = this.checkData(graph, x, y);
-    return this.exclusive('fit', async (engine) => {
+    return this.run('fit', { workers: options.workers, batchSize: options.batchSize, compiled }, (executor) => {
       this.stopTraining = false;
-      const executor = this.executor(engine, options.workers, compiled);
-      try {
-        return await fitLoop(executor, xt, yt, options, { shouldStop: () => this.stopTraining });
-      } finally {
-        executor.dispose();
-      }
+      return fitLoop(executor, xt, yt, options, { shouldStop: () => this.stopTraining });
     });
   }
 
@@ -152,14 +154,8 @@ export class LayersModel {
     const batchSize = resolveBatchSize('evaluate', args.batchSize);
     const workers = resolveWorkers('evaluate', args.workers);
     const { xt, yt } = this.checkData(graph, x, y);
-    return this.exclusive('evaluate', async (engine) => {
-      const executor = this.executor(engine, workers, compiled);
-      try {
-        return new Tensor(Float32Array.of(await evaluateLoop(executor, xt, yt, batchSize)), []);
-      } finally {
-        executor.dispose();
-      }
-    });
+    return this.run('evaluate', { workers, batchSize, compiled }, async (executor) =>
+      new Tensor(Float32Array.of(await evaluateLoop(executor, xt, yt, batchSize)), []));
   }
 
   /**
@@ -172,14 +168,7 @@ export class LayersModel {
     const batchSize = resolveBatchSize('predict', args.batchSize);
     const workers = resolveWorkers('predict', args.workers);
     const xt = standardize(x, 'input', graph.input.name, graph.input.shape);
-    return this.exclusive('predict', async (engine) => {
-      const executor = this.executor(engine, workers, null);
-      try {
-        return await predictLoop(executor, xt, batchSize);
-      } finally {
-        executor.dispose();
-      }
-    });
+    return this.run('predict', { workers, batchSize, compiled: null }, (executor) => predictLoop(executor, xt, batchSize));
   }
 
   /**
@@ -197,6 +186,33 @@ export class LayersModel {
       shapes.set(node.layer, prior == null || prior === text ? text : 'multiple');
     }
     printSummary(graph, this.layers, shapes, options);
+  }
+
+  /** Keras class name of the model: 'Model' (functional) or 'Sequential'. */
+  get className(): 'Model' | 'Sequential' {
+    return 'Model';
+  }
+
+  /**
+   * Keras config of the topology (what a saved model.json holds and worker replicas are built from):
+   * `{name, layers: [{name, class_name, config, inbound_nodes}], input_layers, output_layers}`.
+   */
+  getConfig(): Record<string, unknown> {
+    const graph = this.graph('getConfig');
+    // node indices count this model's calls of each layer (a shared layer may serve other models)
+    const callsOf = (layer: Layer) => graph.nodes.filter((n) => n.layer === layer);
+    const ref = (t: SymbolicTensor) => [t.sourceLayer.name, t.node ? callsOf(t.sourceLayer).indexOf(t.node) : 0, 0];
+    return {
+      name: this.name,
+      layers: graph.layers.map((l) => ({
+        name: l.name,
+        class_name: l.className,
+        config: l.getConfig(),
+        inbound_nodes: callsOf(l).map((n) => [[...ref(n.input), {}]]),
+      })),
+      input_layers: [ref(graph.input)],
+      output_layers: [ref(graph.output)],
+    };
   }
 
   /** Number of weights (trainable and not). */
@@ -223,13 +239,17 @@ export class LayersModel {
     weights.forEach((w, i) => variables[i].write(w.dataSync()));
   }
 
-  /** Frees the model's weights and optimizer state; the model cannot be used afterwards. */
-  dispose(): void {
-    if (this.disposed) return;
+  /**
+   * Frees the model's weights and optimizer state; the model cannot be used afterwards. The worker
+   * pool ends when no other model that used it is left (the promise resolves once it has).
+   */
+  dispose(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
     if (this.running) throw new StateError(`Cannot dispose model ${this.name} while ${this.running} is running`);
     for (const layer of this.layers) layer.dispose();
     this.compiled?.optimizer.dispose();
     this.disposed = true;
+    return releaseModel(this.id);
   }
 
   get isDisposed(): boolean {
@@ -258,22 +278,43 @@ export class LayersModel {
     return { xt, yt };
   }
 
-  /** One fit / evaluate / predict at a time per model. */
-  private async exclusive<T>(operation: string, run: (engine: Engine) => Promise<T>): Promise<T> {
+  /**
+   * Runs one fit / evaluate / predict (one at a time per model) on an executor: this thread's engine,
+   * or the worker pool when `workers` asks for it and the step is large enough to gain from it.
+   */
+  private async run<T>(
+    operation: string,
+    { workers, batchSize, compiled }: { workers: WorkersOption; batchSize: number; compiled: { loss: Loss; optimizer: Optimizer } | null },
+    body: (executor: Executor) => Promise<T>,
+  ): Promise<T> {
     if (this.running) throw new StateError(`Cannot ${operation} model ${this.name}: ${this.running} is still running (await it first)`);
     this.running = operation;
+    let release = () => {};
+    let executor: Executor | null = null;
     try {
-      return await run(await getEngine());
+      const engine = await getEngine();
+      const graph = this.trainableGraph();
+      const flops = this.forwardFlopsPerSample() * batchSize * (operation === 'fit' ? 3 : 1);
+      const count = await workerCount(workers, flops);
+      if (count === 0) {
+        executor = new InProcessExecutor(engine, graph, compiled?.loss ?? null, compiled?.optimizer ?? null);
+      } else {
+        const acquired = await acquirePool(count, this.id);
+        release = acquired.release;
+        const model = { id: this.id, config: JSON.stringify({ class_name: this.className, config: this.getConfig() }), weights: this.weights, graph };
+        executor = new PoolExecutor(engine, acquired.pool, model, compiled?.loss ?? null, operation === 'fit' ? compiled!.optimizer : null);
+      }
+      return await body(executor);
     } finally {
+      executor?.dispose();
+      release();
       this.running = null;
     }
   }
 
-  private executor(engine: Engine, workers: WorkersOption, compiled: { loss: Loss; optimizer: Optimizer } | null): Executor {
-    if (workers !== 'auto' && workers > 0) {
-      throw invalidArgument('fit', 'workers', "0 or 'auto' (the worker pool is not available in this build)", workers);
-    }
-    return new InProcessExecutor(engine, this.trainableGraph(), compiled?.loss ?? null, compiled?.optimizer ?? null);
+  /** Multiply-adds ×2 of one sample's forward pass (GEMMs only): sizes the work for 'auto' workers. */
+  private forwardFlopsPerSample(): number {
+    return this.graph('run').nodes.reduce((n, node) => n + node.layer.forwardFlops(node.input.shape), 0);
   }
 
   /**

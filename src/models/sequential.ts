@@ -29,6 +29,21 @@ export class Sequential extends LayersModel {
     return [...this.stack];
   }
 
+  override get className(): 'Sequential' {
+    return 'Sequential';
+  }
+
+  /** Keras config: `{name, layers: [{class_name, config}]}`, the first layer with its batch_input_shape. */
+  override getConfig(): Record<string, unknown> {
+    const input = this.graph('getConfig').input;
+    const layers = this.stack.map((l, i) => {
+      const config = l.getConfig();
+      if (i === 0 && !config.batch_input_shape) config.batch_input_shape = [...input.shape];
+      return { class_name: l.className, config };
+    });
+    return { name: this.name, layers };
+  }
+
   /**
    * Appends a layer. The first layer needs an inputShape (or batchInputShape), or an
    * InputLayer must come first.

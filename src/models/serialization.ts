@@ -19,35 +19,9 @@ export interface ModelConfig {
 
 type InboundRef = [string, number, number, Record<string, unknown>?];
 
-/** The Keras config of a model. */
+/** The Keras config of a model, with its class name. */
 export function modelToConfig(model: LayersModel): ModelConfig {
-  if (model instanceof Sequential) {
-    const layers = model.layers.map((l, i) => {
-      const config = l.getConfig();
-      if (i === 0 && !config.batch_input_shape) config.batch_input_shape = [...model.inputs[0].shape];
-      return { class_name: l.className, config };
-    });
-    return { class_name: 'Sequential', config: { name: model.name, layers } };
-  }
-  // node indices count this model's calls of each layer only (a shared layer may serve other models)
-  const nodes = model.graphNodes;
-  const callsOf = (layer: Layer) => nodes.filter((n) => n.layer === layer);
-  const nodeRef = (t: SymbolicTensor): InboundRef => [t.sourceLayer.name, t.node ? callsOf(t.sourceLayer).indexOf(t.node) : 0, 0, {}];
-  const layers = model.layers.map((l) => ({
-    name: l.name,
-    class_name: l.className,
-    config: l.getConfig(),
-    inbound_nodes: callsOf(l).map((n) => [nodeRef(n.input)]),
-  }));
-  return {
-    class_name: 'Model',
-    config: {
-      name: model.name,
-      layers,
-      input_layers: [[model.inputs[0].sourceLayer.name, 0, 0]],
-      output_layers: [nodeRef(model.outputs[0]).slice(0, 3)],
-    },
-  };
+  return { class_name: model.className, config: model.getConfig() };
 }
 
 /** Builds a model from its Keras config (weights from the initializers, or zeros with initialize: false). */

@@ -13,21 +13,35 @@ export class GradientBuffers {
   private readonly block: number;
   private readonly floats: number;
 
+  /** Floats a block for these variables holds (the layout both sides of the pool agree on). */
+  static lengthFor(variables: readonly LayerVariable[]): number {
+    return Math.max(variables.reduce((n, v) => n + Math.ceil(v.size / 4) * 4, 0), 1);
+  }
+
   constructor(private readonly engine: Engine, variables: readonly LayerVariable[]) {
-    const offsets = variables.map((v) => v.size);
     let total = 0;
-    const starts = offsets.map((n) => {
+    const starts = variables.map((v) => {
       const start = total;
-      total += Math.ceil(n / 4) * 4;
+      total += Math.ceil(v.size / 4) * 4;
       return start;
     });
-    this.floats = Math.max(total, 1);
+    this.floats = GradientBuffers.lengthFor(variables);
     this.block = engine.allocF32(this.floats);
     variables.forEach((v, i) => this.map.set(v, this.block + starts[i] * 4));
   }
 
+  /** Floats in the block (each variable's slice padded to a multiple of 4). */
+  get length(): number {
+    return this.floats;
+  }
+
+  /** A live view of the whole block; do not keep it across allocations. */
+  view(): Float32Array {
+    return this.engine.f32(this.block, this.floats);
+  }
+
   zero(): void {
-    this.engine.f32(this.block, this.floats).fill(0);
+    this.view().fill(0);
   }
 
   /** The gradient of `v`, copied out. */

@@ -1,0 +1,106 @@
+/**
+ * The process-wide worker pool: started lazily, reused across calls and models, ended by shutdown()
+ * or when the last model that used it is disposed.
+ */
+import { invalidArgument } from '../errors.js';
+import { checkArgKeys } from '../layers/args.js';
+import { ComlinkPool } from './comlink-pool.js';
+import type { WorkerPool } from './pool.js';
+import { webWorkerFactory } from './web-workers.js';
+
+export interface PoolOptions {
+  /** 'piscina' (Node's default) or 'comlink' (Web Workers; the only choice in browsers and Deno). */
+  transport?: 'auto' | 'piscina' | 'comlink';
+  /** The worker script (default: dist/workers/{node,web}-worker.js next to the package). */
+  workerUrl?: URL | string;
+  /** How long a comlink call may take before the worker is declared dead; default 10 minutes. */
+  timeoutMs?: number;
+}
+
+const DEFAULT_URLS = {
+  piscina: new URL('../../dist/workers/node-worker.js', import.meta.url),
+  comlink: new URL('../../dist/workers/web-worker.js', import.meta.url),
+};
+
+let options: PoolOptions = {};
+let current: { pool: WorkerPool; users: Set<number>; active: number } | null = null;
+let creating: Promise<WorkerPool> | null = null;
+
+function isNode(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof proc?.versions?.node === 'string' && !('Deno' in globalThis);
+}
+
+/**
+ * Configures the worker pool; applies to pools started afterwards (shutdown() ends the current one).
+ * @example wl.setPoolOptions({ workerUrl: '/assets/web-worker.js', timeoutMs: 60_000 });
+ */
+export function setPoolOptions(next: PoolOptions): void {
+  checkArgKeys('setPoolOptions', next, ['transport', 'workerUrl', 'timeoutMs']);
+  if (next.transport != null && !['auto', 'piscina', 'comlink'].includes(next.transport)) {
+    throw invalidArgument('setPoolOptions', 'transport', "'auto', 'piscina' or 'comlink'", next.transport);
+  }
+  if (next.timeoutMs != null && !(typeof next.timeoutMs === 'number' && next.timeoutMs > 0)) {
+    throw invalidArgument('setPoolOptions', 'timeoutMs', 'a positive number of milliseconds', next.timeoutMs);
+  }
+  options = { ...next };
+}
+
+/** Worker threads this runtime offers (os.availableParallelism in Node, hardwareConcurrency elsewhere). */
+export async function availableParallelism(): Promise<number> {
+  if (isNode()) return (await import('node:os')).availableParallelism();
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+}
+
+async function createPool(size: number): Promise<WorkerPool> {
+  const transport = options.transport && options.transport !== 'auto' ? options.transport : isNode() ? 'piscina' : 'comlink';
+  const url = options.workerUrl ? new URL(options.workerUrl, import.meta.url) : DEFAULT_URLS[transport];
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  if (transport === 'piscina') {
+    if (!isNode()) throw new Error('The piscina transport needs Node; use transport: "comlink" here');
+    const { PiscinaPool } = await import('./piscina-pool.js');
+    return new PiscinaPool(size, url);
+  }
+  if (isNode()) {
+    const { nodeWorkerFactory } = await import('./node-workers.js');
+    return new ComlinkPool(size, nodeWorkerFactory(url), true, timeoutMs);
+  }
+  const shared = typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+  return new ComlinkPool(size, webWorkerFactory(url), shared, timeoutMs);
+}
+
+/** The pool with `size` workers for model `modelId`; call release() when the operation ends. */
+export async function acquirePool(size: number, modelId: number): Promise<{ pool: WorkerPool; release: () => void }> {
+  while (creating) await creating.catch(() => undefined);
+  if (current && current.pool.size !== size && current.active === 0) await shutdownPool();
+  if (!current) {
+    creating = createPool(size);
+    try {
+      current = { pool: await creating, users: new Set(), active: 0 };
+    } finally {
+      creating = null;
+    }
+  }
+  const entry = current;
+  entry.users.add(modelId);
+  entry.active++;
+  return { pool: entry.pool, release: () => void entry.active-- };
+}
+
+/** Forgets a disposed model; the pool ends when no model that used it is left. */
+export async function releaseModel(modelId: number): Promise<void> {
+  if (!current?.users.delete(modelId)) return;
+  if (current.users.size === 0 && current.active === 0) await shutdownPool();
+}
+
+/** Ends the pool's workers (pending tasks reject). */
+export async function shutdownPool(): Promise<void> {
+  const entry = current;
+  current = null;
+  if (entry) await entry.pool.destroy();
+}
+
+/** The pool's size and live workers (0 / 0 without a pool). */
+export function poolStats(): { size: number; liveWorkers: number } {
+  return current ? { size: current.pool.size, liveWorkers: current.pool.liveWorkers } : { size: 0, liveWorkers: 0 };
+}

@@ -1,0 +1,47 @@
+/**
+ * Messages between the pool and its workers. A task is self-contained — the model's config, its
+ * weights and one shard — so any worker can run any shard; a worker caches the replica it built
+ * (by model id) and the weights version it loaded.
+ */
+
+export type TaskKind = 'train' | 'evaluate' | 'predict';
+
+export interface WorkerTask {
+  kind: TaskKind;
+  /** Identifies the model (replica cache key). */
+  modelId: number;
+  /** JSON of the model's Keras config; a replica is rebuilt when it changes. */
+  config: string;
+  /** Keras loss name; null for predict. */
+  loss: string | null;
+  /** Every weight, Keras order, concatenated (backed by a SharedArrayBuffer where possible). */
+  weights: Float32Array;
+  /** Changes whenever the weights do. */
+  weightsVersion: number;
+  x: Float32Array;
+  xShape: number[];
+  y: Float32Array | null;
+  yShape: number[] | null;
+  /** train: the gradient scale, 1 / (loss values in the whole step). */
+  scale: number;
+  /** train with shared memory: where to write this shard's gradients (GradientBuffers layout). */
+  gradients: Float32Array | null;
+  /** Index of the shard, for messages. */
+  shard: number;
+}
+
+export interface WorkerResult {
+  /** train / evaluate: Σ of the loss values and their count. */
+  sum?: number;
+  count?: number;
+  /** train without shared memory: the shard's gradients (GradientBuffers layout). */
+  gradients?: Float32Array;
+  /** predict: the outputs. */
+  y?: Float32Array;
+  yShape?: number[];
+}
+
+/** What the worker shells expose. */
+export interface WorkerApi {
+  run(task: WorkerTask): Promise<WorkerResult>;
+}

@@ -1,0 +1,21 @@
+/**
+ * How many workers an operation uses: 0 runs on this thread. 'auto' takes the available parallelism,
+ * but stays on this thread when each worker's share of a step is too small to pay for the messages
+ * (measured: see bench/RESULTS.md, "worker threshold").
+ */
+import { availableParallelism } from './pool-registry.js';
+import type { WorkersOption } from '../training/fit.js';
+
+/** Below this many FLOPs per worker and step, 'auto' runs in process (≈ 0.5 ms of kernel time). */
+export const MIN_FLOPS_PER_WORKER = 10e6;
+
+export async function workerCount(workers: WorkersOption, flopsPerStep: number): Promise<number> {
+  if (workers !== 'auto') return workers;
+  const available = await availableParallelism();
+  if (available < 2 || typeof Worker === 'undefined' && !isNode()) return 0;
+  return flopsPerStep / available >= MIN_FLOPS_PER_WORKER ? available : 0;
+}
+
+function isNode(): boolean {
+  return typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+}

@@ -1,0 +1,14 @@
+/** Helpers for worker-pool tests. */
+import * as wl from '../../src/index.js';
+import { poolStats } from '../../src/parallel/pool-registry.js';
+
+export const fixtureUrl = (name: 'faulty-node-worker' | 'faulty-comlink-worker') =>
+  new URL(`../../dist/test-fixtures/${name}.js`, import.meta.url);
+
+export { poolStats };
+
+/** Ends the pool and restores default pool options. */
+export async function resetPool(): Promise<void> {
+  await wl.shutdown();
+  wl.setPoolOptions({});
+}

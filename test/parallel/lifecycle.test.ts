@@ -1,0 +1,83 @@
+import { describe, it, expect, afterEach } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as wl from '../../src/index.js';
+import { poolStats, resetPool } from '../helpers/pool.js';
+import { MIN_FLOPS_PER_WORKER } from '../../src/parallel/worker-count.js';
+
+afterEach(resetPool);
+
+function smallModel() {
+  const m = wl.sequential({ layers: [wl.layers.gru({ units: 4, inputShape: [6, 4] }), wl.layers.dense({ units: 2, activation: 'softmax' })] });
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+  return m;
+}
+
+const x = () => wl.randomUniform([16, 6, 4]);
+const y = () => wl.randomUniform([16, 2]);
+
+describe('the worker pool lifecycle', () => {
+  it('starts lazily, is reused across calls and models, and shutdown() ends every worker', async () => {
+    expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
+    const [a, b] = [smallModel(), smallModel()];
+    expect(poolStats().liveWorkers).toBe(0);
+    await a.fit(x(), y(), { workers: 2, verbose: 0 });
+    expect(poolStats()).toEqual({ size: 2, liveWorkers: 2 });
+    await b.fit(x(), y(), { workers: 2, verbose: 0 });
+    await a.predict(x(), { workers: 2 });
+    expect(poolStats()).toEqual({ size: 2, liveWorkers: 2 });
+    await wl.shutdown();
+    expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
+    await a.fit(x(), y(), { workers: 2, verbose: 0 }); // starts again on demand
+    expect(poolStats().liveWorkers).toBe(2);
+  });
+
+  it('disposing the last model that used the pool ends it', async () => {
+    const [a, b] = [smallModel(), smallModel()];
+    await a.fit(x(), y(), { workers: 2, verbose: 0 });
+    await b.fit(x(), y(), { workers: 2, verbose: 0 });
+    await a.dispose();
+    expect(poolStats().liveWorkers).toBe(2);
+    await b.dispose();
+    expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
+  });
+
+  it("'auto' stays in process for a step too small to share, and uses every core for the seed model", async () => {
+    const tiny = smallModel();
+    await tiny.fit(x(), y(), { verbose: 0 });
+    expect(poolStats().liveWorkers).toBe(0);
+    const seed = wl.sequential({ layers: [wl.layers.gru({ units: 16, returnSequences: true, inputShape: [64, 15] }), wl.layers.dense({ units: 8, activation: 'softmax' })] });
+    seed.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+    // one seed step of 128 samples is far above the per-worker threshold
+    expect((3 * 128 * 2 * 64 * (15 + 16) * 48) / 2).toBeGreaterThan(MIN_FLOPS_PER_WORKER);
+    await seed.fit(wl.randomUniform([128, 64, 15]), wl.randomUniform([128, 64, 8]), { batchSize: 128, verbose: 0 });
+    expect(poolStats().liveWorkers).toBe((await import('node:os')).availableParallelism());
+  });
+
+  it('a Node script that trains with workers and returns exits by itself', async () => {
+    const script = `
+      import * as wl from 'wasm-layers';
+      const m = wl.sequential({ layers: [wl.layers.gru({ units: 4, inputShape: [6, 4] }), wl.layers.dense({ units: 2 })] });
+      m.compile({ loss: 'mse', optimizer: 'rmsprop' });
+      const h = await m.fit(wl.randomUniform([16, 6, 4]), wl.randomUniform([16, 2]), { workers: 2, verbose: 0 });
+      console.log('trained', h.loss.length);
+    `;
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const code = await new Promise<number | string>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        resolve('still running after 20 s');
+      }, 20_000);
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c ?? -1);
+      });
+    });
+    expect(code, out).toBe(0);
+    expect(out).toContain('trained 1');
+  });
+});

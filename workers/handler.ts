@@ -1,0 +1,77 @@
+/**
+ * The work a pool worker does, independent of the transport: build (and cache) a replica of the model
+ * from its config, load the weights when their version changes, and run one shard.
+ */
+import { Engine } from '../src/backend/engine.js';
+import { modelFromConfig } from '../src/models/serialization.js';
+import type { LayersModel } from '../src/models/model.js';
+import { InProcessExecutor } from '../src/training/in-process.js';
+import { resolveLoss } from '../src/training/losses.js';
+import type { WorkerResult, WorkerTask } from '../src/parallel/protocol.js';
+
+interface Replica {
+  config: string;
+  loss: string | null;
+  model: LayersModel;
+  executor: InProcessExecutor;
+  weightsVersion: number;
+}
+
+/** Replicas kept per worker; the least recently used one goes first. */
+const MAX_REPLICAS = 4;
+const replicas = new Map<number, Replica>();
+let enginePromise: Promise<Engine> | null = null;
+
+export async function runTask(task: WorkerTask): Promise<WorkerResult> {
+  enginePromise ??= Engine.create();
+  const engine = await enginePromise;
+  const replica = replicaFor(engine, task);
+  if (replica.weightsVersion !== task.weightsVersion) {
+    let offset = 0;
+    for (const v of replica.model.weights) {
+      v.write(task.weights.subarray(offset, offset + v.size));
+      offset += v.size;
+    }
+    replica.weightsVersion = task.weightsVersion;
+  }
+  const batch = { x: task.x, xShape: task.xShape, y: task.y!, yShape: task.yShape! };
+  switch (task.kind) {
+    case 'train': {
+      const { sum, count } = replica.executor.computeGradients(batch, task.scale);
+      const grads = replica.executor.gradients().view();
+      if (task.gradients) {
+        task.gradients.set(grads);
+        return { sum, count };
+      }
+      return { sum, count, gradients: grads.slice() };
+    }
+    case 'evaluate':
+      return replica.executor.evaluateBatch(batch);
+    case 'predict':
+      return replica.executor.predictBatch(task.x, task.xShape);
+  }
+}
+
+function replicaFor(engine: Engine, task: WorkerTask): Replica {
+  const cached = replicas.get(task.modelId);
+  if (cached && cached.config === task.config && cached.loss === task.loss) {
+    replicas.delete(task.modelId);
+    replicas.set(task.modelId, cached); // most recently used last
+    return cached;
+  }
+  if (cached) drop(task.modelId);
+  const model = modelFromConfig(JSON.parse(task.config), { initialize: false });
+  const executor = new InProcessExecutor(engine, model.trainableGraph(), task.loss ? resolveLoss(task.loss) : null, null);
+  const replica: Replica = { config: task.config, loss: task.loss, model, executor, weightsVersion: -1 };
+  replicas.set(task.modelId, replica);
+  while (replicas.size > MAX_REPLICAS) drop(replicas.keys().next().value!);
+  return replica;
+}
+
+function drop(modelId: number): void {
+  const r = replicas.get(modelId);
+  if (!r) return;
+  r.executor.dispose();
+  r.model.dispose();
+  replicas.delete(modelId);
+}
