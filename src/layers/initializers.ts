@@ -190,48 +190,50 @@ export class Orthogonal extends SeededInitializer {
 }
 
 /**
- * Householder QR of a (m × n, m ≥ n, row-major): returns the thin Q (m × n) with each column
- * multiplied by the sign of R's diagonal, i.e. the Q of the QR whose R has a positive diagonal.
+ * Householder QR of a (m × n, m ≥ n, row-major): returns the thin Q (m × n, row-major) with each
+ * column multiplied by the sign of R's diagonal, i.e. the Q of the QR whose R has a positive diagonal.
+ * Works on columns (contiguous Float64Arrays) so every inner loop is a unit-stride dot or axpy.
  */
 function orthonormalColumns(a: Float64Array, m: number, n: number): Float64Array {
+  const cols = Array.from({ length: n }, (_, j) => Float64Array.from({ length: m }, (_, i) => a[i * n + j]));
   const vs: Float64Array[] = [];
   const rDiag = new Float64Array(n);
+  const reflect = (v: Float64Array, k: number, col: Float64Array) => {
+    let dot = 0;
+    for (let i = k; i < m; i++) dot += v[i] * col[i];
+    dot *= 2;
+    for (let i = k; i < m; i++) col[i] -= v[i] * dot;
+  };
   for (let k = 0; k < n; k++) {
+    const x = cols[k];
     let norm = 0;
-    for (let i = k; i < m; i++) norm += a[i * n + k] ** 2;
+    for (let i = k; i < m; i++) norm += x[i] * x[i];
     norm = Math.sqrt(norm);
-    const x0 = a[k * n + k];
-    const alpha = x0 >= 0 ? -norm : norm;
-    const v = new Float64Array(m - k);
-    for (let i = k; i < m; i++) v[i - k] = a[i * n + k];
-    v[0] -= alpha;
+    const alpha = x[k] >= 0 ? -norm : norm;
+    const v = new Float64Array(m);
+    for (let i = k; i < m; i++) v[i] = x[i];
+    v[k] -= alpha;
     let vnorm = 0;
-    for (const e of v) vnorm += e * e;
+    for (let i = k; i < m; i++) vnorm += v[i] * v[i];
     vnorm = Math.sqrt(vnorm);
-    if (vnorm > 0) for (let i = 0; i < v.length; i++) v[i] /= vnorm;
-    for (let j = k; j < n; j++) {
-      let dot = 0;
-      for (let i = k; i < m; i++) dot += v[i - k] * a[i * n + j];
-      for (let i = k; i < m; i++) a[i * n + j] -= 2 * v[i - k] * dot;
-    }
-    rDiag[k] = a[k * n + k];
+    if (vnorm > 0) for (let i = k; i < m; i++) v[i] /= vnorm;
+    for (let j = k; j < n; j++) reflect(v, k, cols[j]);
+    rDiag[k] = cols[k][k];
     vs.push(v);
   }
   // Q = H_0 … H_{n−1} applied to the first n columns of the identity
-  const q = new Float64Array(m * n);
-  for (let j = 0; j < n; j++) q[j * n + j] = 1;
-  for (let k = n - 1; k >= 0; k--) {
-    const v = vs[k];
-    for (let j = 0; j < n; j++) {
-      let dot = 0;
-      for (let i = k; i < m; i++) dot += v[i - k] * q[i * n + j];
-      for (let i = k; i < m; i++) q[i * n + j] -= 2 * v[i - k] * dot;
-    }
-  }
+  const q = Array.from({ length: n }, (_, j) => {
+    const e = new Float64Array(m);
+    e[j] = 1;
+    for (let k = n - 1; k >= 0; k--) reflect(vs[k], k, e);
+    return e;
+  });
+  const out = new Float64Array(m * n);
   for (let j = 0; j < n; j++) {
-    if (rDiag[j] < 0) for (let i = 0; i < m; i++) q[i * n + j] = -q[i * n + j];
+    const sign = rDiag[j] < 0 ? -1 : 1;
+    for (let i = 0; i < m; i++) out[i * n + j] = sign * q[j][i];
   }
-  return q;
+  return out;
 }
 
 type InitializerFactory = (config: Record<string, unknown>) => Initializer;
