@@ -1,10 +1,17 @@
-// f32 GEMM: C = act(C·[accumulate] + A·B + bias), register-tiled 4×8 with splat-A / vector-B.
+// f32 GEMM: C = act(C·[accumulate] + A·B + bias).
 //
-// A is read one scalar at a time through two strides, so the same kernel computes A·B (rsa = lda,
-// csa = 1) and Aᵀ·B (rsa = 1, csa = lda) without a transpose; B and C rows are read as vectors.
-// A·Bᵀ is A·(transposed B): see f32_transpose.
+// A is read through two strides, so the same kernel computes A·B (rsa = lda, csa = 1) and Aᵀ·B
+// (rsa = 1, csa = lda) without a transpose; A·Bᵀ is A·(transposed B): see f32_transpose.
+// Large products go through the cache-blocked, packed path (gemm-packed.ts); small ones — the GRU's
+// per-step products at small hidden sizes — run a direct 4×8 splat-A / vector-B tile, which costs
+// no packing.
 
 import { madd, splat, vact, ld, st } from "./simd";
+import { gemmPacked, PACKED_WORKSPACE_BYTES } from "./gemm-packed";
+import { workspace, workspaceBytes } from "./workspace";
+
+/** Products with fewer multiply-adds than this run the direct kernel. */
+const PACKED_MIN_WORK: i64 = 1 << 18;
 
 /**
  * C[i,j] = act( (accumulate ? C[i,j] : 0) + Σ_p A[i·rsa + p·csa] · B[p·ldb + j] + (bias ? bias[j] : 0) )
@@ -19,6 +26,10 @@ export function f32_gemm(
   c: usize, ldc: i32,
   accumulate: i32, bias: usize, act: i32,
 ): void {
+  if (k > 0 && m > 0 && n > 0 && workspaceBytes() >= PACKED_WORKSPACE_BYTES && <i64>m * <i64>n * <i64>k >= PACKED_MIN_WORK) {
+    gemmPacked(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate != 0, bias, act, workspace());
+    return;
+  }
   const rsa4 = <usize>rsa << 2;
   const csa4 = <usize>csa << 2;
   const ldb4 = <usize>ldb << 2;

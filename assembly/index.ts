@@ -2,11 +2,19 @@
 // elements). The module allocates nothing: JS owns the imported memory above heap_base().
 
 export { f32_gemm, f32_transpose, f32_colsum } from "./gemm";
+export { f32_set_workspace } from "./workspace";
 export { f32_gru_seq_fwd, f32_gru_seq_bwd } from "./gru";
 export { f32_softmax_rows, f32_softmax_rows_bwd } from "./softmax";
 export { f32_softmax_ce, f32_categorical_ce, f32_mse } from "./loss";
 export { f32_rmsprop, f32_adam, f32_sgd } from "./optimizers";
 export { f32_activation, f32_activation_bwd, f32_add_inplace } from "./elementwise";
+
+import { PACKED_WORKSPACE_BYTES } from "./gemm-packed";
+
+/** Scratch the host should hand to f32_set_workspace for the packed GEMM path. */
+export function workspace_bytes(): usize {
+  return PACKED_WORKSPACE_BYTES;
+}
 
 /** First byte JS may use: everything below belongs to the module's static data. */
 export function heap_base(): usize {

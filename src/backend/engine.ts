@@ -38,7 +38,11 @@ export class Engine {
     for (const name of KERNEL_NAMES) {
       if (typeof kernels[name] !== 'function') throw new Error(`The kernel module lacks ${name}: a stale build?`);
     }
-    return new Engine(kernels, memory, variant, new Arena(memory, kernels.heap_base()));
+    const arena = new Arena(memory, kernels.heap_base());
+    // scratch for kernels that pack operands (the blocked GEMM), owned for the engine's life
+    const bytes = kernels.workspace_bytes();
+    kernels.f32_set_workspace(arena.alloc(bytes), bytes);
+    return new Engine(kernels, memory, variant, arena);
   }
 
   get isDisposed(): boolean {

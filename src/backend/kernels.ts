@@ -4,6 +4,8 @@
  */
 export interface Kernels {
   heap_base(): number;
+  workspace_bytes(): number;
+  f32_set_workspace(ptr: number, bytes: number): void;
   f32_gemm(
     m: number, n: number, k: number,
     a: number, rsa: number, csa: number,
@@ -43,7 +45,7 @@ export interface Kernels {
 
 /** Names of every kernel, to check a module before use. */
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
-  'heap_base', 'f32_gemm', 'f32_transpose', 'f32_colsum', 'f32_gru_seq_fwd', 'f32_gru_seq_bwd',
+  'heap_base', 'workspace_bytes', 'f32_set_workspace', 'f32_gemm', 'f32_transpose', 'f32_colsum', 'f32_gru_seq_fwd', 'f32_gru_seq_bwd',
   'f32_softmax_rows', 'f32_softmax_rows_bwd', 'f32_softmax_ce', 'f32_categorical_ce', 'f32_mse',
   'f32_rmsprop', 'f32_adam', 'f32_sgd', 'f32_activation', 'f32_activation_bwd', 'f32_add_inplace',
 ];

@@ -34,6 +34,31 @@ describe('f32_gemm', () => {
     });
   }
 
+  // Products past 2^18 multiply-adds take the cache-blocked packed path (KC = 256, MC = 128,
+  // NC = 512, 4×8 tiles): these shapes cross every block boundary with a tail in each dimension.
+  const PACKED: [number, number, number][] = [[131, 9, 300], [6, 523, 257], [261, 37, 513], [64, 1030, 40], [3, 2000, 90]];
+  for (const layout of ['A·B', 'Aᵀ·B'] as const) {
+    it(`the packed path matches the float64 reference across block boundaries (${layout})`, async () => {
+      const engine = await testEngine();
+      const rng = testRng(77);
+      for (const [m, n, k] of PACKED) {
+        expect(m * n * k).toBeGreaterThanOrEqual(1 << 18);
+        const ldc = n + 2, ldb = n + 5;
+        const a = uniform(rng, m * k);
+        const [rsa, csa] = layout === 'A·B' ? [k, 1] : [1, m];
+        const b = uniform(rng, k * ldb), c = uniform(rng, (m - 1) * ldc + n), bias = uniform(rng, n);
+        for (const [accumulate, act] of [[1, ActivationCode.linear], [0, ActivationCode.tanh]] as const) {
+          const pa = put(engine, a), pb = put(engine, b), pc = put(engine, c), pbias = put(engine, bias);
+          engine.kernels.f32_gemm(m, n, k, pa, rsa, csa, pb, ldb, pc, ldc, accumulate, pbias, act);
+          const expected = gemmRef({ m, n, k, a, rsa, csa, b, ldb, c: accumulate ? c : undefined, ldc, bias, activation: act ? 'tanh' : 'linear' });
+          if (!accumulate) for (let i = 0; i < m; i++) for (let j = n; j < ldc && i < m - 1; j++) expected[i * ldc + j] = c[i * ldc + j];
+          expectClose(engine.read(pc, c.length), expected, { tol: sumTolerance(k), scale: Math.sqrt(k), label: `${layout} m=${m} n=${n} k=${k} acc=${accumulate}` });
+          for (const p of [pa, pb, pc, pbias]) engine.release(p);
+        }
+      }
+    });
+  }
+
   it('overwrites C without accumulate and without bias', async () => {
     const engine = await testEngine();
     const rng = testRng(2);

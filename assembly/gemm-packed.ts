@@ -1,0 +1,179 @@
+// Cache-blocked GEMM over packed operands (the BLIS loop nest): for each KC-deep slice of K, B's
+// columns are packed into contiguous KC×8 panels and A's rows into KC×4 micro-panels, so the 4×8
+// microkernel streams both from L1/L2 whatever the strides of A (A·B or Aᵀ·B) and however long K is.
+// Only the last slice of K applies the bias and activation; earlier slices accumulate into C.
+
+import { madd, splat, vact } from "./simd";
+
+export const MR = 4;
+export const NR = 8;
+export const KC = 256;
+export const MC = 128;
+export const NC = 512;
+
+/** Workspace bytes the packed path needs: a B block, an A block and one C tile. */
+export const PACKED_WORKSPACE_BYTES: usize = (<usize>KC * NC + <usize>MC * KC + MR * NR) * 4;
+
+export function gemmPacked(
+  m: i32, n: i32, k: i32,
+  a: usize, rsa: i32, csa: i32,
+  b: usize, ldb: i32,
+  c: usize, ldc: i32,
+  accumulate: bool, bias: usize, act: i32, ws: usize,
+): void {
+  const packB = ws;
+  const packA = packB + (<usize>KC * NC << 2);
+  const tile = packA + (<usize>MC * KC << 2);
+  for (let jc = 0; jc < n; jc += NC) {
+    const nc = min(NC, n - jc);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const beta = pc > 0 || accumulate;
+      const last = pc + kc >= k;
+      packBBlock(b + ((<usize>pc * <usize>ldb + <usize>jc) << 2), ldb, kc, nc, packB);
+      for (let ic = 0; ic < m; ic += MC) {
+        const mc = min(MC, m - ic);
+        packABlock(a + ((<usize>ic * <usize>rsa + <usize>pc * <usize>csa) << 2), rsa, csa, mc, kc, packA);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = packB + (<usize>jr * <usize>kc << 2);
+          const biasJ = last && bias ? bias + (<usize>(jc + jr) << 2) : 0;
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const cp = c + ((<usize>(ic + ir) * <usize>ldc + <usize>(jc + jr)) << 2);
+            micro4x8(kc, packA + (<usize>ir * <usize>kc << 2), pb, cp, ldc, mr, nr, beta, biasJ, last ? act : 0, tile);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** B[0:kc, 0:nc] (row stride ldb) → panels of 8 columns, each kc×8 contiguous, zero-padded. */
+function packBBlock(b: usize, ldb: i32, kc: i32, nc: i32, dst: usize): void {
+  const ldb4 = <usize>ldb << 2;
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    let src = b + (<usize>jr << 2);
+    if (nr == NR) {
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += ldb4;
+        dst += NR << 2;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let j = 0; j < NR; j++) store<f32>(dst + (<usize>j << 2), j < nr ? load<f32>(src + (<usize>j << 2)) : 0);
+        src += ldb4;
+        dst += NR << 2;
+      }
+    }
+  }
+}
+
+/** A[0:mc, 0:kc] (strides rsa, csa) → micro-panels of 4 rows, each kc×4 contiguous, zero-padded. */
+function packABlock(a: usize, rsa: i32, csa: i32, mc: i32, kc: i32, dst: usize): void {
+  const rsa4 = <usize>rsa << 2, csa4 = <usize>csa << 2;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const a0 = a + <usize>ir * rsa4;
+    if (mr == MR && csa == 1) {
+      // rows are contiguous: 4×4 transposes
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const off = <usize>p << 2;
+        const r0 = v128.load(a0 + off), r1 = v128.load(a0 + rsa4 + off);
+        const r2 = v128.load(a0 + 2 * rsa4 + off), r3 = v128.load(a0 + 3 * rsa4 + off);
+        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        v128.store(dst, i64x2.shuffle(t0, t1, 0, 2));
+        v128.store(dst, i64x2.shuffle(t0, t1, 1, 3), 16);
+        v128.store(dst, i64x2.shuffle(t2, t3, 0, 2), 32);
+        v128.store(dst, i64x2.shuffle(t2, t3, 1, 3), 48);
+        dst += 64;
+      }
+      for (; p < kc; p++) {
+        const off = <usize>p << 2;
+        for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), load<f32>(a0 + <usize>r * rsa4 + off));
+        dst += MR << 2;
+      }
+    } else if (mr == MR && rsa == 1) {
+      // Aᵀ layout: the 4 rows of a column are contiguous
+      let src = a0;
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        src += csa4;
+        dst += MR << 2;
+      }
+    } else {
+      let off: usize = 0;
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < MR; r++) store<f32>(dst + (<usize>r << 2), r < mr ? load<f32>(a0 + <usize>r * rsa4 + off) : 0);
+        off += csa4;
+        dst += MR << 2;
+      }
+    }
+  }
+}
+
+/**
+ * C tile (mr ≤ 4 rows, nr ≤ 8 columns) = act(C·beta + Σ_p pa[p]·pb[p] + bias) over kc packed steps;
+ * partial tiles go through `tile` so nothing outside C is touched.
+ */
+// @ts-ignore: decorator
+@inline function micro4x8(
+  kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32,
+  beta: bool, bias: usize, act: i32, tile: usize,
+): void {
+  let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
+  let c20 = splat(0), c21 = splat(0), c30 = splat(0), c31 = splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
+    let av = v128.load32_splat(pa);
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
+    av = v128.load32_splat(pa, 4);
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
+    av = v128.load32_splat(pa, 8);
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
+    av = v128.load32_splat(pa, 12);
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
+    pa += MR << 2;
+    pb += NR << 2;
+  }
+  const ldc4 = <usize>ldc << 2;
+  if (mr == MR && nr == NR) {
+    store2(c, c00, c01, beta, bias, act);
+    store2(c + ldc4, c10, c11, beta, bias, act);
+    store2(c + 2 * ldc4, c20, c21, beta, bias, act);
+    store2(c + 3 * ldc4, c30, c31, beta, bias, act);
+    return;
+  }
+  v128.store(tile, c00); v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
+  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  for (let r = 0; r < mr; r++) {
+    for (let j = 0; j < nr; j++) {
+      const cp = c + <usize>r * ldc4 + (<usize>j << 2);
+      let v = load<f32>(tile + (<usize>(r * NR + j) << 2));
+      if (beta) v += load<f32>(cp);
+      if (bias) v += load<f32>(bias + (<usize>j << 2));
+      store<f32>(cp, f32x4.extract_lane(vact(f32x4.splat(v), act), 0));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function store2(c: usize, v0: v128, v1: v128, beta: bool, bias: usize, act: i32): void {
+  if (beta) {
+    v0 = f32x4.add(v0, v128.load(c));
+    v1 = f32x4.add(v1, v128.load(c, 16));
+  }
+  if (bias) {
+    v0 = f32x4.add(v0, v128.load(bias));
+    v1 = f32x4.add(v1, v128.load(bias, 16));
+  }
+  v128.store(c, vact(v0, act));
+  v128.store(c, vact(v1, act), 16);
+}
