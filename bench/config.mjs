@@ -17,25 +17,27 @@ export const MODELS = ['model1', 'model2', 'model3'];
 /** Square f32 matrix multiply sizes (M = N = K). */
 export const GEMM_SIZES = [128, 256, 512, 1024];
 
-/** Stacks in the order they run: the script, its arguments, and a label. */
+/** The stacks (in sampling order): the script, its arguments, and a label. */
 export const STACKS = {
-  ours: { script: 'stack-ours.mjs', args: [], label: 'ours (wasm-layers, workers: 0)' },
+  ours: { script: 'stack-ours.mjs', args: [], label: 'ours (wasm-layers)' },
   'tfjs-wasm': { script: 'stack-tfjs.mjs', args: ['--backend', 'wasm'], label: 'TensorFlow.js 4.22, wasm backend (1 thread)' },
   'tfjs-cpu': { script: 'stack-tfjs.mjs', args: ['--backend', 'cpu'], label: 'TensorFlow.js 4.22, cpu backend' },
 };
 
-// Warm-up and timed runs per stack. tfjs-cpu takes ~4.5 s per seed epoch, so it gets the minimum
-// of 5 timed runs to keep the whole bench under ~4 minutes.
+// Warm-up and timed runs per stack; gemmRuns per size. Every figure is a median of ≥ 5 timed runs,
+// except tfjs-cpu's 1024 GEMM (3 runs of ~4 s each). tfjs-cpu dominates the run time (5–13 s per seed
+// epoch depending on the machine), so it gets the minimum: 1 warm-up + 5 timed runs.
+const gemmRuns = (small, at1024 = small) => ({ 128: small, 256: small, 512: small, 1024: at1024 });
 const FULL = {
-  ours: { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: 20 },
-  'tfjs-wasm': { warmup: 1, epochRuns: 7, predictRuns: 7, gemmRuns: 10 },
-  'tfjs-cpu': { warmup: 1, epochRuns: 5, predictRuns: 5, gemmRuns: 5 },
+  ours: { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15) },
+  'tfjs-wasm': { warmup: 1, epochRuns: 5, predictRuns: 7, gemmRuns: gemmRuns(9) },
+  'tfjs-cpu': { warmup: 1, epochRuns: 5, predictRuns: 5, gemmRuns: gemmRuns(5, 3) },
 };
 
-// --quick: for development only (fewer runs than the ≥ 5 a reported median needs; tfjs-cpu skipped).
+// --quick: for development only (fewer runs than a reported median needs; tfjs-cpu skipped).
 const QUICK = {
-  ours: { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: 3 },
-  'tfjs-wasm': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: 3 },
+  ours: { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
+  'tfjs-wasm': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
 };
 
 /** The run counts for a stack, or null when the mode skips it. */

@@ -1,19 +1,21 @@
 // Stack process: wasm-layers (this repository's dist/), single thread (workers: 0).
-// Run by hand: node --expose-gc bench/stack-ours.mjs [--quick]
+// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm [--quick]
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { Engine } from '../dist/backend/engine.js';
 import { SEED, planFor } from './config.mjs';
 import { uniform } from './data.mjs';
 import { gemmError } from './gemm-check.mjs';
-import { sendResult } from './ipc.mjs';
-import { runWorkload } from './workload.mjs';
+import { serve } from './stack-server.mjs';
+import { PARTS } from './workload.mjs';
 
-const { values: opts } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values: opts } = parseArgs({
+  options: { part: { type: 'string', default: 'models' }, quick: { type: 'boolean', default: false } },
+});
+if (!PARTS.includes(opts.part)) throw new Error(`--part must be one of ${PARTS.join(', ')}`);
 
 wl.setSeed(42);
 const { variant } = await wl.ready();
-const gemmEngine = await Engine.create(); // its own memory, apart from the models' engine
 
 // The seed's Keras 2 GRU: reset_after=false, hard_sigmoid — the same math as tfjs's GRU.
 function model(kind) {
@@ -30,8 +32,9 @@ function model(kind) {
 }
 
 // The internal kernel (there is no public matmul op): C = A·B, row-major, no bias, no activation.
-function gemm(n, random) {
-  const e = gemmEngine;
+let gemmEngine = null; // its own memory, apart from the models' engine
+async function gemm(n, random) {
+  const e = (gemmEngine ??= await Engine.create());
   const [a, b, c] = [e.allocF32(n * n), e.allocF32(n * n), e.allocF32(n * n)];
   const [av, bv] = [uniform(n * n, random, -1, 1), uniform(n * n, random, -1, 1)];
   e.write(a, av);
@@ -55,5 +58,4 @@ const adapter = {
   gemm,
 };
 
-sendResult(await runWorkload(adapter, planFor('ours', opts.quick)));
-await wl.shutdown();
+await serve(adapter, planFor('ours', opts.quick), opts.part);

@@ -1,19 +1,25 @@
 // Stack process: TensorFlow.js 4.22 layers on one backend (--backend wasm | cpu), in Node.
-// Run by hand: node --expose-gc bench/stack-tfjs.mjs --backend wasm [--quick]
+// Run by hand: node --expose-gc bench/stack-tfjs.mjs --backend wasm|cpu --part models|gemm [--quick]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import './tfjs-chained-ops.mjs';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { SEED, planFor } from './config.mjs';
 import { uniform } from './data.mjs';
 import { gemmError } from './gemm-check.mjs';
-import { sendResult } from './ipc.mjs';
-import { runWorkload } from './workload.mjs';
+import { serve } from './stack-server.mjs';
+import { PARTS } from './workload.mjs';
 
 const { values: opts } = parseArgs({
-  options: { backend: { type: 'string', default: 'wasm' }, quick: { type: 'boolean', default: false } },
+  options: {
+    backend: { type: 'string', default: 'wasm' },
+    part: { type: 'string', default: 'models' },
+    quick: { type: 'boolean', default: false },
+  },
 });
+if (!PARTS.includes(opts.part)) throw new Error(`--part must be one of ${PARTS.join(', ')}`);
 const plan = planFor(`tfjs-${opts.backend}`, opts.quick);
 if (!plan || !['wasm', 'cpu'].includes(opts.backend)) throw new Error(`No plan for backend ${opts.backend} (quick: ${opts.quick})`);
 
@@ -70,6 +76,4 @@ const adapter = {
   gemm,
 };
 
-const result = await runWorkload(adapter, plan);
-result.info.tensorsLeft = tf.memory().numTensors; // the inputs, the models' weights and optimizer state
-sendResult(result);
+await serve(adapter, plan, opts.part);

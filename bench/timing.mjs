@@ -1,5 +1,5 @@
-// Wall-clock timing: warm-up runs, then timed runs, each after a GC (node --expose-gc) so that
-// collecting the previous run's garbage is not billed to the next one.
+// Wall-clock timing in two steps: warmUp() once per case, then sample() as often as the plan says
+// (the parent interleaves samples of different stacks, see schedule.mjs).
 
 export function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -8,19 +8,23 @@ export function median(values) {
 }
 
 /**
- * Runs `fn` (sync or async) `warmup` times, then `runs` timed times.
- * @returns ms: the median, min, max, every timed run, and the first (cold) run
+ * One forced GC (node --expose-gc) so the previous case's garbage is not billed to this one, then
+ * `fn` at least `warmup` times and for at least `warmupMs` (V8 runs WebAssembly in its baseline tier
+ * before optimized code arrives). No GC between samples later: a forced full GC right before a call
+ * makes tfjs-cpu's next matMul 3–5× slower (measured), and steady-state GC is part of each stack's cost.
+ * @returns the first (cold) call's ms, and how many calls make a sample of ≥ `sampleMs`
  */
-export async function measure(fn, { warmup, runs }) {
-  const time = async () => {
-    globalThis.gc?.();
-    const start = performance.now();
-    await fn();
-    return performance.now() - start;
-  };
-  const warm = [];
-  for (let i = 0; i < warmup; i++) warm.push(await time());
+export async function warmUp(fn, { warmup, warmupMs = 500, sampleMs = 0 }) {
+  globalThis.gc?.();
   const times = [];
-  for (let i = 0; i < runs; i++) times.push(await time());
-  return { median: median(times), min: Math.min(...times), max: Math.max(...times), times, first: warm[0] ?? times[0] };
+  const start = performance.now();
+  while (times.length < warmup || performance.now() - start < warmupMs) times.push(await sample(fn, 1));
+  return { first: times[0], reps: Math.max(1, Math.ceil(sampleMs / Math.min(...times.slice(-3)))) };
+}
+
+/** ms per call of `fn` (sync or async), over `reps` back-to-back calls. */
+export async function sample(fn, reps) {
+  const start = performance.now();
+  for (let r = 0; r < reps; r++) await fn();
+  return (performance.now() - start) / reps;
 }

@@ -1,0 +1,87 @@
+// Markdown for one run: a heading with the machine, then the tables. `results` maps a stack name
+// (ours, tfjs-wasm, tfjs-cpu) to its process's JSON; a skipped stack is absent and shows as "—".
+import { GEMM_SIZES, MODELS, SEED, STACKS } from './config.mjs';
+
+const PEERS = ['tfjs-wasm', 'tfjs-cpu'];
+
+const table = (header, rows) =>
+  [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+const ms = (v) => (v == null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const ratio = (num, den) => (num == null || den == null ? '—' : `${(num / den).toFixed(num / den >= 10 ? 0 : 1)}×`);
+
+/** Per seed model, `pick(stackResult, model)` ms for each stack and each peer / ours. */
+function timeTable(results, pick) {
+  const stacks = ['ours', ...PEERS];
+  const rows = MODELS.map((model) => {
+    const v = Object.fromEntries(stacks.map((s) => [s, results[s] ? pick(results[s].models[model]) : null]));
+    return [model, ...stacks.map((s) => ms(v[s])), ...PEERS.map((p) => ratio(v[p], v.ours))];
+  });
+  return table(['model', 'ours ms', 'tfjs-wasm ms', 'tfjs-cpu ms', 'tfjs-wasm / ours', 'tfjs-cpu / ours'], rows);
+}
+
+function gemmTable(results) {
+  const gf = (s, size) => results[s]?.gemm[size]?.gflops ?? null;
+  const rows = GEMM_SIZES.map((size) => [
+    `${size}`, ...['ours', ...PEERS].map((s) => (gf(s, size) == null ? '—' : gf(s, size).toFixed(1))), ratio(gf('ours', size), gf('tfjs-wasm', size)),
+  ]);
+  return table(['M = N = K', 'ours GFLOP/s', 'tfjs-wasm GFLOP/s', 'tfjs-cpu GFLOP/s', 'ours / tfjs-wasm'], rows);
+}
+
+function firstEpochTable(results) {
+  const stacks = ['ours', ...PEERS];
+  const cell = (s, model) => {
+    const m = results[s]?.models[model];
+    return m ? `${ms(m.fit.first)} (${m.firstLoss.toFixed(3)})` : '—';
+  };
+  return table(['model', 'ours', 'tfjs-wasm', 'tfjs-cpu'], MODELS.map((model) => [model, ...stacks.map((s) => cell(s, model))]));
+}
+
+const gemmRunsText = (runs) => {
+  const counts = [...new Set(Object.values(runs))];
+  return counts.length === 1 ? `${counts[0]}` : Object.entries(runs).map(([n, r]) => `${r} at ${n}`).join(', ');
+};
+
+function method(results) {
+  const lines = Object.entries(results).map(([name, r]) => {
+    const p = r.plan;
+    const facts = Object.entries(r.info).filter(([k]) => k !== 'name').map(([k, v]) => `${k} ${v}`).join(', ');
+    return `- ${STACKS[name].label} — ${facts}. Medians of ${p.epochRuns} epochs, ${p.predictRuns} predicts, ` +
+      `${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products); ` +
+      `before each case ≥ ${p.warmup} warm-up run(s) and ≥ 0.5 s of warm-up. Busy ${r.seconds.toFixed(0)} s.`;
+  });
+  return lines.join('\n');
+}
+
+/** The whole section for RESULTS.md (and the console). */
+export function renderRun({ machine: m, results, quick, skipped, seconds, notes }) {
+  const commit = m.commit ? `commit \`${m.commit}\`` : 'no git commit';
+  return [
+    `## ${m.date}${quick ? ' (--quick)' : ''}`,
+    '',
+    `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${commit}. Each stack in its own processes (seed models, then GEMM); timed samples interleaved across stacks, one process working at a time; total ${seconds.toFixed(0)} s.` +
+      (skipped.length ? ` Skipped: ${skipped.join(', ')}.` : ''),
+    '',
+    `### Seed models (SPEC §1): one epoch of fit, ${SEED.samples} samples, batch ${SEED.batchSize} — median ms (ratio > 1: ours is faster)`,
+    '',
+    timeTable(results, (m) => m.fit.median),
+    '',
+    `### Seed models: predict ${SEED.samples} samples, batchSize ${SEED.predictBatchSize} (one batch) — median ms`,
+    '',
+    timeTable(results, (m) => m.predict.median),
+    '',
+    '### First (cold) epoch ms, with its loss (≈ ln 8 = 2.079 when all stacks compute the same thing)',
+    '',
+    firstEpochTable(results),
+    '',
+    '### f32 matrix multiply, square, 1 thread — GFLOP/s = 2·M·N·K / median time (ratio > 1: ours is faster)',
+    '',
+    gemmTable(results),
+    '',
+    'How it was measured:',
+    '',
+    method(results),
+    ...(notes.length ? ['', 'Output printed by the stack processes:', '', ...notes.map((n) => `- \`${n}\``)] : []),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,79 @@
+// npm run bench [-- --quick] [-- --stacks ours,tfjs-wasm] [-- --no-write]
+// Each stack runs in its own Node processes (one for the seed models, one for GEMM); the parent
+// interleaves their timed samples (schedule.mjs), prints the tables and, for full runs, puts them at
+// the top of bench/RESULTS.md.
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { STACKS, planFor } from './config.mjs';
+import { startStack } from './ipc.mjs';
+import { machine } from './machine.mjs';
+import { renderRun } from './report.mjs';
+import { prependRun } from './results-file.mjs';
+import { runPart } from './schedule.mjs';
+import { PARTS } from './workload.mjs';
+
+const USAGE = `Usage: npm run bench [-- options]
+  --quick           fewer runs, no tfjs-cpu, RESULTS.md left alone (for development)
+  --stacks a,b      only these stacks (${Object.keys(STACKS).join(', ')})
+  --no-write        do not update bench/RESULTS.md
+  -h, --help        this text`;
+
+const { values: opts } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    stacks: { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const wanted = opts.stacks ? opts.stacks.split(',').map((s) => s.trim()) : Object.keys(STACKS);
+const unknown = wanted.filter((s) => !STACKS[s]);
+if (unknown.length) {
+  console.error(`Unknown stack(s): ${unknown.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
+if (!globalThis.gc) console.warn('(run with node --expose-gc, as npm run bench does, to collect garbage between cases)');
+
+const started = performance.now();
+const names = Object.keys(STACKS).filter((n) => wanted.includes(n) && planFor(n, opts.quick));
+const skipped = Object.keys(STACKS).filter((n) => !names.includes(n));
+const results = Object.fromEntries(names.map((n) => [n, { plan: planFor(n, opts.quick), models: {}, gemm: {}, seconds: 0 }]));
+const notes = [];
+
+for (const part of PARTS) {
+  console.log(`\n${part}: ${names.join(', ')} (one process each, samples interleaved)`);
+  const stacks = [];
+  for (const name of names) {
+    const handle = await startStack(name, STACKS[name], [...(opts.quick ? ['--quick'] : []), '--part', part]);
+    stacks.push({ name, handle, plan: results[name].plan });
+  }
+  const byStack = await runPart(part, stacks, (line) => console.log(`  ${line}`));
+  for (const { name, handle } of stacks) {
+    await handle.close();
+    const r = results[name];
+    r.info = handle.info;
+    r.seconds += handle.busyMs / 1000;
+    const noted = new Set(notes); // the same notice from both parts is noted once
+    for (const line of handle.output) if (!noted.has(`${name}: ${line}`)) notes.push(`${name}: ${line}`);
+    for (const [id, c] of Object.entries(byStack[name])) {
+      const [what, kind] = id.split('/');
+      if (what === 'gemm') r.gemm[kind] = { ...c, gflops: (2 * Number(kind) ** 3) / (c.median * 1e6) };
+      else (r.models[what] ??= {})[kind] = c;
+    }
+  }
+}
+for (const r of Object.values(results)) for (const m of Object.values(r.models)) m.firstLoss = m.fit.loss;
+
+const section = renderRun({ machine: machine(), results, quick: opts.quick, skipped, seconds: (performance.now() - started) / 1000, notes });
+console.log(`\n${section}`);
+if (opts.quick || opts['no-write']) {
+  console.log('(RESULTS.md not updated: --quick or --no-write)');
+} else {
+  const path = fileURLToPath(new URL('RESULTS.md', import.meta.url));
+  prependRun(path, section);
+  console.log(`Written to ${path}`);
+}

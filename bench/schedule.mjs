@@ -1,0 +1,33 @@
+// Runs one part's cases on several stack processes, interleaving their timed samples: the shared
+// machine's speed drifts over seconds, so every stack's samples should span the same stretch of time.
+// Only one process works at any moment; the others wait for their next request.
+import { CASES, runsFor } from './workload.mjs';
+import { median } from './timing.mjs';
+
+/**
+ * @param stacks [{ name, handle, plan }]
+ * @returns { [stack]: { [caseId]: { ...meta, median, min, max, runs } } }
+ */
+export async function runPart(part, stacks, log) {
+  const out = Object.fromEntries(stacks.map((s) => [s.name, {}]));
+  for (const id of CASES[part]) {
+    const meta = {};
+    for (const s of stacks) meta[s.name] = await s.handle.request('prepare', id);
+    const times = Object.fromEntries(stacks.map((s) => [s.name, []]));
+    const rounds = Math.max(...stacks.map((s) => runsFor(s.plan, id)));
+    for (let r = 0; r < rounds; r++) {
+      for (const s of stacks) {
+        // A stack with n < rounds samples takes them in evenly spread rounds.
+        const n = runsFor(s.plan, id);
+        if (Math.floor(((r + 1) * n) / rounds) > Math.floor((r * n) / rounds)) times[s.name].push(await s.handle.request('sample', id));
+      }
+    }
+    for (const s of stacks) {
+      await s.handle.request('release', id);
+      const t = times[s.name];
+      out[s.name][id] = { ...meta[s.name], median: median(t), min: Math.min(...t), max: Math.max(...t), runs: t.length };
+    }
+    log(`${id}: ${stacks.map((s) => `${s.name} ${out[s.name][id].median.toFixed(2)} ms`).join(', ')}`);
+  }
+  return out;
+}
