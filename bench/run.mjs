@@ -8,6 +8,8 @@ import { STACKS, planFor } from './config.mjs';
 import { startStack } from './ipc.mjs';
 import { machine } from './machine.mjs';
 import { renderRun } from './report.mjs';
+import { renderWorkers } from './report-workers.mjs';
+import { execFileSync } from 'node:child_process';
 import { prependRun } from './results-file.mjs';
 import { runPart } from './schedule.mjs';
 import { PARTS } from './workload.mjs';
@@ -68,7 +70,18 @@ for (const part of PARTS) {
 }
 for (const r of Object.values(results)) for (const m of Object.values(r.models)) m.firstLoss = m.fit.loss;
 
-const section = renderRun({ machine: machine(), results, quick: opts.quick, skipped, seconds: (performance.now() - started) / 1000, notes });
+let workersSection = '';
+if (names.includes('ours')) {
+  console.log('\nworker scaling (ours): bench/workers.mjs');
+  const script = fileURLToPath(new URL('workers.mjs', import.meta.url));
+  const out = execFileSync(process.execPath, [script, ...(opts.quick ? ['--quick'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)));
+}
+
+const section = [
+  renderRun({ machine: machine(), results, quick: opts.quick, skipped, seconds: (performance.now() - started) / 1000, notes }),
+  workersSection,
+].filter(Boolean).join('\n\n');
 console.log(`\n${section}`);
 if (opts.quick || opts['no-write']) {
   console.log('(RESULTS.md not updated: --quick or --no-write)');

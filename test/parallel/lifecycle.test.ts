@@ -42,15 +42,19 @@ describe('the worker pool lifecycle', () => {
     expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
   });
 
-  it("'auto' stays in process for a step too small to share, and uses every core for the seed model", async () => {
-    const tiny = smallModel();
-    await tiny.fit(x(), y(), { verbose: 0 });
+  it("'auto' stays in process for steps too small to share (the seed model1) and uses every core for larger ones", async () => {
+    const gruModel = (units: number) => {
+      const m = wl.sequential({ layers: [wl.layers.gru({ units, returnSequences: true, inputShape: [64, 15] }), wl.layers.dense({ units: 8, activation: 'softmax' })] });
+      m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+      return m;
+    };
+    const [xs, ys] = [wl.randomUniform([128, 64, 15]), wl.randomUniform([128, 64, 8])];
+    await smallModel().fit(x(), y(), { verbose: 0 });
+    // the seed model1's step: 3 · 128 · 2 · 64 · (15 + 16) · 48 FLOP ≈ 73 M, under the threshold even undivided
+    expect(3 * 128 * 2 * 64 * (15 + 16) * 48).toBeLessThan(MIN_FLOPS_PER_WORKER);
+    await gruModel(16).fit(xs, ys, { batchSize: 128, verbose: 0 });
     expect(poolStats().liveWorkers).toBe(0);
-    const seed = wl.sequential({ layers: [wl.layers.gru({ units: 16, returnSequences: true, inputShape: [64, 15] }), wl.layers.dense({ units: 8, activation: 'softmax' })] });
-    seed.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
-    // one seed step of 128 samples is far above the per-worker threshold
-    expect((3 * 128 * 2 * 64 * (15 + 16) * 48) / 2).toBeGreaterThan(MIN_FLOPS_PER_WORKER);
-    await seed.fit(wl.randomUniform([128, 64, 15]), wl.randomUniform([128, 64, 8]), { batchSize: 128, verbose: 0 });
+    await gruModel(128).fit(xs, ys, { batchSize: 128, verbose: 0 });
     expect(poolStats().liveWorkers).toBe((await import('node:os')).availableParallelism());
   });
 

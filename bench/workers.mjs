@@ -1,0 +1,52 @@
+// Worker scaling (ours only): samples/s of fit with 0 (in-process), 1, 2 workers and 'auto', on the
+// seed model1 and on GRU(256) over (64, 64) → TimeDistributed(Dense(64)) → softmax, batch 256.
+// Run by `npm run bench` (after the peer parts) or by hand: node bench/workers.mjs [--quick]
+// Prints one JSON line: { cases: [{ name, samples, batchSize, rows: [{ workers, ms, samplesPerSecond }] }] }
+import { parseArgs } from 'node:util';
+import * as wl from 'wasm-layers';
+import { median, sample, warmUp } from './timing.mjs';
+
+const { values: opts } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const runs = opts.quick ? 3 : 5;
+
+const CASES = [
+  {
+    name: 'seed model1 (GRU(16) → TimeDistributed(Dense(8)) → softmax)',
+    samples: 1000, batchSize: 128, xShape: [64, 15], yShape: [64, 8], settings: [0, 1, 2, 'auto'],
+    build: () => [
+      wl.layers.gru({ units: 16, returnSequences: true, inputShape: [64, 15], resetAfter: false, recurrentActivation: 'hard_sigmoid' }),
+      wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 8 }) }),
+    ],
+  },
+  {
+    name: 'GRU(256) on (64, 64) → TimeDistributed(Dense(64)) → softmax',
+    samples: opts.quick ? 512 : 1024, batchSize: 256, xShape: [64, 64], yShape: [64, 64], settings: [0, 1, 2],
+    build: () => [
+      wl.layers.gru({ units: 256, returnSequences: true, inputShape: [64, 64] }),
+      wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 64 }) }),
+    ],
+  },
+];
+
+const results = [];
+for (const c of CASES) {
+  wl.setSeed(7);
+  const x = wl.randomUniform([c.samples, ...c.xShape]);
+  const y = wl.randomUniform([c.samples, ...c.yShape]);
+  const rows = [];
+  for (const workers of c.settings) {
+    const model = wl.sequential({ layers: [...c.build(), wl.layers.activation({ activation: 'softmax' })] });
+    model.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+    const epoch = () => model.fit(x, y, { batchSize: c.batchSize, epochs: 1, verbose: 0, workers });
+    await warmUp(epoch, { warmup: 1 });
+    const times = [];
+    for (let r = 0; r < runs; r++) times.push(await sample(epoch, 1));
+    const ms = median(times);
+    rows.push({ workers, ms, samplesPerSecond: (c.samples / ms) * 1000 });
+    await model.dispose();
+    process.stderr.write(`  workers ${workers}: ${ms.toFixed(0)} ms per epoch of ${c.samples}\n`);
+  }
+  results.push({ name: c.name, samples: c.samples, batchSize: c.batchSize, runs, rows });
+}
+await wl.shutdown();
+console.log(JSON.stringify({ cases: results }));
