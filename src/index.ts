@@ -35,7 +35,7 @@ export { History, type FitParams } from './training/history.js';
 export type { CustomCallbackArgs, Logs } from './training/callbacks.js';
 export type { ModelData } from './training/data.js';
 export { setSeed } from './random.js';
-export { setPoolOptions, type PoolOptions } from './parallel/pool-registry.js';
+export { setPoolOptions, poolInfo, type PoolOptions, type PoolInfo } from './parallel/pool-registry.js';
 export { ValueError, StateError, WorkerError } from './errors.js';
 export type { WasmSources, WasmInput, KernelVariant } from './backend/wasm-source.js';
 

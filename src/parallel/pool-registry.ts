@@ -104,3 +104,24 @@ export async function shutdownPool(): Promise<void> {
 export function poolStats(): { size: number; liveWorkers: number } {
   return current ? { size: current.pool.size, liveWorkers: current.pool.liveWorkers } : { size: 0, liveWorkers: 0 };
 }
+
+/** What the worker pool is doing now (null before it starts or after it ends). */
+export interface PoolInfo {
+  /** Workers in the pool. */
+  size: number;
+  /** Worker threads alive. */
+  liveWorkers: number;
+  /** Whether weights and gradients travel in shared memory (false: transferred copies). */
+  sharedMemory: boolean;
+  transport: 'piscina' | 'comlink';
+}
+
+/**
+ * The worker pool's state, or null when none is running.
+ * @example wl.poolInfo()?.sharedMemory // true in Node, Deno and cross-origin-isolated pages
+ */
+export function poolInfo(): PoolInfo | null {
+  if (!current) return null;
+  const { pool } = current;
+  return { size: pool.size, liveWorkers: pool.liveWorkers, sharedMemory: pool.sharedMemory, transport: pool instanceof ComlinkPool ? 'comlink' : 'piscina' };
+}

@@ -61,3 +61,25 @@ describe('Arena allocator', () => {
     expect(() => arena.alloc(5 * 2 ** 30)).toThrow(/Out of engine memory: a block of 5.0 GiB is needed/);
   });
 });
+
+describe('loading the kernels', () => {
+  it('takes the module as bytes handed in by the user', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const bytes = await readFile(new URL('../../build/kernels-simd.wasm', import.meta.url));
+    const { Engine } = await import('../../src/backend/engine.js');
+    const engine = await Engine.create({ wasm: { simd: bytes } });
+    expect(engine.variant).toBe('simd');
+    engine.dispose();
+  });
+
+  it('says so clearly where WebAssembly SIMD is missing', async () => {
+    const { vi } = await import('vitest');
+    const spy = vi.spyOn(WebAssembly, 'validate').mockReturnValue(false);
+    try {
+      const { compileKernels } = await import('../../src/backend/wasm-source.js');
+      await expect(compileKernels()).rejects.toThrow('wasm-layers needs WebAssembly with fixed-width SIMD');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

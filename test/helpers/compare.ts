@@ -1,4 +1,7 @@
 import { expect } from 'vitest';
+import { closeness } from './closeness.js';
+
+export { sumTolerance } from './closeness.js';
 
 /**
  * Asserts |actual − expected| ≤ tol·(|expected| + scale) elementwise, where `scale` is the typical
@@ -8,31 +11,10 @@ import { expect } from 'vitest';
 export function expectClose(
   actual: ArrayLike<number>,
   expected: ArrayLike<number>,
-  { tol = 1e-5, scale = 1, label = '' }: { tol?: number; scale?: number; label?: string } = {},
+  options: { tol?: number; scale?: number; label?: string } = {},
 ): void {
-  expect(actual.length, `${label} length`).toBe(expected.length);
-  let worst = -1;
-  let worstRatio = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const err = Math.abs(actual[i] - expected[i]);
-    const bound = tol * (Math.abs(expected[i]) + scale);
-    const ratio = Number.isNaN(err) ? Infinity : err / bound;
-    if (ratio > worstRatio) {
-      worstRatio = ratio;
-      worst = i;
-    }
-  }
-  if (worstRatio > 1) {
-    expect.fail(
-      `${label} element ${worst}: got ${actual[worst]}, expected ${expected[worst]} ` +
-        `(error ${Math.abs(actual[worst] - expected[worst]).toExponential(3)} > ${(tol * (Math.abs(expected[worst]) + scale)).toExponential(3)})`,
-    );
-  }
-}
-
-/** Tolerance for float32 sums of `k` terms: rounding grows like sqrt(k)·ε, bounded here by k·ε. */
-export function sumTolerance(k: number, base = 1e-5): number {
-  return Math.max(base, 2 * Math.sqrt(Math.max(k, 1)) * 1.2e-7);
+  const failure = closeness(actual, expected, options);
+  if (failure) expect.fail(failure);
 }
 
 /** Asserts two float arrays are bit-identical (fast on large arrays; reports the first difference). */

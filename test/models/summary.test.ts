@@ -1,40 +1,20 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import * as wl from '../../src/index.js';
 import { seedModels, summaryLines } from '../helpers/seed-models.js';
+import { SEED_SUMMARIES, SUMMARY_PARTS } from '../helpers/seed-summaries.js';
 
 // Expected texts: shared/SPEC.md §6 (model1, verbatim from Keras 2) and the same layout for the
-// other two models, whose rows the seed question prints with Keras 2.
-const RULE = '_'.repeat(65);
-const DOUBLE = '='.repeat(65);
-const HEADER = 'Layer (type)                 Output Shape              Param #   ';
-const TOTALS = ['Total params: 1,672', 'Trainable params: 1,672', 'Non-trainable params: 0', RULE];
+// other two models, whose rows the seed question prints with Keras 2 (test/helpers/seed-summaries.ts).
+const { RULE, DOUBLE, HEADER } = SUMMARY_PARTS;
 
 describe('summary() of the seed models (Keras 2 layout)', () => {
   beforeEach(() => wl.clearSession());
 
   it('prints the three seed summaries exactly', () => {
     const { model1, model2, model3 } = seedModels();
-    expect(summaryLines(model1)).toEqual([
-      RULE, HEADER, DOUBLE,
-      'gru_1 (GRU)                  (None, 64, 16)            1536      ', RULE,
-      'time_distributed_1 (TimeDist (None, 64, 8)             136       ', RULE,
-      'activation_1 (Activation)    (None, 64, 8)             0         ', DOUBLE,
-      ...TOTALS,
-    ]);
-    expect(summaryLines(model2)).toEqual([
-      RULE, HEADER, DOUBLE,
-      'gru_2 (GRU)                  (None, 64, 16)            1536      ', RULE,
-      'dense_2 (Dense)              (None, 64, 8)             136       ', RULE,
-      'activation_2 (Activation)    (None, 64, 8)             0         ', DOUBLE,
-      ...TOTALS,
-    ]);
-    expect(summaryLines(model3)).toEqual([
-      RULE, HEADER, DOUBLE,
-      'gru_3 (GRU)                  (None, 16)                1536      ', RULE,
-      'dense_3 (Dense)              (None, 8)                 136       ', RULE,
-      'activation_3 (Activation)    (None, 8)                 0         ', DOUBLE,
-      ...TOTALS,
-    ]);
+    expect(summaryLines(model1)).toEqual(SEED_SUMMARIES.model1);
+    expect(summaryLines(model2)).toEqual(SEED_SUMMARIES.model2);
+    expect(summaryLines(model3)).toEqual(SEED_SUMMARIES.model3);
   });
 
   it('counts 1584 GRU parameters with the Keras 3 default reset_after=true', () => {

@@ -1,0 +1,103 @@
+// The browser suite: the shared parity cases and worker training in headless Chromium, in a
+// cross-origin-isolated page (SharedArrayBuffer) and in one that is not (transferred buffers), and
+// the demo page trained to the end and checked from its canvas.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+// @ts-expect-error: the demo's plain .mjs server
+import { serve } from '../../examples/web/serve.mjs';
+import { chromiumAvailable, launch } from './chromium.js';
+
+interface Server { url: string; close(): Promise<void> }
+interface ParityReport {
+  results: { name: string; failure: string | null }[];
+  training: { losses: number[]; pool: { size: number; sharedMemory: boolean; transport: string } | null; variant: string; error: string | null };
+  crossOriginIsolated: boolean;
+}
+
+const available = chromiumAvailable();
+
+describe.skipIf(!available)('in headless Chromium', () => {
+  let browser: { context: BrowserContext; close: () => Promise<void> };
+  let isolated: Server;
+  let plain: Server;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launch();
+    isolated = await serve({ port: 0, isolation: true });
+    plain = await serve({ port: 0, isolation: false });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await isolated?.close();
+    await plain?.close();
+  });
+
+  async function open(url: string): Promise<Page> {
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url);
+    return page;
+  }
+
+  for (const [name, server] of [['cross-origin isolated (shared memory)', () => isolated], ['not isolated (transferred buffers)', () => plain]] as const) {
+    it(`parity cases and 2-worker training of the seed model1, ${name}`, async () => {
+      const page = await open(`${server().url}/test/browser/pages/parity.html`);
+      const report = (await page.evaluate('window.parity')) as ParityReport;
+      await page.close();
+      for (const r of report.results) expect(r.failure, r.name).toBeNull();
+      expect(report.results).toHaveLength(5);
+      const shared = server() === isolated;
+      expect(report.crossOriginIsolated).toBe(shared);
+      expect(report.training.error).toBeNull();
+      expect(report.training.variant).toBe('relaxed-simd');
+      expect(report.training.pool).toMatchObject({ size: 2, transport: 'comlink', sharedMemory: shared });
+      expect(report.training.losses).toHaveLength(2);
+      expect(report.training.losses[1]).toBeLessThan(report.training.losses[0]);
+      expect(errors).toEqual([]);
+    }, 120_000);
+  }
+
+  it('the README browser example (examples/web/minimal.html) trains on 2 workers', async () => {
+    const page = await open(`${isolated.url}/examples/web/minimal.html`);
+    await page.waitForFunction('window.result', null, { timeout: 60_000 });
+    const loss = (await page.evaluate('window.result')) as number[];
+    expect(loss).toHaveLength(2);
+    expect(loss.every(Number.isFinite)).toBe(true);
+    expect(await page.textContent('#out')).toContain('"size":2');
+    await page.close();
+  }, 120_000);
+
+  it('the demo page trains model1 for 5 epochs with 2 workers, draws a decreasing curve and stays responsive', async () => {
+    const page = await open(`${isolated.url}/examples/web/?epochs=5&workers=2&autostart=1`);
+    await page.waitForFunction('window.demo && window.demo.done', null, { timeout: 60_000 });
+    await page.evaluate('window.demo.done');
+    const demo = (await page.evaluate('({ error: window.demo.error, losses: window.demo.losses, epochs: window.demo.epochTimes.length, frames: window.demo.frames() })')) as
+      { error: string | null; losses: number[]; epochs: number; frames: number };
+    expect(demo.error).toBeNull();
+    expect(demo.epochs).toBe(5);
+    expect(demo.losses).toHaveLength(5 * 8);
+    expect(await page.textContent('#status')).toBe('done');
+    expect(await page.textContent('#shared')).toMatch(/^yes/);
+    expect(await page.textContent('#summary')).toContain('Total params: 1,672');
+    // the page kept painting while training ran in the workers
+    expect(demo.frames).toBeGreaterThan(10);
+    // the canvas: red curve pixels, higher on the left (large loss) than on the right (small loss)
+    const curve = (await page.evaluate(`(() => {
+      const c = document.getElementById('curve');
+      const { data, width, height } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      const red = (x, y) => { const i = 4 * (y * width + x); return data[i] > 180 && data[i + 1] < 90 && data[i + 2] < 90; };
+      let count = 0; const rows = (x0, x1) => { let s = 0, n = 0; for (let x = x0; x < x1; x++) for (let y = 0; y < height; y++) if (red(x, y)) { s += y; n++; } return n ? s / n : null; };
+      for (let x = 0; x < width; x++) for (let y = 0; y < height; y++) if (red(x, y)) count++;
+      return { count, left: rows(40, 110), right: rows(width - 110, width - 40), height };
+    })()`)) as { count: number; left: number; right: number; height: number };
+    expect(curve.count).toBeGreaterThan(500);
+    expect(curve.right - curve.left).toBeGreaterThan(curve.height / 4);
+    mkdirSync('dist/test-browser', { recursive: true });
+    await page.screenshot({ path: 'dist/test-browser/demo.png', fullPage: true });
+    await page.close();
+    expect(errors).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,14 @@
+// Browser entry of the shared parity suite: runs the cases and the worker training against the
+// library's browser bundle (dist/browser/wasm-layers.js, loaded as the page would load it).
+import type * as WL from '../../../src/index.js';
+import { runParity } from '../../shared/parity-cases.js';
+import { trainSeedModel1 } from '../../shared/train-seed.js';
+
+const LIBRARY = '/dist/browser/wasm-layers.js';
+
+(window as unknown as { parity: Promise<unknown> }).parity = (async () => {
+  const wl = (await import(LIBRARY)) as typeof WL;
+  const results = await runParity(wl);
+  const training = await trainSeedModel1(wl, { workers: 2, epochs: 2 });
+  return { results, training, crossOriginIsolated: globalThis.crossOriginIsolated };
+})();

@@ -1,0 +1,34 @@
+// The Deno suite: the library's ESM bundle under Deno (Web Workers via comlink), running the shared
+// parity cases, training the seed model1 on 2 workers, and the README's Deno example.
+import { describe, it, expect } from 'vitest';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const deno = fileURLToPath(new URL('../../node_modules/.bin/deno', import.meta.url));
+
+async function denoRun(script: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(deno, ['run', '--allow-read', script], { cwd: root, timeout: 60_000 });
+  return stdout;
+}
+
+describe('in Deno', () => {
+  it('passes the shared parity cases and trains the seed model1 on 2 Web Workers with shared memory', async () => {
+    const report = JSON.parse((await denoRun('dist/test-deno/deno-entry.js')).trim().split('\n').at(-1)!);
+    for (const r of report.results) expect(r.failure, r.name).toBeNull();
+    expect(report.results).toHaveLength(5);
+    expect(report.training.error).toBeNull();
+    expect(report.training.pool).toMatchObject({ size: 2, transport: 'comlink', sharedMemory: true });
+    expect(report.training.losses).toHaveLength(2);
+    expect(report.training.losses[1]).toBeLessThan(report.training.losses[0]);
+  }, 90_000);
+
+  it('runs the README example: the summary, two epochs, two workers', async () => {
+    const out = await denoRun('examples/deno/train.mjs');
+    expect(out).toContain('time_distributed_1 (TimeDist (None, 64, 8)             136       ');
+    expect(out).toContain('Total params: 1,720');
+    expect(out).toMatch(/loss per epoch: \d+\.\d{4}, \d+\.\d{4}/);
+    expect(out).toContain('"size":2');
+  }, 90_000);
+});
