@@ -6,6 +6,7 @@ export { f32_set_workspace } from "./workspace";
 export { f32_gru_seq_fwd, f32_gru_seq_bwd } from "./gru";
 export { f32_softmax_rows, f32_softmax_rows_bwd } from "./softmax";
 export { f32_softmax_ce, f32_categorical_ce, f32_mse } from "./loss";
+export { f32_argmax_matches } from "./metrics";
 export { f32_rmsprop, f32_adam, f32_sgd } from "./optimizers";
 export { f32_activation, f32_activation_bwd, f32_add_inplace } from "./elementwise";
 

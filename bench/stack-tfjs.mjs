@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import './tfjs-chained-ops.mjs';
+import '../test/peers/tfjs-chained-ops.mjs';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { SEED, planFor } from './config.mjs';
 import { uniform } from './data.mjs';

@@ -16,14 +16,19 @@ import { shutdownPool } from './parallel/pool-registry.js';
 import type { KernelVariant } from './backend/wasm-source.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
+export type { Shape } from './shape.js';
+export type { ActivationIdentifier } from './layers/activations.js';
 export { tensor, tensor1d, tensor2d, tensor3d, zeros, ones, randomUniform, randomNormal, oneHot, type TensorLike } from './tensor-creation.js';
-export { layers } from './layers/index.js';
+export { layers, GRU, Dense, TimeDistributed, Activation, InputLayer } from './layers/index.js';
 export type { ActivationLayerArgs, DenseLayerArgs, GRULayerArgs, LayerArgs, TimeDistributedLayerArgs } from './layers/index.js';
 export { Layer } from './layers/layer.js';
 export { LayerVariable } from './layers/variable.js';
 export { SymbolicTensor } from './layers/symbolic.js';
 export { input, type InputArgs } from './layers/input.js';
-export { initializers, Initializer } from './layers/initializers.js';
+export {
+  initializers, Initializer, Zeros, Ones, Constant, RandomUniform, RandomNormal, GlorotUniform, GlorotNormal, HeUniform, Orthogonal,
+  VarianceScaling, type SeedArgs, type VarianceScalingArgs, type InitializerIdentifier,
+} from './layers/initializers.js';
 export { clearSession } from './layers/names.js';
 export { LayersModel, model, type ModelArgs, type ModelCompileArgs, type ModelEvaluateArgs, type ModelPredictArgs } from './models/model.js';
 export { Sequential, sequential, type SequentialArgs } from './models/sequential.js';
@@ -32,7 +37,10 @@ export { optimizers, Optimizer, RMSprop, Adam, SGD, type RMSpropArgs, type AdamA
 export type { LossIdentifier } from './training/losses.js';
 export type { ModelFitArgs, WorkersOption } from './training/fit.js';
 export { History, type FitParams } from './training/history.js';
-export type { CustomCallbackArgs, Logs } from './training/callbacks.js';
+export { callbacks, EarlyStopping, TerminateOnNaN, type CustomCallbackArgs, type CallbackModel, type EarlyStoppingArgs, type Logs } from './training/callbacks.js';
+export { loadLayersModel } from './io/load.js';
+export type { SaveOptions } from './io/save.js';
+export * as io from './io/public.js';
 export type { ModelData } from './training/data.js';
 export { setSeed } from './random.js';
 export { setPoolOptions, poolInfo, type PoolOptions, type PoolInfo } from './parallel/pool-registry.js';

@@ -37,13 +37,13 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   const batch = { x: task.x, xShape: task.xShape, y: task.y!, yShape: task.yShape! };
   switch (task.kind) {
     case 'train': {
-      const { sum, count } = replica.executor.computeGradients(batch, task.scale);
+      const totals = replica.executor.computeGradients(batch, task.scale);
       const grads = replica.executor.gradients().view();
       if (task.gradients) {
         task.gradients.set(grads);
-        return { sum, count };
+        return totals;
       }
-      return { sum, count, gradients: grads.slice() };
+      return { ...totals, gradients: grads.slice() };
     }
     case 'evaluate':
       return replica.executor.evaluateBatch(batch);

@@ -71,4 +71,8 @@ try {
   console.log(`${error.name}: ${error.message}`);
 }
 
+// The trained model1 in the TF.js layers format: TensorFlow.js loads it (and Keras through tfjs's converter).
+await model1.save('file://dist/examples/seed-model1');
+console.log('\nmodel1 saved to dist/examples/seed-model1/ (model.json + weights.bin, the TF.js layers format)');
+
 await wl.shutdown();

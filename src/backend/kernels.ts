@@ -32,6 +32,7 @@ export interface Kernels {
   f32_softmax_ce(rows: number, n: number, probs: number, targets: number, dlogits: number, scale: number): number;
   f32_categorical_ce(rows: number, n: number, probs: number, targets: number, dprobs: number, scale: number): number;
   f32_mse(n: number, probs: number, targets: number, dprobs: number, scale: number): number;
+  f32_argmax_matches(rows: number, n: number, pred: number, target: number): number;
   f32_rmsprop(
     n: number, p: number, g: number, v: number, m: number, mg: number,
     lr: number, rho: number, oneMinusRho: number, eps: number, momentum: number, centered: number,
@@ -46,6 +47,6 @@ export interface Kernels {
 /** Names of every kernel, to check a module before use. */
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'heap_base', 'workspace_bytes', 'f32_set_workspace', 'f32_gemm', 'f32_transpose', 'f32_colsum', 'f32_gru_seq_fwd', 'f32_gru_seq_bwd',
-  'f32_softmax_rows', 'f32_softmax_rows_bwd', 'f32_softmax_ce', 'f32_categorical_ce', 'f32_mse',
+  'f32_softmax_rows', 'f32_softmax_rows_bwd', 'f32_softmax_ce', 'f32_categorical_ce', 'f32_mse', 'f32_argmax_matches',
   'f32_rmsprop', 'f32_adam', 'f32_sgd', 'f32_activation', 'f32_activation_bwd', 'f32_add_inplace',
 ];

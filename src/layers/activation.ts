@@ -31,12 +31,14 @@ export class Activation extends Layer<DeviceTensor> {
     return this.activation.code == null;
   }
 
+  /** @internal */
   forward(x: DeviceTensor, { engine, scratch }: ForwardContext): { y: DeviceTensor; cache: DeviceTensor } {
     const y = scratch.alloc(x.shape);
     activationForward(engine, this.activation, x, y);
     return { y, cache: y };
   }
 
+  /** @internal */
   backward(dy: DeviceTensor, y: DeviceTensor, ctx: BackwardContext): DeviceTensor | null {
     if (!ctx.needInputGradient) return null;
     return ctx.fromLogits ? dy : activationBackward(ctx.engine, ctx.scratch, this.activation, y, dy);

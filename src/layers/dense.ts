@@ -79,6 +79,7 @@ export class Dense extends Layer<DenseCache> {
     return this.activation.code == null;
   }
 
+  /** @internal */
   forward(x: DeviceTensor, { engine, scratch }: ForwardContext): { y: DeviceTensor; cache: DenseCache } {
     const inputDim = x.shape[x.shape.length - 1];
     const rows = x.size / inputDim;
@@ -92,6 +93,7 @@ export class Dense extends Layer<DenseCache> {
     return { y, cache: { x, y } };
   }
 
+  /** @internal */
   backward(dy: DeviceTensor, { x, y }: DenseCache, ctx: BackwardContext): DeviceTensor | null {
     const { engine, scratch } = ctx;
     const inputDim = x.shape[x.shape.length - 1];

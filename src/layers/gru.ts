@@ -127,6 +127,7 @@ export class GRU extends Layer<GruCache> {
     };
   }
 
+  /** @internal */
   forward(x: DeviceTensor, { engine, scratch }: ForwardContext): { y: DeviceTensor; cache: GruCache } {
     const w = {
       kernel: this.kernel!.ptrIn(engine),
@@ -136,6 +137,7 @@ export class GRU extends Layer<GruCache> {
     return gruForward(engine, scratch, x, w, this.opConfig());
   }
 
+  /** @internal */
   backward(dy: DeviceTensor, cache: GruCache, ctx: BackwardContext): DeviceTensor | null {
     const { engine, scratch, gradients } = ctx;
     const w = {

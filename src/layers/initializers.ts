@@ -144,6 +144,83 @@ export class GlorotNormal extends SeededInitializer {
   }
 }
 
+export interface VarianceScalingArgs extends SeedArgs {
+  /** Default 1. */
+  scale?: number;
+  /** 'fanIn' (default), 'fanOut' or 'fanAvg' (also snake_case). */
+  mode?: string;
+  /** 'truncatedNormal' (default), 'untruncatedNormal', 'normal' (tfjs: truncated) or 'uniform'. */
+  distribution?: string;
+}
+
+/**
+ * VarianceScaling, the family behind Glorot / He / LeCun: variance scale / n with n the fan in, out or
+ * their mean. tfjs saves its glorotNormal default as VarianceScaling(fan_avg, normal), where
+ * 'normal' is truncated (Keras 2's meaning).
+ */
+export class VarianceScaling extends SeededInitializer {
+  readonly className = 'VarianceScaling';
+  readonly scale: number;
+  readonly mode: 'fan_in' | 'fan_out' | 'fan_avg';
+  readonly distribution: 'truncated_normal' | 'untruncated_normal' | 'normal' | 'uniform';
+
+  constructor(args: VarianceScalingArgs = {}) {
+    super(args);
+    this.scale = args.scale ?? 1;
+    if (!(this.scale > 0)) throw invalidArgument('VarianceScaling', 'scale', 'a positive number', args.scale);
+    const mode = canonical(args.mode ?? 'fan_in');
+    if (mode !== 'fan_in' && mode !== 'fan_out' && mode !== 'fan_avg') throw invalidArgument('VarianceScaling', 'mode', "'fan_in', 'fan_out' or 'fan_avg'", args.mode);
+    this.mode = mode;
+    const distribution = canonical(args.distribution ?? 'truncated_normal');
+    if (!['truncated_normal', 'untruncated_normal', 'normal', 'uniform'].includes(distribution)) {
+      throw invalidArgument('VarianceScaling', 'distribution', "'truncated_normal', 'untruncated_normal', 'normal' or 'uniform'", args.distribution);
+    }
+    this.distribution = distribution as VarianceScaling['distribution'];
+  }
+
+  generate(shape: readonly number[]): Float32Array {
+    const [fanIn, fanOut] = fans(shape);
+    const n = this.mode === 'fan_in' ? fanIn : this.mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2;
+    const variance = this.scale / Math.max(1, n);
+    const rng = this.rng();
+    if (this.distribution === 'uniform') {
+      const limit = Math.sqrt(3 * variance);
+      return Float32Array.from({ length: sizeOf(shape) }, () => (2 * rng.uniform() - 1) * limit);
+    }
+    if (this.distribution === 'untruncated_normal') return Float32Array.from({ length: sizeOf(shape) }, () => rng.normal() * Math.sqrt(variance));
+    const stddev = Math.sqrt(variance) / 0.87962566103423978;
+    return Float32Array.from({ length: sizeOf(shape) }, () => {
+      let v: number;
+      do v = rng.normal();
+      while (Math.abs(v) > 2);
+      return v * stddev;
+    });
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed };
+  }
+}
+
+/**
+ * Wraps an initializer without running it: the weights start at zero, the config is the wrapped
+ * one's. For models whose weights are set right after construction (loaded models, worker replicas).
+ */
+export class Deferred extends Initializer {
+  constructor(readonly wrapped: Initializer) {
+    super();
+  }
+  get className(): string {
+    return this.wrapped.className;
+  }
+  generate(shape: readonly number[]): Float32Array {
+    return new Float32Array(sizeOf(shape));
+  }
+  override getConfig(): Record<string, unknown> {
+    return this.wrapped.getConfig();
+  }
+}
+
 /** U(−l, l) with l = sqrt(6 / fan_in). */
 export class HeUniform extends SeededInitializer {
   readonly className = 'HeUniform';
@@ -248,6 +325,7 @@ const FACTORIES: Record<string, InitializerFactory> = {
   glorot_normal: (c) => new GlorotNormal(c),
   he_uniform: (c) => new HeUniform(c),
   orthogonal: (c) => new Orthogonal(c),
+  variance_scaling: (c) => new VarianceScaling(c),
 };
 
 /** snake_case of tfjs/Keras spellings: `glorotUniform`, `GlorotUniform`, `glorot_uniform` → `glorot_uniform`. */
@@ -295,4 +373,5 @@ export const initializers = {
   glorotNormal: (args?: SeedArgs) => new GlorotNormal(args),
   heUniform: (args?: SeedArgs) => new HeUniform(args),
   orthogonal: (args?: { gain?: number } & SeedArgs) => new Orthogonal(args),
+  varianceScaling: (args?: VarianceScalingArgs) => new VarianceScaling(args),
 };

@@ -25,10 +25,12 @@ export class InputLayer extends Layer<never> {
     return inputShape;
   }
 
+  /** @internal */
   forward(): { y: DeviceTensor; cache: never } {
     throw new StateError('InputLayer has no computation');
   }
 
+  /** @internal */
   backward(): DeviceTensor | null {
     throw new StateError('InputLayer has no computation');
   }

@@ -29,6 +29,7 @@ export abstract class Layer<Cache = unknown> {
   trainable: boolean;
   /** The input shape given at construction (with batch axis), if any. */
   readonly batchInputShape: Shape | null;
+  /** @internal */
   readonly inboundNodes: Node[] = [];
   protected inputSpec: InputSpec | null = null;
   /** Weight names use this instead of the layer's own name (set by wrappers such as TimeDistributed). */
@@ -55,10 +56,16 @@ export abstract class Layer<Cache = unknown> {
   /** Creates the weights for `inputShape`; called once, by apply(). */
   protected build(_inputShape: Shape): void {}
 
-  /** Computes the output on engine memory; the cache is what backward needs. */
+  /**
+   * Computes the output on engine memory; the cache is what backward needs.
+   * @internal
+   */
   abstract forward(x: DeviceTensor, ctx: ForwardContext): { y: DeviceTensor; cache: Cache };
 
-  /** Accumulates weight gradients; returns dL/dx unless ctx.needInputGradient is false. */
+  /**
+   * Accumulates weight gradients; returns dL/dx unless ctx.needInputGradient is false.
+   * @internal
+   */
   abstract backward(dy: DeviceTensor, cache: Cache, ctx: BackwardContext): DeviceTensor | null;
 
   /** 2 × multiply-adds of the forward pass for one sample of `inputShape` (GEMMs only; sizes work for the pool). */

@@ -9,6 +9,7 @@ import type { LayerArgs } from './args.js';
 import { Dense } from './dense.js';
 import { GRU } from './gru.js';
 import { InputLayer } from './input.js';
+import { Deferred, resolveInitializer } from './initializers.js';
 import type { Layer } from './layer.js';
 import { TimeDistributed } from './time-distributed.js';
 
@@ -27,13 +28,17 @@ const DEFAULTS_ONLY: Record<string, unknown[]> = {
   kernel_regularizer: [null], recurrent_regularizer: [null], bias_regularizer: [null], activity_regularizer: [null],
   kernel_constraint: [null], recurrent_constraint: [null], bias_constraint: [null],
   dropout: [0], recurrent_dropout: [0], return_state: [false], stateful: [false], unroll: [false, true],
-  implementation: [0, 1, 2], time_major: [false], sparse: [false], ragged: [false], seed: [null],
+  implementation: [0, 1, 2, null], time_major: [false], sparse: [false], ragged: [false], seed: [null],
   zero_output_for_mask: [false], use_cudnn: ['auto', true, false], input_dtype: ['float32'],
 };
 
 type Builder = (config: Record<string, unknown>, base: LayerArgs, options: FromConfigOptions) => Layer;
 
-const init = (value: unknown, options: FromConfigOptions) => (options.initialize === false ? 'zeros' : (value as string));
+/** The initializer a config names (Keras default when absent), not run when initialize is false. */
+const init = (value: unknown, fallback: string, options: FromConfigOptions) => {
+  const initializer = resolveInitializer(value ?? fallback, 'config', 'initializer');
+  return options.initialize === false ? new Deferred(initializer) : initializer;
+};
 
 const BUILDERS: Record<string, { keys: string[]; build: Builder }> = {
   InputLayer: {
@@ -44,7 +49,7 @@ const BUILDERS: Record<string, { keys: string[]; build: Builder }> = {
     keys: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer'],
     build: (c, base, o) => new Dense({
       ...base, units: c.units as number, activation: c.activation as never, useBias: c.use_bias as boolean | undefined,
-      kernelInitializer: init(c.kernel_initializer, o), biasInitializer: init(c.bias_initializer, o),
+      kernelInitializer: init(c.kernel_initializer, 'glorotUniform', o), biasInitializer: init(c.bias_initializer, 'zeros', o),
     }),
   },
   GRU: {
@@ -54,8 +59,8 @@ const BUILDERS: Record<string, { keys: string[]; build: Builder }> = {
       ...base, units: c.units as number, activation: c.activation as never, recurrentActivation: c.recurrent_activation as never,
       useBias: c.use_bias as boolean | undefined, returnSequences: c.return_sequences as boolean | undefined,
       goBackwards: c.go_backwards as boolean | undefined, resetAfter: c.reset_after as boolean | undefined,
-      kernelInitializer: init(c.kernel_initializer, o), recurrentInitializer: init(c.recurrent_initializer, o),
-      biasInitializer: init(c.bias_initializer, o),
+      kernelInitializer: init(c.kernel_initializer, 'glorotUniform', o), recurrentInitializer: init(c.recurrent_initializer, 'orthogonal', o),
+      biasInitializer: init(c.bias_initializer, 'zeros', o),
     }),
   },
   Activation: {

@@ -73,12 +73,14 @@ export class TimeDistributed extends Layer<unknown> {
     return this.layer.countParams();
   }
 
+  /** @internal */
   forward(x: DeviceTensor, ctx: ForwardContext): { y: DeviceTensor; cache: unknown } {
     const [batch, steps, ...rest] = x.shape;
     const { y, cache } = this.layer.forward(reshape(x, [batch * steps, ...rest]), ctx);
     return { y: reshape(y, [batch, steps, ...y.shape.slice(1)]), cache };
   }
 
+  /** @internal */
   backward(dy: DeviceTensor, cache: unknown, ctx: BackwardContext): DeviceTensor | null {
     const [batch, steps, ...rest] = dy.shape;
     const dx = this.layer.backward(reshape(dy, [batch * steps, ...rest]), cache, ctx);
@@ -86,6 +88,7 @@ export class TimeDistributed extends Layer<unknown> {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), layer: { class_name: this.layer.className, config: this.layer.getConfig() } };
+    // Keras 3 needs the nested layer's module; tfjs ignores it
+    return { ...super.getConfig(), layer: { module: 'keras.layers', class_name: this.layer.className, config: this.layer.getConfig() } };
   }
 }

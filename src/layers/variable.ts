@@ -7,6 +7,7 @@ import type { Engine, Resident } from '../backend/engine.js';
 import { StateError, ValueError } from '../errors.js';
 import { sizeOf } from '../shape.js';
 
+/** A weight: its name, shape and values (read() / write()). */
 export class LayerVariable implements Resident {
   readonly shape: readonly number[];
   readonly size: number;
@@ -45,7 +46,10 @@ export class LayerVariable implements Resident {
     else this.host!.set(values);
   }
 
-  /** The byte offset of the values in `engine`, moving them there first if needed. */
+  /**
+   * The byte offset of the values in `engine`, moving them there first if needed.
+   * @internal
+   */
   ptrIn(engine: Engine): number {
     this.assertLive();
     if (this.engine === engine) return this.ptr;
@@ -59,6 +63,7 @@ export class LayerVariable implements Resident {
     return ptr;
   }
 
+  /** @internal */
   evacuate(): void {
     if (!this.engine) return;
     const engine = this.engine;

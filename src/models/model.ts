@@ -16,7 +16,10 @@ import { uniqueName } from '../layers/names.js';
 import { Tensor } from '../tensor.js';
 import { checkSampleCounts, standardize, type ModelData } from '../training/data.js';
 import type { Executor } from '../training/executor.js';
-import { evaluateLoop, fitLoop, predictLoop, resolveBatchSize, resolveFitArgs, resolveWorkers, type ModelFitArgs, type WorkersOption } from '../training/fit.js';
+import { evaluateLoop, fitLoop, predictLoop, resolveBatchSize, resolveFitArgs, resolveWorkers, splitForValidation, type ModelFitArgs, type WorkersOption } from '../training/fit.js';
+import { resolveMetrics } from '../training/metrics.js';
+import { saveModel, type SaveOptions } from '../io/save.js';
+import type { IOHandler, SaveResult } from '../io/handlers.js';
 import type { History } from '../training/history.js';
 import { InProcessExecutor } from '../training/in-process.js';
 import { resolveLoss, type Loss, type LossIdentifier } from '../training/losses.js';
@@ -30,6 +33,8 @@ export interface ModelCompileArgs {
   loss: LossIdentifier;
   /** 'rmsprop', 'adam', 'sgd' (Keras defaults) or wl.optimizers.rmsprop({...}). */
   optimizer: string | Optimizer;
+  /** ['accuracy'] (also 'acc', 'categoricalAccuracy'): logged per epoch, and by evaluate(). */
+  metrics?: string[];
 }
 
 export interface ModelEvaluateArgs {
@@ -55,7 +60,7 @@ export class LayersModel {
   /** Set to true (e.g. from a callback) to stop fit after the current batch. */
   stopTraining = false;
   protected graphValue: Graph | null = null;
-  private compiled: { loss: Loss; optimizer: Optimizer } | null = null;
+  private compiled: { loss: Loss; optimizer: Optimizer; metrics: string[] } | null = null;
   private running: string | null = null;
   private disposed = false;
 
@@ -102,6 +107,16 @@ export class LayersModel {
     return this.compiled?.optimizer ?? null;
   }
 
+  /** The compiled loss's Keras name, e.g. 'categorical_crossentropy'. */
+  get loss(): string | null {
+    return this.compiled?.loss.name ?? null;
+  }
+
+  /** The compiled metrics, as named in compile(). */
+  get metricNames(): string[] {
+    return [...(this.compiled?.metrics ?? [])];
+  }
+
   /** The layer called `name`, or at position `index` of `layers`. */
   getLayer(nameOrIndex: string | number): Layer {
     const layers = this.layers;
@@ -117,14 +132,11 @@ export class LayersModel {
   compile(args: ModelCompileArgs): void {
     this.assertUsable('compile');
     checkArgKeys('compile', args, ['loss', 'optimizer', 'metrics']);
-    const extra = (args as { metrics?: unknown }).metrics;
-    if (extra != null && !(Array.isArray(extra) && extra.length === 0)) {
-      throw invalidArgument('compile', 'metrics', 'none yet (metrics are not supported in this version)', extra);
-    }
     const loss = resolveLoss(args.loss);
     const optimizer = resolveOptimizer(args.optimizer);
-    this.compiled?.optimizer.dispose();
-    this.compiled = { loss, optimizer };
+    const metrics = resolveMetrics(args.metrics);
+    if (this.compiled && this.compiled.optimizer !== optimizer) this.compiled.optimizer.dispose();
+    this.compiled = { loss, optimizer, metrics };
   }
 
   /**
@@ -136,26 +148,38 @@ export class LayersModel {
     const graph = this.graph('fit');
     const compiled = this.requireCompiled('fit');
     const options = resolveFitArgs(args);
-    const { xt, yt } = this.checkData(graph, x, y);
+    let { xt, yt } = this.checkData(graph, x, y);
+    let validation: { x: Tensor; y: Tensor } | null = null;
+    if (options.validationData) {
+      const v = this.checkData(graph, options.validationData[0], options.validationData[1]);
+      validation = { x: v.xt, y: v.yt };
+    } else if (options.validationSplit > 0) {
+      const split = splitForValidation(xt, yt, options.validationSplit);
+      ({ x: xt, y: yt } = split);
+      validation = { x: split.xVal, y: split.yVal };
+    }
     return this.run('fit', { workers: options.workers, batchSize: options.batchSize, compiled }, (executor) => {
       this.stopTraining = false;
-      return fitLoop(executor, xt, yt, options, { shouldStop: () => this.stopTraining });
+      return fitLoop(executor, xt, yt, options, { metrics: compiled.metrics, validation, model: this });
     });
   }
 
   /**
-   * The loss over (x, y), as a scalar tensor.
+   * The loss over (x, y) as a scalar tensor, or [loss, ...metrics] when metrics were compiled (tfjs).
    * @example const loss = (await model.evaluate(x, y)).dataSync()[0];
    */
-  async evaluate(x: ModelData, y: ModelData, args: ModelEvaluateArgs = {}): Promise<Tensor> {
+  async evaluate(x: ModelData, y: ModelData, args: ModelEvaluateArgs = {}): Promise<Tensor | Tensor[]> {
     const graph = this.graph('evaluate');
     const compiled = this.requireCompiled('evaluate');
     checkArgKeys('evaluate', args, ['batchSize', 'verbose', 'workers']);
     const batchSize = resolveBatchSize('evaluate', args.batchSize);
     const workers = resolveWorkers('evaluate', args.workers);
     const { xt, yt } = this.checkData(graph, x, y);
-    return this.run('evaluate', { workers, batchSize, compiled }, async (executor) =>
-      new Tensor(Float32Array.of(await evaluateLoop(executor, xt, yt, batchSize)), []));
+    return this.run('evaluate', { workers, batchSize, compiled }, async (executor) => {
+      const t = await evaluateLoop(executor, xt, yt, batchSize);
+      const scalar = (v: number) => new Tensor(Float32Array.of(v), []);
+      return compiled.metrics.length ? [scalar(t.sum / t.count), ...compiled.metrics.map(() => scalar(t.correct / t.count))] : scalar(t.sum / t.count);
+    });
   }
 
   /**
@@ -215,6 +239,17 @@ export class LayersModel {
     };
   }
 
+  /**
+   * Saves the model in the TF.js layers format: `file://dir` (Node: dir/model.json + dir/weights.bin),
+   * `http(s)://` (POST, as tfjs), or an IO handler (wl.io.fromMemory(), wl.io.withSaveHandler(fn)).
+   * @example await model.save('file://./my-model', { includeOptimizer: true });
+   */
+  save(target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+    this.assertUsable('save');
+    checkArgKeys('save', options, ['includeOptimizer']);
+    return saveModel(this, target, options);
+  }
+
   /** Number of weights (trainable and not). */
   countParams(): number {
     return this.weights.reduce((n, v) => n + v.size, 0);
@@ -266,7 +301,7 @@ export class LayersModel {
     return this.graphValue;
   }
 
-  private requireCompiled(operation: string): { loss: Loss; optimizer: Optimizer } {
+  private requireCompiled(operation: string): { loss: Loss; optimizer: Optimizer; metrics: string[] } {
     if (!this.compiled) throw new StateError(`You must compile a model before ${operation === 'fit' ? 'training' : 'evaluating'} it: call model.compile({ loss, optimizer }) first`);
     return this.compiled;
   }
@@ -284,7 +319,7 @@ export class LayersModel {
    */
   private async run<T>(
     operation: string,
-    { workers, batchSize, compiled }: { workers: WorkersOption; batchSize: number; compiled: { loss: Loss; optimizer: Optimizer } | null },
+    { workers, batchSize, compiled }: { workers: WorkersOption; batchSize: number; compiled: { loss: Loss; optimizer: Optimizer; metrics: string[] } | null },
     body: (executor: Executor) => Promise<T>,
   ): Promise<T> {
     if (this.running) throw new StateError(`Cannot ${operation} model ${this.name}: ${this.running} is still running (await it first)`);

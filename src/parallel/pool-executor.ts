@@ -6,7 +6,7 @@
  */
 import type { Engine } from '../backend/engine.js';
 import type { LayerVariable } from '../layers/variable.js';
-import type { Batch, Executor } from '../training/executor.js';
+import type { Batch, BatchTotals, Executor } from '../training/executor.js';
 import { GradientBuffers } from '../training/in-process.js';
 import type { Loss } from '../training/losses.js';
 import type { Optimizer } from '../training/optimizers.js';
@@ -83,7 +83,7 @@ export class PoolExecutor implements Executor {
     }));
   }
 
-  async trainBatch(batch: Batch): Promise<number> {
+  async trainBatch(batch: Batch): Promise<BatchTotals> {
     const scale = 1 / this.loss!.count(batch.yShape);
     const tasks = this.tasks('train', batch, true, scale);
     const results = await this.pool.runAll(tasks);
@@ -96,12 +96,11 @@ export class PoolExecutor implements Executor {
     });
     this.optimizer!.applyGradients(this.engine, this.model.graph.trainableVariables, this.grads!.map);
     this.publish();
-    return sum(results, 'sum') / sum(results, 'count');
+    return totals(results);
   }
 
-  async evaluateBatch(batch: Batch): Promise<{ sum: number; count: number }> {
-    const results = await this.pool.runAll(this.tasks('evaluate', batch, true));
-    return { sum: sum(results, 'sum'), count: sum(results, 'count') };
+  async evaluateBatch(batch: Batch): Promise<BatchTotals> {
+    return totals(await this.pool.runAll(this.tasks('evaluate', batch, true)));
   }
 
   async predictBatch(x: Float32Array, xShape: number[]): Promise<{ y: Float32Array; yShape: number[] }> {
@@ -120,6 +119,7 @@ export class PoolExecutor implements Executor {
   }
 }
 
-function sum(results: WorkerResult[], key: 'sum' | 'count'): number {
-  return results.reduce((s, r) => s + (r[key] ?? 0), 0);
+function totals(results: WorkerResult[]): BatchTotals {
+  const sum = (key: 'sum' | 'count' | 'correct') => results.reduce((s, r) => s + (r[key] ?? 0), 0);
+  return { sum: sum('sum'), count: sum('count'), correct: sum('correct') };
 }

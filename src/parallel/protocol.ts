@@ -31,9 +31,10 @@ export interface WorkerTask {
 }
 
 export interface WorkerResult {
-  /** train / evaluate: Σ of the loss values and their count. */
+  /** train / evaluate: Σ of the loss values, their count, and the rows predicted right. */
   sum?: number;
   count?: number;
+  correct?: number;
   /** train without shared memory: the shard's gradients (GradientBuffers layout). */
   gradients?: Float32Array;
   /** predict: the outputs. */

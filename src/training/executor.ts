@@ -11,11 +11,19 @@ export interface Batch {
   yShape: number[];
 }
 
+/** A batch's Σ of loss values, how many there are (one per row of the last axis), and how many rows
+ * the prediction's argmax matches the target's (categorical accuracy). */
+export interface BatchTotals {
+  sum: number;
+  count: number;
+  correct: number;
+}
+
 export interface Executor {
-  /** One optimizer step on the batch; resolves to the batch's mean loss. */
-  trainBatch(batch: Batch): Promise<number>;
-  /** The batch's Σ of loss values and how many there are. */
-  evaluateBatch(batch: Batch): Promise<{ sum: number; count: number }>;
+  /** One optimizer step on the batch; resolves to the batch's totals (before the step). */
+  trainBatch(batch: Batch): Promise<BatchTotals>;
+  /** The batch's totals, without training. */
+  evaluateBatch(batch: Batch): Promise<BatchTotals>;
   /** The model's output for the samples in x. */
   predictBatch(x: Float32Array, xShape: number[]): Promise<{ y: Float32Array; yShape: number[] }>;
   /** Releases what the executor allocated (gradient buffers); the model stays usable. */

@@ -1,11 +1,11 @@
 /** The fit, evaluate and predict loops over batches, independent of where a batch runs. */
-import { invalidArgument } from '../errors.js';
+import { ValueError, invalidArgument } from '../errors.js';
 import { checkArgKeys } from '../layers/args.js';
 import { globalRandom } from '../random.js';
 import { Tensor } from '../tensor.js';
-import { CallbackList, type CustomCallbackArgs } from './callbacks.js';
-import { gatherRows } from './data.js';
-import type { Executor } from './executor.js';
+import { CallbackList, type CallbackModel, type CustomCallbackArgs, type Logs } from './callbacks.js';
+import { gatherRows, type ModelData } from './data.js';
+import type { BatchTotals, Executor } from './executor.js';
 import { History } from './history.js';
 import { ProgressBar, defaultSink, type ProgressSink } from './progress.js';
 
@@ -17,7 +17,7 @@ export interface ModelFitArgs {
   batchSize?: number;
   /** Default 1. */
   epochs?: number;
-  /** Shuffle the samples before each epoch; default true. */
+  /** Shuffle the training samples before each epoch; default true. */
   shuffle?: boolean;
   /** 0 silent, 1 progress bar (default), 2 one line per epoch. */
   verbose?: 0 | 1 | 2;
@@ -25,11 +25,15 @@ export interface ModelFitArgs {
   initialEpoch?: number;
   /** Worker threads; see WorkersOption. */
   workers?: WorkersOption;
-  /** tfjs-style callback objects. */
+  /** tfjs-style callback objects, or wl.callbacks.earlyStopping(...) / terminateOnNaN(). */
   callbacks?: CustomCallbackArgs | CustomCallbackArgs[];
+  /** Fraction of the samples, taken from the end before shuffling (as Keras), to validate on. */
+  validationSplit?: number;
+  /** [x, y] to validate on after each epoch (takes precedence over validationSplit). */
+  validationData?: [ModelData, ModelData];
 }
 
-const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'verbose', 'initialEpoch', 'workers', 'callbacks'];
+const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'verbose', 'initialEpoch', 'workers', 'callbacks', 'validationSplit', 'validationData'];
 
 export interface ResolvedFitArgs {
   batchSize: number;
@@ -39,6 +43,8 @@ export interface ResolvedFitArgs {
   initialEpoch: number;
   workers: WorkersOption;
   callbacks: CallbackList;
+  validationSplit: number;
+  validationData: [ModelData, ModelData] | null;
 }
 
 /** Validates fit's options before any work starts. */
@@ -54,12 +60,19 @@ export function resolveFitArgs(args: ModelFitArgs = {}): ResolvedFitArgs {
   const initialEpoch = int('initialEpoch', args.initialEpoch, 0, 0);
   if (args.shuffle !== undefined && typeof args.shuffle !== 'boolean') throw invalidArgument('fit', 'shuffle', 'true or false', args.shuffle);
   if (args.verbose !== undefined && ![0, 1, 2].includes(args.verbose as number)) throw invalidArgument('fit', 'verbose', '0, 1 or 2', args.verbose);
+  const split = args.validationSplit ?? 0;
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw invalidArgument('fit', 'validationSplit', 'a number in [0, 1)', args.validationSplit);
+  if (args.validationData != null && !(Array.isArray(args.validationData) && args.validationData.length === 2)) {
+    throw invalidArgument('fit', 'validationData', '[x, y]', args.validationData);
+  }
   return {
     batchSize, epochs, initialEpoch,
     shuffle: args.shuffle ?? true,
     verbose: args.verbose ?? 1,
     workers: resolveWorkers('fit', args.workers),
     callbacks: CallbackList.from(args.callbacks),
+    validationSplit: split,
+    validationData: args.validationData ?? null,
   };
 }
 
@@ -75,38 +88,76 @@ export function resolveBatchSize(owner: string, value: unknown, fallback = 32): 
   return value;
 }
 
-/** Runs the epochs; `shouldStop` is polled after every batch (model.stopTraining). */
-export async function fitLoop(
-  executor: Executor, x: Tensor, y: Tensor, args: ResolvedFitArgs,
-  { sink = defaultSink(), shouldStop = () => false }: { sink?: ProgressSink; shouldStop?: () => boolean } = {},
-): Promise<History> {
+/** Keras's split: the last `fraction` of the samples (before any shuffling) validate. */
+export function splitForValidation(x: Tensor, y: Tensor, fraction: number): { x: Tensor; y: Tensor; xVal: Tensor; yVal: Tensor } {
+  const n = x.shape[0];
+  const at = Math.floor(n * (1 - fraction));
+  if (at < 1 || at >= n) {
+    throw new ValueError(`validationSplit=${fraction} of ${n} samples leaves ${at} to train on and ${n - at} to validate on; both need at least one`);
+  }
+  const part = (t: Tensor, start: number, end: number) => {
+    const { data, shape } = gatherRows(t, null, start, end);
+    return new Tensor(data, shape);
+  };
+  return { x: part(x, 0, at), y: part(y, 0, at), xVal: part(x, at, n), yVal: part(y, at, n) };
+}
+
+export interface FitContext {
+  /** The metrics compiled into the model (accuracy variants), logged by these names. */
+  metrics: string[];
+  validation: { x: Tensor; y: Tensor } | null;
+  model: CallbackModel;
+  sink?: ProgressSink;
+}
+
+function logsOf(t: BatchTotals, metrics: string[], prefix = ''): Logs {
+  const logs: Logs = { [`${prefix}loss`]: t.sum / t.count };
+  for (const m of metrics) logs[`${prefix}${m}`] = t.correct / t.count;
+  return logs;
+}
+
+/** Runs the epochs; model.stopTraining is polled after every batch and epoch. */
+export async function fitLoop(executor: Executor, x: Tensor, y: Tensor, args: ResolvedFitArgs, ctx: FitContext): Promise<History> {
+  const { sink = defaultSink(), metrics, validation, model } = ctx;
   const samples = x.shape[0];
   const steps = Math.ceil(samples / args.batchSize);
   const history = new History({
     epochs: args.epochs, initialEpoch: args.initialEpoch, samples, steps, batchSize: args.batchSize,
-    verbose: args.verbose, doValidation: false, metrics: ['loss'],
+    verbose: args.verbose, doValidation: validation != null,
+    metrics: ['loss', ...metrics, ...(validation ? ['val_loss', ...metrics.map((m) => `val_${m}`)] : [])],
   });
   const { callbacks } = args;
+  callbacks.setModel(model);
   await callbacks.trainBegin({});
-  for (let epoch = args.initialEpoch; epoch < args.epochs && !shouldStop(); epoch++) {
+  for (let epoch = args.initialEpoch; epoch < args.epochs && !model.stopTraining; epoch++) {
     await callbacks.epochBegin(epoch, {});
     if (args.verbose > 0) sink.write(`Epoch ${epoch + 1}/${args.epochs}\n`);
     const bar = args.verbose > 0 ? new ProgressBar(samples, sink, args.verbose as 1 | 2) : null;
     const order = args.shuffle ? globalRandom().shuffle(Int32Array.from({ length: samples }, (_, i) => i)) : null;
-    let lossSum = 0;
+    const total: BatchTotals = { sum: 0, count: 0, correct: 0 };
+    let seen = 0;
+    let last: Logs = {};
     for (let step = 0; step < steps; step++) {
       const start = step * args.batchSize;
       const end = Math.min(start + args.batchSize, samples);
       await callbacks.batchBegin(step, { batch: step, size: end - start });
       const xb = gatherRows(x, order, start, end);
       const yb = gatherRows(y, order, start, end);
-      const loss = await executor.trainBatch({ x: xb.data, xShape: xb.shape, y: yb.data, yShape: yb.shape });
-      lossSum += loss * (end - start);
-      bar?.update(end, { loss });
-      await callbacks.batchEnd(step, { batch: step, size: end - start, loss });
-      if (shouldStop()) break;
+      const t = await executor.trainBatch({ x: xb.data, xShape: xb.shape, y: yb.data, yShape: yb.shape });
+      total.sum += t.sum;
+      total.count += t.count;
+      total.correct += t.correct;
+      seen = end;
+      last = logsOf(t, metrics);
+      // as Keras 2, the bar's last update waits for the epoch's end, so it can show validation
+      if (end < samples) bar?.update(end, last);
+      await callbacks.batchEnd(step, { batch: step, size: end - start, ...last });
+      if (model.stopTraining) break;
     }
-    const logs = { loss: lossSum / samples };
+    const logs = logsOf(total, metrics);
+    if (validation) Object.assign(logs, logsOf(await evaluateLoop(executor, validation.x, validation.y, args.batchSize), metrics, 'val_'));
+    const validationLogs = Object.fromEntries(Object.entries(logs).filter(([k]) => k.startsWith('val_')));
+    bar?.update(seen, { ...last, ...validationLogs });
     history.record(epoch, logs);
     await callbacks.epochEnd(epoch, logs);
   }
@@ -114,19 +165,19 @@ export async function fitLoop(
   return history;
 }
 
-/** Mean loss over all samples (Keras: Σ loss values / their count). */
-export async function evaluateLoop(executor: Executor, x: Tensor, y: Tensor, batchSize: number): Promise<number> {
-  let sum = 0;
-  let count = 0;
+/** Σ of loss values, their count and the rows predicted right, over all samples. */
+export async function evaluateLoop(executor: Executor, x: Tensor, y: Tensor, batchSize: number): Promise<BatchTotals> {
+  const total: BatchTotals = { sum: 0, count: 0, correct: 0 };
   for (let start = 0; start < x.shape[0]; start += batchSize) {
     const end = Math.min(start + batchSize, x.shape[0]);
     const xb = gatherRows(x, null, start, end);
     const yb = gatherRows(y, null, start, end);
     const r = await executor.evaluateBatch({ x: xb.data, xShape: xb.shape, y: yb.data, yShape: yb.shape });
-    sum += r.sum;
-    count += r.count;
+    total.sum += r.sum;
+    total.count += r.count;
+    total.correct += r.correct;
   }
-  return sum / count;
+  return total;
 }
 
 /** The model's outputs for all samples, batch by batch, in one tensor. */

@@ -1,8 +1,8 @@
 /** Runs batches on this thread's engine: forward, loss, backward and the optimizer step, in wasm. */
 import type { Engine } from '../backend/engine.js';
-import { Scratch } from '../ops/device-tensor.js';
+import { Scratch, type DeviceTensor } from '../ops/device-tensor.js';
 import type { LayerVariable } from '../layers/variable.js';
-import type { Batch, Executor } from './executor.js';
+import type { Batch, BatchTotals, Executor } from './executor.js';
 import type { Loss } from './losses.js';
 import type { Optimizer } from './optimizers.js';
 import type { TrainableGraph } from './trainable.js';
@@ -54,6 +54,12 @@ export class GradientBuffers {
   }
 }
 
+/** Rows whose argmax of `pred` equals that of the target at `target`. */
+function matches(engine: Engine, pred: DeviceTensor, target: number): number {
+  const n = pred.shape[pred.shape.length - 1];
+  return engine.kernels.f32_argmax_matches(pred.size / n, n, pred.ptr, target);
+}
+
 export class InProcessExecutor implements Executor {
   private grads: GradientBuffers | null = null;
 
@@ -74,7 +80,7 @@ export class InProcessExecutor implements Executor {
    * Zeroes the gradients, then accumulates scale·dΣloss/dw over the batch; returns Σloss and the
    * number of loss values. `scale` is 1/(loss values in the whole step), so shards of one step add up.
    */
-  computeGradients(batch: Batch, scale?: number): { sum: number; count: number } {
+  computeGradients(batch: Batch, scale?: number): BatchTotals {
     const loss = this.requireLoss();
     const grads = this.gradients();
     const scratch = new Scratch(this.engine);
@@ -85,30 +91,32 @@ export class InProcessExecutor implements Executor {
       const count = loss.count(batch.yShape);
       const fused = loss.fusesWithSoftmax && this.graph.outputIsSoftmax;
       const dy = scratch.alloc(pass.y.shape);
+      const correct = matches(this.engine, pass.y, y.ptr);
       const sum = loss.compute(this.engine, pass.y, y, dy, scale ?? 1 / count, fused);
       grads.zero();
       pass.backward(dy, grads.map, fused);
-      return { sum, count };
+      return { sum, count, correct };
     } finally {
       scratch.release();
     }
   }
 
-  async trainBatch(batch: Batch): Promise<number> {
-    const { sum, count } = this.computeGradients(batch);
+  async trainBatch(batch: Batch): Promise<BatchTotals> {
+    const totals = this.computeGradients(batch);
     this.optimizer!.applyGradients(this.engine, this.graph.trainableVariables, this.gradients().map);
-    return sum / count;
+    return totals;
   }
 
-  async evaluateBatch(batch: Batch): Promise<{ sum: number; count: number }> {
+  async evaluateBatch(batch: Batch): Promise<BatchTotals> {
     const loss = this.requireLoss();
     const scratch = new Scratch(this.engine);
     try {
       const pass = this.graph.forward(scratch.from(batch.x, batch.xShape), { engine: this.engine, scratch, training: false });
       const y = scratch.from(batch.y, batch.yShape);
       const count = loss.count(batch.yShape);
+      const correct = matches(this.engine, pass.y, y.ptr);
       const sum = loss.compute(this.engine, pass.y, y, scratch.alloc(pass.y.shape), 1 / count, false);
-      return { sum, count };
+      return { sum, count, correct };
     } finally {
       scratch.release();
     }

@@ -3,7 +3,7 @@
  * engine memory next to the weights and survives an engine shutdown like them.
  */
 import type { Engine } from '../backend/engine.js';
-import { invalidArgument, unknownName } from '../errors.js';
+import { ValueError, describe, invalidArgument, unknownName } from '../errors.js';
 import type { GradientMap } from '../layers/context.js';
 import { LayerVariable } from '../layers/variable.js';
 import { checkArgKeys } from '../layers/args.js';
@@ -15,7 +15,10 @@ export abstract class Optimizer {
   iterations = 0;
   private readonly slots = new Map<LayerVariable, LayerVariable[]>();
 
-  /** Applies one update to each variable from its gradient. */
+  /**
+   * Applies one update to each variable from its gradient.
+   * @internal
+   */
   applyGradients(engine: Engine, variables: readonly LayerVariable[], gradients: GradientMap): void {
     this.iterations++;
     for (const v of variables) {
@@ -41,6 +44,35 @@ export abstract class Optimizer {
 
   /** Keras config (snake_case). */
   abstract getConfig(): Record<string, unknown>;
+
+  /**
+   * The state, in tfjs's naming: `iter` (the step count), then each variable's slots
+   * (`gru_1/kernel/rms`, ...), for the variables given, in their order.
+   */
+  getWeights(variables: readonly LayerVariable[]): { name: string; shape: number[]; values: Float32Array | Int32Array }[] {
+    const out: { name: string; shape: number[]; values: Float32Array | Int32Array }[] = [{ name: 'iter', shape: [], values: Int32Array.of(this.iterations) }];
+    for (const v of variables) {
+      for (const slot of this.slots.get(v) ?? []) out.push({ name: slot.name, shape: [...slot.shape], values: slot.read() });
+    }
+    return out;
+  }
+
+  /** Restores what getWeights() returned (by name); slots missing from `values` start at zero. */
+  setWeights(variables: readonly LayerVariable[], values: ReadonlyMap<string, { shape: number[]; values: ArrayLike<number> }>): void {
+    const iter = values.get('iter');
+    if (iter) this.iterations = Number(iter.values[0]);
+    for (const v of variables) {
+      const slots = this.slotNames().map((s) => {
+        const saved = values.get(`${v.name}/${s}`);
+        if (saved && saved.values.length !== v.size) {
+          throw new ValueError(`Optimizer state ${v.name}/${s} has ${saved.values.length} values, but ${v.name} has ${v.size}`);
+        }
+        return new LayerVariable(`${v.name}/${s}`, v.shape, saved ? Float32Array.from(saved.values) : new Float32Array(v.size), false);
+      });
+      for (const old of this.slots.get(v) ?? []) old.dispose();
+      this.slots.set(v, slots);
+    }
+  }
 
   /** Frees the slots. */
   dispose(): void {
@@ -196,6 +228,31 @@ export const optimizers = {
 };
 
 const BY_NAME: Record<string, () => Optimizer> = { rmsprop: () => new RMSprop(), adam: () => new Adam(), sgd: () => new SGD() };
+
+/**
+ * An optimizer from a Keras / tfjs training config's `optimizer_config` ({class_name, config}); keys
+ * in snake_case or tfjs's camelCase, tfjs's `decay` read as RMSprop's rho, unknown keys ignored
+ * (Keras also stores name, weight_decay, clipnorm... which have no effect here when null or false).
+ */
+export function optimizerFromConfig(spec: unknown): Optimizer {
+  if (spec == null || typeof spec !== 'object') throw new ValueError(`optimizer_config must be {class_name, config}, got ${describe(spec)}`);
+  const { class_name: className, config = {} } = spec as { class_name?: unknown; config?: Record<string, unknown> };
+  const num = (...keys: string[]) => {
+    for (const k of keys) if (typeof config[k] === 'number') return config[k] as number;
+    return undefined;
+  };
+  const bool = (k: string) => (typeof config[k] === 'boolean' ? (config[k] as boolean) : undefined);
+  switch (String(className).toLowerCase()) {
+    case 'rmsprop':
+      return new RMSprop({ learningRate: num('learning_rate', 'learningRate', 'lr'), rho: num('rho', 'decay'), momentum: num('momentum'), epsilon: num('epsilon'), centered: bool('centered') });
+    case 'adam':
+      return new Adam({ learningRate: num('learning_rate', 'learningRate', 'lr'), beta1: num('beta_1', 'beta1'), beta2: num('beta_2', 'beta2'), epsilon: num('epsilon') });
+    case 'sgd':
+      return new SGD({ learningRate: num('learning_rate', 'learningRate', 'lr'), momentum: num('momentum'), nesterov: bool('nesterov') });
+    default:
+      throw unknownName('optimizer class', className, ['RMSprop', 'Adam', 'SGD']);
+  }
+}
 
 /** Resolves 'rmsprop' / 'RMSprop' / 'adam' / 'sgd' (Keras defaults) or an Optimizer instance. */
 export function resolveOptimizer(value: unknown): Optimizer {

@@ -76,7 +76,7 @@ describe('the seed models', () => {
     const { model1 } = seedModels();
     const { X } = seedData();
     const labels = wl.oneHot(Array.from({ length: N * MaxLen }, (_, i) => i % OutputSize), OutputSize).reshape([N, MaxLen, OutputSize]);
-    const loss = (await model1.evaluate(X, labels, { batchSize: 128 })).dataSync()[0];
+    const loss = ((await model1.evaluate(X, labels, { batchSize: 128 })) as wl.Tensor).dataSync()[0];
     expect(Math.abs(loss - Math.log(8))).toBeLessThan(0.1);
   });
 });

@@ -1,0 +1,46 @@
+/** loadLayersModel(): models in the TF.js layers format, from this library, tfjs or Keras. */
+import { ValueError, describe } from '../errors.js';
+import type { LayersModel } from '../models/model.js';
+import { modelFromConfig, type ModelConfig } from '../models/serialization.js';
+import { optimizerFromConfig } from '../training/optimizers.js';
+import { decodeWeights, type ModelArtifacts } from './artifacts.js';
+import { resolveHandler, type IOHandler } from './handlers.js';
+
+/**
+ * Loads a model saved in the TF.js layers format (by this library, TensorFlow.js, or Keras through
+ * tfjs's converter). With a training config it comes back compiled, with its optimizer's state when
+ * that was saved.
+ * @example const model = await wl.loadLayersModel('file://./model/model.json');
+ */
+export async function loadLayersModel(source: string | IOHandler | ModelArtifacts): Promise<LayersModel> {
+  const artifacts = await resolveHandler(source, 'load').load!();
+  let topology = artifacts.modelTopology as Record<string, unknown>;
+  if (topology && typeof topology === 'object' && 'model_config' in topology) topology = topology.model_config as Record<string, unknown>;
+  const model = modelFromConfig(topology as unknown as ModelConfig, { initialize: false });
+  const weights = decodeWeights(artifacts.weightSpecs, artifacts.weightData);
+  const byName = new Map([...weights].map(([name, w]) => [name.replace(/:0$/, ''), w]));
+  const missing: string[] = [];
+  for (const v of model.weights) {
+    const w = byName.get(v.name);
+    if (!w || w.group === 'optimizer') {
+      missing.push(v.name);
+      continue;
+    }
+    if (w.shape.length !== v.shape.length || w.shape.some((d, i) => d !== v.shape[i])) {
+      throw new ValueError(`Saved weight ${v.name} has shape [${w.shape.join(', ')}], but the model's ${v.name} has shape [${v.shape.join(', ')}]`);
+    }
+    v.write(w.values);
+  }
+  if (missing.length) throw new ValueError(`The saved weights lack ${missing.join(', ')}; they hold ${[...byName.keys()].map((n) => describe(n)).join(', ') || 'nothing'}`);
+  const used = new Set(model.weights.map((v) => v.name));
+  const extra = [...byName.values()].filter((w) => w.group !== 'optimizer' && !used.has(w.name.replace(/:0$/, '')));
+  if (extra.length) throw new ValueError(`The saved weights include ${extra.map((w) => w.name).join(', ')}, which the model does not have`);
+  const training = artifacts.trainingConfig as Record<string, unknown> | undefined;
+  if (training?.optimizer_config && training.loss) {
+    const optimizer = optimizerFromConfig(training.optimizer_config);
+    model.compile({ loss: training.loss as never, optimizer, metrics: (training.metrics as string[] | undefined) ?? [] });
+    const state = new Map([...weights].filter(([, w]) => w.group === 'optimizer'));
+    if (state.size) optimizer.setWeights(model.trainableWeights, state);
+  }
+  return model;
+}

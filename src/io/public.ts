@@ -1,0 +1,3 @@
+/** wl.io: handlers for saving and loading models (tfjs's tf.io spelling). */
+export { fromMemory, withSaveHandler, fileHandler, httpHandler, type IOHandler, type SaveResult } from './handlers.js';
+export type { ModelArtifacts, ModelJSON, WeightSpec } from './artifacts.js';

@@ -1,0 +1,41 @@
+/**
+ * model.save(): the TF.js layers format, loadable by TensorFlow.js (and by Keras through tfjs's
+ * converter), with the optimizer's state when asked so training resumes exactly (see load.ts).
+ */
+import type { LayersModel } from '../models/model.js';
+import { encodeWeights, type NamedValues } from './artifacts.js';
+import { resolveHandler, type IOHandler, type SaveResult } from './handlers.js';
+
+export interface SaveOptions {
+  /** Also save the optimizer's state (slots and step count) and the training config. Default false. */
+  includeOptimizer?: boolean;
+}
+
+const VERSION = 'wasm-layers 0.1.0';
+
+/** Writes `model` through `target` (a `file://` / `http(s)://` URL or an IO handler). */
+export async function saveModel(model: LayersModel, target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+  const handler = resolveHandler(target, 'save');
+  const entries: NamedValues[] = model.weights.map((v) => ({ name: v.name, shape: [...v.shape], values: v.read() }));
+  const optimizer = model.optimizer;
+  let trainingConfig: Record<string, unknown> | undefined;
+  if (options.includeOptimizer && optimizer) {
+    for (const w of optimizer.getWeights(model.trainableWeights)) entries.push({ ...w, group: 'optimizer' });
+    trainingConfig = {
+      loss: model.loss,
+      metrics: model.metricNames,
+      optimizer_config: { class_name: optimizer.className, config: optimizer.getConfig() },
+    };
+  }
+  const { weightSpecs, weightData } = encodeWeights(entries);
+  return handler.save!({
+    modelTopology: { class_name: model.className, config: model.getConfig(), keras_version: VERSION, backend: 'wasm-layers' },
+    weightSpecs,
+    weightData,
+    format: 'layers-model',
+    generatedBy: VERSION,
+    convertedBy: null,
+    trainingConfig,
+  });
+}
+
