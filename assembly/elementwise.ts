@@ -25,3 +25,20 @@ export function f32_add_inplace(n: i32, dst: usize, src: usize): void {
   for (; o + 16 <= bytes; o += 16) st(dst + o, f32x4.add(ld(dst + o, true), ld(src + o, true)), true);
   for (; o < bytes; o += 4) st(dst + o, f32x4.add(ld(dst + o, false), ld(src + o, false)), false);
 }
+
+/** 1 when every one of the n values is finite, else 0 (x − x is 0 exactly for finite x). */
+export function f32_all_finite(n: i32, src: usize): i32 {
+  const bytes = <usize>n << 2;
+  let bad = f32x4.splat(0);
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) {
+    const v = v128.load(src + o);
+    bad = v128.or(bad, f32x4.ne(f32x4.sub(v, v), f32x4.splat(0)));
+  }
+  if (v128.any_true(bad)) return 0;
+  for (; o < bytes; o += 4) {
+    const v = load<f32>(src + o);
+    if (v - v != 0) return 0;
+  }
+  return 1;
+}

@@ -16,8 +16,9 @@ export async function loadLayersModel(source: string | IOHandler | ModelArtifact
   const artifacts = await resolveHandler(source, 'load').load!();
   let topology = artifacts.modelTopology as Record<string, unknown>;
   if (topology && typeof topology === 'object' && 'model_config' in topology) topology = topology.model_config as Record<string, unknown>;
-  const model = modelFromConfig(topology as unknown as ModelConfig, { initialize: false });
   const weights = decodeWeights(artifacts.weightSpecs, artifacts.weightData);
+  // the model may not declare more weight values than the file holds: checked before allocating each
+  const model = modelFromConfig(topology as unknown as ModelConfig, { initialize: false, weightBudget: { floats: artifacts.weightData.byteLength / 4 } });
   const byName = new Map([...weights].map(([name, w]) => [name.replace(/:0$/, ''), w]));
   const missing: string[] = [];
   for (const v of model.weights) {

@@ -111,6 +111,12 @@ export class GRU extends Layer<GruCache> {
     return this.returnSequences ? [inputShape[0], inputShape[1], this.units] : [inputShape[0], this.units];
   }
 
+  override stepFloats([batch, steps, features]: number[]): number {
+    const u = this.units, rows = batch * steps;
+    // forward: xproj, gates (3u each), aux, out, states; backward: dxproj, grec, dx, work, dU/dW temps
+    return rows * (3 * u + 3 * u + u + u + u) + batch * u + rows * (3 * u + 3 * u + features) + 3 * u * (u + features) + 2 * batch * u;
+  }
+
   override forwardFlops(inputShape: Shape): number {
     const [, steps, features] = inputShape;
     return 2 * (steps ?? 1) * ((features ?? 0) + this.units) * 3 * this.units;

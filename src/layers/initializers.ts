@@ -207,14 +207,25 @@ export class VarianceScaling extends SeededInitializer {
  * one's. For models whose weights are set right after construction (loaded models, worker replicas).
  */
 export class Deferred extends Initializer {
-  constructor(readonly wrapped: Initializer) {
+  /**
+   * @param budget when given, the floats the weights may take in all (what a loaded file holds);
+   *   a weight beyond it is refused before anything is allocated
+   */
+  constructor(readonly wrapped: Initializer, private readonly budget?: { floats: number }) {
     super();
   }
   get className(): string {
     return this.wrapped.className;
   }
   generate(shape: readonly number[]): Float32Array {
-    return new Float32Array(sizeOf(shape));
+    const size = sizeOf(shape);
+    if (this.budget) {
+      if (size > this.budget.floats) {
+        throw new ValueError(`The model config declares a weight of shape [${shape.join(', ')}] (${size} values), more than the ${this.budget.floats} values the weight data has left`);
+      }
+      this.budget.floats -= size;
+    }
+    return new Float32Array(size);
   }
   override getConfig(): Record<string, unknown> {
     return this.wrapped.getConfig();

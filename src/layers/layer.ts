@@ -3,6 +3,7 @@
  * backward needs, a backward that accumulates weight gradients, and a Keras config.
  */
 import { ValueError, StateError, pythonTuple } from '../errors.js';
+import { MAX_MEMORY_BYTES, formatBytes } from '../backend/arena.js';
 import type { Shape } from '../shape.js';
 import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -68,6 +69,17 @@ export abstract class Layer<Cache = unknown> {
    */
   abstract backward(dy: DeviceTensor, cache: Cache, ctx: BackwardContext): DeviceTensor | null;
 
+  /**
+   * An upper bound of the floats one training step allocates in this layer (forward caches and
+   * backward gradients) for a concrete input shape with its batch axis; checked against the engine's
+   * memory before a step is tried.
+   * @internal
+   */
+  stepFloats(inputShape: number[]): number {
+    const out = this.computeOutputShape(inputShape) as number[];
+    return 2 * out.reduce((a, b) => a * b, 1) + inputShape.reduce((a, b) => a * b, 1);
+  }
+
   /** 2 × multiply-adds of the forward pass for one sample of `inputShape` (GEMMs only; sizes work for the pool). */
   forwardFlops(_inputShape: Shape): number {
     return 0;
@@ -115,6 +127,10 @@ export abstract class Layer<Cache = unknown> {
   }
 
   protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true): LayerVariable {
+    const size = sizeOf(shape);
+    if (size * 4 > MAX_MEMORY_BYTES) {
+      throw new ValueError(`Weight ${this.weightScope ?? this.name}/${name} of shape [${shape.join(', ')}] needs ${formatBytes(size * 4)}, more than the engine's limit of ${formatBytes(MAX_MEMORY_BYTES)}`);
+    }
     const values = initializer.generate(shape);
     const variable = new LayerVariable(`${this.weightScope ?? this.name}/${name}`, shape, values, trainable);
     this.variables.push(variable);

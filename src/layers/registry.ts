@@ -21,7 +21,12 @@ export interface LayerConfig {
 export interface FromConfigOptions {
   /** false: skip the initializers (zeros), for replicas whose weights are set right after. */
   initialize?: boolean;
+  /** With initialize false: the values the weights may take in all (a loaded file's). */
+  weightBudget?: { floats: number };
 }
+
+/** Layer configs nested deeper than this (TimeDistributed in TimeDistributed...) are refused. */
+export const MAX_NESTING = 16;
 
 /** Keys whose value must be the Keras default to be accepted (features not supported here). */
 const DEFAULTS_ONLY: Record<string, unknown[]> = {
@@ -32,12 +37,12 @@ const DEFAULTS_ONLY: Record<string, unknown[]> = {
   zero_output_for_mask: [false], use_cudnn: ['auto', true, false], input_dtype: ['float32'],
 };
 
-type Builder = (config: Record<string, unknown>, base: LayerArgs, options: FromConfigOptions) => Layer;
+type Builder = (config: Record<string, unknown>, base: LayerArgs, options: FromConfigOptions, depth: number) => Layer;
 
 /** The initializer a config names (Keras default when absent), not run when initialize is false. */
 const init = (value: unknown, fallback: string, options: FromConfigOptions) => {
   const initializer = resolveInitializer(value ?? fallback, 'config', 'initializer');
-  return options.initialize === false ? new Deferred(initializer) : initializer;
+  return options.initialize === false ? new Deferred(initializer, options.weightBudget) : initializer;
 };
 
 const BUILDERS: Record<string, { keys: string[]; build: Builder }> = {
@@ -69,7 +74,7 @@ const BUILDERS: Record<string, { keys: string[]; build: Builder }> = {
   },
   TimeDistributed: {
     keys: ['layer'],
-    build: (c, base, o) => new TimeDistributed({ ...base, layer: layerFromConfig(c.layer as LayerConfig, o) }),
+    build: (c, base, o, depth) => new TimeDistributed({ ...base, layer: layerFromConfig(c.layer as LayerConfig, o, depth + 1) }),
   },
 };
 
@@ -77,7 +82,8 @@ const BUILDERS: Record<string, { keys: string[]; build: Builder }> = {
 export const LAYER_CLASSES = Object.keys(BUILDERS);
 
 /** A layer from its Keras config. */
-export function layerFromConfig(spec: LayerConfig, options: FromConfigOptions = {}): Layer {
+export function layerFromConfig(spec: LayerConfig, options: FromConfigOptions = {}, depth = 0): Layer {
+  if (depth > MAX_NESTING) throw new ValueError(`Layer configs are nested more than ${MAX_NESTING} deep`);
   if (spec == null || typeof spec !== 'object' || typeof spec.class_name !== 'string') {
     throw new ValueError(`A layer config must be {class_name, config}, got ${describe(spec)}`);
   }
@@ -99,5 +105,5 @@ export function layerFromConfig(spec: LayerConfig, options: FromConfigOptions = 
     trainable: config.trainable as boolean | undefined,
     batchInputShape: (config.batch_input_shape as (number | null)[] | undefined) ?? undefined,
   };
-  return build(config, base, options);
+  return build(config, base, options, depth);
 }

@@ -49,6 +49,10 @@ export class TimeDistributed extends Layer<unknown> {
     return [inputShape[0], inputShape[1], ...inner.slice(1)];
   }
 
+  override stepFloats([batch, steps, ...rest]: number[]): number {
+    return this.layer.stepFloats([batch * steps, ...rest]);
+  }
+
   override forwardFlops(inputShape: Shape): number {
     return (inputShape[1] ?? 1) * this.layer.forwardFlops(this.innerShape(inputShape));
   }

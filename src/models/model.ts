@@ -2,7 +2,8 @@
  * LayersModel: a functional model (input → layers → output) with Keras's compile / fit / evaluate /
  * predict / summary and weights in Keras order. Sequential builds on it.
  */
-import { getEngine } from '../backend/engine.js';
+import { getEngine, type Engine } from '../backend/engine.js';
+import { MAX_MEMORY_BYTES, formatBytes } from '../backend/arena.js';
 import { StateError, ValueError, pythonTuple, describe, invalidArgument } from '../errors.js';
 import { PoolExecutor } from '../parallel/pool-executor.js';
 import { acquirePool, releaseModel } from '../parallel/pool-registry.js';
@@ -158,7 +159,7 @@ export class LayersModel {
       ({ x: xt, y: yt } = split);
       validation = { x: split.xVal, y: split.yVal };
     }
-    return this.run('fit', { workers: options.workers, batchSize: options.batchSize, compiled }, (executor) => {
+    return this.run('fit', { workers: options.workers, batchSize: options.batchSize, compiled, sampleShape: xt.shape.slice(1), samples: xt.shape[0] }, (executor) => {
       this.stopTraining = false;
       return fitLoop(executor, xt, yt, options, { metrics: compiled.metrics, validation, model: this });
     });
@@ -175,7 +176,7 @@ export class LayersModel {
     const batchSize = resolveBatchSize('evaluate', args.batchSize);
     const workers = resolveWorkers('evaluate', args.workers);
     const { xt, yt } = this.checkData(graph, x, y);
-    return this.run('evaluate', { workers, batchSize, compiled }, async (executor) => {
+    return this.run('evaluate', { workers, batchSize, compiled, sampleShape: xt.shape.slice(1), samples: xt.shape[0] }, async (executor) => {
       const t = await evaluateLoop(executor, xt, yt, batchSize);
       const scalar = (v: number) => new Tensor(Float32Array.of(v), []);
       return compiled.metrics.length ? [scalar(t.sum / t.count), ...compiled.metrics.map(() => scalar(t.correct / t.count))] : scalar(t.sum / t.count);
@@ -192,7 +193,7 @@ export class LayersModel {
     const batchSize = resolveBatchSize('predict', args.batchSize);
     const workers = resolveWorkers('predict', args.workers);
     const xt = standardize(x, 'input', graph.input.name, graph.input.shape);
-    return this.run('predict', { workers, batchSize, compiled: null }, (executor) => predictLoop(executor, xt, batchSize));
+    return this.run('predict', { workers, batchSize, compiled: null, sampleShape: xt.shape.slice(1), samples: xt.shape[0] }, (executor) => predictLoop(executor, xt, batchSize));
   }
 
   /**
@@ -319,7 +320,7 @@ export class LayersModel {
    */
   private async run<T>(
     operation: string,
-    { workers, batchSize, compiled }: { workers: WorkersOption; batchSize: number; compiled: { loss: Loss; optimizer: Optimizer; metrics: string[] } | null },
+    { workers, batchSize, compiled, sampleShape, samples }: { workers: WorkersOption; batchSize: number; compiled: { loss: Loss; optimizer: Optimizer; metrics: string[] } | null; sampleShape: number[]; samples: number },
     body: (executor: Executor) => Promise<T>,
   ): Promise<T> {
     if (this.running) throw new StateError(`Cannot ${operation} model ${this.name}: ${this.running} is still running (await it first)`);
@@ -327,10 +328,11 @@ export class LayersModel {
     let release = () => {};
     let executor: Executor | null = null;
     try {
-      const engine = await getEngine();
       const graph = this.trainableGraph();
       const flops = this.forwardFlopsPerSample() * batchSize * (operation === 'fit' ? 3 : 1);
       const count = await workerCount(workers, flops);
+      const engine = await getEngine();
+      this.checkStepMemory(engine, Math.ceil(Math.min(batchSize, samples) / Math.max(count, 1)), sampleShape);
       if (count === 0) {
         executor = new InProcessExecutor(engine, graph, compiled?.loss ?? null, compiled?.optimizer ?? null);
       } else {
@@ -344,6 +346,31 @@ export class LayersModel {
       executor?.dispose();
       release();
       this.running = null;
+    }
+  }
+
+  /**
+   * Refuses a step that cannot fit in engine memory before any of it is allocated, saying how much
+   * it needs and the limit.
+   */
+  private checkStepMemory(engine: Engine, batch: number, sampleShape: number[]): void {
+    const graph = this.graph('run');
+    const shapes = new Map<SymbolicTensor, number[]>([[graph.input, [batch, ...sampleShape]]]);
+    let floats = 2 * batch * sampleShape.reduce((a, b) => a * b, 1);
+    for (const node of graph.nodes) {
+      const input = shapes.get(node.input)!;
+      floats += node.layer.stepFloats(input);
+      shapes.set(node.output, node.layer.computeOutputShape(input) as number[]);
+    }
+    const out = shapes.get(graph.output)!;
+    floats += 2 * out.reduce((a, b) => a * b, 1);
+    const needed = floats * 4;
+    const { bytesInUse } = engine.memoryStats();
+    if (needed + bytesInUse > MAX_MEMORY_BYTES) {
+      throw new ValueError(
+        `A step of ${batch} samples needs about ${formatBytes(needed)} of engine memory (${formatBytes(bytesInUse)} already in use), ` +
+          `more than the limit of ${formatBytes(MAX_MEMORY_BYTES)}; use a smaller batchSize${batch > 1 ? ` (at most about ${Math.max(1, Math.floor(batch * (MAX_MEMORY_BYTES - bytesInUse) / needed))})` : ''}`,
+      );
     }
   }
 

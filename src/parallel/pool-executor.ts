@@ -7,7 +7,7 @@
 import type { Engine } from '../backend/engine.js';
 import type { LayerVariable } from '../layers/variable.js';
 import type { Batch, BatchTotals, Executor } from '../training/executor.js';
-import { GradientBuffers } from '../training/in-process.js';
+import { GradientBuffers, applyIfFinite } from '../training/in-process.js';
 import type { Loss } from '../training/losses.js';
 import type { Optimizer } from '../training/optimizers.js';
 import type { TrainableGraph } from '../training/trainable.js';
@@ -94,9 +94,9 @@ export class PoolExecutor implements Executor {
       if (i === 0) total.set(g.subarray(0, total.length));
       else for (let k = 0; k < total.length; k++) total[k] += g[k];
     });
-    this.optimizer!.applyGradients(this.engine, this.model.graph.trainableVariables, this.grads!.map);
-    this.publish();
-    return totals(results);
+    const t = totals(results);
+    if (applyIfFinite(this.engine, this.optimizer!, this.model.graph.trainableVariables, this.grads!, t)) this.publish();
+    return t;
   }
 
   async evaluateBatch(batch: Batch): Promise<BatchTotals> {

@@ -19,7 +19,25 @@ export function standardize(data: unknown, what: 'input' | 'target', layerName: 
     if (expected[i] != null && expected[i] !== t.shape[i]) throw shapeMismatch(what, layerName, expected, t.shape);
   }
   if (t.shape[0] === 0) throw new ValueError(`Error when checking ${what}: the array is empty (shape [${t.shape.join(', ')}]); at least one sample is needed`);
+  checkFinite(t, what);
   return t;
+}
+
+/** NaN and ±Infinity in data are refused, naming the first one's position. */
+function checkFinite(t: Tensor, what: string): void {
+  const data = t.dataSync();
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v - v !== 0) {
+      const index: number[] = [];
+      let rest = i;
+      for (let d = t.rank - 1; d >= 0; d--) {
+        index.unshift(rest % t.shape[d]);
+        rest = Math.floor(rest / t.shape[d]);
+      }
+      throw new ValueError(`Error when checking ${what}: the array holds ${v} at index [${index.join(', ')}] (shape (${t.shape.join(', ')})); every value must be finite`);
+    }
+  }
 }
 
 function toTensor(data: unknown, what: string, expected: Shape): Tensor {

@@ -44,6 +44,11 @@ export class GradientBuffers {
     this.view().fill(0);
   }
 
+  /** Whether every gradient is finite. */
+  allFinite(): boolean {
+    return this.engine.kernels.f32_all_finite(this.floats, this.block) === 1;
+  }
+
   /** The gradient of `v`, copied out. */
   read(v: LayerVariable): Float32Array {
     return this.engine.read(this.map.get(v)!, v.size);
@@ -52,6 +57,17 @@ export class GradientBuffers {
   dispose(): void {
     this.engine.release(this.block);
   }
+}
+
+/**
+ * One optimizer step, unless the loss or a gradient is NaN or infinite: then the weights stay those
+ * of the last finite step (the non-finite loss is still reported, so terminateOnNaN can stop).
+ * Keras-divergence: Keras applies the update and leaves NaN weights behind.
+ */
+export function applyIfFinite(engine: Engine, optimizer: Optimizer, variables: readonly LayerVariable[], grads: GradientBuffers, totals: BatchTotals): boolean {
+  if (!Number.isFinite(totals.sum) || !grads.allFinite()) return false;
+  optimizer.applyGradients(engine, variables, grads.map);
+  return true;
 }
 
 /** Rows whose argmax of `pred` equals that of the target at `target`. */
@@ -103,7 +119,7 @@ export class InProcessExecutor implements Executor {
 
   async trainBatch(batch: Batch): Promise<BatchTotals> {
     const totals = this.computeGradients(batch);
-    this.optimizer!.applyGradients(this.engine, this.graph.trainableVariables, this.gradients().map);
+    applyIfFinite(this.engine, this.optimizer!, this.graph.trainableVariables, this.gradients(), totals);
     return totals;
   }
 
