@@ -135,7 +135,12 @@ describe('save → load', () => {
     const handler = wl.io.fromMemory();
     await m.save(handler);
     const a = handler.artifacts!;
-    await expect(wl.loadLayersModel({ ...a, weightSpecs: [a.weightSpecs[0]], weightData: a.weightData.slice(0, 24) })).rejects.toThrow('The saved weights lack dense_1/bias');
+    await expect(wl.loadLayersModel({ ...a, weightSpecs: [a.weightSpecs[0]], weightData: a.weightData.slice(0, 24) })).rejects.toThrow(
+      'The model config declares a weight of shape [2] (2 values), more than the 0 values the weight data has left',
+    );
+    await expect(wl.loadLayersModel({ ...a, weightSpecs: [a.weightSpecs[0], { ...a.weightSpecs[1], name: 'other/bias' }] })).rejects.toThrow(
+      'The saved weights lack dense_1/bias; they hold "dense_1/kernel", "other/bias"',
+    );
     const wrong = [{ ...a.weightSpecs[0], shape: [2, 3] }, a.weightSpecs[1]];
     await expect(wl.loadLayersModel({ ...a, weightSpecs: wrong })).rejects.toThrow('Saved weight dense_1/kernel has shape [2, 3], but the model\'s dense_1/kernel has shape [3, 2]');
     await expect(wl.loadLayersModel({ ...a, weightData: a.weightData.slice(0, 20) })).rejects.toThrow('needs 24 bytes at offset 0, but the weight data has 20 bytes');
