@@ -11,6 +11,7 @@ import type { WorkerResult, WorkerTask } from '../src/parallel/protocol.js';
 
 interface Replica {
   config: string;
+  configVersion: number;
   loss: string | null;
   model: LayersModel;
   executor: InProcessExecutor;
@@ -25,6 +26,10 @@ let enginePromise: Promise<Engine> | null = null;
 export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   enginePromise ??= Engine.create();
   const engine = await enginePromise;
+  return { ...(await run(engine, task)), engineBytes: engine.memoryStats().memoryBytes };
+}
+
+async function run(engine: Engine, task: WorkerTask): Promise<WorkerResult> {
   const replica = replicaFor(engine, task);
   if (replica.weightsVersion !== task.weightsVersion) {
     let offset = 0;
@@ -54,15 +59,18 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
 
 function replicaFor(engine: Engine, task: WorkerTask): Replica {
   const cached = replicas.get(task.modelId);
-  if (cached && cached.config === task.config && cached.loss === task.loss) {
+  // decode the config only when its version is new here; an unchanged config keeps the replica
+  const config = cached?.configVersion === task.configVersion ? cached.config : new TextDecoder().decode(task.config.slice()); // browsers decode no shared views
+  if (cached && cached.config === config && cached.loss === task.loss) {
+    cached.configVersion = task.configVersion;
     replicas.delete(task.modelId);
     replicas.set(task.modelId, cached); // most recently used last
     return cached;
   }
   if (cached) drop(task.modelId);
-  const model = modelFromConfig(JSON.parse(task.config), { initialize: false });
+  const model = modelFromConfig(JSON.parse(config), { initialize: false });
   const executor = new InProcessExecutor(engine, model.trainableGraph(), task.loss ? resolveLoss(task.loss) : null, null);
-  const replica: Replica = { config: task.config, loss: task.loss, model, executor, weightsVersion: -1 };
+  const replica: Replica = { config, configVersion: task.configVersion, loss: task.loss, model, executor, weightsVersion: -1 };
   replicas.set(task.modelId, replica);
   while (replicas.size > MAX_REPLICAS) drop(replicas.keys().next().value!);
   return replica;

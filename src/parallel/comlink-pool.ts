@@ -8,11 +8,37 @@ import { workerFailed } from '../errors.js';
 import type { WorkerApi, WorkerResult, WorkerTask } from './protocol.js';
 import { transferables, type WorkerPool } from './pool.js';
 
+/** The failure signal of a worker: the first error or exit, delivered to whoever listens then or later. */
+export class FailureSignal {
+  private reason: Error | null = null;
+  private readonly listeners = new Set<(reason: Error) => void>();
+
+  fail(reason: Error): void {
+    if (this.reason) return;
+    this.reason = reason;
+    for (const l of this.listeners) l(reason);
+    this.listeners.clear();
+  }
+
+  subscribe(listener: (reason: Error) => void): () => void {
+    if (this.reason) {
+      listener(this.reason);
+      return () => {};
+    }
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+}
+
 /** A worker the comlink pool can drive. */
 export interface PoolWorker {
   endpoint: Endpoint;
-  /** Resolves with the reason when the worker errors or exits (never, while it is healthy). */
-  failure: Promise<Error>;
+  /**
+   * Calls `listener` with the reason if the worker errors or exits (at once if it already has);
+   * returns the unsubscribe function. (A listener per call, removed after it, so nothing piles up
+   * on a long-lived promise.)
+   */
+  onFailure(listener: (reason: Error) => void): () => void;
   /** Keeps the process alive while a call is in flight (Node); no-op in browsers. */
   busy(inFlight: boolean): void;
   terminate(): void;
@@ -26,6 +52,7 @@ interface Slot {
 }
 
 export class ComlinkPool implements WorkerPool {
+  readonly workerMemory: number[] = [];
   private readonly slots: (Slot | null)[];
   private destroyed = false;
 
@@ -48,7 +75,9 @@ export class ComlinkPool implements WorkerPool {
     const settled = await Promise.allSettled(tasks.map((task, i) => this.call(i, task)));
     const failed = settled.findIndex((s) => s.status === 'rejected');
     if (failed >= 0) throw workerFailed(failed, tasks.length, tasks[failed].kind, (settled[failed] as PromiseRejectedResult).reason);
-    return settled.map((s) => (s as PromiseFulfilledResult<WorkerResult>).value);
+    const results = settled.map((s) => (s as PromiseFulfilledResult<WorkerResult>).value);
+    results.forEach((r, i) => (this.workerMemory[i] = r.engineBytes ?? this.workerMemory[i] ?? 0));
+    return results;
   }
 
   private slot(i: number): Slot {
@@ -67,18 +96,19 @@ export class ComlinkPool implements WorkerPool {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
+    let unsubscribe = () => {};
+    const failure = new Promise<never>((_, reject) => {
+      unsubscribe = slot.worker.onFailure(reject);
+    });
     slot.worker.busy(true);
     try {
-      return await Promise.race([
-        slot.api.run(transfer(task, transferables(task))) as Promise<WorkerResult>,
-        slot.worker.failure.then((e) => Promise.reject(e)),
-        timeout,
-      ]);
+      return await Promise.race([slot.api.run(transfer(task, transferables(task))) as Promise<WorkerResult>, failure, timeout]);
     } catch (e) {
       this.retire(i, slot);
       throw e;
     } finally {
       clearTimeout(timer);
+      unsubscribe();
       slot.worker.busy(false);
     }
   }

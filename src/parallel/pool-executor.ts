@@ -34,9 +34,14 @@ function sharedFloats(length: number, shared: boolean): Float32Array {
 export class PoolExecutor implements Executor {
   private readonly weights: Float32Array;
   private weightsVersion = 0;
+  private readonly config: Uint8Array;
+  private readonly configVersion = ++versions;
   private readonly grads: GradientBuffers | null;
   /** One gradient slot per shard, shared with the workers (null without shared memory). */
   private readonly shardGrads: Float32Array[] | null;
+  /** With shared memory: the batch's x and y, which the shards view instead of being copied. */
+  private sharedX: Float32Array | null = null;
+  private sharedY: Float32Array | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -46,6 +51,9 @@ export class PoolExecutor implements Executor {
     private readonly optimizer: Optimizer | null,
   ) {
     this.weights = sharedFloats(model.weights.reduce((n, v) => n + v.size, 0), pool.sharedMemory);
+    const bytes = new TextEncoder().encode(model.config);
+    this.config = pool.sharedMemory ? new Uint8Array(new SharedArrayBuffer(bytes.length)) : bytes;
+    if (this.config !== bytes) this.config.set(bytes);
     this.publish();
     this.grads = optimizer ? new GradientBuffers(engine, model.graph.trainableVariables) : null;
     const length = GradientBuffers.lengthFor(model.graph.trainableVariables);
@@ -62,20 +70,34 @@ export class PoolExecutor implements Executor {
     this.weightsVersion = ++versions;
   }
 
+  /** A shared buffer holding `data` (grown when needed), or null without shared memory. */
+  private shared(which: 'sharedX' | 'sharedY', data: Float32Array): Float32Array | null {
+    if (!this.pool.sharedMemory) return null;
+    let buffer = this[which];
+    if (!buffer || buffer.length < data.length) buffer = this[which] = sharedFloats(data.length, true);
+    buffer.set(data);
+    return buffer;
+  }
+
   private tasks(kind: TaskKind, batch: Batch, withTargets: boolean, scale = 0): WorkerTask[] {
     const rows = batch.xShape[0];
     const xRow = batch.x.length / rows;
     const yRow = withTargets ? batch.y.length / rows : 0;
+    // shards view the shared copy of the batch (no per-step buffers to transfer), or get copies
+    const xs = this.shared('sharedX', batch.x);
+    const ys = withTargets ? this.shared('sharedY', batch.y) : null;
+    const part = (all: Float32Array, view: Float32Array | null, start: number, end: number) => (view ? view.subarray(start, end) : all.slice(start, end));
     return shardRanges(rows, this.pool.size).map(([start, end], shard) => ({
       kind,
       modelId: this.model.id,
-      config: this.model.config,
+      config: this.config,
+      configVersion: this.configVersion,
       loss: this.loss?.name ?? null,
       weights: this.weights,
       weightsVersion: this.weightsVersion,
-      x: batch.x.slice(start * xRow, end * xRow),
+      x: part(batch.x, xs, start * xRow, end * xRow),
       xShape: [end - start, ...batch.xShape.slice(1)],
-      y: withTargets ? batch.y.slice(start * yRow, end * yRow) : null,
+      y: withTargets ? part(batch.y, ys, start * yRow, end * yRow) : null,
       yShape: withTargets ? [end - start, ...batch.yShape.slice(1)] : null,
       scale,
       gradients: kind === 'train' ? (this.shardGrads?.[shard] ?? null) : null,

@@ -15,6 +15,8 @@ export interface PoolOptions {
   workerUrl?: URL | string;
   /** How long a comlink call may take before the worker is declared dead; default 10 minutes. */
   timeoutMs?: number;
+  /** Node: a worker's JS heap limit in MB (a worker past it dies alone, the process lives on). */
+  maxWorkerHeapMb?: number;
 }
 
 const DEFAULT_URLS = {
@@ -36,7 +38,10 @@ function isNode(): boolean {
  * @example wl.setPoolOptions({ workerUrl: '/assets/web-worker.js', timeoutMs: 60_000 });
  */
 export function setPoolOptions(next: PoolOptions): void {
-  checkArgKeys('setPoolOptions', next, ['transport', 'workerUrl', 'timeoutMs']);
+  checkArgKeys('setPoolOptions', next, ['transport', 'workerUrl', 'timeoutMs', 'maxWorkerHeapMb']);
+  if (next.maxWorkerHeapMb != null && !(Number.isSafeInteger(next.maxWorkerHeapMb) && next.maxWorkerHeapMb >= 16)) {
+    throw invalidArgument('setPoolOptions', 'maxWorkerHeapMb', 'an integer number of MB, at least 16', next.maxWorkerHeapMb);
+  }
   if (next.transport != null && !['auto', 'piscina', 'comlink'].includes(next.transport)) {
     throw invalidArgument('setPoolOptions', 'transport', "'auto', 'piscina' or 'comlink'", next.transport);
   }
@@ -59,11 +64,11 @@ async function createPool(size: number): Promise<WorkerPool> {
   if (transport === 'piscina') {
     if (!isNode()) throw new Error('The piscina transport needs Node; use transport: "comlink" here');
     const { PiscinaPool } = await import('./piscina-pool.js');
-    return new PiscinaPool(size, url);
+    return new PiscinaPool(size, url, options.maxWorkerHeapMb);
   }
   if (isNode()) {
     const { nodeWorkerFactory } = await import('./node-workers.js');
-    return new ComlinkPool(size, nodeWorkerFactory(url), true, timeoutMs);
+    return new ComlinkPool(size, nodeWorkerFactory(url, options.maxWorkerHeapMb), true, timeoutMs);
   }
   const shared = typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
   return new ComlinkPool(size, webWorkerFactory(url), shared, timeoutMs);
@@ -114,6 +119,8 @@ export interface PoolInfo {
   /** Whether weights and gradients travel in shared memory (false: transferred copies). */
   sharedMemory: boolean;
   transport: 'piscina' | 'comlink';
+  /** The workers' WebAssembly memory in bytes, as each last reported it. */
+  workerMemoryBytes: number[];
 }
 
 /**
@@ -123,5 +130,8 @@ export interface PoolInfo {
 export function poolInfo(): PoolInfo | null {
   if (!current) return null;
   const { pool } = current;
-  return { size: pool.size, liveWorkers: pool.liveWorkers, sharedMemory: pool.sharedMemory, transport: pool instanceof ComlinkPool ? 'comlink' : 'piscina' };
+  return {
+    size: pool.size, liveWorkers: pool.liveWorkers, sharedMemory: pool.sharedMemory,
+    transport: pool instanceof ComlinkPool ? 'comlink' : 'piscina', workerMemoryBytes: [...pool.workerMemory],
+  };
 }

@@ -8,6 +8,8 @@ export interface WorkerPool {
   readonly sharedMemory: boolean;
   /** Worker threads alive now (for leak checks). */
   readonly liveWorkers: number;
+  /** The workers' WebAssembly memory, as last reported (one entry per shard slot). */
+  readonly workerMemory: number[];
   /**
    * Runs every task (at most `size`), resolving their results in task order. If any task fails, waits
    * for the others to settle, then rejects with a WorkerError naming the failed shard and its cause;
@@ -18,7 +20,9 @@ export interface WorkerPool {
   destroy(): Promise<void>;
 }
 
-/** Buffers a task can transfer instead of copying (never shared ones). */
+/** Buffers a task can transfer instead of copying: its own x and y copies (never shared ones). */
 export function transferables(task: WorkerTask): ArrayBuffer[] {
-  return [task.x.buffer, task.y?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  return [task.x, task.y]
+    .filter((a): a is Float32Array => a != null && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength)
+    .map((a) => a.buffer as ArrayBuffer);
 }

@@ -10,8 +10,13 @@ export interface WorkerTask {
   kind: TaskKind;
   /** Identifies the model (replica cache key). */
   modelId: number;
-  /** JSON of the model's Keras config; a replica is rebuilt when it changes. */
-  config: string;
+  /**
+   * UTF-8 JSON of the model's Keras config (shared memory where possible, so it is not copied per
+   * task); a replica is rebuilt when it changes.
+   */
+  config: Uint8Array;
+  /** Changes whenever `config` may have: a worker decodes the config only when this is new to it. */
+  configVersion: number;
   /** Keras loss name; null for predict. */
   loss: string | null;
   /** Every weight, Keras order, concatenated (backed by a SharedArrayBuffer where possible). */
@@ -37,6 +42,8 @@ export interface WorkerResult {
   correct?: number;
   /** train without shared memory: the shard's gradients (GradientBuffers layout). */
   gradients?: Float32Array;
+  /** The worker engine's WebAssembly memory size, for monitoring. */
+  engineBytes?: number;
   /** predict: the outputs. */
   y?: Float32Array;
   yShape?: number[];

@@ -42,6 +42,12 @@ describe.skipIf(!available)('in headless Chromium', () => {
     return page;
   }
 
+  /** Waits for `expression` to be truthy in the page, failing at once on an uncaught page error. */
+  async function waitFor(page: Page, expression: string): Promise<void> {
+    const failed = new Promise<never>((_, reject) => page.on('pageerror', (e) => reject(e)));
+    await Promise.race([page.waitForFunction(expression, null, { timeout: 60_000 }), failed]);
+  }
+
   for (const [name, server] of [['cross-origin isolated (shared memory)', () => isolated], ['not isolated (transferred buffers)', () => plain]] as const) {
     it(`parity cases and 2-worker training of the seed model1, ${name}`, async () => {
       const page = await open(`${server().url}/test/browser/pages/parity.html`);
@@ -62,7 +68,7 @@ describe.skipIf(!available)('in headless Chromium', () => {
 
   it('the README browser example (examples/web/minimal.html) trains on 2 workers', async () => {
     const page = await open(`${isolated.url}/examples/web/minimal.html`);
-    await page.waitForFunction('window.result', null, { timeout: 60_000 });
+    await waitFor(page, 'window.result');
     const loss = (await page.evaluate('window.result')) as number[];
     expect(loss).toHaveLength(2);
     expect(loss.every(Number.isFinite)).toBe(true);
@@ -72,7 +78,7 @@ describe.skipIf(!available)('in headless Chromium', () => {
 
   it('the demo page trains model1 for 5 epochs with 2 workers, draws a decreasing curve and stays responsive', async () => {
     const page = await open(`${isolated.url}/examples/web/?epochs=5&workers=2&autostart=1`);
-    await page.waitForFunction('window.demo && window.demo.done', null, { timeout: 60_000 });
+    await waitFor(page, 'window.demo && window.demo.done');
     await page.evaluate('window.demo.done');
     const demo = (await page.evaluate('({ error: window.demo.error, losses: window.demo.losses, epochs: window.demo.epochTimes.length, frames: window.demo.frames() })')) as
       { error: string | null; losses: number[]; epochs: number; frames: number };
