@@ -42,3 +42,21 @@ export function f32_all_finite(n: i32, src: usize): i32 {
   }
   return 1;
 }
+
+/**
+ * dst (d1, d0, inner) = src (d0, d1, inner) with the first two axes swapped: batch-major ↔
+ * time-major sequences. dst must not overlap src.
+ */
+export function f32_swap_axes01(d0: i32, d1: i32, inner: i32, src: usize, dst: usize): void {
+  const bytes = <usize>inner << 2;
+  for (let i = 0; i < d0; i++) {
+    let s = src + <usize>i * <usize>d1 * bytes;
+    let d = dst + <usize>i * bytes;
+    const stride = <usize>d0 * bytes;
+    for (let j = 0; j < d1; j++) {
+      memory.copy(d, s, bytes);
+      s += bytes;
+      d += stride;
+    }
+  }
+}

@@ -24,6 +24,10 @@ export function gemmPacked(
   const packB = ws;
   const packA = packB + (<usize>KC * NC << 2);
   const tile = packA + (<usize>MC * KC << 2);
+  if (k == 0) {
+    epilogueOnly(m, n, c, ldc, accumulate, bias, act);
+    return;
+  }
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -45,6 +49,19 @@ export function gemmPacked(
           }
         }
       }
+    }
+  }
+}
+
+/** k = 0: C = act(C·accumulate + bias). */
+function epilogueOnly(m: i32, n: i32, c: usize, ldc: i32, accumulate: bool, bias: usize, act: i32): void {
+  for (let i = 0; i < m; i++) {
+    const row = c + (<usize>i * <usize>ldc << 2);
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 2;
+      let v: f32 = accumulate ? load<f32>(row + o) : 0;
+      if (bias) v += load<f32>(bias + o);
+      store<f32>(row + o, f32x4.extract_lane(vact(f32x4.splat(v), act), 0));
     }
   }
 }

@@ -1,8 +1,9 @@
 // GRU over a whole sequence: forward keeps what backward needs; backward runs through time.
 //
-// Layouts (f32, row-major): xproj and dxproj are batch-major (B, T, 3u), the rows of the caller's
-// input GEMM x·W + b; everything the time loop owns is time-major so a step's rows are contiguous:
-// hs (T+1, B, u) with hs[0] the initial state, gates (T, B, 3u) = [z | r | h~] after activation,
+// Layouts (f32, row-major), all time-major so each step reads and writes contiguous rows (a
+// batch-major xproj made every step gather 3 cache lines from each of B rows spread over the whole
+// buffer — measured the main cost of the time loop at large batches): xproj and dxproj (T, B, 3u)
+// indexed by input timestep, hs (T+1, B, u) with hs[0] the initial state, gates (T, B, 3u) = [z | r | h~] after activation,
 // aux (T, B, u) = u_h = h·U_h + br_h (reset_after) or r ⊙ h (not reset_after), grec (T, B, 3u) the
 // gradients of the recurrent pre-activations. Step t is the t-th step in processing order; with
 // go_backwards it reads input timestep T−1−t, and outputs stay in processing order (Keras).
@@ -17,7 +18,7 @@ export const GRU_RESET_AFTER: i32 = 4;
 
 /**
  * Forward pass over `steps` timesteps.
- * xproj (B,T,3u): x·W + input bias. recKernel U (u,3u). recBias (3u) or 0: the recurrent bias,
+ * xproj (T,B,3u): x·W + input bias, by input timestep. recKernel U (u,3u). recBias (3u) or 0: the recurrent bias,
  * used with reset_after only. hs (T+1,B,u): hs[0] is read as the initial state, hs[1..T] written.
  * gates, aux: written (see the file comment). out: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u);
  * 0 to skip. recAct and act are activation codes (see simd.ts).
@@ -42,7 +43,7 @@ export function f32_gru_seq_fwd(
     if (flags & GRU_RESET_AFTER) {
       f32_gemm(batch, u3, u, hPrev, u, 1, recKernel, u3, g, u3, 0, recBias, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
-        const xp = xproj + (<usize>b * <usize>steps + <usize>tIn) * u3B;
+        const xp = xproj + (<usize>tIn * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
         let o: usize = 0;
         for (; o + 16 <= uB; o += 16) cellResetAfter(o, uB, xp, rowG, hPrev + row, hNext + row, ax + row, recAct, act, true);
@@ -51,7 +52,7 @@ export function f32_gru_seq_fwd(
     } else {
       f32_gemm(batch, 2 * u, u, hPrev, u, 1, recKernel, u3, g, u3, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
-        const xp = xproj + (<usize>b * <usize>steps + <usize>tIn) * u3B;
+        const xp = xproj + (<usize>tIn * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
         let o: usize = 0;
         for (; o + 16 <= uB; o += 16) updateAndReset(o, uB, xp, rowG, hPrev + row, ax + row, recAct, true);
@@ -59,7 +60,7 @@ export function f32_gru_seq_fwd(
       }
       f32_gemm(batch, u, u, ax, u, 1, recKernel + 2 * uB, u3, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
-        const xp = xproj + (<usize>b * <usize>steps + <usize>tIn) * u3B;
+        const xp = xproj + (<usize>tIn * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
         let o: usize = 0;
         for (; o + 16 <= uB; o += 16) candidate(o, uB, xp, rowG, hPrev + row, hNext + row, act, true);
@@ -119,7 +120,7 @@ export function f32_gru_seq_fwd(
 
 /**
  * Backward through time, from what f32_gru_seq_fwd kept.
- * dOut: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u) for the last state. Writes dxproj (B,T,3u),
+ * dOut: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u) for the last state. Writes dxproj (T,B,3u),
  * the gradient of x·W + input bias, and grec (T,B,3u), the gradient of the recurrent projection
  * ([da_z | da_r | du_h] with reset_after, [da_z | da_r | da_h] without), so the caller forms
  * dW, dU and the biases as single GEMMs over all B·T rows.
@@ -157,7 +158,7 @@ export function f32_gru_seq_bwd(
     }
     for (let b = 0; b < batch; b++) {
       const row = <usize>b * uB, rowG = <usize>b * u3B;
-      const dx = dxproj + (<usize>b * <usize>steps + <usize>tIn) * u3B;
+      const dx = dxproj + (<usize>tIn * <usize>batch + <usize>b) * u3B;
       let o: usize = 0;
       if (resetAfter) {
         for (; o + 16 <= uB; o += 16) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, gr + rowG, dx, recAct, act, true);
@@ -175,7 +176,7 @@ export function f32_gru_seq_bwd(
       f32_gemm(batch, u, u, gr + 2 * uB, u3, 1, ut + 2 * <usize>u * uB, u, drh, u, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
         const row = <usize>b * uB, rowG = <usize>b * u3B;
-        const dx = dxproj + (<usize>b * <usize>steps + <usize>tIn) * u3B;
+        const dx = dxproj + (<usize>tIn * <usize>batch + <usize>b) * u3B;
         let o: usize = 0;
         for (; o + 16 <= uB; o += 16) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, gr + rowG, dx, recAct, true);
         for (; o < uB; o += 4) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, gr + rowG, dx, recAct, false);

@@ -43,11 +43,12 @@ export interface Kernels {
   f32_activation_bwd(n: number, y: number, dy: number, dx: number, act: number): void;
   f32_add_inplace(n: number, dst: number, src: number): void;
   f32_all_finite(n: number, src: number): number;
+  f32_swap_axes01(d0: number, d1: number, inner: number, src: number, dst: number): void;
 }
 
 /** Names of every kernel, to check a module before use. */
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'heap_base', 'workspace_bytes', 'f32_set_workspace', 'f32_gemm', 'f32_transpose', 'f32_colsum', 'f32_gru_seq_fwd', 'f32_gru_seq_bwd',
   'f32_softmax_rows', 'f32_softmax_rows_bwd', 'f32_softmax_ce', 'f32_categorical_ce', 'f32_mse', 'f32_argmax_matches',
-  'f32_rmsprop', 'f32_adam', 'f32_sgd', 'f32_activation', 'f32_activation_bwd', 'f32_add_inplace', 'f32_all_finite',
+  'f32_rmsprop', 'f32_adam', 'f32_sgd', 'f32_activation', 'f32_activation_bwd', 'f32_add_inplace', 'f32_all_finite', 'f32_swap_axes01',
 ];

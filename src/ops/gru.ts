@@ -1,7 +1,8 @@
 /**
- * A GRU layer's whole sequence as a handful of kernel calls: one GEMM for every timestep's input
- * projection, one call for the time loop, and in backward one call for the loop followed by the
- * weight gradients as single GEMMs over all B·T rows.
+ * A GRU layer's whole sequence as a handful of kernel calls. Everything the time loop touches is
+ * time-major, so x is swapped to (T, B, F) once; then the input projection of every timestep is one
+ * GEMM, the loop one call, and in backward the loop one call followed by the weight gradients as
+ * single GEMMs over all B·T rows, and dx swapped back to (B, T, F).
  */
 import type { Engine } from '../backend/engine.js';
 import { GruFlags, type ActivationCode } from '../backend/activation-codes.js';
@@ -26,7 +27,8 @@ export interface GruPointers {
 
 /** What forward keeps for backward. */
 export interface GruCache {
-  x: DeviceTensor;
+  /** The input, time-major (T, B, F). */
+  xt: DeviceTensor;
   hs: DeviceTensor;
   gates: DeviceTensor;
   aux: DeviceTensor;
@@ -44,9 +46,11 @@ export function gruForward(
 ): { y: DeviceTensor; cache: GruCache } {
   const [batch, steps, features] = x.shape;
   const u = cfg.units, u3 = 3 * u;
-  const xproj = scratch.alloc([batch, steps, u3]);
+  const xt = scratch.alloc([steps, batch, features]);
+  engine.kernels.f32_swap_axes01(batch, steps, features, x.ptr, xt.ptr);
+  const xproj = scratch.alloc([steps, batch, u3]);
   // input bias: the whole bias without reset_after, its first row with it
-  matmul(engine, { m: batch * steps, n: u3, k: features, a: x.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
+  matmul(engine, { m: steps * batch, n: u3, k: features, a: xt.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
   const hs = scratch.alloc([steps + 1, batch, u]);
   engine.f32(hs.ptr, batch * u).fill(0);
   const gates = scratch.alloc([steps, batch, u3]);
@@ -57,7 +61,7 @@ export function gruForward(
     batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr,
     flags(cfg), cfg.recurrentActivation, cfg.activation,
   );
-  return { y, cache: { x, hs, gates, aux } };
+  return { y, cache: { xt, hs, gates, aux } };
 }
 
 /**
@@ -68,18 +72,18 @@ export function gruBackward(
   engine: Engine, scratch: Scratch, cache: GruCache, dy: DeviceTensor,
   w: GruPointers, grads: GruPointers, cfg: GruOpConfig, needInputGradient: boolean,
 ): DeviceTensor | null {
-  const [batch, steps, features] = cache.x.shape;
+  const [steps, batch, features] = cache.xt.shape;
   const u = cfg.units, u3 = 3 * u;
   const rows = batch * steps;
-  const dxproj = scratch.alloc([batch, steps, u3]);
+  const dxproj = scratch.alloc([steps, batch, u3]);
   const grec = scratch.alloc([steps, batch, u3]);
   const work = scratch.alloc([u3 * u + 2 * batch * u]);
   engine.kernels.f32_gru_seq_bwd(
     batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dy.ptr,
     dxproj.ptr, grec.ptr, work.ptr, flags(cfg), cfg.recurrentActivation, cfg.activation,
   );
-  // dW += xᵀ·dxproj over all B·T rows
-  matmul(engine, { m: features, n: u3, k: rows, a: cache.x.ptr, transposeA: true, b: dxproj.ptr, c: grads.kernel, accumulate: true });
+  // dW += xᵀ·dxproj over all B·T rows (both time-major)
+  matmul(engine, { m: features, n: u3, k: rows, a: cache.xt.ptr, transposeA: true, b: dxproj.ptr, c: grads.kernel, accumulate: true });
   // dU += h_prevᵀ·grec; hs[0..T) are the previous states of steps 0..T−1, time-major like grec
   if (cfg.resetAfter) {
     matmul(engine, { m: u, n: u3, k: rows, a: cache.hs.ptr, transposeA: true, b: grec.ptr, c: grads.recurrentKernel, accumulate: true });
@@ -96,7 +100,9 @@ export function gruBackward(
     if (cfg.resetAfter) engine.kernels.f32_colsum(rows, u3, grec.ptr, u3, grads.bias + u3 * 4, 1);
   }
   if (!needInputGradient) return null;
+  const dxt = scratch.alloc([steps, batch, features]);
+  matmulTransposeB(engine, scratch, { m: rows, n: features, k: u3, a: dxproj.ptr, b: w.kernel, c: dxt.ptr });
   const dx = scratch.alloc([batch, steps, features]);
-  matmulTransposeB(engine, scratch, { m: rows, n: features, k: u3, a: dxproj.ptr, b: w.kernel, c: dx.ptr });
+  engine.kernels.f32_swap_axes01(steps, batch, features, dxt.ptr, dx.ptr);
   return dx;
 }
