@@ -15,12 +15,15 @@ import { ACT_LINEAR, ld, st, splat, vact, vactGrad } from "./simd";
 export const GRU_RETURN_SEQUENCES: i32 = 1;
 export const GRU_GO_BACKWARDS: i32 = 2;
 export const GRU_RESET_AFTER: i32 = 4;
+/** Inference: keep nothing for backward; hs holds 2 states (ping-pong), gates and aux one step. */
+export const GRU_INFERENCE: i32 = 8;
 
 /**
  * Forward pass over `steps` timesteps.
  * xproj (T,B,3u): x·W + input bias, by input timestep. recKernel U (u,3u). recBias (3u) or 0: the recurrent bias,
  * used with reset_after only. hs (T+1,B,u): hs[0] is read as the initial state, hs[1..T] written.
- * gates, aux: written (see the file comment). out: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u);
+ * gates, aux: written (see the file comment). With GRU_INFERENCE, hs is (2,B,u), gates (B,3u) and
+ * aux (B,u): nothing is kept. out: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u);
  * 0 to skip. recAct and act are activation codes (see simd.ts).
  */
 export function f32_gru_seq_fwd(
@@ -34,12 +37,14 @@ export function f32_gru_seq_fwd(
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
   const backwards = (flags & GRU_GO_BACKWARDS) != 0;
   const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
+  const keep = (flags & GRU_INFERENCE) == 0;
   for (let t = 0; t < steps; t++) {
     const tIn = backwards ? steps - 1 - t : t;
-    const hPrev = hs + <usize>t * stateBytes;
-    const hNext = hPrev + stateBytes;
-    const g = gates + <usize>t * gateBytes;
-    const ax = aux + <usize>t * stateBytes;
+    // training keeps every step for backward; inference reuses one step's buffers (they stay in cache)
+    const hPrev = hs + <usize>(keep ? t : t & 1) * stateBytes;
+    const hNext = hs + <usize>(keep ? t + 1 : (t + 1) & 1) * stateBytes;
+    const g = gates + (keep ? <usize>t * gateBytes : 0);
+    const ax = aux + (keep ? <usize>t * stateBytes : 0);
     if (flags & GRU_RESET_AFTER) {
       f32_gemm(batch, u3, u, hPrev, u, 1, recKernel, u3, g, u3, 0, recBias, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
@@ -73,7 +78,7 @@ export function f32_gru_seq_fwd(
       }
     }
   }
-  if (out && !returnSequences) memory.copy(out, hs + <usize>steps * stateBytes, stateBytes);
+  if (out && !returnSequences) memory.copy(out, hs + <usize>(keep ? steps : steps & 1) * stateBytes, stateBytes);
 }
 
 /** reset_after: gates from x-projection xp and recurrent projection g (= h·U + br), in place. */

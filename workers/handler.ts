@@ -40,6 +40,7 @@ async function run(engine: Engine, task: WorkerTask): Promise<WorkerResult> {
     replica.weightsVersion = task.weightsVersion;
   }
   const batch = { x: task.x, xShape: task.xShape, y: task.y!, yShape: task.yShape! };
+  replica.executor.countCorrect = task.countCorrect;
   switch (task.kind) {
     case 'train': {
       const totals = replica.executor.computeGradients(batch, task.scale);

@@ -14,4 +14,5 @@ export const GruFlags = {
   returnSequences: 1,
   goBackwards: 2,
   resetAfter: 4,
+  inference: 8,
 } as const;

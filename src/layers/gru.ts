@@ -134,13 +134,13 @@ export class GRU extends Layer<GruCache> {
   }
 
   /** @internal */
-  forward(x: DeviceTensor, { engine, scratch }: ForwardContext): { y: DeviceTensor; cache: GruCache } {
+  forward(x: DeviceTensor, { engine, scratch, training }: ForwardContext): { y: DeviceTensor; cache: GruCache } {
     const w = {
       kernel: this.kernel!.ptrIn(engine),
       recurrentKernel: this.recurrentKernel!.ptrIn(engine),
       bias: this.bias ? this.bias.ptrIn(engine) : 0,
     };
-    return gruForward(engine, scratch, x, w, this.opConfig());
+    return gruForward(engine, scratch, x, w, this.opConfig(), training);
   }
 
   /** @internal */

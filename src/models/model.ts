@@ -329,17 +329,18 @@ export class LayersModel {
     let executor: Executor | null = null;
     try {
       const graph = this.trainableGraph();
+      const countCorrect = (compiled?.metrics.length ?? 0) > 0;
       const flops = this.forwardFlopsPerSample() * batchSize * (operation === 'fit' ? 3 : 1);
       const count = await workerCount(workers, flops);
       const engine = await getEngine();
       this.checkStepMemory(engine, Math.ceil(Math.min(batchSize, samples) / Math.max(count, 1)), sampleShape);
       if (count === 0) {
-        executor = new InProcessExecutor(engine, graph, compiled?.loss ?? null, compiled?.optimizer ?? null);
+        executor = new InProcessExecutor(engine, graph, compiled?.loss ?? null, compiled?.optimizer ?? null, countCorrect);
       } else {
         const acquired = await acquirePool(count, this.id);
         release = acquired.release;
         const model = { id: this.id, config: JSON.stringify({ class_name: this.className, config: this.getConfig() }), weights: this.weights, graph };
-        executor = new PoolExecutor(engine, acquired.pool, model, compiled?.loss ?? null, operation === 'fit' ? compiled!.optimizer : null);
+        executor = new PoolExecutor(engine, acquired.pool, model, compiled?.loss ?? null, operation === 'fit' ? compiled!.optimizer : null, countCorrect);
       }
       return await body(executor);
     } finally {

@@ -40,9 +40,12 @@ function flags(cfg: GruOpConfig): number {
     | (cfg.resetAfter ? GruFlags.resetAfter : 0);
 }
 
-/** x (B, T, F) → (B, T, u) with returnSequences, else (B, u). */
+/**
+ * x (B, T, F) → (B, T, u) with returnSequences, else (B, u). With `training` false nothing is kept
+ * for backward (the loop reuses one step's buffers) and the cache must not be used.
+ */
 export function gruForward(
-  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig,
+  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training = true,
 ): { y: DeviceTensor; cache: GruCache } {
   const [batch, steps, features] = x.shape;
   const u = cfg.units, u3 = 3 * u;
@@ -51,15 +54,16 @@ export function gruForward(
   const xproj = scratch.alloc([steps, batch, u3]);
   // input bias: the whole bias without reset_after, its first row with it
   matmul(engine, { m: steps * batch, n: u3, k: features, a: xt.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
-  const hs = scratch.alloc([steps + 1, batch, u]);
+  const kept = training ? steps : 1;
+  const hs = scratch.alloc([kept + 1, batch, u]);
   engine.f32(hs.ptr, batch * u).fill(0);
-  const gates = scratch.alloc([steps, batch, u3]);
-  const aux = scratch.alloc([steps, batch, u]);
+  const gates = scratch.alloc([kept, batch, u3]);
+  const aux = scratch.alloc([kept, batch, u]);
   const y = scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
   const recBias = cfg.resetAfter && w.bias ? w.bias + u3 * 4 : 0;
   engine.kernels.f32_gru_seq_fwd(
     batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr,
-    flags(cfg), cfg.recurrentActivation, cfg.activation,
+    flags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
   );
   return { y, cache: { xt, hs, gates, aux } };
 }

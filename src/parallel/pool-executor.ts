@@ -49,6 +49,7 @@ export class PoolExecutor implements Executor {
     private readonly model: PoolModel,
     private readonly loss: Loss | null,
     private readonly optimizer: Optimizer | null,
+    private readonly countCorrect = true,
   ) {
     this.weights = sharedFloats(model.weights.reduce((n, v) => n + v.size, 0), pool.sharedMemory);
     const bytes = new TextEncoder().encode(model.config);
@@ -101,6 +102,7 @@ export class PoolExecutor implements Executor {
       yShape: withTargets ? [end - start, ...batch.yShape.slice(1)] : null,
       scale,
       gradients: kind === 'train' ? (this.shardGrads?.[shard] ?? null) : null,
+      countCorrect: this.countCorrect,
       shard,
     }));
   }

@@ -31,6 +31,8 @@ export interface WorkerTask {
   scale: number;
   /** train with shared memory: where to write this shard's gradients (GradientBuffers layout). */
   gradients: Float32Array | null;
+  /** Whether to count the rows predicted right (accuracy is a compiled metric). */
+  countCorrect: boolean;
   /** Index of the shard, for messages. */
   shard: number;
 }

@@ -23,9 +23,13 @@ export function standardize(data: unknown, what: 'input' | 'target', layerName: 
   return t;
 }
 
+/** Value arrays already found finite (a tensor is checked once, not at every fit / predict). */
+const checked = new WeakSet<Float32Array>();
+
 /** NaN and ±Infinity in data are refused, naming the first one's position. */
 function checkFinite(t: Tensor, what: string): void {
   const data = t.dataSync();
+  if (checked.has(data)) return;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v - v !== 0) {
@@ -38,6 +42,7 @@ function checkFinite(t: Tensor, what: string): void {
       throw new ValueError(`Error when checking ${what}: the array holds ${v} at index [${index.join(', ')}] (shape (${t.shape.join(', ')})); every value must be finite`);
     }
   }
+  checked.add(data);
 }
 
 function toTensor(data: unknown, what: string, expected: Shape): Tensor {

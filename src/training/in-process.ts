@@ -84,6 +84,8 @@ export class InProcessExecutor implements Executor {
     private readonly graph: TrainableGraph,
     private readonly loss: Loss | null,
     private readonly optimizer: Optimizer | null,
+    /** Whether to count the rows predicted right (only when accuracy is a compiled metric). */
+    public countCorrect = true,
   ) {}
 
   /** Gradient buffers for the trainable variables (allocated on first use). */
@@ -107,7 +109,7 @@ export class InProcessExecutor implements Executor {
       const count = loss.count(batch.yShape);
       const fused = loss.fusesWithSoftmax && this.graph.outputIsSoftmax;
       const dy = scratch.alloc(pass.y.shape);
-      const correct = matches(this.engine, pass.y, y.ptr);
+      const correct = this.countCorrect ? matches(this.engine, pass.y, y.ptr) : 0;
       const sum = loss.compute(this.engine, pass.y, y, dy, scale ?? 1 / count, fused);
       grads.zero();
       pass.backward(dy, grads.map, fused);
@@ -130,7 +132,7 @@ export class InProcessExecutor implements Executor {
       const pass = this.graph.forward(scratch.from(batch.x, batch.xShape), { engine: this.engine, scratch, training: false });
       const y = scratch.from(batch.y, batch.yShape);
       const count = loss.count(batch.yShape);
-      const correct = matches(this.engine, pass.y, y.ptr);
+      const correct = this.countCorrect ? matches(this.engine, pass.y, y.ptr) : 0;
       const sum = loss.compute(this.engine, pass.y, y, scratch.alloc(pass.y.shape), 1 / count, false);
       return { sum, count, correct };
     } finally {
