@@ -2,7 +2,7 @@
 const table = (header, rows) =>
   [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
-export function renderWorkers({ cases }) {
+export function renderWorkers({ cases, peakRssMB }, latency) {
   const parts = ['### Worker scaling (ours): one epoch of fit, median ms and samples/s'];
   for (const c of cases) {
     const base = (w) => c.rows.find((r) => r.workers === w);
@@ -18,5 +18,14 @@ export function renderWorkers({ cases }) {
   }
   parts.push("`workers: 'auto'` uses the pool only when a worker's share of a step is ≥ 100 MFLOP " +
     '(src/parallel/worker-count.ts); the seed model1 step is below that and runs in process.');
+  parts.push(`Peak RSS of that process (main thread and workers), reached while training GRU(256): ${peakRssMB.toFixed(0)} MB.`);
+  if (latency) {
+    parts.push('### Cold start (ours): a fresh `node` process, median of ' + latency.runs + ' runs',
+      table(['from', 'to', 'ms'], [
+        ['before `import`', 'module loaded', latency.importMs.toFixed(0)],
+        ['before `import`', 'first training step of model1 done (kernels compiled, batch of 128)', latency.firstStepMs.toFixed(0)],
+        ['process start', 'first training step done', latency.sinceProcessStartMs.toFixed(0)],
+      ]));
+  }
   return parts.join('\n\n');
 }

@@ -75,7 +75,12 @@ if (names.includes('ours')) {
   console.log('\nworker scaling (ours): bench/workers.mjs');
   const script = fileURLToPath(new URL('workers.mjs', import.meta.url));
   const out = execFileSync(process.execPath, [script, ...(opts.quick ? ['--quick'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
-  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)));
+  const first = fileURLToPath(new URL('first-step.mjs', import.meta.url));
+  const runs = opts.quick ? 3 : 7;
+  const samples = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, [first]).toString().trim().split('\n').at(-1)));
+  const med = (k) => samples.map((s) => s[k]).sort((a, b) => a - b)[runs >> 1];
+  const latency = { runs, importMs: med('importMs'), firstStepMs: med('firstStepMs'), sinceProcessStartMs: med('sinceProcessStartMs') };
+  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)), latency);
 }
 
 const section = [

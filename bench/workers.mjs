@@ -1,7 +1,7 @@
 // Worker scaling (ours only): samples/s of fit with 0 (in-process), 1, 2 workers and 'auto', on the
 // seed model1 and on GRU(256) over (64, 64) → TimeDistributed(Dense(64)) → softmax, batch 256.
 // Run by `npm run bench` (after the peer parts) or by hand: node bench/workers.mjs [--quick]
-// Prints one JSON line: { cases: [{ name, samples, batchSize, rows: [{ workers, ms, samplesPerSecond }] }] }
+// Prints one JSON line: { cases: [{ name, samples, batchSize, rows: [{ workers, ms, samplesPerSecond }] }], peakRssMB }
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { median, sample, warmUp } from './timing.mjs';
@@ -49,4 +49,6 @@ for (const c of CASES) {
   results.push({ name: c.name, samples: c.samples, batchSize: c.batchSize, runs, rows });
 }
 await wl.shutdown();
-console.log(JSON.stringify({ cases: results }));
+// peak resident memory of this process (threads included), reached while training GRU(256)
+const peakRssMB = process.resourceUsage().maxRSS / 1024;
+console.log(JSON.stringify({ cases: results, peakRssMB }));
