@@ -45,18 +45,19 @@ export function f32_all_finite(n: i32, src: usize): i32 {
 
 /**
  * dst (d1, d0, inner) = src (d0, d1, inner) with the first two axes swapped: batch-major ↔
- * time-major sequences. dst must not overlap src.
+ * time-major sequences. flags bit 0 reverses axis d0, bit 1 axis d1 (go_backwards reverses time).
+ * dst must not overlap src.
  */
-export function f32_swap_axes01(d0: i32, d1: i32, inner: i32, src: usize, dst: usize): void {
+export function f32_swap_axes01(d0: i32, d1: i32, inner: i32, src: usize, dst: usize, flags: i32): void {
   const bytes = <usize>inner << 2;
+  const stride = <usize>d0 * bytes;
   for (let i = 0; i < d0; i++) {
+    const iOut = flags & 1 ? d0 - 1 - i : i;
     let s = src + <usize>i * <usize>d1 * bytes;
-    let d = dst + <usize>i * bytes;
-    const stride = <usize>d0 * bytes;
     for (let j = 0; j < d1; j++) {
-      memory.copy(d, s, bytes);
+      const jOut = flags & 2 ? d1 - 1 - j : j;
+      memory.copy(dst + <usize>jOut * stride + <usize>iOut * bytes, s, bytes);
       s += bytes;
-      d += stride;
     }
   }
 }

@@ -1,26 +1,25 @@
 // GRU over a whole sequence: forward keeps what backward needs; backward runs through time.
 //
-// Layouts (f32, row-major), all time-major so each step reads and writes contiguous rows (a
-// batch-major xproj made every step gather 3 cache lines from each of B rows spread over the whole
-// buffer — measured the main cost of the time loop at large batches): xproj and dxproj (T, B, 3u)
-// indexed by input timestep, hs (T+1, B, u) with hs[0] the initial state, gates (T, B, 3u) = [z | r | h~] after activation,
-// aux (T, B, u) = u_h = h·U_h + br_h (reset_after) or r ⊙ h (not reset_after), grec (T, B, 3u) the
-// gradients of the recurrent pre-activations. Step t is the t-th step in processing order; with
-// go_backwards it reads input timestep T−1−t, and outputs stay in processing order (Keras).
+// Layouts (f32, row-major), all time-major and in processing order (the caller reverses the input
+// for go_backwards), so each step reads and writes contiguous rows (a batch-major xproj made every
+// step gather 3 cache lines from each of B rows spread over the whole buffer — measured the main
+// cost of the time loop at large batches): xproj and dxproj (T, B, 3u), hs (T+1, B, u) with hs[0]
+// the initial state, gates (T, B, 3u) = [z | r | h~] after activation,
+// aux (T, B, u) = u_h = h·U_h + br_h (reset_after) or r ⊙ h (not reset_after), duh (T, B, u) the
+// gradient of u_h (reset_after). Outputs stay in processing order (Keras's go_backwards).
 
 import { f32_gemm, f32_transpose } from "./gemm";
 import { ACT_LINEAR, ld, st, splat, vact, vactGrad } from "./simd";
 
-/** Flag bits of the GRU kernels. */
+/** Flag bits of the GRU kernels (go_backwards, bit 2, is the caller's: it reverses the input). */
 export const GRU_RETURN_SEQUENCES: i32 = 1;
-export const GRU_GO_BACKWARDS: i32 = 2;
 export const GRU_RESET_AFTER: i32 = 4;
 /** Inference: keep nothing for backward; hs holds 2 states (ping-pong), gates and aux one step. */
 export const GRU_INFERENCE: i32 = 8;
 
 /**
  * Forward pass over `steps` timesteps.
- * xproj (T,B,3u): x·W + input bias, by input timestep. recKernel U (u,3u). recBias (3u) or 0: the recurrent bias,
+ * xproj (T,B,3u): x·W + input bias, in processing order. recKernel U (u,3u). recBias (3u) or 0: the recurrent bias,
  * used with reset_after only. hs (T+1,B,u): hs[0] is read as the initial state, hs[1..T] written.
  * gates, aux: written (see the file comment). With GRU_INFERENCE, hs is (2,B,u), gates (B,3u) and
  * aux (B,u): nothing is kept. out: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u);
@@ -35,11 +34,9 @@ export function f32_gru_seq_fwd(
   const u = units, u3 = 3 * units;
   const uB = <usize>u << 2, u3B = <usize>u3 << 2;
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
-  const backwards = (flags & GRU_GO_BACKWARDS) != 0;
   const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
   const keep = (flags & GRU_INFERENCE) == 0;
   for (let t = 0; t < steps; t++) {
-    const tIn = backwards ? steps - 1 - t : t;
     // training keeps every step for backward; inference reuses one step's buffers (they stay in cache)
     const hPrev = hs + <usize>(keep ? t : t & 1) * stateBytes;
     const hNext = hs + <usize>(keep ? t + 1 : (t + 1) & 1) * stateBytes;
@@ -48,7 +45,7 @@ export function f32_gru_seq_fwd(
     if (flags & GRU_RESET_AFTER) {
       f32_gemm(batch, u3, u, hPrev, u, 1, recKernel, u3, g, u3, 0, recBias, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
-        const xp = xproj + (<usize>tIn * <usize>batch + <usize>b) * u3B;
+        const xp = xproj + (<usize>t * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
         let o: usize = 0;
         for (; o + 16 <= uB; o += 16) cellResetAfter(o, uB, xp, rowG, hPrev + row, hNext + row, ax + row, recAct, act, true);
@@ -57,7 +54,7 @@ export function f32_gru_seq_fwd(
     } else {
       f32_gemm(batch, 2 * u, u, hPrev, u, 1, recKernel, u3, g, u3, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
-        const xp = xproj + (<usize>tIn * <usize>batch + <usize>b) * u3B;
+        const xp = xproj + (<usize>t * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
         let o: usize = 0;
         for (; o + 16 <= uB; o += 16) updateAndReset(o, uB, xp, rowG, hPrev + row, ax + row, recAct, true);
@@ -65,7 +62,7 @@ export function f32_gru_seq_fwd(
       }
       f32_gemm(batch, u, u, ax, u, 1, recKernel + 2 * uB, u3, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
-        const xp = xproj + (<usize>tIn * <usize>batch + <usize>b) * u3B;
+        const xp = xproj + (<usize>t * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
         let o: usize = 0;
         for (; o + 16 <= uB; o += 16) candidate(o, uB, xp, rowG, hPrev + row, hNext + row, act, true);
@@ -125,22 +122,22 @@ export function f32_gru_seq_fwd(
 
 /**
  * Backward through time, from what f32_gru_seq_fwd kept.
- * dOut: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u) for the last state. Writes dxproj (T,B,3u),
- * the gradient of x·W + input bias, and grec (T,B,3u), the gradient of the recurrent projection
- * ([da_z | da_r | du_h] with reset_after, [da_z | da_r | da_h] without), so the caller forms
- * dW, dU and the biases as single GEMMs over all B·T rows.
+ * dOut: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u) for the last state. Writes dxproj (T,B,3u) =
+ * [da_z | da_r | da_h], the gradient of x·W + input bias (it may be xproj's buffer: xproj is not read
+ * here), and with reset_after duh (T,B,u) = da_h ⊙ r, the gradient of u_h; the recurrent projection's
+ * gradient is [da_z | da_r | du_h] (reset_after) or [da_z | da_r | da_h], so the caller forms dW, dU
+ * and the biases as single GEMMs over all B·T rows.
  * work: (3u·u + 2·B·u) f32: Uᵀ, then the running dh (left holding dL/dh0), then d(r⊙h).
  */
 export function f32_gru_seq_bwd(
   batch: i32, steps: i32, units: i32,
   recKernel: usize, hs: usize, gates: usize, aux: usize, dOut: usize,
-  dxproj: usize, grec: usize, work: usize,
+  dxproj: usize, duh: usize, work: usize,
   flags: i32, recAct: i32, act: i32,
 ): void {
   const u = units, u3 = 3 * units;
   const uB = <usize>u << 2, u3B = <usize>u3 << 2;
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
-  const backwards = (flags & GRU_GO_BACKWARDS) != 0;
   const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
   const resetAfter = (flags & GRU_RESET_AFTER) != 0;
   const ut = work;
@@ -149,11 +146,11 @@ export function f32_gru_seq_bwd(
   f32_transpose(u, u3, recKernel, ut);
   memory.fill(dh, 0, stateBytes);
   for (let t = steps - 1; t >= 0; t--) {
-    const tIn = backwards ? steps - 1 - t : t;
     const hPrev = hs + <usize>t * stateBytes;
     const g = gates + <usize>t * gateBytes;
     const ax = aux + <usize>t * stateBytes;
-    const gr = grec + <usize>t * gateBytes;
+    const dx = dxproj + <usize>t * gateBytes;
+    const du = duh + <usize>t * stateBytes;
     if (returnSequences) {
       for (let b = 0; b < batch; b++) {
         addRow(dh + <usize>b * uB, dOut + (<usize>b * <usize>steps + <usize>t) * uB, uB);
@@ -163,30 +160,29 @@ export function f32_gru_seq_bwd(
     }
     for (let b = 0; b < batch; b++) {
       const row = <usize>b * uB, rowG = <usize>b * u3B;
-      const dx = dxproj + (<usize>tIn * <usize>batch + <usize>b) * u3B;
       let o: usize = 0;
       if (resetAfter) {
-        for (; o + 16 <= uB; o += 16) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, gr + rowG, dx, recAct, act, true);
-        for (; o < uB; o += 4) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, gr + rowG, dx, recAct, act, false);
+        for (; o + 16 <= uB; o += 16) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, du + row, dx + rowG, recAct, act, true);
+        for (; o < uB; o += 4) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, du + row, dx + rowG, recAct, act, false);
       } else {
-        for (; o + 16 <= uB; o += 16) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, gr + rowG, dx, recAct, act, true);
-        for (; o < uB; o += 4) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, gr + rowG, dx, recAct, act, false);
+        for (; o + 16 <= uB; o += 16) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, dx + rowG, recAct, act, true);
+        for (; o < uB; o += 4) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, dx + rowG, recAct, act, false);
       }
     }
     if (resetAfter) {
-      // dh_prev = dh ⊙ z (already in dh) + [da_z | da_r | du_h]·Uᵀ
-      f32_gemm(batch, u, u3, gr, u3, 1, ut, u, dh, u, 1, 0, ACT_LINEAR);
+      // dh_prev = dh ⊙ z (already in dh) + [da_z | da_r]·[U_z | U_r]ᵀ + du_h·U_hᵀ
+      f32_gemm(batch, u, 2 * u, dx, u3, 1, ut, u, dh, u, 1, 0, ACT_LINEAR);
+      f32_gemm(batch, u, u, du, u, 1, ut + 2 * <usize>u * uB, u, dh, u, 1, 0, ACT_LINEAR);
     } else {
       // d(r⊙h) = da_h·U_hᵀ, then da_r, then dh_prev = dh⊙z + d(r⊙h)⊙r + [da_z | da_r]·[U_z | U_r]ᵀ
-      f32_gemm(batch, u, u, gr + 2 * uB, u3, 1, ut + 2 * <usize>u * uB, u, drh, u, 0, 0, ACT_LINEAR);
+      f32_gemm(batch, u, u, dx + 2 * uB, u3, 1, ut + 2 * <usize>u * uB, u, drh, u, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
         const row = <usize>b * uB, rowG = <usize>b * u3B;
-        const dx = dxproj + (<usize>tIn * <usize>batch + <usize>b) * u3B;
         let o: usize = 0;
-        for (; o + 16 <= uB; o += 16) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, gr + rowG, dx, recAct, true);
-        for (; o < uB; o += 4) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, gr + rowG, dx, recAct, false);
+        for (; o + 16 <= uB; o += 16) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, true);
+        for (; o < uB; o += 4) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, false);
       }
-      f32_gemm(batch, u, 2 * u, gr, u3, 1, ut, u, dh, u, 1, 0, ACT_LINEAR);
+      f32_gemm(batch, u, 2 * u, dx, u3, 1, ut, u, dh, u, 1, 0, ACT_LINEAR);
     }
   }
 }
@@ -201,7 +197,7 @@ export function f32_gru_seq_bwd(
 /** reset_after: every gate gradient of one step; dh becomes dh ⊙ z (the direct path). */
 // @ts-ignore: decorator
 @inline function cellGradResetAfter(
-  o: usize, uB: usize, g: usize, hp: usize, ax: usize, dhp: usize, gr: usize, dx: usize,
+  o: usize, uB: usize, g: usize, hp: usize, ax: usize, dhp: usize, du: usize, dx: usize,
   recAct: i32, act: i32, vec: bool,
 ): void {
   const dh = ld(dhp + o, vec);
@@ -210,9 +206,7 @@ export function f32_gru_seq_bwd(
   const daH = f32x4.mul(f32x4.mul(dh, f32x4.sub(splat(1), z)), vactGrad(hh, act));
   const daZ = f32x4.mul(f32x4.mul(dh, f32x4.sub(h, hh)), vactGrad(z, recAct));
   const daR = f32x4.mul(f32x4.mul(daH, uh), vactGrad(r, recAct));
-  st(gr + o, daZ, vec);
-  st(gr + uB + o, daR, vec);
-  st(gr + 2 * uB + o, f32x4.mul(daH, r), vec);
+  st(du + o, f32x4.mul(daH, r), vec);
   st(dx + o, daZ, vec);
   st(dx + uB + o, daR, vec);
   st(dx + 2 * uB + o, daH, vec);
@@ -222,7 +216,7 @@ export function f32_gru_seq_bwd(
 /** reset_before, first half: da_z and da_h (the reset gate needs d(r⊙h) from a GEMM first). */
 // @ts-ignore: decorator
 @inline function updateAndCandidateGrad(
-  o: usize, uB: usize, g: usize, hp: usize, dhp: usize, gr: usize, dx: usize,
+  o: usize, uB: usize, g: usize, hp: usize, dhp: usize, dx: usize,
   recAct: i32, act: i32, vec: bool,
 ): void {
   const dh = ld(dhp + o, vec);
@@ -230,8 +224,6 @@ export function f32_gru_seq_bwd(
   const h = ld(hp + o, vec);
   const daH = f32x4.mul(f32x4.mul(dh, f32x4.sub(splat(1), z)), vactGrad(hh, act));
   const daZ = f32x4.mul(f32x4.mul(dh, f32x4.sub(h, hh)), vactGrad(z, recAct));
-  st(gr + o, daZ, vec);
-  st(gr + 2 * uB + o, daH, vec);
   st(dx + o, daZ, vec);
   st(dx + 2 * uB + o, daH, vec);
 }
@@ -239,13 +231,12 @@ export function f32_gru_seq_bwd(
 /** reset_before, second half: da_r = d(r⊙h) ⊙ h ⊙ σ'(r); dh becomes dh⊙z + d(r⊙h)⊙r. */
 // @ts-ignore: decorator
 @inline function resetGrad(
-  o: usize, uB: usize, g: usize, hp: usize, drhp: usize, dhp: usize, gr: usize, dx: usize,
+  o: usize, uB: usize, g: usize, hp: usize, drhp: usize, dhp: usize, dx: usize,
   recAct: i32, vec: bool,
 ): void {
   const drh = ld(drhp + o, vec);
   const z = ld(g + o, vec), r = ld(g + uB + o, vec);
   const daR = f32x4.mul(f32x4.mul(drh, ld(hp + o, vec)), vactGrad(r, recAct));
-  st(gr + uB + o, daR, vec);
   st(dx + uB + o, daR, vec);
   st(dhp + o, f32x4.add(f32x4.mul(ld(dhp + o, vec), z), f32x4.mul(drh, r)), vec);
 }

@@ -18,7 +18,7 @@ export function renderWorkers({ cases, peakRssMB }, latency) {
   }
   parts.push("`workers: 'auto'` uses the pool only when a worker's share of a step is ≥ 100 MFLOP " +
     '(src/parallel/worker-count.ts); the seed model1 step is below that and runs in process.');
-  parts.push(`Peak RSS of that process (main thread and workers), reached while training GRU(256): ${peakRssMB.toFixed(0)} MB.`);
+  parts.push(`Peak RSS of that process (main thread and workers) through training GRU(256) on 2 workers: ${peakRssMB.toFixed(0)} MB.`);
   if (latency) {
     parts.push('### Cold start (ours): a fresh `node` process, median of ' + latency.runs + ' runs',
       table(['from', 'to', 'ms'], [

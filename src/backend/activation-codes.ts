@@ -12,7 +12,6 @@ export type ActivationCode = (typeof ActivationCode)[keyof typeof ActivationCode
 /** Flag bits of the GRU kernels; must match assembly/gru.ts. */
 export const GruFlags = {
   returnSequences: 1,
-  goBackwards: 2,
   resetAfter: 4,
   inference: 8,
 } as const;

@@ -24,7 +24,7 @@ export interface Kernels {
   f32_gru_seq_bwd(
     batch: number, steps: number, units: number,
     recKernel: number, hs: number, gates: number, aux: number, dOut: number,
-    dxproj: number, grec: number, work: number,
+    dxproj: number, duh: number, work: number,
     flags: number, recAct: number, act: number,
   ): void;
   f32_softmax_rows(rows: number, n: number, src: number, dst: number): void;
@@ -43,7 +43,7 @@ export interface Kernels {
   f32_activation_bwd(n: number, y: number, dy: number, dx: number, act: number): void;
   f32_add_inplace(n: number, dst: number, src: number): void;
   f32_all_finite(n: number, src: number): number;
-  f32_swap_axes01(d0: number, d1: number, inner: number, src: number, dst: number): void;
+  f32_swap_axes01(d0: number, d1: number, inner: number, src: number, dst: number, flags: number): void;
 }
 
 /** Names of every kernel, to check a module before use. */

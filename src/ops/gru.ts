@@ -1,8 +1,9 @@
 /**
  * A GRU layer's whole sequence as a handful of kernel calls. Everything the time loop touches is
- * time-major, so x is swapped to (T, B, F) once; then the input projection of every timestep is one
- * GEMM, the loop one call, and in backward the loop one call followed by the weight gradients as
- * single GEMMs over all B·T rows, and dx swapped back to (B, T, F).
+ * time-major and in processing order, so x is swapped to (T, B, F) once (time reversed for
+ * go_backwards); then the input projection of every timestep is one GEMM, the loop one call, and in
+ * backward the loop one call followed by the weight gradients as single GEMMs over all B·T rows, and
+ * dx swapped back to (B, T, F).
  */
 import type { Engine } from '../backend/engine.js';
 import { GruFlags, type ActivationCode } from '../backend/activation-codes.js';
@@ -27,18 +28,22 @@ export interface GruPointers {
 
 /** What forward keeps for backward. */
 export interface GruCache {
-  /** The input, time-major (T, B, F). */
+  /** The input, time-major in processing order (T, B, F). */
   xt: DeviceTensor;
+  /** The input projection's buffer, reused by backward for its gradient. */
+  xproj: DeviceTensor;
   hs: DeviceTensor;
   gates: DeviceTensor;
   aux: DeviceTensor;
 }
 
-function flags(cfg: GruOpConfig): number {
-  return (cfg.returnSequences ? GruFlags.returnSequences : 0)
-    | (cfg.goBackwards ? GruFlags.goBackwards : 0)
-    | (cfg.resetAfter ? GruFlags.resetAfter : 0);
+function kernelFlags(cfg: GruOpConfig): number {
+  return (cfg.returnSequences ? GruFlags.returnSequences : 0) | (cfg.resetAfter ? GruFlags.resetAfter : 0);
 }
+
+/** Swap flag: reverse the time axis (axis 1 of (B,T,F), axis 0 of (T,B,F)) for go_backwards. */
+const REVERSE_D0 = 1;
+const REVERSE_D1 = 2;
 
 /**
  * x (B, T, F) → (B, T, u) with returnSequences, else (B, u). With `training` false nothing is kept
@@ -50,7 +55,7 @@ export function gruForward(
   const [batch, steps, features] = x.shape;
   const u = cfg.units, u3 = 3 * u;
   const xt = scratch.alloc([steps, batch, features]);
-  engine.kernels.f32_swap_axes01(batch, steps, features, x.ptr, xt.ptr);
+  engine.kernels.f32_swap_axes01(batch, steps, features, x.ptr, xt.ptr, cfg.goBackwards ? REVERSE_D1 : 0);
   const xproj = scratch.alloc([steps, batch, u3]);
   // input bias: the whole bias without reset_after, its first row with it
   matmul(engine, { m: steps * batch, n: u3, k: features, a: xt.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
@@ -63,9 +68,9 @@ export function gruForward(
   const recBias = cfg.resetAfter && w.bias ? w.bias + u3 * 4 : 0;
   engine.kernels.f32_gru_seq_fwd(
     batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr,
-    flags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
+    kernelFlags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
   );
-  return { y, cache: { xt, hs, gates, aux } };
+  return { y, cache: { xt, xproj, hs, gates, aux } };
 }
 
 /**
@@ -79,34 +84,35 @@ export function gruBackward(
   const [steps, batch, features] = cache.xt.shape;
   const u = cfg.units, u3 = 3 * u;
   const rows = batch * steps;
-  const dxproj = scratch.alloc([steps, batch, u3]);
-  const grec = scratch.alloc([steps, batch, u3]);
+  // the projection is not needed any more: its buffer takes its gradient [da_z | da_r | da_h]
+  const dxproj = cache.xproj;
+  const duh = cfg.resetAfter ? scratch.alloc([steps, batch, u]) : null;
   const work = scratch.alloc([u3 * u + 2 * batch * u]);
   engine.kernels.f32_gru_seq_bwd(
     batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dy.ptr,
-    dxproj.ptr, grec.ptr, work.ptr, flags(cfg), cfg.recurrentActivation, cfg.activation,
+    dxproj.ptr, duh?.ptr ?? 0, work.ptr, kernelFlags(cfg), cfg.recurrentActivation, cfg.activation,
   );
-  // dW += xᵀ·dxproj over all B·T rows (both time-major)
+  // dW += xᵀ·dxproj over all B·T rows
   matmul(engine, { m: features, n: u3, k: rows, a: cache.xt.ptr, transposeA: true, b: dxproj.ptr, c: grads.kernel, accumulate: true });
-  // dU += h_prevᵀ·grec; hs[0..T) are the previous states of steps 0..T−1, time-major like grec
-  if (cfg.resetAfter) {
-    matmul(engine, { m: u, n: u3, k: rows, a: cache.hs.ptr, transposeA: true, b: grec.ptr, c: grads.recurrentKernel, accumulate: true });
-  } else {
-    // z and r columns see h; the candidate's columns see r ⊙ h (kept in aux)
-    matmul(engine, { m: u, n: 2 * u, k: rows, a: cache.hs.ptr, transposeA: true, b: grec.ptr, ldb: u3, c: grads.recurrentKernel, ldc: u3, accumulate: true });
-    matmul(engine, {
-      m: u, n: u, k: rows, a: cache.aux.ptr, transposeA: true, b: grec.ptr + 2 * u * 4, ldb: u3,
-      c: grads.recurrentKernel + 2 * u * 4, ldc: u3, accumulate: true,
-    });
-  }
+  // dU += h_prevᵀ·[da_z | da_r | ·]: hs[0..T) are the states each step read
+  matmul(engine, { m: u, n: 2 * u, k: rows, a: cache.hs.ptr, transposeA: true, b: dxproj.ptr, ldb: u3, c: grads.recurrentKernel, ldc: u3, accumulate: true });
+  // the candidate's columns: h_prevᵀ·du_h (reset_after), or (r ⊙ h_prev)ᵀ·da_h (kept in aux)
+  matmul(engine, {
+    m: u, n: u, k: rows, transposeA: true, c: grads.recurrentKernel + 2 * u * 4, ldc: u3, accumulate: true,
+    ...(duh ? { a: cache.hs.ptr, b: duh.ptr } : { a: cache.aux.ptr, b: dxproj.ptr + 2 * u * 4, ldb: u3 }),
+  });
   if (grads.bias) {
     engine.kernels.f32_colsum(rows, u3, dxproj.ptr, u3, grads.bias, 1);
-    if (cfg.resetAfter) engine.kernels.f32_colsum(rows, u3, grec.ptr, u3, grads.bias + u3 * 4, 1);
+    if (duh) {
+      // the recurrent bias row: [da_z | da_r | du_h]
+      engine.kernels.f32_colsum(rows, 2 * u, dxproj.ptr, u3, grads.bias + u3 * 4, 1);
+      engine.kernels.f32_colsum(rows, u, duh.ptr, u, grads.bias + (u3 + 2 * u) * 4, 1);
+    }
   }
   if (!needInputGradient) return null;
   const dxt = scratch.alloc([steps, batch, features]);
   matmulTransposeB(engine, scratch, { m: rows, n: features, k: u3, a: dxproj.ptr, b: w.kernel, c: dxt.ptr });
   const dx = scratch.alloc([batch, steps, features]);
-  engine.kernels.f32_swap_axes01(steps, batch, features, dxt.ptr, dx.ptr);
+  engine.kernels.f32_swap_axes01(steps, batch, features, dxt.ptr, dx.ptr, cfg.goBackwards ? REVERSE_D0 : 0);
   return dx;
 }
