@@ -2,7 +2,7 @@
 const table = (header, rows) =>
   [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
-export function renderWorkers({ cases, peakRssMB }, latency) {
+export function renderWorkers({ cases, peakRssMB }, latency, peer) {
   const parts = ['### Worker scaling (ours): one epoch of fit, median ms and samples/s'];
   for (const c of cases) {
     const base = (w) => c.rows.find((r) => r.workers === w);
@@ -15,6 +15,14 @@ export function renderWorkers({ cases, peakRssMB }, latency) {
     ]);
     parts.push(`${c.name}, ${c.samples} samples, batch ${c.batchSize}, median of ${c.runs}:`,
       table(['workers', 'ms / epoch', 'samples/s', 'vs 1 worker', 'vs in-process (0)'], rows));
+  }
+  const gru256 = cases.find((c) => c.name.startsWith('GRU(256)'));
+  if (peer && gru256) {
+    const ours = gru256.rows.find((r) => r.workers === 2);
+    parts.push(`GRU(256) next to TensorFlow.js 4.22's wasm backend (1 thread; median of ${peer.steps} steps of 256 samples): ` +
+      `tfjs-wasm ${peer.samplesPerSecond.toFixed(1)} samples/s; ours on 2 workers ${ours.samplesPerSecond.toFixed(0)} samples/s, ` +
+      `**${(ours.samplesPerSecond / peer.samplesPerSecond).toFixed(1)}×**; ours on 1 thread ` +
+      `${(gru256.rows.find((r) => r.workers === 0).samplesPerSecond / peer.samplesPerSecond).toFixed(1)}×.`);
   }
   parts.push("`workers: 'auto'` uses the pool only when a worker's share of a step is ≥ 100 MFLOP " +
     '(src/parallel/worker-count.ts); the seed model1 step is below that and runs in process.');

@@ -80,7 +80,13 @@ if (names.includes('ours')) {
   const samples = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, [first]).toString().trim().split('\n').at(-1)));
   const med = (k) => samples.map((s) => s[k]).sort((a, b) => a - b)[runs >> 1];
   const latency = { runs, importMs: med('importMs'), firstStepMs: med('firstStepMs'), sinceProcessStartMs: med('sinceProcessStartMs') };
-  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)), latency);
+  let peer = null;
+  if (names.includes('tfjs-wasm') && !opts.quick) {
+    console.log('GRU(256) on TensorFlow.js wasm: bench/gru256-tfjs.mjs (3 steps of ~15-20 s)');
+    const script256 = fileURLToPath(new URL('gru256-tfjs.mjs', import.meta.url));
+    peer = JSON.parse(execFileSync(process.execPath, [script256, '3'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split('\n').at(-1));
+  }
+  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)), latency, peer);
 }
 
 const section = [
