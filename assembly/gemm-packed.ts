@@ -14,13 +14,35 @@ export const NC = 512;
 /** Workspace bytes the packed path needs: a B block, an A block and one C tile. */
 export const PACKED_WORKSPACE_BYTES: usize = (<usize>KC * NC + <usize>MC * KC + MR * NR) * 4;
 
+/** Floats of B (k × n) packed whole by packB(): every K slice's panels, n rounded up to 8. */
+// @ts-ignore: decorator
+@inline export function packedBFloats(k: i32, n: i32): usize {
+  return <usize>((n + NR - 1) / NR * NR) * <usize>k;
+}
+
+/**
+ * Packs all of B (k × n, row stride ldb) once, for products that reuse it (the GRU's recurrent
+ * kernel at every step): K slice pc starts at pc·round8(n) floats, its panel jr at jr·kc within.
+ */
+export function packB(k: i32, n: i32, b: usize, ldb: i32, dst: usize): void {
+  const npad = <usize>((n + NR - 1) / NR * NR);
+  for (let pc = 0; pc < k; pc += KC) {
+    packBBlock(b + (<usize>pc * <usize>ldb << 2), ldb, min(KC, k - pc), n, dst + (<usize>pc * npad << 2));
+  }
+}
+
+/**
+ * C = act(C·[accumulate] + A·B + bias) with B either packed here slice by slice (prepacked = 0)
+ * or packed beforehand by packB() (b is then that buffer and ldb unused).
+ */
 export function gemmPacked(
   m: i32, n: i32, k: i32,
   a: usize, rsa: i32, csa: i32,
   b: usize, ldb: i32,
   c: usize, ldc: i32,
-  accumulate: bool, bias: usize, act: i32, ws: usize,
+  accumulate: bool, bias: usize, act: i32, ws: usize, prepacked: bool = false,
 ): void {
+  const npad = <usize>((n + NR - 1) / NR * NR);
   const packB = ws;
   const packA = packB + (<usize>KC * NC << 2);
   const tile = packA + (<usize>MC * KC << 2);
@@ -34,13 +56,15 @@ export function gemmPacked(
       const kc = min(KC, k - pc);
       const beta = pc > 0 || accumulate;
       const last = pc + kc >= k;
-      packBBlock(b + ((<usize>pc * <usize>ldb + <usize>jc) << 2), ldb, kc, nc, packB);
+      // the panels of columns jc… of this K slice
+      const panels = prepacked ? b + ((<usize>pc * npad + <usize>jc * <usize>kc) << 2) : packB;
+      if (!prepacked) packBBlock(b + ((<usize>pc * <usize>ldb + <usize>jc) << 2), ldb, kc, nc, packB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
         packABlock(a + ((<usize>ic * <usize>rsa + <usize>pc * <usize>csa) << 2), rsa, csa, mc, kc, packA);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const pb = packB + (<usize>jr * <usize>kc << 2);
+          const pb = panels + (<usize>jr * <usize>kc << 2);
           const biasJ = last && bias ? bias + (<usize>(jc + jr) << 2) : 0;
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);

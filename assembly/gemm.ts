@@ -28,6 +28,16 @@ export function f32_gemm(
   gemmPacked(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate != 0, bias, act, workspace());
 }
 
+/** f32_gemm with B packed beforehand by packB() (see gemm-packed.ts); the GRU's per-step products. */
+export function gemmPrepacked(
+  m: i32, n: i32, k: i32, a: usize, rsa: i32, csa: i32, packedB: usize,
+  c: usize, ldc: i32, accumulate: i32, bias: usize, act: i32,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (workspaceBytes() < PACKED_WORKSPACE_BYTES) unreachable();
+  gemmPacked(m, n, k, a, rsa, csa, packedB, 0, c, ldc, accumulate != 0, bias, act, workspace(), true);
+}
+
 /** dst (cols × rows) = srcᵀ for src (rows × cols), both dense row-major. dst must not overlap src. */
 export function f32_transpose(rows: i32, cols: i32, src: usize, dst: usize): void {
   for (let i = 0; i < rows; i++) {

@@ -8,7 +8,8 @@
 // aux (T, B, u) = u_h = h·U_h + br_h (reset_after) or r ⊙ h (not reset_after), duh (T, B, u) the
 // gradient of u_h (reset_after). Outputs stay in processing order (Keras's go_backwards).
 
-import { f32_gemm, f32_transpose } from "./gemm";
+import { f32_transpose, gemmPrepacked } from "./gemm";
+import { packB, packedBFloats } from "./gemm-packed";
 import { ACT_LINEAR, ld, st, splat, vact, vactGrad } from "./simd";
 
 /** Flag bits of the GRU kernels (go_backwards, bit 2, is the caller's: it reverses the input). */
@@ -17,21 +18,39 @@ export const GRU_RESET_AFTER: i32 = 4;
 /** Inference: keep nothing for backward; hs holds 2 states (ping-pong), gates and aux one step. */
 export const GRU_INFERENCE: i32 = 8;
 
+/** Scratch floats f32_gru_seq_fwd needs in `work`: the packed recurrent kernel. */
+export function gru_fwd_work_floats(units: i32): usize {
+  return packedBFloats(units, 2 * units) + packedBFloats(units, units) + packedBFloats(units, 3 * units);
+}
+
+/** Scratch floats f32_gru_seq_bwd needs in `work`. */
+export function gru_bwd_work_floats(batch: i32, units: i32): usize {
+  return <usize>(3 * units) * <usize>units + 2 * <usize>batch * <usize>units + packedBFloats(2 * units, units) + packedBFloats(units, units);
+}
+
 /**
  * Forward pass over `steps` timesteps.
  * xproj (T,B,3u): x·W + input bias, in processing order. recKernel U (u,3u). recBias (3u) or 0: the recurrent bias,
  * used with reset_after only. hs (T+1,B,u): hs[0] is read as the initial state, hs[1..T] written.
  * gates, aux: written (see the file comment). With GRU_INFERENCE, hs is (2,B,u), gates (B,3u) and
  * aux (B,u): nothing is kept. out: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u);
- * 0 to skip. recAct and act are activation codes (see simd.ts).
+ * 0 to skip. work: gru_fwd_work_floats(units) f32 for the packed recurrent kernel. recAct and act
+ * are activation codes (see simd.ts).
  */
 export function f32_gru_seq_fwd(
   batch: i32, steps: i32, units: i32,
   xproj: usize, recKernel: usize, recBias: usize,
-  hs: usize, gates: usize, aux: usize, out: usize,
+  hs: usize, gates: usize, aux: usize, out: usize, work: usize,
   flags: i32, recAct: i32, act: i32,
 ): void {
   const u = units, u3 = 3 * units;
+  // U packed once for all steps: whole (reset_after) or as its [z | r] and h column blocks
+  const packedU = work, packedUh = work + (packedBFloats(u, 2 * u) << 2);
+  if (flags & GRU_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
+  else {
+    packB(u, 2 * u, recKernel, u3, packedU);
+    packB(u, u, recKernel + (<usize>(2 * u) << 2), u3, packedUh);
+  }
   const uB = <usize>u << 2, u3B = <usize>u3 << 2;
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
   const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
@@ -43,7 +62,7 @@ export function f32_gru_seq_fwd(
     const g = gates + (keep ? <usize>t * gateBytes : 0);
     const ax = aux + (keep ? <usize>t * stateBytes : 0);
     if (flags & GRU_RESET_AFTER) {
-      f32_gemm(batch, u3, u, hPrev, u, 1, recKernel, u3, g, u3, 0, recBias, ACT_LINEAR);
+      gemmPrepacked(batch, u3, u, hPrev, u, 1, packedU, g, u3, 0, recBias, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
         const xp = xproj + (<usize>t * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
@@ -52,7 +71,7 @@ export function f32_gru_seq_fwd(
         for (; o < uB; o += 4) cellResetAfter(o, uB, xp, rowG, hPrev + row, hNext + row, ax + row, recAct, act, false);
       }
     } else {
-      f32_gemm(batch, 2 * u, u, hPrev, u, 1, recKernel, u3, g, u3, 0, 0, ACT_LINEAR);
+      gemmPrepacked(batch, 2 * u, u, hPrev, u, 1, packedU, g, u3, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
         const xp = xproj + (<usize>t * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
@@ -60,7 +79,7 @@ export function f32_gru_seq_fwd(
         for (; o + 16 <= uB; o += 16) updateAndReset(o, uB, xp, rowG, hPrev + row, ax + row, recAct, true);
         for (; o < uB; o += 4) updateAndReset(o, uB, xp, rowG, hPrev + row, ax + row, recAct, false);
       }
-      f32_gemm(batch, u, u, ax, u, 1, recKernel + 2 * uB, u3, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
+      gemmPrepacked(batch, u, u, ax, u, 1, packedUh, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
         const xp = xproj + (<usize>t * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
@@ -127,7 +146,8 @@ export function f32_gru_seq_fwd(
  * here), and with reset_after duh (T,B,u) = da_h ⊙ r, the gradient of u_h; the recurrent projection's
  * gradient is [da_z | da_r | du_h] (reset_after) or [da_z | da_r | da_h], so the caller forms dW, dU
  * and the biases as single GEMMs over all B·T rows.
- * work: (3u·u + 2·B·u) f32: Uᵀ, then the running dh (left holding dL/dh0), then d(r⊙h).
+ * work: gru_bwd_work_floats(batch, units) f32: Uᵀ, the running dh (left holding dL/dh0), d(r⊙h),
+ * then Uᵀ packed once as its [z | r] and h row blocks.
  */
 export function f32_gru_seq_bwd(
   batch: i32, steps: i32, units: i32,
@@ -143,7 +163,10 @@ export function f32_gru_seq_bwd(
   const ut = work;
   const dh = ut + <usize>u3 * uB;
   const drh = dh + stateBytes;
+  const packedZR = drh + stateBytes, packedH = packedZR + (packedBFloats(2 * u, u) << 2);
   f32_transpose(u, u3, recKernel, ut);
+  packB(2 * u, u, ut, u, packedZR);
+  packB(u, u, ut + 2 * <usize>u * uB, u, packedH);
   memory.fill(dh, 0, stateBytes);
   for (let t = steps - 1; t >= 0; t--) {
     const hPrev = hs + <usize>t * stateBytes;
@@ -171,18 +194,18 @@ export function f32_gru_seq_bwd(
     }
     if (resetAfter) {
       // dh_prev = dh ⊙ z (already in dh) + [da_z | da_r]·[U_z | U_r]ᵀ + du_h·U_hᵀ
-      f32_gemm(batch, u, 2 * u, dx, u3, 1, ut, u, dh, u, 1, 0, ACT_LINEAR);
-      f32_gemm(batch, u, u, du, u, 1, ut + 2 * <usize>u * uB, u, dh, u, 1, 0, ACT_LINEAR);
+      gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
+      gemmPrepacked(batch, u, u, du, u, 1, packedH, dh, u, 1, 0, ACT_LINEAR);
     } else {
       // d(r⊙h) = da_h·U_hᵀ, then da_r, then dh_prev = dh⊙z + d(r⊙h)⊙r + [da_z | da_r]·[U_z | U_r]ᵀ
-      f32_gemm(batch, u, u, dx + 2 * uB, u3, 1, ut + 2 * <usize>u * uB, u, drh, u, 0, 0, ACT_LINEAR);
+      gemmPrepacked(batch, u, u, dx + 2 * uB, u3, 1, packedH, drh, u, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
         const row = <usize>b * uB, rowG = <usize>b * u3B;
         let o: usize = 0;
         for (; o + 16 <= uB; o += 16) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, true);
         for (; o < uB; o += 4) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, false);
       }
-      f32_gemm(batch, u, 2 * u, dx, u3, 1, ut, u, dh, u, 1, 0, ACT_LINEAR);
+      gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
     }
   }
 }

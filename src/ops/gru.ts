@@ -66,8 +66,9 @@ export function gruForward(
   const aux = scratch.alloc([kept, batch, u]);
   const y = scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
   const recBias = cfg.resetAfter && w.bias ? w.bias + u3 * 4 : 0;
+  const work = scratch.alloc([engine.kernels.gru_fwd_work_floats(u)]);
   engine.kernels.f32_gru_seq_fwd(
-    batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr,
+    batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr, work.ptr,
     kernelFlags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
   );
   return { y, cache: { xt, xproj, hs, gates, aux } };
@@ -87,7 +88,7 @@ export function gruBackward(
   // the projection is not needed any more: its buffer takes its gradient [da_z | da_r | da_h]
   const dxproj = cache.xproj;
   const duh = cfg.resetAfter ? scratch.alloc([steps, batch, u]) : null;
-  const work = scratch.alloc([u3 * u + 2 * batch * u]);
+  const work = scratch.alloc([engine.kernels.gru_bwd_work_floats(batch, u)]);
   engine.kernels.f32_gru_seq_bwd(
     batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dy.ptr,
     dxproj.ptr, duh?.ptr ?? 0, work.ptr, kernelFlags(cfg), cfg.recurrentActivation, cfg.activation,
