@@ -143,7 +143,8 @@ export function f32_gru_seq_fwd(
  * Backward through time, from what f32_gru_seq_fwd kept.
  * dOut: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u) for the last state. Writes dxproj (T,B,3u) =
  * [da_z | da_r | da_h], the gradient of x·W + input bias (it may be xproj's buffer: xproj is not read
- * here), and with reset_after duh (T,B,u) = da_h ⊙ r, the gradient of u_h; the recurrent projection's
+ * here), and with reset_after duh (T,B,u) = da_h ⊙ r, the gradient of u_h (it may be aux's buffer:
+ * each step reads u_h before it writes du_h in its place); the recurrent projection's
  * gradient is [da_z | da_r | du_h] (reset_after) or [da_z | da_r | da_h], so the caller forms dW, dU
  * and the biases as single GEMMs over all B·T rows.
  * work: gru_bwd_work_floats(batch, units) f32: Uᵀ, the running dh (left holding dL/dh0), d(r⊙h),

@@ -2,7 +2,7 @@
 const table = (header, rows) =>
   [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
-export function renderWorkers({ cases, peakRssMB }, latency, peer) {
+export function renderWorkers({ cases }, latency, peer, memory) {
   const parts = ['### Worker scaling (ours): one epoch of fit, median ms and samples/s'];
   for (const c of cases) {
     const base = (w) => c.rows.find((r) => r.workers === w);
@@ -26,7 +26,10 @@ export function renderWorkers({ cases, peakRssMB }, latency, peer) {
   }
   parts.push("`workers: 'auto'` uses the pool only when a worker's share of a step is ≥ 100 MFLOP " +
     '(src/parallel/worker-count.ts); the seed model1 step is below that and runs in process.');
-  parts.push(`Peak RSS of that process (main thread and workers) through training GRU(256) on 2 workers: ${peakRssMB.toFixed(0)} MB.`);
+  if (memory) {
+    parts.push(`Peak RSS training GRU(256) (2048 samples, batch 256, 2 workers) in a fresh process, main thread and workers: ` +
+      `**${memory.peakRssMB.toFixed(0)} MB** (the epoch took ${(memory.epochMs / 1000).toFixed(1)} s, ${(2048 / memory.epochMs * 1000).toFixed(0)} samples/s).`);
+  }
   if (latency) {
     parts.push('### Cold start (ours): a fresh `node` process, median of ' + latency.runs + ' runs',
       table(['from', 'to', 'ms'], [

@@ -86,7 +86,9 @@ if (names.includes('ours')) {
     const script256 = fileURLToPath(new URL('gru256-tfjs.mjs', import.meta.url));
     peer = JSON.parse(execFileSync(process.execPath, [script256, '3'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split('\n').at(-1));
   }
-  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)), latency, peer);
+  const memoryScript = fileURLToPath(new URL('gru256-memory.mjs', import.meta.url));
+  const memory = JSON.parse(execFileSync(process.execPath, [memoryScript]).toString().trim().split('\n').at(-1));
+  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)), latency, peer, memory);
 }
 
 const section = [

@@ -1,7 +1,7 @@
 // Worker scaling (ours only): samples/s of fit with 0 (in-process), 1, 2 workers and 'auto', on the
 // seed model1 and on GRU(256) over (64, 64) → TimeDistributed(Dense(64)) → softmax, batch 256.
 // Run by `npm run bench` (after the peer parts) or by hand: node bench/workers.mjs [--quick]
-// Prints one JSON line (peakRssMB: after GRU(256) on 2 workers): { cases: [{ name, samples, batchSize, rows: [{ workers, ms, samplesPerSecond }] }], peakRssMB }
+// Prints one JSON line: { cases: [{ name, samples, batchSize, rows: [{ workers, ms, samplesPerSecond }] }] }
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { median, sample, warmUp } from './timing.mjs';
@@ -20,9 +20,7 @@ const CASES = [
   },
   {
     name: 'GRU(256) on (64, 64) → TimeDistributed(Dense(64)) → softmax',
-    samples: opts.quick ? 512 : 1024, batchSize: 256, xShape: [64, 64], yShape: [64, 64], settings: [2, 1, 0],
-    // peak RSS is read after the 2-worker runs, before in-process training grows this thread's memory
-    peakAfter: 2,
+    samples: opts.quick ? 512 : 1024, batchSize: 256, xShape: [64, 64], yShape: [64, 64], settings: [0, 1, 2],
     build: () => [
       wl.layers.gru({ units: 256, returnSequences: true, inputShape: [64, 64] }),
       wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 64 }) }),
@@ -31,7 +29,6 @@ const CASES = [
 ];
 
 const results = [];
-let peakRssMB = 0;
 for (const c of CASES) {
   wl.setSeed(7);
   const x = wl.randomUniform([c.samples, ...c.xShape]);
@@ -47,11 +44,9 @@ for (const c of CASES) {
     const ms = median(times);
     rows.push({ workers, ms, samplesPerSecond: (c.samples / ms) * 1000 });
     await model.dispose();
-    if (c.peakAfter === workers) peakRssMB = process.resourceUsage().maxRSS / 1024;
     process.stderr.write(`  workers ${workers}: ${ms.toFixed(0)} ms per epoch of ${c.samples}\n`);
   }
-  rows.sort((a, b) => (a.workers === 'auto' ? 9 : a.workers) - (b.workers === 'auto' ? 9 : b.workers));
   results.push({ name: c.name, samples: c.samples, batchSize: c.batchSize, runs, rows });
 }
 await wl.shutdown();
-console.log(JSON.stringify({ cases: results, peakRssMB }));
+console.log(JSON.stringify({ cases: results }));

@@ -87,7 +87,8 @@ export function gruBackward(
   const rows = batch * steps;
   // the projection is not needed any more: its buffer takes its gradient [da_z | da_r | da_h]
   const dxproj = cache.xproj;
-  const duh = cfg.resetAfter ? scratch.alloc([steps, batch, u]) : null;
+  // with reset_after, du_h replaces u_h in aux (each step reads u_h before writing du_h there)
+  const duh = cfg.resetAfter ? cache.aux : null;
   const work = scratch.alloc([engine.kernels.gru_bwd_work_floats(batch, u)]);
   engine.kernels.f32_gru_seq_bwd(
     batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dy.ptr,

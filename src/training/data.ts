@@ -69,13 +69,19 @@ export function checkSampleCounts(x: Tensor, y: Tensor): void {
   if (x.shape[0] !== y.shape[0]) throw sampleCountMismatch(x.shape[0], y.shape[0]);
 }
 
-/** Copies the samples `order[start..end)` of `t` into one contiguous batch. */
-export function gatherRows(t: Tensor, order: Int32Array | null, start: number, end: number): { data: Float32Array; shape: number[] } {
+/**
+ * The samples `order[start..end)` of `t` as one contiguous batch: a view of t's values when they are
+ * in order, else gathered into `into` (reused from step to step) or a new array. Executors copy what
+ * they are given, so a view never leaves this thread.
+ */
+export function gatherRows(
+  t: Tensor, order: Int32Array | null, start: number, end: number, into?: Float32Array,
+): { data: Float32Array; shape: number[] } {
   const rowSize = t.size / t.shape[0];
   const src = t.dataSync();
   const shape = [end - start, ...t.shape.slice(1)];
-  if (order == null) return { data: src.slice(start * rowSize, end * rowSize), shape };
-  const data = new Float32Array((end - start) * rowSize);
+  if (order == null) return { data: src.subarray(start * rowSize, end * rowSize), shape };
+  const data = into && into.length >= (end - start) * rowSize ? into.subarray(0, (end - start) * rowSize) : new Float32Array((end - start) * rowSize);
   for (let i = start; i < end; i++) {
     const r = order[i];
     data.set(src.subarray(r * rowSize, (r + 1) * rowSize), (i - start) * rowSize);

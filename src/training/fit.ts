@@ -97,7 +97,7 @@ export function splitForValidation(x: Tensor, y: Tensor, fraction: number): { x:
   }
   const part = (t: Tensor, start: number, end: number) => {
     const { data, shape } = gatherRows(t, null, start, end);
-    return new Tensor(data, shape);
+    return new Tensor(data.slice(), shape);
   };
   return { x: part(x, 0, at), y: part(y, 0, at), xVal: part(x, at, n), yVal: part(y, at, n) };
 }
@@ -128,6 +128,9 @@ export async function fitLoop(executor: Executor, x: Tensor, y: Tensor, args: Re
   });
   const { callbacks } = args;
   callbacks.setModel(model);
+  // one gather buffer each for x and y, reused by every step
+  const rowsOf = (t: Tensor) => new Float32Array(Math.min(args.batchSize, samples) * (t.size / samples));
+  const [xBuffer, yBuffer] = args.shuffle ? [rowsOf(x), rowsOf(y)] : [undefined, undefined];
   await callbacks.trainBegin({});
   for (let epoch = args.initialEpoch; epoch < args.epochs && !model.stopTraining; epoch++) {
     await callbacks.epochBegin(epoch, {});
@@ -141,8 +144,8 @@ export async function fitLoop(executor: Executor, x: Tensor, y: Tensor, args: Re
       const start = step * args.batchSize;
       const end = Math.min(start + args.batchSize, samples);
       await callbacks.batchBegin(step, { batch: step, size: end - start });
-      const xb = gatherRows(x, order, start, end);
-      const yb = gatherRows(y, order, start, end);
+      const xb = gatherRows(x, order, start, end, xBuffer);
+      const yb = gatherRows(y, order, start, end, yBuffer);
       const t = await executor.trainBatch({ x: xb.data, xShape: xb.shape, y: yb.data, yShape: yb.shape });
       total.sum += t.sum;
       total.count += t.count;
