@@ -10,17 +10,3 @@ export function sizeOf(shape: ConcreteShape): number {
   for (const d of shape) n *= d;
   return n;
 }
-
-/** True when every dimension of `shape` is a non-negative integer. */
-export function isConcrete(shape: Shape): shape is ConcreteShape {
-  return shape.every((d) => d != null);
-}
-
-/** True for a positive safe integer. */
-export function isPositiveInteger(v: unknown): v is number {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
-}
-
-export function shapesEqual(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}

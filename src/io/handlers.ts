@@ -22,7 +22,7 @@ function info(a: ModelArtifacts): SaveResult {
 }
 
 /** model.json for artifacts whose weights are stored as one file next to it. */
-export function toModelJSON(a: ModelArtifacts, weightsPath = WEIGHTS_FILE): ModelJSON {
+function toModelJSON(a: ModelArtifacts, weightsPath = WEIGHTS_FILE): ModelJSON {
   const json: ModelJSON = {
     format: 'layers-model',
     generatedBy: a.generatedBy ?? 'wasm-layers',

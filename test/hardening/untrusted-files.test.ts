@@ -109,6 +109,7 @@ describe('fuzzing model.json and the weight buffer (fast-check, fixed seed)', ()
 
   it('1,000 mutated files: each loads (and predicts) or is refused with a ValueError; nothing hangs', async () => {
     const topologyPaths = paths(good.modelTopology).filter((p) => p.length > 0);
+    const outcomes = { loaded: 0, refused: 0 };
     const specPaths = paths(good.weightSpecs).filter((p) => p.length > 0);
     await fc.assert(
       fc.asyncProperty(
@@ -139,10 +140,15 @@ describe('fuzzing model.json and the weight buffer (fast-check, fixed seed)', ()
               return null;
             }, (e: unknown) => e);
           if (result !== null && !(result instanceof wl.ValueError)) throw new Error(`not a ValueError: ${(result as Error)?.stack ?? String(result)}`);
+          outcomes[result === null ? 'loaded' : 'refused']++;
           if (({} as Record<string, unknown>).x !== undefined || ({} as Record<string, unknown>).polluted !== undefined) throw new Error('Object.prototype was polluted');
         },
       ),
       { numRuns: 1000, seed: 20261127, interruptAfterTimeLimit: 120_000 },
     );
+    // the mutations reach both outcomes: harmless ones load, hostile ones are refused
+    expect(outcomes.loaded + outcomes.refused).toBe(1000);
+    expect(outcomes.loaded).toBeGreaterThan(50);
+    expect(outcomes.refused).toBeGreaterThan(200);
   }, 180_000);
 });

@@ -52,3 +52,43 @@ describe('f32_activation / f32_activation_bwd', () => {
     }
   });
 });
+
+describe('f32_swap_axes01, f32_all_finite, f32_argmax_matches', () => {
+  it('swaps the first two axes, reversing either on request', async () => {
+    const engine = await testEngine();
+    const [d0, d1, inner] = [3, 5, 7];
+    const src = Array.from({ length: d0 * d1 * inner }, (_, i) => i);
+    const ps = put(engine, src);
+    for (const flags of [0, 1, 2, 3]) {
+      const pd = space(engine, src.length);
+      engine.kernels.f32_swap_axes01(d0, d1, inner, ps, pd, flags);
+      const out = engine.read(pd, src.length);
+      for (let i = 0; i < d0; i++) for (let j = 0; j < d1; j++) for (let k = 0; k < inner; k++) {
+        const io = flags & 1 ? d0 - 1 - i : i, jo = flags & 2 ? d1 - 1 - j : j;
+        expect(out[(jo * d0 + io) * inner + k]).toBe(src[(i * d1 + j) * inner + k]);
+      }
+    }
+  });
+
+  it('finds a non-finite value anywhere, tails included', async () => {
+    const engine = await testEngine();
+    for (const n of [1, 3, 4, 9, 64]) {
+      const p = put(engine, Array.from({ length: n }, (_, i) => i - 2.5));
+      expect(engine.kernels.f32_all_finite(n, p)).toBe(1);
+      for (const bad of [Number.NaN, Infinity, -Infinity]) {
+        for (const at of [0, n - 1, n >> 1]) {
+          engine.f32(p, n)[at] = bad;
+          expect(engine.kernels.f32_all_finite(n, p), `n=${n} at ${at}`).toBe(0);
+          engine.f32(p, n)[at] = 0;
+        }
+      }
+    }
+  });
+
+  it('counts rows whose argmax agree, the first maximum winning as numpy', async () => {
+    const engine = await testEngine();
+    const pred = [0.1, 0.7, 0.2, /**/ 0.5, 0.5, 0, /**/ 0, 0, 1, /**/ 0.3, 0.3, 0.4];
+    const target = [0, 1, 0, /**/ 1, 0, 0, /**/ 0, 1, 0, /**/ 0, 0, 1];
+    expect(engine.kernels.f32_argmax_matches(4, 3, put(engine, pred), put(engine, target))).toBe(3);
+  });
+});
