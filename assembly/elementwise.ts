@@ -56,8 +56,23 @@ export function f32_swap_axes01(d0: i32, d1: i32, inner: i32, src: usize, dst: u
     let s = src + <usize>i * <usize>d1 * bytes;
     for (let j = 0; j < d1; j++) {
       const jOut = flags & 2 ? d1 - 1 - j : j;
-      memory.copy(dst + <usize>jOut * stride + <usize>iOut * bytes, s, bytes);
+      copyRow(dst + <usize>jOut * stride + <usize>iOut * bytes, s, bytes);
       s += bytes;
     }
   }
+}
+
+/**
+ * Copies a short row with vector moves (memory.copy costs a call per row): rows of ≥ 4 floats end
+ * with a vector that overlaps the previous one, which is harmless as dst and src do not overlap.
+ */
+// @ts-ignore: decorator
+@inline function copyRow(dst: usize, src: usize, bytes: usize): void {
+  if (bytes < 16) {
+    for (let o: usize = 0; o < bytes; o += 4) store<f32>(dst + o, load<f32>(src + o));
+    return;
+  }
+  let o: usize = 0;
+  for (; o + 16 < bytes; o += 16) v128.store(dst + o, v128.load(src + o));
+  v128.store(dst + bytes - 16, v128.load(src + bytes - 16));
 }

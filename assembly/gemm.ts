@@ -1,12 +1,14 @@
-// f32 GEMM: C = act(C·[accumulate] + A·B + bias), through the cache-blocked packed path
-// (gemm-packed.ts) whatever the size: measured faster than an unpacked 4×8 tile at every shape the
-// models use, the GRU's 128×32×16 per-step products included (22 vs 10 GFLOP/s).
+// f32 GEMM: C = act(C·[accumulate] + A·B + bias). Thin products whose operands need no packing
+// (n a multiple of 8 up to 64 with few rows of Aᵀ, or a K of at most 32: the weight gradients, the
+// projections and Dense layers of small models) read A and B directly (gemm-direct.ts); the rest
+// go through the cache-blocked packed path (gemm-packed.ts).
 //
 // A is read through two strides, so the same kernel computes A·B (rsa = lda, csa = 1) and Aᵀ·B
 // (rsa = 1, csa = lda) without a transpose; A·Bᵀ is A·(transposed B): see f32_transpose.
 
 import { splat, ld, st } from "./simd";
 import { gemmPacked, PACKED_WORKSPACE_BYTES } from "./gemm-packed";
+import { directFits, gemmDirect } from "./gemm-direct";
 import { workspace, workspaceBytes } from "./workspace";
 
 /**
@@ -24,6 +26,10 @@ export function f32_gemm(
   accumulate: i32, bias: usize, act: i32,
 ): void {
   if (m <= 0 || n <= 0) return;
+  if (directFits(m, n, k, rsa)) {
+    gemmDirect(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate != 0, bias, act);
+    return;
+  }
   if (workspaceBytes() < PACKED_WORKSPACE_BYTES) unreachable();
   gemmPacked(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate != 0, bias, act, workspace());
 }

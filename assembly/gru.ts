@@ -11,6 +11,7 @@
 import { f32_transpose, gemmPrepacked } from "./gemm";
 import { packB, packedBFloats } from "./gemm-packed";
 import { ACT_LINEAR, ld, st, splat, vact, vactGrad } from "./simd";
+import { gruSmallStepResetAfter, gruSmallStepResetBefore, smallUnits } from "./gru-small";
 
 /** Flag bits of the GRU kernels (go_backwards, bit 2, is the caller's: it reverses the input). */
 export const GRU_RETURN_SEQUENCES: i32 = 1;
@@ -44,23 +45,35 @@ export function f32_gru_seq_fwd(
   flags: i32, recAct: i32, act: i32,
 ): void {
   const u = units, u3 = 3 * units;
-  // U packed once for all steps: whole (reset_after) or as its [z | r] and h column blocks
-  const packedU = work, packedUh = work + (packedBFloats(u, 2 * u) << 2);
-  if (flags & GRU_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
-  else {
-    packB(u, 2 * u, recKernel, u3, packedU);
-    packB(u, u, recKernel + (<usize>(2 * u) << 2), u3, packedUh);
-  }
   const uB = <usize>u << 2, u3B = <usize>u3 << 2;
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
   const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
   const keep = (flags & GRU_INFERENCE) == 0;
+  const small = smallUnits(u);
+  // U packed once for all steps (the small path reads it as it is): whole (reset_after) or as its
+  // [z | r] and h column blocks
+  const packedU = work, packedUh = work + (packedBFloats(u, 2 * u) << 2);
+  if (small) {
+    // nothing to pack
+  } else if (flags & GRU_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
+  else {
+    packB(u, 2 * u, recKernel, u3, packedU);
+    packB(u, u, recKernel + (<usize>(2 * u) << 2), u3, packedUh);
+  }
   for (let t = 0; t < steps; t++) {
     // training keeps every step for backward; inference reuses one step's buffers (they stay in cache)
     const hPrev = hs + <usize>(keep ? t : t & 1) * stateBytes;
     const hNext = hs + <usize>(keep ? t + 1 : (t + 1) & 1) * stateBytes;
     const g = gates + (keep ? <usize>t * gateBytes : 0);
     const ax = aux + (keep ? <usize>t * stateBytes : 0);
+    if (small) {
+      const xp = xproj + <usize>t * gateBytes;
+      const o = out && returnSequences ? out + <usize>t * uB : 0;
+      const outStride = <usize>steps * uB;
+      if (flags & GRU_RESET_AFTER) gruSmallStepResetAfter(batch, u, xp, recKernel, recBias, hPrev, hNext, g, ax, o, outStride, recAct, act);
+      else gruSmallStepResetBefore(batch, u, xp, recKernel, hPrev, hNext, g, ax, o, outStride, recAct, act);
+      continue;
+    }
     if (flags & GRU_RESET_AFTER) {
       gemmPrepacked(batch, u3, u, hPrev, u, 1, packedU, g, u3, 0, recBias, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {

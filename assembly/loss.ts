@@ -1,7 +1,7 @@
 // Losses: each returns the loss summed over rows (f64) and writes the gradient times `scale`
 // (the caller passes 1 / (number of loss elements in the whole batch)).
 
-import { ld, st, splat, vlog, hsum } from "./simd";
+import { ld, st, splat, vlog, hsum, vsumAll, lane0, clamp } from "./simd";
 
 /** Keras's clip of probabilities before the log: [ε, 1 − ε] with ε = 1e-7. */
 const EPS: f32 = 1e-7;
@@ -18,35 +18,36 @@ export function f32_softmax_ce(rows: i32, n: i32, probs: usize, targets: usize, 
   for (let r = 0; r < rows; r++) {
     const ro = <usize>r * bytes;
     const p = probs + ro, y = targets + ro, d = dlogits + ro;
-    const invS = splat(<f32>1 / rowSum(p, bytes));
-    const ySum = splat(rowSum(y, bytes));
+    const invS = f32x4.div(splat(1), rowSum(p, bytes));
+    const ySum = rowSum(y, bytes);
     let lv = splat(0);
     let o: usize = 0;
     for (; o + 16 <= bytes; o += 16) lv = f32x4.add(lv, ceTerm(o, p, y, d, invS, ySum, scale, true));
-    let loss = hsum(lv);
-    for (; o < bytes; o += 4) loss += f32x4.extract_lane(ceTerm(o, p, y, d, invS, ySum, scale, false), 0);
-    total += <f64>loss;
+    for (; o < bytes; o += 4) lv = f32x4.add(lv, lane0(ceTerm(o, p, y, d, invS, ySum, scale, false)));
+    total += <f64>hsum(lv);
   }
   return total;
 }
 
+/** Writes the logits' gradient of 4 lanes (1 when `vec` is false); returns their loss terms. */
 // @ts-ignore: decorator
 @inline function ceTerm(o: usize, p: usize, y: usize, d: usize, invS: v128, ySum: v128, scale: f32, vec: bool): v128 {
   const pv = ld(p + o, vec), yv = ld(y + o, vec);
   st(d + o, f32x4.mul(f32x4.sub(f32x4.mul(pv, ySum), yv), splat(scale)), vec);
-  const q = f32x4.min(f32x4.max(f32x4.mul(pv, invS), splat(EPS)), splat(1 - EPS));
+  // lanes without target mass add 0: the log is skipped when all four are (one-hot targets)
+  if (!v128.any_true(f32x4.ne(yv, splat(0)))) return splat(0);
+  const q = clamp(f32x4.mul(pv, invS), EPS, 1 - EPS);
   return f32x4.neg(f32x4.mul(yv, vlog(q)));
 }
 
-/** Σ of a row of `bytes` / 4 floats. */
+/** Σ of a row of `bytes` / 4 floats, in every lane. */
 // @ts-ignore: decorator
-@inline function rowSum(p: usize, bytes: usize): f32 {
+@inline function rowSum(p: usize, bytes: usize): v128 {
   let v = splat(0);
-  let s: f32 = 0;
   let o: usize = 0;
   for (; o + 16 <= bytes; o += 16) v = f32x4.add(v, v128.load(p + o));
-  for (; o < bytes; o += 4) s += load<f32>(p + o);
-  return hsum(v) + s;
+  for (; o < bytes; o += 4) v = f32x4.add(v, lane0(ld(p + o, false)));
+  return vsumAll(v);
 }
 
 /**
@@ -60,7 +61,7 @@ export function f32_categorical_ce(rows: i32, n: i32, probs: usize, targets: usi
   for (let r = 0; r < rows; r++) {
     const ro = <usize>r * bytes;
     const p = probs + ro, y = targets + ro, d = dprobs + ro;
-    const invS: f32 = 1 / rowSum(p, bytes);
+    const invS: f32 = 1 / f32x4.extract_lane(rowSum(p, bytes), 0);
     let loss: f32 = 0, gq: f32 = 0;
     for (let o: usize = 0; o < bytes; o += 4) {
       const q = load<f32>(p + o) * invS;

@@ -35,14 +35,29 @@ export const ACT_TANH: i32 = 4;
 }
 
 /**
- * e^x, Cephes expf: x = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite split of ln2), a degree-6
- * polynomial for e^r, 2^n built in the exponent bits. Relative error ≈ 1e-7. Inputs are clamped to
+ * Clamps to [lo, hi] with single min/max instructions (f32x4.min/max follow IEEE's NaN and signed
+ * zero rules and cost several instructions each); a NaN in x stays NaN.
+ */
+// @ts-ignore: decorator
+@inline export function clamp(x: v128, lo: f32, hi: f32): v128 {
+  return f32x4.pmax(f32x4.pmin(x, splat(hi)), splat(lo));
+}
+
+/** 1.5·2²³: adding it rounds a float of magnitude < 2²² to an integer held in the low mantissa bits. */
+const ROUNDING_BIAS: f32 = 12582912.0;
+
+/**
+ * e^x, Cephes expf's polynomial: x = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite split of ln2), a
+ * degree-7 polynomial for e^r, 2^n built in the exponent bits. n is rounded by adding 1.5·2²³ and
+ * 2^n is that sum's bits shifted into the exponent field, which avoids the float → int conversion
+ * (a multi-instruction sequence in V8). Relative error ≈ 1e-7. Inputs are clamped to
  * [-87.3, 88.0] so 2^n stays a normal float: e^x underflows to 1.2e-38 and never overflows.
  */
 // @ts-ignore: decorator
 @inline export function vexp(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, splat(-87.33654)), splat(88.02));
-  const n = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+  x = clamp(x, -87.33654, 88.02);
+  const biased = madd(x, splat(1.44269504088896341), splat(ROUNDING_BIAS));
+  const n = f32x4.sub(biased, splat(ROUNDING_BIAS));
   let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
   const r2 = f32x4.mul(r, r);
@@ -53,7 +68,8 @@ export const ACT_TANH: i32 = 4;
   p = madd(p, r, splat(1.6666665459e-1));
   p = madd(p, r, splat(5.0000001201e-1));
   p = f32x4.add(madd(p, r2, r), splat(1.0));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // (bits(biased) << 23) keeps n's low 9 bits in the exponent field; adding 1.0's bits biases it
+  const pow2n = i32x4.add(i32x4.shl(biased, 23), i32x4.splat(0x3f800000));
   return f32x4.mul(p, pow2n);
 }
 
@@ -65,27 +81,33 @@ export const ACT_TANH: i32 = 4;
 /** Keras 2 / tfjs hard sigmoid: clip(0.2·x + 0.5, 0, 1). */
 // @ts-ignore: decorator
 @inline export function vhardsigmoid(x: v128): v128 {
-  return f32x4.min(f32x4.max(madd(x, splat(0.2), splat(0.5)), splat(0.0)), splat(1.0));
+  return clamp(madd(x, splat(0.2), splat(0.5)), 0.0, 1.0);
 }
 
 /**
- * tanh: Cephes tanhf's odd polynomial for |x| < 0.625 (no cancellation near 0), otherwise
- * (1 − e^(−2|x|)) / (1 + e^(−2|x|)); the sign is copied from x.
+ * tanh(x) = −m / (2 + m) with m = e^(−2|x|) − 1, the sign copied from x. m comes from the same
+ * range reduction as vexp: e^z − 1 = 2^n·(e^r − 1) + (2^n − 1), with e^r − 1 = r + r²·p(r) free of
+ * cancellation, so small |x| keep their relative accuracy without a second polynomial. −2|x| is
+ * clamped at −18, past which tanh is 1 in float32.
  */
 // @ts-ignore: decorator
 @inline export function vtanh(x: v128): v128 {
   const sign = v128.and(x, i32x4.splat(0x80000000));
-  const ax = f32x4.abs(x);
-  const t = vexp(f32x4.mul(ax, splat(-2.0)));
-  const large = f32x4.div(f32x4.sub(splat(1.0), t), f32x4.add(splat(1.0), t));
-  const z = f32x4.mul(ax, ax);
-  let p = splat(-5.70498872745e-3);
-  p = madd(p, z, splat(2.06390887954e-2));
-  p = madd(p, z, splat(-5.37397155531e-2));
-  p = madd(p, z, splat(1.33314422036e-1));
-  p = madd(p, z, splat(-3.33332819422e-1));
-  const small = madd(f32x4.mul(p, z), ax, ax);
-  const y = v128.bitselect(small, large, f32x4.lt(ax, splat(0.625)));
+  const z = f32x4.pmax(f32x4.mul(f32x4.abs(x), splat(-2.0)), splat(-18.0));
+  const biased = madd(z, splat(1.44269504088896341), splat(ROUNDING_BIAS));
+  const n = f32x4.sub(biased, splat(ROUNDING_BIAS));
+  let r = f32x4.sub(z, f32x4.mul(n, splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+  let p = splat(1.9875691500e-4);
+  p = madd(p, r, splat(1.3981999507e-3));
+  p = madd(p, r, splat(8.3334519073e-3));
+  p = madd(p, r, splat(4.1665795894e-2));
+  p = madd(p, r, splat(1.6666665459e-1));
+  p = madd(p, r, splat(5.0000001201e-1));
+  const expm1r = madd(p, f32x4.mul(r, r), r);
+  const pow2n = i32x4.add(i32x4.shl(biased, 23), i32x4.splat(0x3f800000));
+  const m = madd(expm1r, pow2n, f32x4.sub(pow2n, splat(1.0)));
+  const y = f32x4.div(m, f32x4.sub(splat(-2.0), m));
   return v128.or(y, sign);
 }
 
@@ -93,7 +115,7 @@ export const ACT_TANH: i32 = 4;
 // @ts-ignore: decorator
 @inline export function vact(x: v128, act: i32): v128 {
   switch (act) {
-    case ACT_RELU: return f32x4.max(x, splat(0.0));
+    case ACT_RELU: return f32x4.pmax(x, splat(0.0));
     case ACT_SIGMOID: return vsigmoid(x);
     case ACT_HARD_SIGMOID: return vhardsigmoid(x);
     case ACT_TANH: return vtanh(x);
@@ -147,16 +169,28 @@ export const ACT_TANH: i32 = 4;
   return madd(e, splat(0.693359375), f32x4.add(m, y));
 }
 
-/** Horizontal sum of four lanes. */
+/** The sum of the four lanes, in every lane (shuffles: the value never leaves the register). */
 // @ts-ignore: decorator
-@inline export function hsum(v: v128): f32 {
-  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1))
-    + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
+@inline export function vsumAll(v: v128): v128 {
+  v = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f32x4.add(v, i32x4.shuffle(v, v, 1, 0, 3, 2));
 }
 
-/** Horizontal max of four lanes. */
+/** The largest of the four lanes, in every lane. */
 // @ts-ignore: decorator
-@inline export function hmax(v: v128): f32 {
-  return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)),
-    max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+@inline export function vmaxAll(v: v128): v128 {
+  v = f32x4.pmax(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f32x4.pmax(v, i32x4.shuffle(v, v, 1, 0, 3, 2));
+}
+
+/** Lane 0 kept, the others zeroed: a scalar tail's contribution to a vector sum. */
+// @ts-ignore: decorator
+@inline export function lane0(v: v128): v128 {
+  return v128.and(v, i32x4(-1, 0, 0, 0));
+}
+
+/** Horizontal sum of four lanes, as a scalar. */
+// @ts-ignore: decorator
+@inline export function hsum(v: v128): f32 {
+  return f32x4.extract_lane(vsumAll(v), 0);
 }

@@ -1,6 +1,7 @@
-// Softmax over the last axis (row max → exp and sum → scale) and its backward.
+// Softmax over the last axis (row max → exp and sum → scale) and its backward. Row reductions stay
+// in vector registers (shuffles, not lane extraction), which matters for the seed's rows of 8.
 
-import { ld, st, splat, vexp, hsum, hmax } from "./simd";
+import { ld, st, splat, vexp, vsumAll, vmaxAll, lane0 } from "./simd";
 
 /** dst[r,:] = softmax(src[r,:]) for rows × n dense rows. dst may equal src. */
 export function f32_softmax_rows(rows: i32, n: i32, src: usize, dst: usize): void {
@@ -9,12 +10,10 @@ export function f32_softmax_rows(rows: i32, n: i32, src: usize, dst: usize): voi
     const s = src + <usize>r * bytes, d = dst + <usize>r * bytes;
     let mv = splat(-Infinity);
     let o: usize = 0;
-    for (; o + 16 <= bytes; o += 16) mv = f32x4.max(mv, v128.load(s + o));
-    let m = hmax(mv);
-    for (; o < bytes; o += 4) m = max(m, load<f32>(s + o));
-    const mx = splat(m);
+    for (; o + 16 <= bytes; o += 16) mv = f32x4.pmax(mv, v128.load(s + o));
+    for (; o < bytes; o += 4) mv = f32x4.pmax(mv, ld(s + o, false));
+    const mx = vmaxAll(mv);
     let sv = splat(0);
-    let sum: f32 = 0;
     o = 0;
     for (; o + 16 <= bytes; o += 16) {
       const e = vexp(f32x4.sub(v128.load(s + o), mx));
@@ -24,9 +23,9 @@ export function f32_softmax_rows(rows: i32, n: i32, src: usize, dst: usize): voi
     for (; o < bytes; o += 4) {
       const e = vexp(f32x4.sub(ld(s + o, false), mx));
       st(d + o, e, false);
-      sum += f32x4.extract_lane(e, 0);
+      sv = f32x4.add(sv, lane0(e));
     }
-    const inv = splat(<f32>1 / (hsum(sv) + sum));
+    const inv = f32x4.div(splat(1), vsumAll(sv));
     o = 0;
     for (; o + 16 <= bytes; o += 16) v128.store(d + o, f32x4.mul(v128.load(d + o), inv));
     for (; o < bytes; o += 4) st(d + o, f32x4.mul(ld(d + o, false), inv), false);
@@ -39,11 +38,10 @@ export function f32_softmax_rows_bwd(rows: i32, n: i32, y: usize, dy: usize, dx:
   for (let r = 0; r < rows; r++) {
     const ro = <usize>r * bytes;
     let sv = splat(0);
-    let sum: f32 = 0;
     let o: usize = 0;
     for (; o + 16 <= bytes; o += 16) sv = f32x4.add(sv, f32x4.mul(v128.load(dy + ro + o), v128.load(y + ro + o)));
-    for (; o < bytes; o += 4) sum += load<f32>(dy + ro + o) * load<f32>(y + ro + o);
-    const dot = splat(hsum(sv) + sum);
+    for (; o < bytes; o += 4) sv = f32x4.add(sv, lane0(f32x4.mul(ld(dy + ro + o, false), ld(y + ro + o, false))));
+    const dot = vsumAll(sv);
     o = 0;
     for (; o + 16 <= bytes; o += 16) {
       v128.store(dx + ro + o, f32x4.mul(v128.load(y + ro + o), f32x4.sub(v128.load(dy + ro + o), dot)));

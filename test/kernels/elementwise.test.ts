@@ -42,6 +42,29 @@ describe('f32_activation / f32_activation_bwd', () => {
     expectClose(s, x.map((v) => 1 / (1 + Math.exp(-v))), { tol: 2e-7, scale: 0.01 });
   });
 
+  // exp and tanh share one range reduction (2^n from the bits of a rounding sum); the bound is in
+  // units in the last place of the float32 result, over 2^17 points from −20 to 20 and down to 1e-10
+  it('sigmoid and tanh stay within 3 ulp of float64 over a dense grid', async () => {
+    const engine = await testEngine();
+    const n = 1 << 17;
+    const x = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = i < n / 2 ? -20 + (40 * i) / (n / 2) : (i % 2 ? -1 : 1) * 10 ** (-10 + (10 * (i - n / 2)) / (n / 2));
+    }
+    const ulp = (y: number) => (Math.abs(y) < 1.2e-38 ? 1.4e-45 : 2 ** (Math.floor(Math.log2(Math.abs(y))) - 23));
+    const px = put(engine, x), py = space(engine, n);
+    for (const [code, ref] of [[ActivationCode.sigmoid, (v: number) => 1 / (1 + Math.exp(-v))], [ActivationCode.tanh, Math.tanh]] as const) {
+      engine.kernels.f32_activation(n, px, py, code);
+      const y = engine.read(py, n);
+      let worst = 0, at = 0;
+      for (let i = 0; i < n; i++) {
+        const e = Math.abs(y[i] - ref(x[i])) / ulp(ref(x[i]));
+        if (!(e <= worst)) [worst, at] = [e, x[i]];
+      }
+      expect(worst, `code ${code}: ${worst.toFixed(2)} ulp at x = ${at}`).toBeLessThanOrEqual(3);
+    }
+  });
+
   it('f32_add_inplace adds with tails', async () => {
     const engine = await testEngine();
     for (const n of [1, 4, 7, 33]) {
@@ -56,16 +79,18 @@ describe('f32_activation / f32_activation_bwd', () => {
 describe('f32_swap_axes01, f32_all_finite, f32_argmax_matches', () => {
   it('swaps the first two axes, reversing either on request', async () => {
     const engine = await testEngine();
-    const [d0, d1, inner] = [3, 5, 7];
-    const src = Array.from({ length: d0 * d1 * inner }, (_, i) => i);
-    const ps = put(engine, src);
-    for (const flags of [0, 1, 2, 3]) {
-      const pd = space(engine, src.length);
-      engine.kernels.f32_swap_axes01(d0, d1, inner, ps, pd, flags);
-      const out = engine.read(pd, src.length);
-      for (let i = 0; i < d0; i++) for (let j = 0; j < d1; j++) for (let k = 0; k < inner; k++) {
-        const io = flags & 1 ? d0 - 1 - i : i, jo = flags & 2 ? d1 - 1 - j : j;
-        expect(out[(jo * d0 + io) * inner + k]).toBe(src[(i * d1 + j) * inner + k]);
+    // rows under one vector, with a tail, and of whole vectors
+    for (const [d0, d1, inner] of [[3, 5, 7], [2, 3, 3], [4, 2, 8], [3, 4, 15]]) {
+      const src = Array.from({ length: d0 * d1 * inner }, (_, i) => i);
+      const ps = put(engine, src);
+      for (const flags of [0, 1, 2, 3]) {
+        const pd = space(engine, src.length);
+        engine.kernels.f32_swap_axes01(d0, d1, inner, ps, pd, flags);
+        const out = engine.read(pd, src.length);
+        for (let i = 0; i < d0; i++) for (let j = 0; j < d1; j++) for (let k = 0; k < inner; k++) {
+          const io = flags & 1 ? d0 - 1 - i : i, jo = flags & 2 ? d1 - 1 - j : j;
+          expect(out[(jo * d0 + io) * inner + k]).toBe(src[(i * d1 + j) * inner + k]);
+        }
       }
     }
   });

@@ -9,11 +9,13 @@ import { testRng, uniform } from '../helpers/rng.js';
 // The grid follows XNNPACK's: k = 1, k below/above the unroll, m below/above the 4-row tile and
 // several tiles plus a tail, n across the 8-wide tile, the 4-wide tail and the scalar tail.
 const M = [1, 3, 4, 13];
-const N = [1, 3, 4, 7, 8, 20, 27];
+const N = [1, 3, 4, 7, 8, 16, 20, 27, 64];
 const K = [1, 2, 5, 17, 64];
 
+const LAYOUTS = ['A·B', 'Aᵀ·B'] as const;
+
 describe('f32_gemm', () => {
-  for (const layout of ['A·B', 'Aᵀ·B'] as const) {
+  for (const layout of LAYOUTS) {
     it(`matches the float64 reference over the shape grid (${layout})`, async () => {
       const engine = await testEngine();
       const rng = testRng(1);
@@ -34,8 +36,9 @@ describe('f32_gemm', () => {
     });
   }
 
-  // Products past 2^18 multiply-adds take the cache-blocked packed path (KC = 256, MC = 128,
-  // NC = 512, 4×8 tiles): these shapes cross every block boundary with a tail in each dimension.
+  // Products the direct path does not take (n not a multiple of 8, or past 64) go through the
+  // cache-blocked packed path (KC = 256, MC = 128, NC = 512, 4×8 tiles): these shapes cross every
+  // block boundary with a tail in each dimension.
   const PACKED: [number, number, number][] = [[131, 9, 300], [6, 523, 257], [261, 37, 513], [64, 1030, 40], [3, 2000, 90]];
   for (const layout of ['A·B', 'Aᵀ·B'] as const) {
     it(`the packed path matches the float64 reference across block boundaries (${layout})`, async () => {
@@ -58,6 +61,32 @@ describe('f32_gemm', () => {
       }
     });
   }
+
+  // The direct path (no packing; n a multiple of 8 up to 64): Aᵀ·B with up to 64 rows over any K
+  // (in slices of 512: these cross them), and A·B with K ≤ 32 over any number of rows. Row tails of
+  // 1–3 re-read row 0 and must not be stored.
+  const DIRECT: [typeof LAYOUTS[number], number, number, number][] = [
+    ['Aᵀ·B', 15, 48, 1100], ['Aᵀ·B', 16, 32, 513], ['Aᵀ·B', 3, 8, 2000], ['Aᵀ·B', 64, 64, 40], ['Aᵀ·B', 5, 16, 0],
+    ['A·B', 1000, 48, 15], ['A·B', 37, 64, 32], ['A·B', 6, 8, 1], ['A·B', 2, 24, 0],
+  ];
+  it('the direct path matches the float64 reference (thin products, tails, K slices, k = 0)', async () => {
+    const engine = await testEngine();
+    const rng = testRng(78);
+    for (const [layout, m, n, k] of DIRECT) {
+      const ldc = n + 2, ldb = n + 8;
+      const a = uniform(rng, Math.max(m * k, 1));
+      const [rsa, csa] = layout === 'A·B' ? [k, 1] : [1, m];
+      const b = uniform(rng, Math.max(k * ldb, 1)), c = uniform(rng, (m - 1) * ldc + n), bias = uniform(rng, n);
+      for (const [accumulate, act] of [[1, ActivationCode.linear], [0, ActivationCode.relu]] as const) {
+        const pa = put(engine, a), pb = put(engine, b), pc = put(engine, c), pbias = put(engine, bias);
+        engine.kernels.f32_gemm(m, n, k, pa, rsa, csa, pb, ldb, pc, ldc, accumulate, pbias, act);
+        const expected = gemmRef({ m, n, k, a, rsa, csa, b, ldb, c: accumulate ? c : undefined, ldc, bias, activation: act ? 'relu' : 'linear' });
+        if (!accumulate) for (let i = 0; i < m - 1; i++) for (let j = n; j < ldc; j++) expected[i * ldc + j] = c[i * ldc + j];
+        expectClose(engine.read(pc, c.length), expected, { tol: sumTolerance(k), scale: Math.sqrt(k), label: `direct ${layout} m=${m} n=${n} k=${k} acc=${accumulate}` });
+        for (const p of [pa, pb, pc, pbias]) engine.release(p);
+      }
+    }
+  });
 
   it('overwrites C without accumulate and without bias', async () => {
     const engine = await testEngine();

@@ -30,6 +30,14 @@ function cases(): Case[] {
   out.push({ batch: 9, steps: 6, features: 15, units: 16, resetAfter: false, returnSequences: true, goBackwards: false, recurrentActivation: 'hardSigmoid', activation: 'tanh', useBias: true });
   out.push({ batch: 9, steps: 6, features: 15, units: 16, resetAfter: true, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
   out.push({ batch: 3, steps: 4, features: 2, units: 3, resetAfter: true, returnSequences: false, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'relu', useBias: false });
+  // the small-units forward (u a multiple of 4 up to 32: gates fused into the recurrent product,
+  // two rows at a time, an odd batch leaves one row), and just past it (u = 36, packed path)
+  for (const resetAfter of [true, false]) {
+    out.push({ batch: 5, steps: 3, features: 3, units: 4, resetAfter, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
+    out.push({ batch: 3, steps: 4, features: 6, units: 8, resetAfter, returnSequences: false, goBackwards: true, recurrentActivation: 'hardSigmoid', activation: 'relu', useBias: !resetAfter });
+    out.push({ batch: 7, steps: 3, features: 5, units: 32, resetAfter, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
+    out.push({ batch: 2, steps: 2, features: 4, units: 36, resetAfter, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
+  }
   out.push({ batch: 1, steps: 1, features: 1, units: 12, resetAfter: false, returnSequences: true, goBackwards: true, recurrentActivation: 'sigmoid', activation: 'linear', useBias: true });
   return out;
 }
@@ -69,6 +77,9 @@ describe('GRU sequence kernels (forward, backward through time, weight-gradient 
           recurrentActivation: codes[c.recurrentActivation], activation: codes[c.activation],
         };
         const xd = scratch.from(x, [c.batch, c.steps, c.features]);
+        // inference keeps one step's buffers only: the same outputs
+        const inference = gruForward(engine, scratch, xd, w, cfg, false);
+        expectClose(engine.read(inference.y.ptr, inference.y.size), ref.out, { tol: 1e-5, scale: 1, label: 'inference output' });
         const { y, cache } = gruForward(engine, scratch, xd, w, cfg);
         expectClose(engine.read(y.ptr, y.size), ref.out, { tol: 1e-5, scale: 1, label: 'output' });
         const dy = scratch.from(dOut, y.shape);

@@ -1,0 +1,183 @@
+// The GRU forward step for small hidden sizes (u a multiple of 4, at most SMALL_UNITS): the
+// recurrent product is computed straight from the state rows and U's rows (3u·u floats, which stay
+// in L1), two batch rows at a time, with the gate math applied to the accumulators as they leave
+// the registers. Nothing is packed and no gate pre-activation goes through memory; at u = 16 a step
+// through the packed GEMM spent more on packing A and re-reading its output than on the product.
+//
+// Layouts as in gru.ts: xp (B, 3u) = this step's [x_z | x_r | x_h] rows, g (B, 3u) the kept gates
+// [z | r | h~], ax (B, u) the kept u_h (reset_after) or r ⊙ h (not), hp/hn (B, u) the states, out
+// rows at `out + b·outStride` (0: not written). Byte offsets throughout.
+
+import { madd, splat, vact } from "./simd";
+
+/** The largest hidden size the small path takes. */
+export const SMALL_UNITS: i32 = 32;
+
+/** Whether the small path takes `units`. */
+// @ts-ignore: decorator
+@inline export function smallUnits(units: i32): bool {
+  return (units & 3) == 0 && units <= SMALL_UNITS;
+}
+
+/**
+ * One step with reset_after: [a_z | a_r | u_h] = h·U + br, then z, r, h~ = act(x_h + r ⊙ u_h)
+ * and h' = h~ + z ⊙ (h − h~). br is 0 without a bias.
+ */
+export function gruSmallStepResetAfter(
+  batch: i32, u: i32, xp: usize, U: usize, br: usize, hp: usize, hn: usize, g: usize, ax: usize,
+  out: usize, outStride: usize, recAct: i32, act: i32,
+): void {
+  const uB = <usize>u << 2, u3B = uB * 3;
+  let b = 0;
+  for (; b + 2 <= batch; b += 2) {
+    const h0 = hp + <usize>b * uB, h1 = h0 + uB;
+    for (let jo: usize = 0; jo < uB; jo += 16) {
+      let z0 = splat(0), r0 = splat(0), c0 = splat(0);
+      if (br) {
+        z0 = v128.load(br + jo); r0 = v128.load(br + uB + jo); c0 = v128.load(br + 2 * uB + jo);
+      }
+      let z1 = z0, r1 = r0, c1 = c0;
+      let pu = U + jo;
+      for (let ko: usize = 0; ko < uB; ko += 4) {
+        const wz = v128.load(pu), wr = v128.load(pu + uB), wh = v128.load(pu + 2 * uB);
+        const a0 = v128.load32_splat(h0 + ko), a1 = v128.load32_splat(h1 + ko);
+        z0 = madd(a0, wz, z0); r0 = madd(a0, wr, r0); c0 = madd(a0, wh, c0);
+        z1 = madd(a1, wz, z1); r1 = madd(a1, wr, r1); c1 = madd(a1, wh, c1);
+        pu += u3B;
+      }
+      cellResetAfter(b, jo, uB, xp, g, ax, hp, hn, out, outStride, z0, r0, c0, recAct, act);
+      cellResetAfter(b + 1, jo, uB, xp, g, ax, hp, hn, out, outStride, z1, r1, c1, recAct, act);
+    }
+  }
+  for (; b < batch; b++) {
+    const h0 = hp + <usize>b * uB;
+    for (let jo: usize = 0; jo < uB; jo += 16) {
+      let z0 = splat(0), r0 = splat(0), c0 = splat(0);
+      if (br) {
+        z0 = v128.load(br + jo); r0 = v128.load(br + uB + jo); c0 = v128.load(br + 2 * uB + jo);
+      }
+      let pu = U + jo;
+      for (let ko: usize = 0; ko < uB; ko += 4) {
+        const a0 = v128.load32_splat(h0 + ko);
+        z0 = madd(a0, v128.load(pu), z0); r0 = madd(a0, v128.load(pu + uB), r0); c0 = madd(a0, v128.load(pu + 2 * uB), c0);
+        pu += u3B;
+      }
+      cellResetAfter(b, jo, uB, xp, g, ax, hp, hn, out, outStride, z0, r0, c0, recAct, act);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function cellResetAfter(
+  b: i32, jo: usize, uB: usize, xp: usize, g: usize, ax: usize, hp: usize, hn: usize,
+  out: usize, outStride: usize, az: v128, ar: v128, uh: v128, recAct: i32, act: i32,
+): void {
+  const row = <usize>b * uB, rowG = row * 3;
+  const x = xp + rowG + jo, gr = g + rowG + jo;
+  const z = vact(f32x4.add(v128.load(x), az), recAct);
+  const r = vact(f32x4.add(v128.load(x + uB), ar), recAct);
+  const hh = vact(f32x4.add(v128.load(x + 2 * uB), f32x4.mul(r, uh)), act);
+  const h = v128.load(hp + row + jo);
+  const hNew = f32x4.add(hh, f32x4.mul(z, f32x4.sub(h, hh)));
+  v128.store(gr, z);
+  v128.store(gr + uB, r);
+  v128.store(gr + 2 * uB, hh);
+  v128.store(ax + row + jo, uh);
+  v128.store(hn + row + jo, hNew);
+  if (out) v128.store(out + <usize>b * outStride + jo, hNew);
+}
+
+/**
+ * One step without reset_after (Keras 2): z, r from h·[U_z | U_r], then h~ = act(x_h + (r ⊙ h)·U_h)
+ * and h' = h~ + z ⊙ (h − h~). Each pair of rows finishes its z, r and r ⊙ h for every unit before
+ * its candidate product, which reads r ⊙ h across all units.
+ */
+export function gruSmallStepResetBefore(
+  batch: i32, u: i32, xp: usize, U: usize, hp: usize, hn: usize, g: usize, ax: usize,
+  out: usize, outStride: usize, recAct: i32, act: i32,
+): void {
+  const uB = <usize>u << 2, u3B = uB * 3;
+  let b = 0;
+  for (; b + 2 <= batch; b += 2) {
+    const h0 = hp + <usize>b * uB, h1 = h0 + uB;
+    for (let jo: usize = 0; jo < uB; jo += 16) {
+      let z0 = splat(0), r0 = splat(0), z1 = splat(0), r1 = splat(0);
+      let pu = U + jo;
+      for (let ko: usize = 0; ko < uB; ko += 4) {
+        const wz = v128.load(pu), wr = v128.load(pu + uB);
+        const a0 = v128.load32_splat(h0 + ko), a1 = v128.load32_splat(h1 + ko);
+        z0 = madd(a0, wz, z0); r0 = madd(a0, wr, r0);
+        z1 = madd(a1, wz, z1); r1 = madd(a1, wr, r1);
+        pu += u3B;
+      }
+      updateAndReset(b, jo, uB, xp, g, ax, hp, z0, r0, recAct);
+      updateAndReset(b + 1, jo, uB, xp, g, ax, hp, z1, r1, recAct);
+    }
+    const rh0 = ax + <usize>b * uB, rh1 = rh0 + uB;
+    for (let jo: usize = 0; jo < uB; jo += 16) {
+      let c0 = splat(0), c1 = splat(0);
+      let pu = U + 2 * uB + jo;
+      for (let ko: usize = 0; ko < uB; ko += 4) {
+        const wh = v128.load(pu);
+        c0 = madd(v128.load32_splat(rh0 + ko), wh, c0);
+        c1 = madd(v128.load32_splat(rh1 + ko), wh, c1);
+        pu += u3B;
+      }
+      candidate(b, jo, uB, xp, g, hp, hn, out, outStride, c0, act);
+      candidate(b + 1, jo, uB, xp, g, hp, hn, out, outStride, c1, act);
+    }
+  }
+  for (; b < batch; b++) {
+    const h0 = hp + <usize>b * uB;
+    for (let jo: usize = 0; jo < uB; jo += 16) {
+      let z0 = splat(0), r0 = splat(0);
+      let pu = U + jo;
+      for (let ko: usize = 0; ko < uB; ko += 4) {
+        const a0 = v128.load32_splat(h0 + ko);
+        z0 = madd(a0, v128.load(pu), z0); r0 = madd(a0, v128.load(pu + uB), r0);
+        pu += u3B;
+      }
+      updateAndReset(b, jo, uB, xp, g, ax, hp, z0, r0, recAct);
+    }
+    const rh0 = ax + <usize>b * uB;
+    for (let jo: usize = 0; jo < uB; jo += 16) {
+      let c0 = splat(0);
+      let pu = U + 2 * uB + jo;
+      for (let ko: usize = 0; ko < uB; ko += 4) {
+        c0 = madd(v128.load32_splat(rh0 + ko), v128.load(pu), c0);
+        pu += u3B;
+      }
+      candidate(b, jo, uB, xp, g, hp, hn, out, outStride, c0, act);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function updateAndReset(
+  b: i32, jo: usize, uB: usize, xp: usize, g: usize, ax: usize, hp: usize,
+  az: v128, ar: v128, recAct: i32,
+): void {
+  const row = <usize>b * uB, rowG = row * 3;
+  const x = xp + rowG + jo, gr = g + rowG + jo;
+  const z = vact(f32x4.add(v128.load(x), az), recAct);
+  const r = vact(f32x4.add(v128.load(x + uB), ar), recAct);
+  v128.store(gr, z);
+  v128.store(gr + uB, r);
+  v128.store(ax + row + jo, f32x4.mul(r, v128.load(hp + row + jo)));
+}
+
+// @ts-ignore: decorator
+@inline function candidate(
+  b: i32, jo: usize, uB: usize, xp: usize, g: usize, hp: usize, hn: usize,
+  out: usize, outStride: usize, ah: v128, act: i32,
+): void {
+  const row = <usize>b * uB, rowG = row * 3;
+  const gr = g + rowG + jo;
+  const hh = vact(f32x4.add(v128.load(xp + rowG + 2 * uB + jo), ah), act);
+  const z = v128.load(gr);
+  const h = v128.load(hp + row + jo);
+  const hNew = f32x4.add(hh, f32x4.mul(z, f32x4.sub(h, hh)));
+  v128.store(gr + 2 * uB, hh);
+  v128.store(hn + row + jo, hNew);
+  if (out) v128.store(out + <usize>b * outStride + jo, hNew);
+}
