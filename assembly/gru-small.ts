@@ -1,8 +1,10 @@
 // The GRU forward step for small hidden sizes (u a multiple of 4, at most SMALL_UNITS): the
 // recurrent product is computed straight from the state rows and U's rows (3u·u floats, which stay
-// in L1), two batch rows at a time, with the gate math applied to the accumulators as they leave
-// the registers. Nothing is packed and no gate pre-activation goes through memory; at u = 16 a step
-// through the packed GEMM spent more on packing A and re-reading its output than on the product.
+// in L1), four batch rows at a time (then single rows), with the gate math applied to the
+// accumulators as they leave the registers. Nothing is packed and no pre-activation goes through
+// memory; at u = 16 a step through the packed GEMM spent more on packing A and re-reading its
+// output than on the product. Four rows give 8 accumulators (z and r), as many as V8 keeps in
+// registers: three gates at once, or two partial sums each, spilled and ran slower.
 //
 // Layouts as in gru.ts: xp (B, 3u) = this step's [x_z | x_r | x_h] rows, g (B, 3u) the kept gates
 // [z | r | h~], ax (B, u) the kept u_h (reset_after) or r ⊙ h (not), hp/hn (B, u) the states, out
@@ -29,24 +31,47 @@ export function gruSmallStepResetAfter(
 ): void {
   const uB = <usize>u << 2, u3B = uB * 3;
   let b = 0;
-  for (; b + 2 <= batch; b += 2) {
-    const h0 = hp + <usize>b * uB, h1 = h0 + uB;
+  for (; b + 4 <= batch; b += 4) {
+    // four rows at a time, z and r first (8 accumulators), then u_h (4): more would spill
+    const h0 = hp + <usize>b * uB, h1 = h0 + uB, h2 = h1 + uB, h3 = h2 + uB;
     for (let jo: usize = 0; jo < uB; jo += 16) {
-      let z0 = splat(0), r0 = splat(0), c0 = splat(0);
+      let z0 = splat(0), r0 = splat(0);
       if (br) {
-        z0 = v128.load(br + jo); r0 = v128.load(br + uB + jo); c0 = v128.load(br + 2 * uB + jo);
+        z0 = v128.load(br + jo); r0 = v128.load(br + uB + jo);
       }
-      let z1 = z0, r1 = r0, c1 = c0;
+      let z1 = z0, r1 = r0, z2 = z0, r2 = r0, z3 = z0, r3 = r0;
       let pu = U + jo;
       for (let ko: usize = 0; ko < uB; ko += 4) {
-        const wz = v128.load(pu), wr = v128.load(pu + uB), wh = v128.load(pu + 2 * uB);
-        const a0 = v128.load32_splat(h0 + ko), a1 = v128.load32_splat(h1 + ko);
-        z0 = madd(a0, wz, z0); r0 = madd(a0, wr, r0); c0 = madd(a0, wh, c0);
-        z1 = madd(a1, wz, z1); r1 = madd(a1, wr, r1); c1 = madd(a1, wh, c1);
+        const wz = v128.load(pu), wr = v128.load(pu + uB);
+        let a = v128.load32_splat(h0 + ko);
+        z0 = madd(a, wz, z0); r0 = madd(a, wr, r0);
+        a = v128.load32_splat(h1 + ko);
+        z1 = madd(a, wz, z1); r1 = madd(a, wr, r1);
+        a = v128.load32_splat(h2 + ko);
+        z2 = madd(a, wz, z2); r2 = madd(a, wr, r2);
+        a = v128.load32_splat(h3 + ko);
+        z3 = madd(a, wz, z3); r3 = madd(a, wr, r3);
         pu += u3B;
       }
-      cellResetAfter(b, jo, uB, xp, g, ax, hp, hn, out, outStride, z0, r0, c0, recAct, act);
-      cellResetAfter(b + 1, jo, uB, xp, g, ax, hp, hn, out, outStride, z1, r1, c1, recAct, act);
+      gatesZR(b, jo, uB, xp, g, z0, r0, recAct);
+      gatesZR(b + 1, jo, uB, xp, g, z1, r1, recAct);
+      gatesZR(b + 2, jo, uB, xp, g, z2, r2, recAct);
+      gatesZR(b + 3, jo, uB, xp, g, z3, r3, recAct);
+      let c0 = br ? v128.load(br + 2 * uB + jo) : splat(0);
+      let c1 = c0, c2 = c0, c3 = c0;
+      pu = U + 2 * uB + jo;
+      for (let ko: usize = 0; ko < uB; ko += 4) {
+        const wh = v128.load(pu);
+        c0 = madd(v128.load32_splat(h0 + ko), wh, c0);
+        c1 = madd(v128.load32_splat(h1 + ko), wh, c1);
+        c2 = madd(v128.load32_splat(h2 + ko), wh, c2);
+        c3 = madd(v128.load32_splat(h3 + ko), wh, c3);
+        pu += u3B;
+      }
+      candidateResetAfter(b, jo, uB, xp, g, ax, hp, hn, out, outStride, c0, act);
+      candidateResetAfter(b + 1, jo, uB, xp, g, ax, hp, hn, out, outStride, c1, act);
+      candidateResetAfter(b + 2, jo, uB, xp, g, ax, hp, hn, out, outStride, c2, act);
+      candidateResetAfter(b + 3, jo, uB, xp, g, ax, hp, hn, out, outStride, c3, act);
     }
   }
   for (; b < batch; b++) {
@@ -87,9 +112,36 @@ export function gruSmallStepResetAfter(
   if (out) v128.store(out + <usize>b * outStride + jo, hNew);
 }
 
+/** reset_after, first half: z and r from their pre-activations, into the kept gates. */
+// @ts-ignore: decorator
+@inline function gatesZR(b: i32, jo: usize, uB: usize, xp: usize, g: usize, az: v128, ar: v128, recAct: i32): void {
+  const rowG = <usize>b * uB * 3;
+  const x = xp + rowG + jo, gr = g + rowG + jo;
+  v128.store(gr, vact(f32x4.add(v128.load(x), az), recAct));
+  v128.store(gr + uB, vact(f32x4.add(v128.load(x + uB), ar), recAct));
+}
+
+/** reset_after, second half: h~ = act(x_h + r ⊙ u_h) with z and r from the kept gates; the new state. */
+// @ts-ignore: decorator
+@inline function candidateResetAfter(
+  b: i32, jo: usize, uB: usize, xp: usize, g: usize, ax: usize, hp: usize, hn: usize,
+  out: usize, outStride: usize, uh: v128, act: i32,
+): void {
+  const row = <usize>b * uB, rowG = row * 3;
+  const gr = g + rowG + jo;
+  const z = v128.load(gr), r = v128.load(gr + uB);
+  const hh = vact(f32x4.add(v128.load(xp + rowG + 2 * uB + jo), f32x4.mul(r, uh)), act);
+  const h = v128.load(hp + row + jo);
+  const hNew = f32x4.add(hh, f32x4.mul(z, f32x4.sub(h, hh)));
+  v128.store(gr + 2 * uB, hh);
+  v128.store(ax + row + jo, uh);
+  v128.store(hn + row + jo, hNew);
+  if (out) v128.store(out + <usize>b * outStride + jo, hNew);
+}
+
 /**
  * One step without reset_after (Keras 2): z, r from h·[U_z | U_r], then h~ = act(x_h + (r ⊙ h)·U_h)
- * and h' = h~ + z ⊙ (h − h~). Each pair of rows finishes its z, r and r ⊙ h for every unit before
+ * and h' = h~ + z ⊙ (h − h~). Each block of rows finishes its z, r and r ⊙ h for every unit before
  * its candidate product, which reads r ⊙ h across all units.
  */
 export function gruSmallStepResetBefore(
@@ -98,33 +150,46 @@ export function gruSmallStepResetBefore(
 ): void {
   const uB = <usize>u << 2, u3B = uB * 3;
   let b = 0;
-  for (; b + 2 <= batch; b += 2) {
-    const h0 = hp + <usize>b * uB, h1 = h0 + uB;
+  for (; b + 4 <= batch; b += 4) {
+    // four rows at a time: 8 accumulators for z, r (4 for the candidate), as in a 4×8 GEMM tile
+    const h0 = hp + <usize>b * uB, h1 = h0 + uB, h2 = h1 + uB, h3 = h2 + uB;
     for (let jo: usize = 0; jo < uB; jo += 16) {
       let z0 = splat(0), r0 = splat(0), z1 = splat(0), r1 = splat(0);
+      let z2 = splat(0), r2 = splat(0), z3 = splat(0), r3 = splat(0);
       let pu = U + jo;
       for (let ko: usize = 0; ko < uB; ko += 4) {
         const wz = v128.load(pu), wr = v128.load(pu + uB);
-        const a0 = v128.load32_splat(h0 + ko), a1 = v128.load32_splat(h1 + ko);
-        z0 = madd(a0, wz, z0); r0 = madd(a0, wr, r0);
-        z1 = madd(a1, wz, z1); r1 = madd(a1, wr, r1);
+        let a = v128.load32_splat(h0 + ko);
+        z0 = madd(a, wz, z0); r0 = madd(a, wr, r0);
+        a = v128.load32_splat(h1 + ko);
+        z1 = madd(a, wz, z1); r1 = madd(a, wr, r1);
+        a = v128.load32_splat(h2 + ko);
+        z2 = madd(a, wz, z2); r2 = madd(a, wr, r2);
+        a = v128.load32_splat(h3 + ko);
+        z3 = madd(a, wz, z3); r3 = madd(a, wr, r3);
         pu += u3B;
       }
       updateAndReset(b, jo, uB, xp, g, ax, hp, z0, r0, recAct);
       updateAndReset(b + 1, jo, uB, xp, g, ax, hp, z1, r1, recAct);
+      updateAndReset(b + 2, jo, uB, xp, g, ax, hp, z2, r2, recAct);
+      updateAndReset(b + 3, jo, uB, xp, g, ax, hp, z3, r3, recAct);
     }
-    const rh0 = ax + <usize>b * uB, rh1 = rh0 + uB;
+    const rh0 = ax + <usize>b * uB, rh1 = rh0 + uB, rh2 = rh1 + uB, rh3 = rh2 + uB;
     for (let jo: usize = 0; jo < uB; jo += 16) {
-      let c0 = splat(0), c1 = splat(0);
+      let c0 = splat(0), c1 = splat(0), c2 = splat(0), c3 = splat(0);
       let pu = U + 2 * uB + jo;
       for (let ko: usize = 0; ko < uB; ko += 4) {
         const wh = v128.load(pu);
         c0 = madd(v128.load32_splat(rh0 + ko), wh, c0);
         c1 = madd(v128.load32_splat(rh1 + ko), wh, c1);
+        c2 = madd(v128.load32_splat(rh2 + ko), wh, c2);
+        c3 = madd(v128.load32_splat(rh3 + ko), wh, c3);
         pu += u3B;
       }
       candidate(b, jo, uB, xp, g, hp, hn, out, outStride, c0, act);
       candidate(b + 1, jo, uB, xp, g, hp, hn, out, outStride, c1, act);
+      candidate(b + 2, jo, uB, xp, g, hp, hn, out, outStride, c2, act);
+      candidate(b + 3, jo, uB, xp, g, hp, hn, out, outStride, c3, act);
     }
   }
   for (; b < batch; b++) {

@@ -19,7 +19,10 @@ export const GEMM_SIZES = [128, 256, 512, 1024];
 
 /** The stacks (in sampling order): the script, its arguments, and a label. */
 export const STACKS = {
-  ours: { script: 'stack-ours.mjs', args: [], label: 'ours (wasm-layers)' },
+  // the library's default (workers: 'auto': both cores here for the seed steps and predict), and the
+  // same code on the calling thread only; the GEMM part is one thread for every stack
+  ours: { script: 'stack-ours.mjs', args: ['--workers', 'auto'], label: "ours (wasm-layers, workers: 'auto')" },
+  'ours-1t': { script: 'stack-ours.mjs', args: ['--workers', '0'], label: 'ours on one thread (workers: 0)', parts: ['models'] },
   'tfjs-wasm': { script: 'stack-tfjs.mjs', args: ['--backend', 'wasm'], label: 'TensorFlow.js 4.22, wasm backend (1 thread)' },
   'tfjs-cpu': { script: 'stack-tfjs.mjs', args: ['--backend', 'cpu'], label: 'TensorFlow.js 4.22, cpu backend' },
 };
@@ -30,6 +33,7 @@ export const STACKS = {
 const gemmRuns = (small, at1024 = small) => ({ 128: small, 256: small, 512: small, 1024: at1024 });
 const FULL = {
   ours: { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15) },
+  'ours-1t': { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15) },
   'tfjs-wasm': { warmup: 1, epochRuns: 5, predictRuns: 7, gemmRuns: gemmRuns(9) },
   'tfjs-cpu': { warmup: 1, epochRuns: 5, predictRuns: 5, gemmRuns: gemmRuns(5, 3) },
 };
@@ -37,6 +41,7 @@ const FULL = {
 // --quick: for development only (fewer runs than a reported median needs; tfjs-cpu skipped).
 const QUICK = {
   ours: { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
+  'ours-1t': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
   'tfjs-wasm': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
 };
 

@@ -24,8 +24,8 @@ export function renderWorkers({ cases }, latency, peer, memory) {
       `**${(ours.samplesPerSecond / peer.samplesPerSecond).toFixed(1)}×**; ours on 1 thread ` +
       `${(gru256.rows.find((r) => r.workers === 0).samplesPerSecond / peer.samplesPerSecond).toFixed(1)}×.`);
   }
-  parts.push("`workers: 'auto'` uses the pool only when a worker's share of a step is ≥ 100 MFLOP " +
-    '(src/parallel/worker-count.ts); the seed model1 step is below that and runs in process.');
+  parts.push("`workers: 'auto'` gives each worker a share of a step of at least 30 MFLOP and uses the pool only when " +
+    'two workers or more qualify (src/parallel/worker-count.ts): the seed model1 step at batch 128 (≈ 40 MFLOP per worker) is shared by 2.');
   if (memory) {
     parts.push(`Peak RSS training GRU(256) (2048 samples, batch 256, 2 workers) in a fresh process, main thread and workers: ` +
       `**${memory.peakRssMB.toFixed(0)} MB** (the epoch took ${(memory.epochMs / 1000).toFixed(1)} s, ${(2048 / memory.epochMs * 1000).toFixed(0)} samples/s).`);

@@ -1,5 +1,6 @@
 // Markdown for one run: a heading with the machine, then the tables. `results` maps a stack name
-// (ours, tfjs-wasm, tfjs-cpu) to its process's JSON; a skipped stack is absent and shows as "—".
+// (ours, ours-1t, tfjs-wasm, tfjs-cpu) to its process's JSON; a skipped stack is absent and shows
+// as "—".
 import { GEMM_SIZES, MODELS, SEED, STACKS } from './config.mjs';
 
 const PEERS = ['tfjs-wasm', 'tfjs-cpu'];
@@ -10,14 +11,17 @@ const table = (header, rows) =>
 const ms = (v) => (v == null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const ratio = (num, den) => (num == null || den == null ? '—' : `${(num / den).toFixed(num / den >= 10 ? 0 : 1)}×`);
 
-/** Per seed model, `pick(stackResult, model)` ms for each stack and each peer / ours. */
+/**
+ * Per seed model, `pick(stackResult, model)` ms for each stack, each peer / ours and tfjs-wasm /
+ * ours on one thread.
+ */
 function timeTable(results, pick) {
-  const stacks = ['ours', ...PEERS];
+  const stacks = ['ours', 'ours-1t', ...PEERS];
   const rows = MODELS.map((model) => {
     const v = Object.fromEntries(stacks.map((s) => [s, results[s] ? pick(results[s].models[model]) : null]));
-    return [model, ...stacks.map((s) => ms(v[s])), ...PEERS.map((p) => ratio(v[p], v.ours))];
+    return [model, ...stacks.map((s) => ms(v[s])), ...PEERS.map((p) => ratio(v[p], v.ours)), ratio(v['tfjs-wasm'], v['ours-1t'])];
   });
-  return table(['model', 'ours ms', 'tfjs-wasm ms', 'tfjs-cpu ms', 'tfjs-wasm / ours', 'tfjs-cpu / ours'], rows);
+  return table(['model', 'ours ms', 'ours 1 thread ms', 'tfjs-wasm ms', 'tfjs-cpu ms', 'tfjs-wasm / ours', 'tfjs-cpu / ours', 'tfjs-wasm / ours 1 thread'], rows);
 }
 
 function gemmTable(results) {
@@ -29,12 +33,12 @@ function gemmTable(results) {
 }
 
 function firstEpochTable(results) {
-  const stacks = ['ours', ...PEERS];
+  const stacks = ['ours', 'ours-1t', ...PEERS];
   const cell = (s, model) => {
     const m = results[s]?.models[model];
     return m ? `${ms(m.fit.first)} (${m.firstLoss.toFixed(3)})` : '—';
   };
-  return table(['model', 'ours', 'tfjs-wasm', 'tfjs-cpu'], MODELS.map((model) => [model, ...stacks.map((s) => cell(s, model))]));
+  return table(['model', 'ours', 'ours 1 thread', 'tfjs-wasm', 'tfjs-cpu'], MODELS.map((model) => [model, ...stacks.map((s) => cell(s, model))]));
 }
 
 const gemmRunsText = (runs) => {
@@ -46,8 +50,9 @@ function method(results) {
   const lines = Object.entries(results).map(([name, r]) => {
     const p = r.plan;
     const facts = Object.entries(r.info).filter(([k]) => k !== 'name').map(([k, v]) => `${k} ${v}`).join(', ');
-    return `- ${STACKS[name].label} — ${facts}. Medians of ${p.epochRuns} epochs, ${p.predictRuns} predicts, ` +
-      `${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products); ` +
+    const gemm = !STACKS[name].parts || STACKS[name].parts.includes('gemm');
+    return `- ${STACKS[name].label} — ${facts}. Medians of ${p.epochRuns} epochs, ${p.predictRuns} predicts` +
+      (gemm ? `, ${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products)` : '') + '; ' +
       `before each case ≥ ${p.warmup} warm-up run(s) and ≥ 0.5 s of warm-up. Busy ${r.seconds.toFixed(0)} s.`;
   });
   return lines.join('\n');

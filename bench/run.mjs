@@ -47,9 +47,10 @@ const results = Object.fromEntries(names.map((n) => [n, { plan: planFor(n, opts.
 const notes = [];
 
 for (const part of PARTS) {
-  console.log(`\n${part}: ${names.join(', ')} (one process each, samples interleaved)`);
+  const inPart = names.filter((n) => !STACKS[n].parts || STACKS[n].parts.includes(part));
+  console.log(`\n${part}: ${inPart.join(', ')} (one process each, samples interleaved)`);
   const stacks = [];
-  for (const name of names) {
+  for (const name of inPart) {
     const handle = await startStack(name, STACKS[name], [...(opts.quick ? ['--quick'] : []), '--part', part]);
     stacks.push({ name, handle, plan: results[name].plan });
   }

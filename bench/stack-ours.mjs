@@ -1,5 +1,6 @@
-// Stack process: wasm-layers (this repository's dist/), single thread (workers: 0).
-// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm [--quick]
+// Stack process: wasm-layers (this repository's dist/), with fit and predict on `--workers` ('auto',
+// the library's default, or a count; 0 keeps them on this thread). GEMM is always one thread.
+// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm [--workers auto|N] [--quick]
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { Engine } from '../dist/backend/engine.js';
@@ -10,9 +11,15 @@ import { serve } from './stack-server.mjs';
 import { PARTS } from './workload.mjs';
 
 const { values: opts } = parseArgs({
-  options: { part: { type: 'string', default: 'models' }, quick: { type: 'boolean', default: false } },
+  options: {
+    part: { type: 'string', default: 'models' }, quick: { type: 'boolean', default: false },
+    workers: { type: 'string', default: 'auto' },
+  },
 });
 if (!PARTS.includes(opts.part)) throw new Error(`--part must be one of ${PARTS.join(', ')}`);
+const workers = opts.workers === 'auto' ? 'auto' : Number(opts.workers);
+if (workers !== 'auto' && !(Number.isInteger(workers) && workers >= 0)) throw new Error(`--workers must be 'auto' or a count, got ${opts.workers}`);
+const stackName = workers === 0 ? 'ours-1t' : 'ours';
 
 wl.setSeed(42);
 const { variant } = await wl.ready();
@@ -48,14 +55,14 @@ async function gemm(n, random) {
 }
 
 const adapter = {
-  info: { name: 'ours', kernels: variant, node: process.version, workers: 0 },
+  info: { name: stackName, kernels: variant, node: process.version, workers },
   tensors: ({ x, y1, y2 }) => ({
     x: wl.tensor(x.values, x.shape), y1: wl.tensor(y1.values, y1.shape), y2: wl.tensor(y2.values, y2.shape),
   }),
   model,
-  fit: async (m, x, y) => (await m.fit(x, y, { batchSize: SEED.batchSize, epochs: 1, verbose: 0, workers: 0 })).history.loss[0],
-  predict: async (m, x) => (await m.predict(x, { batchSize: SEED.predictBatchSize, workers: 0 })).dataSync(),
+  fit: async (m, x, y) => (await m.fit(x, y, { batchSize: SEED.batchSize, epochs: 1, verbose: 0, workers })).history.loss[0],
+  predict: async (m, x) => (await m.predict(x, { batchSize: SEED.predictBatchSize, workers })).dataSync(),
   gemm,
 };
 
-await serve(adapter, planFor('ours', opts.quick), opts.part);
+await serve(adapter, planFor(stackName, opts.quick), opts.part);

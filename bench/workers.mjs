@@ -18,6 +18,15 @@ const CASES = [
       wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 8 }) }),
     ],
   },
+  // the worker threshold (src/parallel/worker-count.ts): the same model at smaller steps
+  ...[32, 64].map((batchSize) => ({
+    name: `worker threshold: seed model1 at batch ${batchSize} (≈ ${(batchSize * 0.31).toFixed(0)} MFLOP per worker and step on 2)`,
+    samples: 1000, batchSize, xShape: [64, 15], yShape: [64, 8], settings: [0, 2],
+    build: () => [
+      wl.layers.gru({ units: 16, returnSequences: true, inputShape: [64, 15], resetAfter: false, recurrentActivation: 'hard_sigmoid' }),
+      wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 8 }) }),
+    ],
+  })),
   {
     name: 'GRU(256) on (64, 64) → TimeDistributed(Dense(64)) → softmax',
     samples: opts.quick ? 512 : 1024, batchSize: 256, xShape: [64, 64], yShape: [64, 64], settings: [0, 1, 2],
