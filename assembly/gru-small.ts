@@ -246,3 +246,136 @@ export function gruSmallStepResetBefore(
   v128.store(hn + row + jo, hNew);
   if (out) v128.store(out + <usize>b * outStride + jo, hNew);
 }
+
+/** Flag bit of gruSmallInfer: read x from its last timestep to its first (go_backwards). */
+export const GRU_GO_BACKWARDS: i32 = 2;
+
+/**
+ * Inference over a whole sequence with the input projection fused in: each step reads its rows of
+ * x (B, T, F) (batch-major, as the model receives it) and multiplies them by the kernel W (F, 3u)
+ * in the same accumulators as the recurrent product, so neither the time-major copy of x nor the
+ * (T, B, 3u) projection is written. bias: the input bias (3u), followed by the recurrent bias (3u)
+ * with reset_after; 0 without. hs (2, B, u): hs[0] is the initial state, the rest ping-pongs.
+ * g (B, 3u) and ax (B, u): one step's z, r and r ⊙ h. out: (B, T, u) with GRU_RETURN_SEQUENCES
+ * (processing order), else the last state (B, u). Flags as f32_gru_seq_fwd's plus GRU_GO_BACKWARDS.
+ * Batch tails run as a block of four whose missing rows repeat the last row: they compute and
+ * store the same values at the same places.
+ */
+export function gruSmallInfer(
+  batch: i32, steps: i32, u: i32, features: i32, x: usize, W: usize, bias: usize, U: usize,
+  hs: usize, g: usize, ax: usize, out: usize, flags: i32, recAct: i32, act: i32,
+): void {
+  const uB = <usize>u << 2, u3B = uB * 3, fB = <usize>features << 2;
+  const stateBytes = <usize>batch * uB;
+  const resetAfter = (flags & 4) != 0, returnSequences = (flags & 1) != 0, backwards = (flags & GRU_GO_BACKWARDS) != 0;
+  const bi = bias, br = bias && resetAfter ? bias + u3B : 0;
+  const last = batch - 1;
+  for (let t = 0; t < steps; t++) {
+    const xt = backwards ? steps - 1 - t : t;
+    const hp = hs + <usize>(t & 1) * stateBytes, hn = hs + <usize>((t + 1) & 1) * stateBytes;
+    for (let b = 0; b < batch; b += 4) {
+      const b1 = min(b + 1, last), b2 = min(b + 2, last), b3 = min(b + 3, last);
+      const x0 = x + (<usize>b * <usize>steps + <usize>xt) * fB, x1 = x + (<usize>b1 * <usize>steps + <usize>xt) * fB;
+      const x2 = x + (<usize>b2 * <usize>steps + <usize>xt) * fB, x3 = x + (<usize>b3 * <usize>steps + <usize>xt) * fB;
+      const h0 = hp + <usize>b * uB, h1 = hp + <usize>b1 * uB, h2 = hp + <usize>b2 * uB, h3 = hp + <usize>b3 * uB;
+      // z and r of every unit group
+      for (let jo: usize = 0; jo < uB; jo += 16) {
+        let z0 = splat(0), r0 = splat(0);
+        if (bi) {
+          z0 = v128.load(bi + jo); r0 = v128.load(bi + uB + jo);
+          if (br) {
+            z0 = f32x4.add(z0, v128.load(br + jo)); r0 = f32x4.add(r0, v128.load(br + uB + jo));
+          }
+        }
+        let z1 = z0, r1 = r0, z2 = z0, r2 = r0, z3 = z0, r3 = r0;
+        let pw = W + jo;
+        for (let ko: usize = 0; ko < fB; ko += 4) {
+          const wz = v128.load(pw), wr = v128.load(pw + uB);
+          let a = v128.load32_splat(x0 + ko);
+          z0 = madd(a, wz, z0); r0 = madd(a, wr, r0);
+          a = v128.load32_splat(x1 + ko);
+          z1 = madd(a, wz, z1); r1 = madd(a, wr, r1);
+          a = v128.load32_splat(x2 + ko);
+          z2 = madd(a, wz, z2); r2 = madd(a, wr, r2);
+          a = v128.load32_splat(x3 + ko);
+          z3 = madd(a, wz, z3); r3 = madd(a, wr, r3);
+          pw += u3B;
+        }
+        pw = U + jo;
+        for (let ko: usize = 0; ko < uB; ko += 4) {
+          const wz = v128.load(pw), wr = v128.load(pw + uB);
+          let a = v128.load32_splat(h0 + ko);
+          z0 = madd(a, wz, z0); r0 = madd(a, wr, r0);
+          a = v128.load32_splat(h1 + ko);
+          z1 = madd(a, wz, z1); r1 = madd(a, wr, r1);
+          a = v128.load32_splat(h2 + ko);
+          z2 = madd(a, wz, z2); r2 = madd(a, wr, r2);
+          a = v128.load32_splat(h3 + ko);
+          z3 = madd(a, wz, z3); r3 = madd(a, wr, r3);
+          pw += u3B;
+        }
+        inferZR(b, jo, uB, g, ax, hp, z0, r0, recAct);
+        inferZR(b1, jo, uB, g, ax, hp, z1, r1, recAct);
+        inferZR(b2, jo, uB, g, ax, hp, z2, r2, recAct);
+        inferZR(b3, jo, uB, g, ax, hp, z3, r3, recAct);
+      }
+      // the candidate: x_h + (r ⊙ h)·U_h, or x_h + r ⊙ (h·U_h + br_h) with reset_after
+      const s0 = resetAfter ? h0 : ax + <usize>b * uB, s1 = resetAfter ? h1 : ax + <usize>b1 * uB;
+      const s2 = resetAfter ? h2 : ax + <usize>b2 * uB, s3 = resetAfter ? h3 : ax + <usize>b3 * uB;
+      for (let jo: usize = 0; jo < uB; jo += 16) {
+        let c0 = bi ? v128.load(bi + 2 * uB + jo) : splat(0);
+        let c1 = c0, c2 = c0, c3 = c0;
+        let pw = W + 2 * uB + jo;
+        for (let ko: usize = 0; ko < fB; ko += 4) {
+          const wh = v128.load(pw);
+          c0 = madd(v128.load32_splat(x0 + ko), wh, c0);
+          c1 = madd(v128.load32_splat(x1 + ko), wh, c1);
+          c2 = madd(v128.load32_splat(x2 + ko), wh, c2);
+          c3 = madd(v128.load32_splat(x3 + ko), wh, c3);
+          pw += u3B;
+        }
+        let d0 = br ? v128.load(br + 2 * uB + jo) : splat(0);
+        let d1 = d0, d2 = d0, d3 = d0;
+        pw = U + 2 * uB + jo;
+        for (let ko: usize = 0; ko < uB; ko += 4) {
+          const wh = v128.load(pw);
+          d0 = madd(v128.load32_splat(s0 + ko), wh, d0);
+          d1 = madd(v128.load32_splat(s1 + ko), wh, d1);
+          d2 = madd(v128.load32_splat(s2 + ko), wh, d2);
+          d3 = madd(v128.load32_splat(s3 + ko), wh, d3);
+          pw += u3B;
+        }
+        const outT = returnSequences ? out + <usize>t * uB : 0, outStride = <usize>steps * uB;
+        inferState(b, jo, uB, g, hp, hn, outT, outStride, c0, d0, resetAfter, act);
+        inferState(b1, jo, uB, g, hp, hn, outT, outStride, c1, d1, resetAfter, act);
+        inferState(b2, jo, uB, g, hp, hn, outT, outStride, c2, d2, resetAfter, act);
+        inferState(b3, jo, uB, g, hp, hn, outT, outStride, c3, d3, resetAfter, act);
+      }
+    }
+  }
+  if (!returnSequences) memory.copy(out, hs + <usize>(steps & 1) * stateBytes, stateBytes);
+}
+
+/** z and r into g; r ⊙ h into ax (what the candidate's product reads without reset_after). */
+// @ts-ignore: decorator
+@inline function inferZR(b: i32, jo: usize, uB: usize, g: usize, ax: usize, hp: usize, az: v128, ar: v128, recAct: i32): void {
+  const row = <usize>b * uB, gr = g + row * 3 + jo;
+  const r = vact(ar, recAct);
+  v128.store(gr, vact(az, recAct));
+  v128.store(gr + uB, r);
+  v128.store(ax + row + jo, f32x4.mul(r, v128.load(hp + row + jo)));
+}
+
+/** h~ = act(x_h + rec) or act(x_h + r ⊙ rec) (reset_after), then h' = h~ + z ⊙ (h − h~). */
+// @ts-ignore: decorator
+@inline function inferState(
+  b: i32, jo: usize, uB: usize, g: usize, hp: usize, hn: usize, out: usize, outStride: usize,
+  xh: v128, rec: v128, resetAfter: bool, act: i32,
+): void {
+  const row = <usize>b * uB, gr = g + row * 3 + jo;
+  const hh = vact(f32x4.add(xh, resetAfter ? f32x4.mul(v128.load(gr + uB), rec) : rec), act);
+  const h = v128.load(hp + row + jo);
+  const hNew = f32x4.add(hh, f32x4.mul(v128.load(gr), f32x4.sub(h, hh)));
+  v128.store(hn + row + jo, hNew);
+  if (out) v128.store(out + <usize>b * outStride + jo, hNew);
+}

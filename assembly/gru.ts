@@ -11,7 +11,7 @@
 import { f32_transpose, gemmPrepacked } from "./gemm";
 import { packB, packedBFloats } from "./gemm-packed";
 import { ACT_LINEAR, ld, st, splat, vact, vactGrad } from "./simd";
-import { gruSmallStepResetAfter, gruSmallStepResetBefore, smallUnits } from "./gru-small";
+import { gruSmallInfer, gruSmallStepResetAfter, gruSmallStepResetBefore, smallUnits } from "./gru-small";
 
 /** Flag bits of the GRU kernels (go_backwards, bit 2, is the caller's: it reverses the input). */
 export const GRU_RETURN_SEQUENCES: i32 = 1;
@@ -108,6 +108,27 @@ export function f32_gru_seq_fwd(
     }
   }
   if (out && !returnSequences) memory.copy(out, hs + <usize>(keep ? steps : steps & 1) * stateBytes, stateBytes);
+}
+
+/** 1 when f32_gru_infer_small takes `units` (a multiple of 4, at most 32), else 0. */
+export function gru_small_units(units: i32): i32 {
+  return smallUnits(units) ? 1 : 0;
+}
+
+/**
+ * Inference for small hidden sizes (gru_small_units) with the input projection fused into each
+ * step: x (B, T, F) as the model receives it (flag 2 reads it backwards), kernel (F, 3u), bias
+ * (3u, or 2·3u with reset_after; 0 without), recKernel (u, 3u); hs (2, B, u) zeroed by the caller;
+ * gates (B, 3u) and aux (B, u) scratch; out (B, T, u) with GRU_RETURN_SEQUENCES, else (B, u).
+ */
+export function f32_gru_infer_small(
+  batch: i32, steps: i32, units: i32, features: i32,
+  x: usize, kernel: usize, bias: usize, recKernel: usize,
+  hs: usize, gates: usize, aux: usize, out: usize,
+  flags: i32, recAct: i32, act: i32,
+): void {
+  if (!smallUnits(units) || batch <= 0) unreachable();
+  gruSmallInfer(batch, steps, units, features, x, kernel, bias, recKernel, hs, gates, aux, out, flags, recAct, act);
 }
 
 /** reset_after: gates from x-projection xp and recurrent projection g (= h·U + br), in place. */

@@ -55,7 +55,7 @@ const KEYS = [
   'unroll', 'implementation',
 ];
 
-export class GRU extends Layer<GruCache> {
+export class GRU extends Layer<GruCache | null> {
   readonly className = 'GRU';
   readonly units: number;
   readonly activation: Activation;
@@ -134,7 +134,7 @@ export class GRU extends Layer<GruCache> {
   }
 
   /** @internal */
-  forward(x: DeviceTensor, { engine, scratch, training }: ForwardContext): { y: DeviceTensor; cache: GruCache } {
+  forward(x: DeviceTensor, { engine, scratch, training }: ForwardContext): { y: DeviceTensor; cache: GruCache | null } {
     const w = {
       kernel: this.kernel!.ptrIn(engine),
       recurrentKernel: this.recurrentKernel!.ptrIn(engine),
@@ -144,7 +144,8 @@ export class GRU extends Layer<GruCache> {
   }
 
   /** @internal */
-  backward(dy: DeviceTensor, cache: GruCache, ctx: BackwardContext): DeviceTensor | null {
+  backward(dy: DeviceTensor, cache: GruCache | null, ctx: BackwardContext): DeviceTensor | null {
+    if (!cache) throw new Error(`GRU ${this.name}: backward needs a training forward pass (this one ran for inference)`);
     const { engine, scratch, gradients } = ctx;
     const w = {
       kernel: this.kernel!.ptrIn(engine),

@@ -47,13 +47,36 @@ const REVERSE_D1 = 2;
 
 /**
  * x (B, T, F) → (B, T, u) with returnSequences, else (B, u). With `training` false nothing is kept
- * for backward (the loop reuses one step's buffers) and the cache must not be used.
+ * for backward (the loop reuses one step's buffers) and the cache is null; small hidden sizes then
+ * take one kernel that fuses the input projection into every step (no swapped copy of x, no
+ * (T, B, 3u) projection).
  */
 export function gruForward(
+  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training: false,
+): { y: DeviceTensor; cache: null };
+export function gruForward(
+  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training?: true,
+): { y: DeviceTensor; cache: GruCache };
+export function gruForward(
+  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training?: boolean,
+): { y: DeviceTensor; cache: GruCache | null };
+export function gruForward(
   engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training = true,
-): { y: DeviceTensor; cache: GruCache } {
+): { y: DeviceTensor; cache: GruCache | null } {
   const [batch, steps, features] = x.shape;
   const u = cfg.units, u3 = 3 * u;
+  if (!training && batch > 0 && engine.kernels.gru_small_units(u)) {
+    const hs = scratch.alloc([2, batch, u]);
+    engine.f32(hs.ptr, batch * u).fill(0);
+    const gates = scratch.alloc([batch, u3]);
+    const aux = scratch.alloc([batch, u]);
+    const y = scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
+    engine.kernels.f32_gru_infer_small(
+      batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, y.ptr,
+      kernelFlags(cfg) | (cfg.goBackwards ? GruFlags.goBackwards : 0), cfg.recurrentActivation, cfg.activation,
+    );
+    return { y, cache: null };
+  }
   const xt = scratch.alloc([steps, batch, features]);
   engine.kernels.f32_swap_axes01(batch, steps, features, x.ptr, xt.ptr, cfg.goBackwards ? REVERSE_D1 : 0);
   const xproj = scratch.alloc([steps, batch, u3]);
@@ -71,7 +94,7 @@ export function gruForward(
     batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr, work.ptr,
     kernelFlags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
   );
-  return { y, cache: { xt, xproj, hs, gates, aux } };
+  return { y, cache: training ? { xt, xproj, hs, gates, aux } : null };
 }
 
 /**

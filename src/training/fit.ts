@@ -192,6 +192,7 @@ export async function predictLoop(executor: Executor, x: Tensor, batchSize: numb
     const end = Math.min(start + batchSize, n);
     const xb = gatherRows(x, null, start, end);
     const { y, yShape } = await executor.predictBatch(xb.data, xb.shape);
+    if (start === 0 && end === n) return new Tensor(y, [n, ...yShape.slice(1)]); // one batch: no copy
     if (out == null) {
       outShape = [n, ...yShape.slice(1)];
       out = new Float32Array((y.length / yShape[0]) * n);
