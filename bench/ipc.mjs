@@ -1,11 +1,14 @@
-// Parent side of a stack process: fork it (same node flags as the parent, e.g. --expose-gc), send
-// one request at a time, collect anything it prints (tfjs notices), and count its busy time.
+// Parent side of a stack process: fork it (the parent's node flags, e.g. --expose-gc, plus the
+// stack's own), send one request at a time, collect anything it prints (tfjs notices), and count
+// its busy time.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** Starts `script` and resolves, once it is ready, to { info, request(cmd, id), output, busyMs, close() }. */
-export function startStack(name, { script, args }, extraArgs) {
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [...args, ...extraArgs], { silent: true });
+export function startStack(name, { script, args, execArgv = [] }, extraArgs) {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [...args, ...extraArgs], {
+    silent: true, execArgv: [...process.execArgv, ...execArgv],
+  });
   const output = [];
   const collect = (chunk) => {
     for (const line of String(chunk).split('\n')) if (line.trim()) output.push(line);

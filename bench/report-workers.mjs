@@ -2,7 +2,7 @@
 const table = (header, rows) =>
   [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
-export function renderWorkers({ cases }, latency, peer, memory) {
+export function renderWorkers({ cases }, latency, peer, memory, relaxed) {
   const parts = ['### Worker scaling (ours): one epoch of fit, median ms and samples/s'];
   for (const c of cases) {
     const base = (w) => c.rows.find((r) => r.workers === w);
@@ -27,8 +27,13 @@ export function renderWorkers({ cases }, latency, peer, memory) {
   parts.push("`workers: 'auto'` gives each worker a share of a step of at least 30 MFLOP and uses the pool only when " +
     'two workers or more qualify (src/parallel/worker-count.ts): the seed model1 step at batch 128 (≈ 40 MFLOP per worker) is shared by 2.');
   if (memory) {
+    const perSecond = (run) => (2048 / run.epochMs) * 1000;
+    const vsPeer = (run) => (peer ? ` (**${(perSecond(run) / peer.samplesPerSecond).toFixed(1)}×** tfjs-wasm)` : '');
     parts.push(`Peak RSS training GRU(256) (2048 samples, batch 256, 2 workers) in a fresh process, main thread and workers: ` +
-      `**${memory.peakRssMB.toFixed(0)} MB** (the epoch took ${(memory.epochMs / 1000).toFixed(1)} s, ${(2048 / memory.epochMs * 1000).toFixed(0)} samples/s).`);
+      `**${memory.peakRssMB.toFixed(0)} MB** (the epoch, pool start included, took ${(memory.epochMs / 1000).toFixed(1)} s: ` +
+      `${perSecond(memory).toFixed(0)} samples/s${vsPeer(memory)}).` +
+      (relaxed ? ` The same with the relaxed-SIMD build (node --experimental-wasm-relaxed-simd): ${(relaxed.epochMs / 1000).toFixed(1)} s, ` +
+        `${perSecond(relaxed).toFixed(0)} samples/s${vsPeer(relaxed)}, peak RSS ${relaxed.peakRssMB.toFixed(0)} MB.` : ''));
   }
   if (latency) {
     parts.push('### Cold start (ours): a fresh `node` process, median of ' + latency.runs + ' runs',

@@ -58,6 +58,22 @@ function method(results) {
   return lines.join('\n');
 }
 
+/** The relaxed-SIMD build next to the default one and tfjs-wasm, from the same run. */
+function relaxedTable(results) {
+  const r = results['ours-relaxed'];
+  if (!r) return null;
+  const rows = MODELS.flatMap((model) => ['fit', 'predict'].map((kind) => {
+    const v = (s) => results[s]?.models[model]?.[kind]?.median ?? null;
+    return [`${model} ${kind === 'fit' ? 'epoch' : 'predict'}`, ms(v('ours-relaxed')), ms(v('ours')), ms(v('tfjs-wasm')), ratio(v('tfjs-wasm'), v('ours-relaxed')), ratio(v('ours'), v('ours-relaxed'))];
+  }));
+  const gf = (s, size) => results[s]?.gemm[size]?.gflops ?? null;
+  for (const size of GEMM_SIZES) {
+    const [a, b, c] = ['ours-relaxed', 'ours', 'tfjs-wasm'].map((s) => gf(s, size));
+    rows.push([`GEMM ${size} (GFLOP/s)`, a?.toFixed(1) ?? '—', b?.toFixed(1) ?? '—', c?.toFixed(1) ?? '—', ratio(a, c), ratio(a, b)]);
+  }
+  return table(['case (ms unless noted)', 'relaxed build', 'default build', 'tfjs-wasm', 'tfjs-wasm / relaxed (GEMM: relaxed / tfjs-wasm)', 'default / relaxed (GEMM: relaxed / default)'], rows);
+}
+
 /** The whole section for RESULTS.md (and the console). */
 export function renderRun({ machine: m, results, quick, skipped, seconds, notes }) {
   const commit = m.commit ? `commit \`${m.commit}\`` : 'no git commit';
@@ -83,6 +99,12 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
     '',
     gemmTable(results),
     '',
+    ...(relaxedTable(results) ? [
+      "### The relaxed-SIMD (FMA) build: Node 20 runs it only with --experimental-wasm-relaxed-simd; Node ≥ 22, Chrome ≥ 114 and Deno by default",
+      '',
+      relaxedTable(results),
+      '',
+    ] : []),
     'How it was measured:',
     '',
     method(results),

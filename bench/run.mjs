@@ -89,7 +89,11 @@ if (names.includes('ours')) {
   }
   const memoryScript = fileURLToPath(new URL('gru256-memory.mjs', import.meta.url));
   const memory = JSON.parse(execFileSync(process.execPath, [memoryScript]).toString().trim().split('\n').at(-1));
-  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)), latency, peer, memory);
+  // the same GRU(256) epoch with the relaxed-SIMD (FMA) build, when that stack is part of the run
+  const relaxed = names.includes('ours-relaxed')
+    ? JSON.parse(execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', memoryScript]).toString().trim().split('\n').at(-1))
+    : null;
+  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)), latency, peer, memory, relaxed);
 }
 
 const section = [

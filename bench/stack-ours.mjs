@@ -1,6 +1,6 @@
 // Stack process: wasm-layers (this repository's dist/), with fit and predict on `--workers` ('auto',
 // the library's default, or a count; 0 keeps them on this thread). GEMM is always one thread.
-// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm [--workers auto|N] [--quick]
+// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm [--workers auto|N] [--stack name] [--quick]
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { Engine } from '../dist/backend/engine.js';
@@ -14,15 +14,17 @@ const { values: opts } = parseArgs({
   options: {
     part: { type: 'string', default: 'models' }, quick: { type: 'boolean', default: false },
     workers: { type: 'string', default: 'auto' },
+    stack: { type: 'string' },
   },
 });
 if (!PARTS.includes(opts.part)) throw new Error(`--part must be one of ${PARTS.join(', ')}`);
 const workers = opts.workers === 'auto' ? 'auto' : Number(opts.workers);
 if (workers !== 'auto' && !(Number.isInteger(workers) && workers >= 0)) throw new Error(`--workers must be 'auto' or a count, got ${opts.workers}`);
-const stackName = workers === 0 ? 'ours-1t' : 'ours';
+const stackName = opts.stack ?? (workers === 0 ? 'ours-1t' : 'ours');
 
 wl.setSeed(42);
 const { variant } = await wl.ready();
+if (stackName === 'ours-relaxed' && variant !== 'relaxed-simd') throw new Error(`ours-relaxed: this runtime runs the ${variant} build`);
 
 // The seed's Keras 2 GRU: reset_after=false, hard_sigmoid — the same math as tfjs's GRU.
 function model(kind) {
