@@ -24,8 +24,9 @@ export function renderWorkers({ cases }, latency, peer, memory, relaxed) {
       `**${(ours.samplesPerSecond / peer.samplesPerSecond).toFixed(1)}×**; ours on 1 thread ` +
       `${(gru256.rows.find((r) => r.workers === 0).samplesPerSecond / peer.samplesPerSecond).toFixed(1)}×.`);
   }
-  parts.push("`workers: 'auto'` gives each worker a share of a step of at least 30 MFLOP and uses the pool only when " +
-    'two workers or more qualify (src/parallel/worker-count.ts): the seed model1 step at batch 128 (≈ 40 MFLOP per worker) is shared by 2.');
+  parts.push("`workers: 'auto'` gives each worker a share of a step of at least 30 MFLOP (150 MFLOP for predict and evaluate) and uses " +
+    'the pool only when two workers or more qualify (src/parallel/worker-count.ts): the seed model1 training step at batch 128 ' +
+    '(≈ 40 MFLOP per worker) is shared by 2, its predict of 1000 samples (≈ 100 MFLOP per worker) stays in process.');
   if (memory) {
     const perSecond = (run) => (2048 / run.epochMs) * 1000;
     const vsPeer = (run) => (peer ? ` (**${(perSecond(run) / peer.samplesPerSecond).toFixed(1)}×** tfjs-wasm)` : '');

@@ -331,7 +331,7 @@ export class LayersModel {
       const graph = this.trainableGraph();
       const countCorrect = (compiled?.metrics.length ?? 0) > 0;
       const flops = this.forwardFlopsPerSample() * batchSize * (operation === 'fit' ? 3 : 1);
-      const count = await workerCount(workers, flops);
+      const count = await workerCount(workers, flops, operation !== 'fit');
       const engine = await getEngine();
       this.checkStepMemory(engine, Math.ceil(Math.min(batchSize, samples) / Math.max(count, 1)), sampleShape);
       if (count === 0) {

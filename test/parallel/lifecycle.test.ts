@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as wl from '../../src/index.js';
 import { poolStats, resetPool } from '../helpers/pool.js';
-import { MIN_FLOPS_PER_WORKER } from '../../src/parallel/worker-count.js';
+import { MIN_FLOPS_PER_WORKER, MIN_INFERENCE_FLOPS_PER_WORKER, workerCount } from '../../src/parallel/worker-count.js';
 
 afterEach(resetPool);
 
@@ -59,6 +59,11 @@ describe('the worker pool lifecycle', () => {
     expect(3 * 128 * 2 * 64 * (15 + 16) * 48 / 2).toBeGreaterThanOrEqual(MIN_FLOPS_PER_WORKER);
     await gruModel(16).fit(xs, ys, { batchSize: 128, verbose: 0 });
     expect(poolStats().liveWorkers).toBe(cores >= 2 ? 2 : 0);
+    // inference needs a larger share: the seed's predict of 1000 samples (≈ 207 MFLOP) stays in process
+    expect(await workerCount('auto', 207e6, true)).toBe(0);
+    expect(await workerCount('auto', 207e6, false)).toBe(cores >= 2 ? Math.min(cores, Math.floor(207e6 / MIN_FLOPS_PER_WORKER)) : 0);
+    expect(await workerCount('auto', 2 * MIN_INFERENCE_FLOPS_PER_WORKER, true)).toBe(cores >= 2 ? 2 : 0);
+    expect(await workerCount(3, 1, true)).toBe(3);
   });
 
   it('a Node script that trains with workers and returns exits by itself', async () => {
