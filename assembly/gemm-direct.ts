@@ -4,7 +4,8 @@
 // A through its two strides (4 splatted elements per step) and B's rows through ldb; n must be a
 // multiple of 8. K runs in slices of KC_DIRECT so a slice of B stays in L2 across the row tiles.
 
-import { madd, splat, vact } from "./simd";
+import { madd, splat } from "./simd";
+import { store2 } from "./gemm-packed";
 
 const KC_DIRECT: i32 = 512;
 
@@ -65,22 +66,8 @@ export function gemmDirect(
     pa += cs;
     pb += ldbB;
   }
-  storeRow(c, c00, c01, beta, bias, act);
-  if (mr > 1) storeRow(c + ldcB, c10, c11, beta, bias, act);
-  if (mr > 2) storeRow(c + 2 * ldcB, c20, c21, beta, bias, act);
-  if (mr > 3) storeRow(c + 3 * ldcB, c30, c31, beta, bias, act);
-}
-
-// @ts-ignore: decorator
-@inline function storeRow(c: usize, v0: v128, v1: v128, beta: bool, bias: usize, act: i32): void {
-  if (beta) {
-    v0 = f32x4.add(v0, v128.load(c));
-    v1 = f32x4.add(v1, v128.load(c, 16));
-  }
-  if (bias) {
-    v0 = f32x4.add(v0, v128.load(bias));
-    v1 = f32x4.add(v1, v128.load(bias, 16));
-  }
-  v128.store(c, vact(v0, act));
-  v128.store(c, vact(v1, act), 16);
+  store2(c, c00, c01, beta, bias, act);
+  if (mr > 1) store2(c + ldcB, c10, c11, beta, bias, act);
+  if (mr > 2) store2(c + 2 * ldcB, c20, c21, beta, bias, act);
+  if (mr > 3) store2(c + 3 * ldcB, c30, c31, beta, bias, act);
 }

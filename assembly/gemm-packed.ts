@@ -205,8 +205,9 @@ function packABlock(a: usize, rsa: i32, csa: i32, mc: i32, kc: i32, dst: usize):
   }
 }
 
+/** One row of a 4×8 tile: 8 floats of C = act(C·beta + v + bias). */
 // @ts-ignore: decorator
-@inline function store2(c: usize, v0: v128, v1: v128, beta: bool, bias: usize, act: i32): void {
+@inline export function store2(c: usize, v0: v128, v1: v128, beta: bool, bias: usize, act: i32): void {
   if (beta) {
     v0 = f32x4.add(v0, v128.load(c));
     v1 = f32x4.add(v1, v128.load(c, 16));

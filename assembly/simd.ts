@@ -46,31 +46,47 @@ export const ACT_TANH: i32 = 4;
 /** 1.5·2²³: adding it rounds a float of magnitude < 2²² to an integer held in the low mantissa bits. */
 const ROUNDING_BIAS: f32 = 12582912.0;
 
+/** x·log₂e + 1.5·2²³: its value minus the bias is n = round(x / ln2), its low bits hold n (see pow2). */
+// @ts-ignore: decorator
+@inline function roundedLog2(x: v128): v128 {
+  return madd(x, splat(1.44269504088896341), splat(ROUNDING_BIAS));
+}
+
+/** 2^n for the n that roundedLog2 rounded: the sum's bits shifted into the exponent field, biased by 1.0's. */
+// @ts-ignore: decorator
+@inline function pow2(biased: v128): v128 {
+  return i32x4.add(i32x4.shl(biased, 23), i32x4.splat(0x3f800000));
+}
+
 /**
- * e^x, Cephes expf's polynomial: x = n·ln2 + r with |r| ≤ ln2/2 (Cody–Waite split of ln2), a
- * degree-7 polynomial for e^r, 2^n built in the exponent bits. n is rounded by adding 1.5·2²³ and
- * 2^n is that sum's bits shifted into the exponent field, which avoids the float → int conversion
- * (a multi-instruction sequence in V8). Relative error ≈ 1e-7. Inputs are clamped to
- * [-87.3, 88.0] so 2^n stays a normal float: e^x underflows to 1.2e-38 and never overflows.
+ * e^r − 1 for r = x − n·ln2 (|r| ≤ ln2/2, ln2 split Cody–Waite style so n·ln2_hi is exact):
+ * r + r²·p(r) with Cephes expf's polynomial, free of cancellation.
  */
 // @ts-ignore: decorator
-@inline export function vexp(x: v128): v128 {
-  x = clamp(x, -87.33654, 88.02);
-  const biased = madd(x, splat(1.44269504088896341), splat(ROUNDING_BIAS));
+@inline function expm1Reduced(x: v128, biased: v128): v128 {
   const n = f32x4.sub(biased, splat(ROUNDING_BIAS));
   let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
-  const r2 = f32x4.mul(r, r);
   let p = splat(1.9875691500e-4);
   p = madd(p, r, splat(1.3981999507e-3));
   p = madd(p, r, splat(8.3334519073e-3));
   p = madd(p, r, splat(4.1665795894e-2));
   p = madd(p, r, splat(1.6666665459e-1));
   p = madd(p, r, splat(5.0000001201e-1));
-  p = f32x4.add(madd(p, r2, r), splat(1.0));
-  // (bits(biased) << 23) keeps n's low 9 bits in the exponent field; adding 1.0's bits biases it
-  const pow2n = i32x4.add(i32x4.shl(biased, 23), i32x4.splat(0x3f800000));
-  return f32x4.mul(p, pow2n);
+  return madd(p, f32x4.mul(r, r), r);
+}
+
+/**
+ * e^x = 2^n·(1 + (e^r − 1)) (see expm1Reduced). n is rounded by adding 1.5·2²³ and 2^n is built
+ * from that sum's bits, which avoids the float → int conversion (a multi-instruction sequence in
+ * V8). Relative error ≈ 1e-7. Inputs are clamped to [-87.3, 88.0] so 2^n stays a normal float:
+ * e^x underflows to 1.2e-38 and never overflows.
+ */
+// @ts-ignore: decorator
+@inline export function vexp(x: v128): v128 {
+  x = clamp(x, -87.33654, 88.02);
+  const biased = roundedLog2(x);
+  return f32x4.mul(f32x4.add(expm1Reduced(x, biased), splat(1.0)), pow2(biased));
 }
 
 // @ts-ignore: decorator
@@ -94,19 +110,9 @@ const ROUNDING_BIAS: f32 = 12582912.0;
 @inline export function vtanh(x: v128): v128 {
   const sign = v128.and(x, i32x4.splat(0x80000000));
   const z = f32x4.pmax(f32x4.mul(f32x4.abs(x), splat(-2.0)), splat(-18.0));
-  const biased = madd(z, splat(1.44269504088896341), splat(ROUNDING_BIAS));
-  const n = f32x4.sub(biased, splat(ROUNDING_BIAS));
-  let r = f32x4.sub(z, f32x4.mul(n, splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
-  let p = splat(1.9875691500e-4);
-  p = madd(p, r, splat(1.3981999507e-3));
-  p = madd(p, r, splat(8.3334519073e-3));
-  p = madd(p, r, splat(4.1665795894e-2));
-  p = madd(p, r, splat(1.6666665459e-1));
-  p = madd(p, r, splat(5.0000001201e-1));
-  const expm1r = madd(p, f32x4.mul(r, r), r);
-  const pow2n = i32x4.add(i32x4.shl(biased, 23), i32x4.splat(0x3f800000));
-  const m = madd(expm1r, pow2n, f32x4.sub(pow2n, splat(1.0)));
+  const biased = roundedLog2(z);
+  const pow2n = pow2(biased);
+  const m = madd(expm1Reduced(z, biased), pow2n, f32x4.sub(pow2n, splat(1.0)));
   const y = f32x4.div(m, f32x4.sub(splat(-2.0), m));
   return v128.or(y, sign);
 }
