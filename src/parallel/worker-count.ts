@@ -11,8 +11,9 @@ import type { WorkersOption } from '../training/fit.js';
  * Below this many FLOPs per worker and step, 'auto' runs in process. Measured on the 2-core machine
  * with a GRU(16) sequence model like the seed's (bench/RESULTS.md, "worker threshold"): a step of
  * 10 MFLOP per worker (batch 32) is 0.6× as fast on 2 workers as in process (each message and the
- * GRU's 64 per-timestep calls cost the same whatever the batch), 20 MFLOP (batch 64) 1.2×, the seed
- * model1's 40 MFLOP (batch 128) 1.35–1.6×; GRU(128) at 1.5 GFLOP 2.3×.
+ * GRU's 64 per-timestep calls cost the same whatever the batch), 20 MFLOP (batch 64) 1.15–1.45×,
+ * the seed model1's 40 MFLOP (batch 128) 0.84–1.5× across runs on this noisy VM (1.2× on average);
+ * GRU(128) at 1.5 GFLOP 2.3×.
  */
 export const MIN_FLOPS_PER_WORKER = 30e6;
 
