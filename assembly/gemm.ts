@@ -54,12 +54,17 @@ export function f32_transpose(rows: i32, cols: i32, src: usize, dst: usize): voi
   }
 }
 
-/** dst[j] = (accumulate ? dst[j] : 0) + Σ_i src[i·ld + j] for j < cols: the bias gradient. */
+/**
+ * dst[j] = (accumulate ? dst[j] : 0) + Σ_i src[i·ld + j] for j < cols: the bias gradient. Columns
+ * go in blocks of 32 (eight accumulators) so each pass down the rows uses whole cache lines: a pass
+ * per 4 columns fetched every line of a matrix larger than L2 four times.
+ */
 export function f32_colsum(rows: i32, cols: i32, src: usize, ld_: i32, dst: usize, accumulate: i32): void {
-  const ld4 = <usize>ld_ << 2;
+  const ld4 = <usize>ld_ << 2, acc = accumulate != 0;
   let j = 0;
-  for (; j + 4 <= cols; j += 4) colsum(rows, src + (<usize>j << 2), ld4, dst + (<usize>j << 2), accumulate != 0, true);
-  for (; j < cols; j++) colsum(rows, src + (<usize>j << 2), ld4, dst + (<usize>j << 2), accumulate != 0, false);
+  for (; j + 32 <= cols; j += 32) colsum32(rows, src + (<usize>j << 2), ld4, dst + (<usize>j << 2), acc);
+  for (; j + 4 <= cols; j += 4) colsum(rows, src + (<usize>j << 2), ld4, dst + (<usize>j << 2), acc, true);
+  for (; j < cols; j++) colsum(rows, src + (<usize>j << 2), ld4, dst + (<usize>j << 2), acc, false);
 }
 
 // @ts-ignore: decorator
@@ -72,4 +77,26 @@ export function f32_colsum(rows: i32, cols: i32, src: usize, ld_: i32, dst: usiz
   }
   if (acc) s = f32x4.add(s, ld(dst, vec));
   st(dst, s, vec);
+}
+
+// @ts-ignore: decorator
+@inline function colsum32(rows: i32, src: usize, ld4: usize, dst: usize, acc: bool): void {
+  let s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
+  let s4 = splat(0), s5 = splat(0), s6 = splat(0), s7 = splat(0);
+  let p = src;
+  for (let i = 0; i < rows; i++) {
+    s0 = f32x4.add(s0, v128.load(p)); s1 = f32x4.add(s1, v128.load(p, 16));
+    s2 = f32x4.add(s2, v128.load(p, 32)); s3 = f32x4.add(s3, v128.load(p, 48));
+    s4 = f32x4.add(s4, v128.load(p, 64)); s5 = f32x4.add(s5, v128.load(p, 80));
+    s6 = f32x4.add(s6, v128.load(p, 96)); s7 = f32x4.add(s7, v128.load(p, 112));
+    p += ld4;
+  }
+  if (acc) {
+    s0 = f32x4.add(s0, v128.load(dst)); s1 = f32x4.add(s1, v128.load(dst, 16));
+    s2 = f32x4.add(s2, v128.load(dst, 32)); s3 = f32x4.add(s3, v128.load(dst, 48));
+    s4 = f32x4.add(s4, v128.load(dst, 64)); s5 = f32x4.add(s5, v128.load(dst, 80));
+    s6 = f32x4.add(s6, v128.load(dst, 96)); s7 = f32x4.add(s7, v128.load(dst, 112));
+  }
+  v128.store(dst, s0); v128.store(dst, s1, 16); v128.store(dst, s2, 32); v128.store(dst, s3, 48);
+  v128.store(dst, s4, 64); v128.store(dst, s5, 80); v128.store(dst, s6, 96); v128.store(dst, s7, 112);
 }

@@ -139,7 +139,8 @@ describe('f32_transpose and f32_colsum', () => {
   it('sums columns of a strided matrix, accumulating or not', async () => {
     const engine = await testEngine();
     const rng = testRng(9);
-    for (const [rows, cols] of [[1, 1], [5, 3], [9, 13], [130, 48]]) {
+    // column blocks of 32, then of 4, then single columns
+    for (const [rows, cols] of [[1, 1], [5, 3], [9, 13], [130, 48], [3, 32], [7, 70]]) {
       const ld = cols + 2;
       const src = uniform(rng, rows * ld);
       const start = uniform(rng, cols);
