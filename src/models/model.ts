@@ -340,7 +340,7 @@ export class LayersModel {
         const acquired = await acquirePool(count, this.id);
         release = acquired.release;
         const model = { id: this.id, config: JSON.stringify({ class_name: this.className, config: this.getConfig() }), weights: this.weights, graph };
-        executor = new PoolExecutor(engine, acquired.pool, model, compiled?.loss ?? null, operation === 'fit' ? compiled!.optimizer : null, countCorrect);
+        executor = new PoolExecutor(engine, acquired.pool, acquired.workers, model, compiled?.loss ?? null, operation === 'fit' ? compiled!.optimizer : null, countCorrect);
       }
       return await body(executor);
     } finally {

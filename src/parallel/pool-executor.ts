@@ -43,9 +43,14 @@ export class PoolExecutor implements Executor {
   private sharedX: Float32Array | null = null;
   private sharedY: Float32Array | null = null;
 
+  /**
+   * `workers` (at most the pool's size) is how many shards a batch is split into; the pool may be
+   * larger when an earlier operation asked for more.
+   */
   constructor(
     private readonly engine: Engine,
     private readonly pool: WorkerPool,
+    private readonly workers: number,
     private readonly model: PoolModel,
     private readonly loss: Loss | null,
     private readonly optimizer: Optimizer | null,
@@ -58,7 +63,7 @@ export class PoolExecutor implements Executor {
     this.publish();
     this.grads = optimizer ? new GradientBuffers(engine, model.graph.trainableVariables) : null;
     const length = GradientBuffers.lengthFor(model.graph.trainableVariables);
-    this.shardGrads = optimizer && pool.sharedMemory ? Array.from({ length: pool.size }, () => sharedFloats(length, true)) : null;
+    this.shardGrads = optimizer && pool.sharedMemory ? Array.from({ length: workers }, () => sharedFloats(length, true)) : null;
   }
 
   /** Copies the current weights where the workers read them. */
@@ -88,7 +93,7 @@ export class PoolExecutor implements Executor {
     const xs = this.shared('sharedX', batch.x);
     const ys = withTargets ? this.shared('sharedY', batch.y) : null;
     const part = (all: Float32Array, view: Float32Array | null, start: number, end: number) => (view ? view.subarray(start, end) : all.slice(start, end));
-    return shardRanges(rows, this.pool.size).map(([start, end], shard) => ({
+    return shardRanges(rows, this.workers).map(([start, end], shard) => ({
       kind,
       modelId: this.model.id,
       config: this.config,

@@ -74,10 +74,16 @@ async function createPool(size: number): Promise<WorkerPool> {
   return new ComlinkPool(size, webWorkerFactory(url), shared, timeoutMs);
 }
 
-/** The pool with `size` workers for model `modelId`; call release() when the operation ends. */
-export async function acquirePool(size: number, modelId: number): Promise<{ pool: WorkerPool; release: () => void }> {
+/**
+ * A pool of at least `size` workers for model `modelId` and how many of them to use (`size`, or
+ * fewer while a smaller pool is busy); call release() when the operation ends. A larger pool is kept
+ * and a subset of it used, so operations that ask for different worker counts (fit on 4, predict on
+ * 2) do not restart workers — which costs their start, their compiled kernels and replicas; a pool
+ * too small is replaced by a larger one when idle.
+ */
+export async function acquirePool(size: number, modelId: number): Promise<{ pool: WorkerPool; workers: number; release: () => void }> {
   while (creating) await creating.catch(() => undefined);
-  if (current && current.pool.size !== size && current.active === 0) await shutdownPool();
+  if (current && current.pool.size < size && current.active === 0) await shutdownPool();
   if (!current) {
     creating = createPool(size);
     try {
@@ -89,7 +95,7 @@ export async function acquirePool(size: number, modelId: number): Promise<{ pool
   const entry = current;
   entry.users.add(modelId);
   entry.active++;
-  return { pool: entry.pool, release: () => void entry.active-- };
+  return { pool: entry.pool, workers: Math.min(size, entry.pool.size), release: () => void entry.active-- };
 }
 
 /** Forgets a disposed model; the pool ends when no model that used it is left. */

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as wl from '../../src/index.js';
 import { poolStats, resetPool } from '../helpers/pool.js';
+import { acquirePool } from '../../src/parallel/pool-registry.js';
 import { MIN_FLOPS_PER_WORKER, MIN_INFERENCE_FLOPS_PER_WORKER, workerCount } from '../../src/parallel/worker-count.js';
 
 afterEach(resetPool);
@@ -30,6 +31,38 @@ describe('the worker pool lifecycle', () => {
     expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
     await a.fit(x(), y(), { workers: 2, verbose: 0 }); // starts again on demand
     expect(poolStats().liveWorkers).toBe(2);
+  });
+
+  it('keeps a larger pool for operations that ask for fewer workers and replaces a smaller one when idle', async () => {
+    const first = await acquirePool(3, 901);
+    first.release();
+    const fewer = await acquirePool(2, 901);
+    fewer.release();
+    expect(fewer.pool).toBe(first.pool); // no restart: same workers, kernels and replicas
+    expect([first.workers, fewer.workers]).toEqual([3, 2]);
+    const busy = await acquirePool(3, 901);
+    const whileBusy = await acquirePool(4, 902); // a larger ask while the pool works gets what there is
+    expect([whileBusy.pool, whileBusy.workers]).toEqual([busy.pool, 3]);
+    busy.release();
+    whileBusy.release();
+    const more = await acquirePool(4, 901);
+    more.release();
+    expect(more.pool).not.toBe(first.pool);
+    expect([more.workers, poolStats().size]).toEqual([4, 4]);
+  });
+
+  it('a subset of a larger pool computes what a pool of that size does', async () => {
+    const m = smallModel();
+    const xs = x();
+    await m.fit(xs, y(), { workers: 3, verbose: 0, epochs: 1 });
+    const expected = await (await m.predict(xs, { workers: 0 })).data();
+    const onTwo = await (await m.predict(xs, { workers: 2 })).data();
+    expect(poolStats()).toEqual({ size: 3, liveWorkers: 3 });
+    expect(Array.from(onTwo)).toEqual(Array.from(expected));
+    const ys = y();
+    const lossOf = async (workers: number) => ((await m.evaluate(xs, ys, { workers })) as wl.Tensor).dataSync()[0];
+    expect(await lossOf(1)).toBeCloseTo(await lossOf(0), 6);
+    expect(poolStats().size).toBe(3);
   });
 
   it('disposing the last model that used the pool ends it', async () => {
