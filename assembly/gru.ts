@@ -11,7 +11,7 @@
 import { f32_transpose, gemmPrepacked } from "./gemm";
 import { packB, packedBFloats } from "./gemm-packed";
 import { ACT_LINEAR, ld, st, splat, vact, vactGrad } from "./simd";
-import { gruSmallInfer, gruSmallStepResetAfter, gruSmallStepResetBefore, smallUnits } from "./gru-small";
+import { gruSmallSeq, smallUnits } from "./gru-small";
 
 /** Flag bits of the GRU kernels (go_backwards, bit 2, is the caller's: it reverses the input). */
 export const GRU_RETURN_SEQUENCES: i32 = 1;
@@ -49,13 +49,9 @@ export function f32_gru_seq_fwd(
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
   const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
   const keep = (flags & GRU_INFERENCE) == 0;
-  const small = smallUnits(u);
-  // U packed once for all steps (the small path reads it as it is): whole (reset_after) or as its
-  // [z | r] and h column blocks
+  // U packed once for all steps: whole (reset_after) or as its [z | r] and h column blocks
   const packedU = work, packedUh = work + (packedBFloats(u, 2 * u) << 2);
-  if (small) {
-    // nothing to pack
-  } else if (flags & GRU_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
+  if (flags & GRU_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
   else {
     packB(u, 2 * u, recKernel, u3, packedU);
     packB(u, u, recKernel + (<usize>(2 * u) << 2), u3, packedUh);
@@ -66,14 +62,6 @@ export function f32_gru_seq_fwd(
     const hNext = hs + <usize>(keep ? t + 1 : (t + 1) & 1) * stateBytes;
     const g = gates + (keep ? <usize>t * gateBytes : 0);
     const ax = aux + (keep ? <usize>t * stateBytes : 0);
-    if (small) {
-      const xp = xproj + <usize>t * gateBytes;
-      const o = out && returnSequences ? out + <usize>t * uB : 0;
-      const outStride = <usize>steps * uB;
-      if (flags & GRU_RESET_AFTER) gruSmallStepResetAfter(batch, u, xp, recKernel, recBias, hPrev, hNext, g, ax, o, outStride, recAct, act);
-      else gruSmallStepResetBefore(batch, u, xp, recKernel, hPrev, hNext, g, ax, o, outStride, recAct, act);
-      continue;
-    }
     if (flags & GRU_RESET_AFTER) {
       gemmPrepacked(batch, u3, u, hPrev, u, 1, packedU, g, u3, 0, recBias, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
@@ -110,25 +98,27 @@ export function f32_gru_seq_fwd(
   if (out && !returnSequences) memory.copy(out, hs + <usize>(keep ? steps : steps & 1) * stateBytes, stateBytes);
 }
 
-/** 1 when f32_gru_infer_small takes `units` (a multiple of 4, at most 32), else 0. */
+/** 1 when f32_gru_fwd_small takes `units` (a multiple of 4, at most 32), else 0. */
 export function gru_small_units(units: i32): i32 {
   return smallUnits(units) ? 1 : 0;
 }
 
 /**
- * Inference for small hidden sizes (gru_small_units) with the input projection fused into each
- * step: x (B, T, F) as the model receives it (flag 2 reads it backwards), kernel (F, 3u), bias
- * (3u, or 2·3u with reset_after; 0 without), recKernel (u, 3u); hs (2, B, u) zeroed by the caller;
- * gates (B, 3u) and aux (B, u) scratch; out (B, T, u) with GRU_RETURN_SEQUENCES, else (B, u).
+ * The forward pass for small hidden sizes (gru_small_units) with the input projection fused into
+ * each step: x (B, T, F) as the model receives it (flag 2 reads it backwards), kernel (F, 3u), bias
+ * (3u, or 2·3u with reset_after; 0 without), recKernel (u, 3u); hs[0] zeroed by the caller. Training
+ * (no GRU_INFERENCE) keeps hs (T+1, B, u), gates (T, B, 3u) and aux (T, B, u) as f32_gru_seq_fwd
+ * does, for f32_gru_seq_bwd; with GRU_INFERENCE hs is (2, B, u), gates (B, 3u) and aux (B, u)
+ * scratch. out: (B, T, u) with GRU_RETURN_SEQUENCES, else (B, u).
  */
-export function f32_gru_infer_small(
+export function f32_gru_fwd_small(
   batch: i32, steps: i32, units: i32, features: i32,
   x: usize, kernel: usize, bias: usize, recKernel: usize,
   hs: usize, gates: usize, aux: usize, out: usize,
   flags: i32, recAct: i32, act: i32,
 ): void {
   if (!smallUnits(units) || batch <= 0) unreachable();
-  gruSmallInfer(batch, steps, units, features, x, kernel, bias, recKernel, hs, gates, aux, out, flags, recAct, act);
+  gruSmallSeq(batch, steps, units, features, x, kernel, bias, recKernel, hs, gates, aux, out, flags, recAct, act);
 }
 
 /** reset_after: gates from x-projection xp and recurrent projection g (= h·U + br), in place. */

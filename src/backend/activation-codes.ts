@@ -12,7 +12,7 @@ export type ActivationCode = (typeof ActivationCode)[keyof typeof ActivationCode
 /** Flag bits of the GRU kernels; must match assembly/gru.ts. */
 export const GruFlags = {
   returnSequences: 1,
-  /** f32_gru_infer_small only (the other kernels take x already reversed). */
+  /** f32_gru_fwd_small only (the other kernels take x already reversed). */
   goBackwards: 2,
   resetAfter: 4,
   inference: 8,

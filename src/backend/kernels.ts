@@ -21,9 +21,9 @@ export interface Kernels {
     hs: number, gates: number, aux: number, out: number, work: number,
     flags: number, recAct: number, act: number,
   ): void;
-  /** 1 when f32_gru_infer_small takes this hidden size. */
+  /** 1 when f32_gru_fwd_small takes this hidden size. */
   gru_small_units(units: number): number;
-  f32_gru_infer_small(
+  f32_gru_fwd_small(
     batch: number, steps: number, units: number, features: number,
     x: number, kernel: number, bias: number, recKernel: number,
     hs: number, gates: number, aux: number, out: number,
@@ -59,7 +59,7 @@ export interface Kernels {
 /** Names of every kernel, to check a module before use. */
 export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
   'heap_base', 'workspace_bytes', 'f32_set_workspace', 'f32_gemm', 'f32_transpose', 'f32_colsum', 'f32_gru_seq_fwd', 'f32_gru_seq_bwd', 'gru_fwd_work_floats', 'gru_bwd_work_floats',
-  'gru_small_units', 'f32_gru_infer_small',
+  'gru_small_units', 'f32_gru_fwd_small',
   'f32_softmax_rows', 'f32_softmax_rows_bwd', 'f32_softmax_ce', 'f32_categorical_ce', 'f32_mse', 'f32_argmax_matches',
   'f32_rmsprop', 'f32_adam', 'f32_sgd', 'f32_activation', 'f32_activation_bwd', 'f32_add_inplace', 'f32_all_finite', 'f32_swap_axes01',
 ];

@@ -30,7 +30,7 @@ export interface GruPointers {
 export interface GruCache {
   /** The input, time-major in processing order (T, B, F). */
   xt: DeviceTensor;
-  /** The input projection's buffer, reused by backward for its gradient. */
+  /** The input projection's buffer (unwritten for small hidden sizes), reused by backward for its gradient. */
   xproj: DeviceTensor;
   hs: DeviceTensor;
   gates: DeviceTensor;
@@ -47,9 +47,8 @@ const REVERSE_D1 = 2;
 
 /**
  * x (B, T, F) → (B, T, u) with returnSequences, else (B, u). With `training` false nothing is kept
- * for backward (the loop reuses one step's buffers) and the cache is null; small hidden sizes then
- * take one kernel that fuses the input projection into every step (no swapped copy of x, no
- * (T, B, 3u) projection).
+ * for backward (the loop reuses one step's buffers) and the cache is null. Small hidden sizes take
+ * one kernel that fuses the input projection into every step (gruForwardSmall).
  */
 export function gruForward(
   engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training: false,
@@ -65,18 +64,7 @@ export function gruForward(
 ): { y: DeviceTensor; cache: GruCache | null } {
   const [batch, steps, features] = x.shape;
   const u = cfg.units, u3 = 3 * u;
-  if (!training && batch > 0 && engine.kernels.gru_small_units(u)) {
-    const hs = scratch.alloc([2, batch, u]);
-    engine.f32(hs.ptr, batch * u).fill(0);
-    const gates = scratch.alloc([batch, u3]);
-    const aux = scratch.alloc([batch, u]);
-    const y = scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
-    engine.kernels.f32_gru_infer_small(
-      batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, y.ptr,
-      kernelFlags(cfg) | (cfg.goBackwards ? GruFlags.goBackwards : 0), cfg.recurrentActivation, cfg.activation,
-    );
-    return { y, cache: null };
-  }
+  if (batch > 0 && engine.kernels.gru_small_units(u)) return gruForwardSmall(engine, scratch, x, w, cfg, training);
   const xt = scratch.alloc([steps, batch, features]);
   engine.kernels.f32_swap_axes01(batch, steps, features, x.ptr, xt.ptr, cfg.goBackwards ? REVERSE_D1 : 0);
   const xproj = scratch.alloc([steps, batch, u3]);
@@ -95,6 +83,34 @@ export function gruForward(
     kernelFlags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
   );
   return { y, cache: training ? { xt, xproj, hs, gates, aux } : null };
+}
+
+/**
+ * Small hidden sizes: one kernel runs the sequence with the input projection fused into each step,
+ * so the (T, B, 3u) projection is never computed as a GEMM nor read back. Training keeps what
+ * backward reads, plus x time-major (for dW = xᵀ·dxproj over all B·T rows) and a buffer for dxproj.
+ */
+function gruForwardSmall(
+  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training: boolean,
+): { y: DeviceTensor; cache: GruCache | null } {
+  const [batch, steps, features] = x.shape;
+  const u = cfg.units, u3 = 3 * u;
+  const kept = training ? steps : 1;
+  const hs = scratch.alloc([kept + 1, batch, u]);
+  engine.f32(hs.ptr, batch * u).fill(0);
+  const gates = scratch.alloc([kept, batch, u3]);
+  const aux = scratch.alloc([kept, batch, u]);
+  const y = scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
+  engine.kernels.f32_gru_fwd_small(
+    batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, y.ptr,
+    kernelFlags(cfg) | (cfg.goBackwards ? GruFlags.goBackwards : 0) | (training ? 0 : GruFlags.inference),
+    cfg.recurrentActivation, cfg.activation,
+  );
+  if (!training) return { y, cache: null };
+  const xt = scratch.alloc([steps, batch, features]);
+  engine.kernels.f32_swap_axes01(batch, steps, features, x.ptr, xt.ptr, cfg.goBackwards ? REVERSE_D1 : 0);
+  const xproj = scratch.alloc([steps, batch, u3]);
+  return { y, cache: { xt, xproj, hs, gates, aux } };
 }
 
 /**
