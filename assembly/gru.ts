@@ -11,7 +11,7 @@
 import { f32_transpose, gemmPrepacked } from "./gemm";
 import { packB, packedBFloats } from "./gemm-packed";
 import { ACT_LINEAR, ld, st, splat, vact, vactGrad } from "./simd";
-import { gruSmallSeq, smallUnits } from "./gru-small";
+import { gruSmallBackStep, gruSmallSeq, smallUnits } from "./gru-small";
 
 /** Flag bits of the GRU kernels (go_backwards, bit 2, is the caller's: it reverses the input). */
 export const GRU_RETURN_SEQUENCES: i32 = 1;
@@ -189,9 +189,12 @@ export function f32_gru_seq_bwd(
   const dh = ut + <usize>u3 * uB;
   const drh = dh + stateBytes;
   const packedZR = drh + stateBytes, packedH = packedZR + (packedBFloats(2 * u, u) << 2);
+  const small = smallUnits(u);
   f32_transpose(u, u3, recKernel, ut);
-  packB(2 * u, u, ut, u, packedZR);
-  packB(u, u, ut + 2 * <usize>u * uB, u, packedH);
+  if (!small) {
+    packB(2 * u, u, ut, u, packedZR);
+    packB(u, u, ut + 2 * <usize>u * uB, u, packedH);
+  }
   memory.fill(dh, 0, stateBytes);
   for (let t = steps - 1; t >= 0; t--) {
     const hPrev = hs + <usize>t * stateBytes;
@@ -205,6 +208,10 @@ export function f32_gru_seq_bwd(
       }
     } else if (t == steps - 1) {
       addRow(dh, dOut, stateBytes);
+    }
+    if (small) {
+      gruSmallBackStep(batch, u, ut, g, hPrev, ax, dh, du, dx, drh, resetAfter, recAct, act);
+      continue;
     }
     for (let b = 0; b < batch; b++) {
       const row = <usize>b * uB, rowG = <usize>b * u3B;
