@@ -1,5 +1,6 @@
-// The GRU forward pass for small hidden sizes (u a multiple of 4, at most SMALL_UNITS), training
-// and inference: one call runs the whole sequence. Each step computes x·W and h·U straight from
+// The GRU for small hidden sizes (u a multiple of 4, at most SMALL_UNITS): the forward pass,
+// training and inference, in one call for the whole sequence, and the backward step
+// (gruSmallBackStep, below; called by f32_gru_seq_bwd for each timestep). Each step computes x·W and h·U straight from
 // the rows of x, of the state and of W and U (3u·(F + u) floats, which stay in L1), four batch rows
 // at a time, with the gate math applied to the accumulators as they leave the registers. Nothing is
 // packed and no pre-activation goes through memory: at u = 16 a step through the packed GEMM spent
