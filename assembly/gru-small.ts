@@ -103,7 +103,66 @@ export function gruSmallSeq(
       // the candidate: x_h + (r ⊙ h)·U_h, or x_h + r ⊙ (h·U_h + br_h) with reset_after
       const s0 = resetAfter ? h0 : ax + <usize>b * uB, s1 = resetAfter ? h1 : ax + <usize>b1 * uB;
       const s2 = resetAfter ? h2 : ax + <usize>b2 * uB, s3 = resetAfter ? h3 : ax + <usize>b3 * uB;
-      for (let jo: usize = 0; jo < uB; jo += 16) {
+      const outT = returnSequences ? out + <usize>t * uB : 0, outStride = <usize>steps * uB;
+      let jo: usize = 0;
+      for (; jo + 32 <= uB; jo += 32) {
+        // two unit groups at once (8 accumulators): one group's 4 chains wait on their latency
+        let c0 = bi ? v128.load(bi + 2 * uB + jo) : splat(0), e0 = bi ? v128.load(bi + 2 * uB + jo + 16) : splat(0);
+        let c1 = c0, c2 = c0, c3 = c0, e1 = e0, e2 = e0, e3 = e0;
+        let pw = W + 2 * uB + jo;
+        for (let ko: usize = 0; ko < fB; ko += 4) {
+          const w0 = v128.load(pw), w1 = v128.load(pw, 16);
+          let a = v128.load32_splat(x0 + ko);
+          c0 = madd(a, w0, c0); e0 = madd(a, w1, e0);
+          a = v128.load32_splat(x1 + ko);
+          c1 = madd(a, w0, c1); e1 = madd(a, w1, e1);
+          a = v128.load32_splat(x2 + ko);
+          c2 = madd(a, w0, c2); e2 = madd(a, w1, e2);
+          a = v128.load32_splat(x3 + ko);
+          c3 = madd(a, w0, c3); e3 = madd(a, w1, e3);
+          pw += u3B;
+        }
+        if (resetAfter) {
+          // x_h waits in the gates' h~ slot while the accumulators take h·U_h + br_h
+          const xh = g + 2 * uB + jo;
+          v128.store(xh + <usize>b * u3B, c0); v128.store(xh + <usize>b * u3B, e0, 16);
+          v128.store(xh + <usize>b1 * u3B, c1); v128.store(xh + <usize>b1 * u3B, e1, 16);
+          v128.store(xh + <usize>b2 * u3B, c2); v128.store(xh + <usize>b2 * u3B, e2, 16);
+          v128.store(xh + <usize>b3 * u3B, c3); v128.store(xh + <usize>b3 * u3B, e3, 16);
+          c0 = br ? v128.load(br + 2 * uB + jo) : splat(0); e0 = br ? v128.load(br + 2 * uB + jo + 16) : splat(0);
+          c1 = c0; c2 = c0; c3 = c0; e1 = e0; e2 = e0; e3 = e0;
+        }
+        // without reset_after, (r ⊙ h)·U_h adds to x_h in the same accumulators
+        pw = U + 2 * uB + jo;
+        for (let ko: usize = 0; ko < uB; ko += 4) {
+          const w0 = v128.load(pw), w1 = v128.load(pw, 16);
+          let a = v128.load32_splat(s0 + ko);
+          c0 = madd(a, w0, c0); e0 = madd(a, w1, e0);
+          a = v128.load32_splat(s1 + ko);
+          c1 = madd(a, w0, c1); e1 = madd(a, w1, e1);
+          a = v128.load32_splat(s2 + ko);
+          c2 = madd(a, w0, c2); e2 = madd(a, w1, e2);
+          a = v128.load32_splat(s3 + ko);
+          c3 = madd(a, w0, c3); e3 = madd(a, w1, e3);
+          pw += u3B;
+        }
+        if (resetAfter) {
+          // every row's x_h is read before any h~ replaces it (tail rows repeat a row)
+          c0 = resetCandidate(b, jo, uB, g, ax, c0, keep); e0 = resetCandidate(b, jo + 16, uB, g, ax, e0, keep);
+          c1 = resetCandidate(b1, jo, uB, g, ax, c1, keep); e1 = resetCandidate(b1, jo + 16, uB, g, ax, e1, keep);
+          c2 = resetCandidate(b2, jo, uB, g, ax, c2, keep); e2 = resetCandidate(b2, jo + 16, uB, g, ax, e2, keep);
+          c3 = resetCandidate(b3, jo, uB, g, ax, c3, keep); e3 = resetCandidate(b3, jo + 16, uB, g, ax, e3, keep);
+        }
+        finishState(b, jo, uB, g, hp, hn, outT, outStride, c0, keep, act);
+        finishState(b, jo + 16, uB, g, hp, hn, outT, outStride, e0, keep, act);
+        finishState(b1, jo, uB, g, hp, hn, outT, outStride, c1, keep, act);
+        finishState(b1, jo + 16, uB, g, hp, hn, outT, outStride, e1, keep, act);
+        finishState(b2, jo, uB, g, hp, hn, outT, outStride, c2, keep, act);
+        finishState(b2, jo + 16, uB, g, hp, hn, outT, outStride, e2, keep, act);
+        finishState(b3, jo, uB, g, hp, hn, outT, outStride, c3, keep, act);
+        finishState(b3, jo + 16, uB, g, hp, hn, outT, outStride, e3, keep, act);
+      }
+      for (; jo < uB; jo += 16) {
         let c0 = bi ? v128.load(bi + 2 * uB + jo) : splat(0);
         let c1 = c0, c2 = c0, c3 = c0;
         let pw = W + 2 * uB + jo;
@@ -126,7 +185,6 @@ export function gruSmallSeq(
           d3 = madd(v128.load32_splat(s3 + ko), wh, d3);
           pw += u3B;
         }
-        const outT = returnSequences ? out + <usize>t * uB : 0, outStride = <usize>steps * uB;
         candidateAndState(b, jo, uB, g, ax, hp, hn, outT, outStride, c0, d0, resetAfter, keep, act);
         candidateAndState(b1, jo, uB, g, ax, hp, hn, outT, outStride, c1, d1, resetAfter, keep, act);
         candidateAndState(b2, jo, uB, g, ax, hp, hn, outT, outStride, c2, d2, resetAfter, keep, act);
@@ -135,6 +193,32 @@ export function gruSmallSeq(
     }
   }
   if (!returnSequences) memory.copy(out, hs + <usize>(keep ? steps : steps & 1) * stateBytes, stateBytes);
+}
+
+/**
+ * reset_after: the candidate's pre-activation x_h + r ⊙ u_h from u_h = h·U_h + br_h (`uh`) and
+ * x_h, which waits in the gates' h~ slot; training keeps u_h in ax.
+ */
+// @ts-ignore: decorator
+@inline function resetCandidate(b: i32, jo: usize, uB: usize, g: usize, ax: usize, uh: v128, keep: bool): v128 {
+  const row = <usize>b * uB, gr = g + row * 3 + jo;
+  if (keep) v128.store(ax + row + jo, uh);
+  return f32x4.add(v128.load(gr + 2 * uB), f32x4.mul(v128.load(gr + uB), uh));
+}
+
+/** h~ = act(pre), then h' = h~ + z ⊙ (h − h~); training also keeps h~ with the gates. */
+// @ts-ignore: decorator
+@inline function finishState(
+  b: i32, jo: usize, uB: usize, g: usize, hp: usize, hn: usize, out: usize, outStride: usize,
+  pre: v128, keep: bool, act: i32,
+): void {
+  const row = <usize>b * uB, gr = g + row * 3 + jo;
+  const hh = vact(pre, act);
+  const h = v128.load(hp + row + jo);
+  const hNew = f32x4.add(hh, f32x4.mul(v128.load(gr), f32x4.sub(h, hh)));
+  if (keep) v128.store(gr + 2 * uB, hh);
+  v128.store(hn + row + jo, hNew);
+  if (out) v128.store(out + <usize>b * outStride + jo, hNew);
 }
 
 /** z and r into g; r ⊙ h into ax (what the candidate's product reads without reset_after). */
