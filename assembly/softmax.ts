@@ -5,6 +5,10 @@ import { ld, st, splat, vexp, vsumAll, vmaxAll, lane0 } from "./simd";
 
 /** dst[r,:] = softmax(src[r,:]) for rows × n dense rows. dst may equal src. */
 export function f32_softmax_rows(rows: i32, n: i32, src: usize, dst: usize): void {
+  if (n == 8) {
+    softmaxRows8(rows, src, dst);
+    return;
+  }
   const bytes = <usize>n << 2;
   for (let r = 0; r < rows; r++) {
     const s = src + <usize>r * bytes, d = dst + <usize>r * bytes;
@@ -29,6 +33,19 @@ export function f32_softmax_rows(rows: i32, n: i32, src: usize, dst: usize): voi
     o = 0;
     for (; o + 16 <= bytes; o += 16) v128.store(d + o, f32x4.mul(v128.load(d + o), inv));
     for (; o < bytes; o += 4) st(d + o, f32x4.mul(ld(d + o, false), inv), false);
+  }
+}
+
+/** Rows of 8 (the seed's classes): each row stays in two registers from load to store. */
+function softmaxRows8(rows: i32, src: usize, dst: usize): void {
+  const end = src + (<usize>rows << 5);
+  for (; src < end; src += 32, dst += 32) {
+    const a = v128.load(src), b = v128.load(src, 16);
+    const mx = vmaxAll(f32x4.pmax(a, b));
+    const ea = vexp(f32x4.sub(a, mx)), eb = vexp(f32x4.sub(b, mx));
+    const inv = f32x4.div(splat(1), vsumAll(f32x4.add(ea, eb)));
+    v128.store(dst, f32x4.mul(ea, inv));
+    v128.store(dst, f32x4.mul(eb, inv), 16);
   }
 }
 
