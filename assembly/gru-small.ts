@@ -267,7 +267,7 @@ export function gruSmallBackStep(
   batch: i32, u: i32, ut: usize, g: usize, hp: usize, ax: usize, dh: usize, du: usize, dx: usize, drh: usize,
   resetAfter: bool, recAct: i32, act: i32,
 ): void {
-  const uB = <usize>u << 2, u3B = uB * 3;
+  const uB = <usize>u << 2;
   const last = batch - 1;
   for (let b = 0; b < batch; b += 4) {
     const rows = min(4, batch - b);
