@@ -65,17 +65,11 @@ export function gruForward(
   const [batch, steps, features] = x.shape;
   const u = cfg.units, u3 = 3 * u;
   if (batch > 0 && engine.kernels.gru_small_units(u)) return gruForwardSmall(engine, scratch, x, w, cfg, training);
-  const xt = scratch.alloc([steps, batch, features]);
-  engine.kernels.f32_swap_axes01(batch, steps, features, x.ptr, xt.ptr, cfg.goBackwards ? REVERSE_D1 : 0);
+  const xt = timeMajor(engine, scratch, x, cfg);
   const xproj = scratch.alloc([steps, batch, u3]);
   // input bias: the whole bias without reset_after, its first row with it
   matmul(engine, { m: steps * batch, n: u3, k: features, a: xt.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
-  const kept = training ? steps : 1;
-  const hs = scratch.alloc([kept + 1, batch, u]);
-  engine.f32(hs.ptr, batch * u).fill(0);
-  const gates = scratch.alloc([kept, batch, u3]);
-  const aux = scratch.alloc([kept, batch, u]);
-  const y = scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
+  const { hs, gates, aux, y } = loopBuffers(engine, scratch, batch, steps, cfg, training);
   const recBias = cfg.resetAfter && w.bias ? w.bias + u3 * 4 : 0;
   const work = scratch.alloc([engine.kernels.gru_fwd_work_floats(u)]);
   engine.kernels.f32_gru_seq_fwd(
@@ -94,23 +88,39 @@ function gruForwardSmall(
   engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training: boolean,
 ): { y: DeviceTensor; cache: GruCache | null } {
   const [batch, steps, features] = x.shape;
-  const u = cfg.units, u3 = 3 * u;
-  const kept = training ? steps : 1;
-  const hs = scratch.alloc([kept + 1, batch, u]);
-  engine.f32(hs.ptr, batch * u).fill(0);
-  const gates = scratch.alloc([kept, batch, u3]);
-  const aux = scratch.alloc([kept, batch, u]);
-  const y = scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
+  const u = cfg.units;
+  const { hs, gates, aux, y } = loopBuffers(engine, scratch, batch, steps, cfg, training);
   engine.kernels.f32_gru_fwd_small(
     batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, y.ptr,
     kernelFlags(cfg) | (cfg.goBackwards ? GruFlags.goBackwards : 0) | (training ? 0 : GruFlags.inference),
     cfg.recurrentActivation, cfg.activation,
   );
   if (!training) return { y, cache: null };
+  return { y, cache: { xt: timeMajor(engine, scratch, x, cfg), xproj: scratch.alloc([steps, batch, 3 * u]), hs, gates, aux } };
+}
+
+/** x (B, T, F) swapped to (T, B, F) in processing order (time reversed for go_backwards). */
+function timeMajor(engine: Engine, scratch: Scratch, x: DeviceTensor, cfg: GruOpConfig): DeviceTensor {
+  const [batch, steps, features] = x.shape;
   const xt = scratch.alloc([steps, batch, features]);
   engine.kernels.f32_swap_axes01(batch, steps, features, x.ptr, xt.ptr, cfg.goBackwards ? REVERSE_D1 : 0);
-  const xproj = scratch.alloc([steps, batch, u3]);
-  return { y, cache: { xt, xproj, hs, gates, aux } };
+  return xt;
+}
+
+/**
+ * What the time loop writes: states hs (kept + 1, B, u) with hs[0] zeroed, gates (kept, B, 3u),
+ * aux (kept, B, u) and the output y; training keeps every step, inference one.
+ */
+function loopBuffers(engine: Engine, scratch: Scratch, batch: number, steps: number, cfg: GruOpConfig, training: boolean) {
+  const u = cfg.units, kept = training ? steps : 1;
+  const hs = scratch.alloc([kept + 1, batch, u]);
+  engine.f32(hs.ptr, batch * u).fill(0);
+  return {
+    hs,
+    gates: scratch.alloc([kept, batch, 3 * u]),
+    aux: scratch.alloc([kept, batch, u]),
+    y: scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]),
+  };
 }
 
 /**
