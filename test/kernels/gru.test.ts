@@ -30,9 +30,11 @@ function cases(): Case[] {
   out.push({ batch: 9, steps: 6, features: 15, units: 16, resetAfter: false, returnSequences: true, goBackwards: false, recurrentActivation: 'hardSigmoid', activation: 'tanh', useBias: true });
   out.push({ batch: 9, steps: 6, features: 15, units: 16, resetAfter: true, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
   out.push({ batch: 3, steps: 4, features: 2, units: 3, resetAfter: true, returnSequences: false, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'relu', useBias: false });
-  // the small-units forward (u a multiple of 4 up to 32: gates fused into the recurrent product,
-  // two rows at a time, an odd batch leaves one row), and just past it (u = 36, packed path)
+  // the small-units kernels (u a multiple of 4 up to 32: forward and backward steps over blocks of
+  // four rows, whose batch tails repeat the last row; products over pairs of unit vectors, u = 20
+  // and 12 add a single one), and just past them (u = 36, packed path)
   for (const resetAfter of [true, false]) {
+    out.push({ batch: 6, steps: 4, features: 7, units: 20, resetAfter, returnSequences: true, goBackwards: resetAfter, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
     out.push({ batch: 5, steps: 3, features: 3, units: 4, resetAfter, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
     out.push({ batch: 3, steps: 4, features: 6, units: 8, resetAfter, returnSequences: false, goBackwards: true, recurrentActivation: 'hardSigmoid', activation: 'relu', useBias: !resetAfter });
     out.push({ batch: 7, steps: 3, features: 5, units: 32, resetAfter, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });

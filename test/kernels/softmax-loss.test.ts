@@ -66,13 +66,16 @@ describe('loss kernels', () => {
     }
   });
 
-  it('f32_softmax_ce clips exact 0/1 probabilities: a finite loss', async () => {
+  it('f32_softmax_ce clips exact 0/1 probabilities: a finite loss (the general path and rows of 8)', async () => {
     const engine = await testEngine();
-    const p = [1, 0, 0, 0], y = [0, 1, 0, 0];
-    const pd = space(engine, 4);
-    const loss = engine.kernels.f32_softmax_ce(1, 4, put(engine, p), put(engine, y), pd, 1);
-    expectClose([loss], [-Math.log(Math.fround(1e-7))], { tol: 1e-6, scale: 0 });
-    expect([...engine.read(pd, 4)]).toEqual([1, -1, 0, 0]);
+    for (const n of [4, 8]) {
+      // the target in the row's last vector, the probability mass in its first
+      const p = Array.from({ length: n }, (_, j) => (j === 0 ? 1 : 0)), y = p.map((_, j) => (j === n - 1 ? 1 : 0));
+      const pd = space(engine, n);
+      const loss = engine.kernels.f32_softmax_ce(1, n, put(engine, p), put(engine, y), pd, 1);
+      expectClose([loss], [-Math.log(Math.fround(1e-7))], { tol: 1e-6, scale: 0, label: `n=${n}` });
+      expect([...engine.read(pd, n)]).toEqual(p.map((v, j) => v - y[j]));
+    }
   });
 
   it('f32_categorical_ce: gradient through the normalisation and the clip, by finite differences', async () => {
