@@ -7,7 +7,10 @@
 // more on packing A and re-reading its output than on the product, and the separate (T, B, 3u)
 // input projection cost a GEMM and a pass over 48 floats per row and step (the seed model3's epoch
 // is ≈ 10% faster with it fused). Four rows give 8 accumulators (z and r), as many as V8 keeps in
-// registers: three gates at once, or two partial sums each, spilled and ran slower.
+// registers: three gates at once, or two partial sums each, spilled and ran slower. The product
+// loops are written out where they run: a helper cannot hand 8 accumulators back (no multi-value
+// returns here, and a struct would live in memory), so only whole blocks — init, loop, store —
+// are shared (blockProduct, blockProduct2).
 //
 // Layouts as in gru.ts: hs (T+1, B, u) states, gates (T, B, 3u) = [z | r | h~], aux (T, B, u) =
 // u_h (reset_after) or r ⊙ h (not); inference keeps one step of each. Byte offsets throughout.
