@@ -53,8 +53,10 @@ async function run(engine: Engine, task: WorkerTask): Promise<WorkerResult> {
     }
     case 'evaluate':
       return replica.executor.evaluateBatch(batch);
-    case 'predict':
-      return replica.executor.predictBatch(task.x, task.xShape);
+    case 'predict': {
+      const { y, yShape } = await replica.executor.predictBatch(task.x, task.xShape, task.output ?? undefined);
+      return task.output ? { yShape } : { y, yShape };
+    }
   }
 }
 

@@ -5,7 +5,7 @@
 import { getEngine, type Engine } from '../backend/engine.js';
 import { MAX_MEMORY_BYTES, formatBytes } from '../backend/arena.js';
 import { StateError, ValueError, pythonTuple, describe, invalidArgument } from '../errors.js';
-import { PoolExecutor } from '../parallel/pool-executor.js';
+import { PoolExecutor, forgetPoolModel } from '../parallel/pool-executor.js';
 import { acquirePool, releaseModel } from '../parallel/pool-registry.js';
 import { workerCount } from '../parallel/worker-count.js';
 import { checkArgKeys } from '../layers/args.js';
@@ -285,6 +285,7 @@ export class LayersModel {
     for (const layer of this.layers) layer.dispose();
     this.compiled?.optimizer.dispose();
     this.disposed = true;
+    forgetPoolModel(this.id);
     return releaseModel(this.id);
   }
 

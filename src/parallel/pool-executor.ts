@@ -31,17 +31,54 @@ function sharedFloats(length: number, shared: boolean): Float32Array {
   return shared ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
 }
 
+/**
+ * What a model's pool operations keep from one call to the next (operations on one model never
+ * overlap): its config's bytes and version — unchanged, so workers keep their replica without
+ * decoding the config again — and, with shared memory, the buffers a batch's x, y and predicted
+ * outputs travel in, grown when needed instead of allocated per call.
+ */
+interface ModelChannel {
+  config: string;
+  configBytes: Uint8Array;
+  configVersion: number;
+  shared: boolean;
+  x: Float32Array | null;
+  y: Float32Array | null;
+  out: Float32Array | null;
+}
+
+const channels = new Map<number, ModelChannel>();
+
+function channelFor(model: PoolModel, shared: boolean): ModelChannel {
+  const kept = channels.get(model.id);
+  if (kept && kept.config === model.config && kept.shared === shared) return kept;
+  const bytes = new TextEncoder().encode(model.config);
+  const configBytes = shared ? new Uint8Array(new SharedArrayBuffer(bytes.length)) : bytes;
+  if (configBytes !== bytes) configBytes.set(bytes);
+  const channel = { config: model.config, configBytes, configVersion: ++versions, shared, x: null, y: null, out: null };
+  channels.set(model.id, channel);
+  return channel;
+}
+
+/** Drops what a disposed model kept for its pool operations. */
+export function forgetPoolModel(modelId: number): void {
+  channels.delete(modelId);
+}
+
+/** A shared buffer of at least `length` floats in `channel[which]`, grown when needed. */
+function sharedBuffer(channel: ModelChannel, which: 'x' | 'y' | 'out', length: number): Float32Array {
+  let buffer = channel[which];
+  if (!buffer || buffer.length < length) buffer = channel[which] = sharedFloats(length, true);
+  return buffer;
+}
+
 export class PoolExecutor implements Executor {
   private readonly weights: Float32Array;
   private weightsVersion = 0;
-  private readonly config: Uint8Array;
-  private readonly configVersion = ++versions;
+  private readonly channel: ModelChannel;
   private readonly grads: GradientBuffers | null;
   /** One gradient slot per shard, shared with the workers (null without shared memory). */
   private readonly shardGrads: Float32Array[] | null;
-  /** With shared memory: the batch's x and y, which the shards view instead of being copied. */
-  private sharedX: Float32Array | null = null;
-  private sharedY: Float32Array | null = null;
 
   /**
    * `workers` (at most the pool's size) is how many shards a batch is split into; the pool may be
@@ -57,9 +94,7 @@ export class PoolExecutor implements Executor {
     private readonly countCorrect = true,
   ) {
     this.weights = sharedFloats(model.weights.reduce((n, v) => n + v.size, 0), pool.sharedMemory);
-    const bytes = new TextEncoder().encode(model.config);
-    this.config = pool.sharedMemory ? new Uint8Array(new SharedArrayBuffer(bytes.length)) : bytes;
-    if (this.config !== bytes) this.config.set(bytes);
+    this.channel = channelFor(model, pool.sharedMemory);
     this.publish();
     this.grads = optimizer ? new GradientBuffers(engine, model.graph.trainableVariables) : null;
     const length = GradientBuffers.lengthFor(model.graph.trainableVariables);
@@ -76,28 +111,37 @@ export class PoolExecutor implements Executor {
     this.weightsVersion = ++versions;
   }
 
-  /** A shared buffer holding `data` (grown when needed), or null without shared memory. */
-  private shared(which: 'sharedX' | 'sharedY', data: Float32Array): Float32Array | null {
+  /** A shared buffer holding `data`, or null without shared memory. */
+  private shared(which: 'x' | 'y', data: Float32Array): Float32Array | null {
     if (!this.pool.sharedMemory) return null;
-    let buffer = this[which];
-    if (!buffer || buffer.length < data.length) buffer = this[which] = sharedFloats(data.length, true);
+    const buffer = sharedBuffer(this.channel, which, data.length);
     buffer.set(data);
     return buffer;
   }
 
-  private tasks(kind: TaskKind, batch: Batch, withTargets: boolean, scale = 0): WorkerTask[] {
+  /**
+   * Floats of one sample's output when the model's output shape is fully known and shared memory
+   * lets the workers write their shards' outputs in place (else 0: outputs come back as copies).
+   */
+  private sharedOutputRow(): number {
+    const sample = this.model.graph.outputShape.slice(1);
+    return this.pool.sharedMemory && sample.every((d) => d != null) ? (sample as number[]).reduce((a, b) => a * b, 1) : 0;
+  }
+
+  private tasks(kind: TaskKind, batch: Batch, withTargets: boolean, scale = 0, outRow = 0): WorkerTask[] {
     const rows = batch.xShape[0];
     const xRow = batch.x.length / rows;
     const yRow = withTargets ? batch.y.length / rows : 0;
     // shards view the shared copy of the batch (no per-step buffers to transfer), or get copies
-    const xs = this.shared('sharedX', batch.x);
-    const ys = withTargets ? this.shared('sharedY', batch.y) : null;
+    const xs = this.shared('x', batch.x);
+    const ys = withTargets ? this.shared('y', batch.y) : null;
+    const out = outRow ? sharedBuffer(this.channel, 'out', rows * outRow) : null;
     const part = (all: Float32Array, view: Float32Array | null, start: number, end: number) => (view ? view.subarray(start, end) : all.slice(start, end));
     return shardRanges(rows, this.workers).map(([start, end], shard) => ({
       kind,
       modelId: this.model.id,
-      config: this.config,
-      configVersion: this.configVersion,
+      config: this.channel.configBytes,
+      configVersion: this.channel.configVersion,
       loss: this.loss?.name ?? null,
       weights: this.weights,
       weightsVersion: this.weightsVersion,
@@ -107,6 +151,7 @@ export class PoolExecutor implements Executor {
       yShape: withTargets ? [end - start, ...batch.yShape.slice(1)] : null,
       scale,
       gradients: kind === 'train' ? (this.shardGrads?.[shard] ?? null) : null,
+      output: out ? out.subarray(start * outRow, end * outRow) : null,
       countCorrect: this.countCorrect,
       shard,
     }));
@@ -133,14 +178,18 @@ export class PoolExecutor implements Executor {
   }
 
   async predictBatch(x: Float32Array, xShape: number[]): Promise<{ y: Float32Array; yShape: number[] }> {
-    const results = await this.pool.runAll(this.tasks('predict', { x, xShape, y: x, yShape: xShape }, false));
+    const outRow = this.sharedOutputRow();
+    const results = await this.pool.runAll(this.tasks('predict', { x, xShape, y: x, yShape: xShape }, false, 0, outRow));
+    const yShape = [xShape[0], ...results[0].yShape!.slice(1)];
+    // the shards wrote into the shared outputs: one copy out (the buffer serves the next call)
+    if (outRow) return { y: this.channel.out!.slice(0, xShape[0] * outRow), yShape };
     const y = new Float32Array(results.reduce((n, r) => n + r.y!.length, 0));
     let offset = 0;
     for (const r of results) {
       y.set(r.y!, offset);
       offset += r.y!.length;
     }
-    return { y, yShape: [xShape[0], ...results[0].yShape!.slice(1)] };
+    return { y, yShape };
   }
 
   dispose(): void {

@@ -31,6 +31,8 @@ export interface WorkerTask {
   scale: number;
   /** train with shared memory: where to write this shard's gradients (GradientBuffers layout). */
   gradients: Float32Array | null;
+  /** predict with shared memory: where to write this shard's outputs (then not sent back). */
+  output: Float32Array | null;
   /** Whether to count the rows predicted right (accuracy is a compiled metric). */
   countCorrect: boolean;
   /** Index of the shard, for messages. */
@@ -46,7 +48,7 @@ export interface WorkerResult {
   gradients?: Float32Array;
   /** The worker engine's WebAssembly memory size, for monitoring. */
   engineBytes?: number;
-  /** predict: the outputs. */
+  /** predict: the outputs (unless written to the task's `output`). */
   y?: Float32Array;
   yShape?: number[];
 }

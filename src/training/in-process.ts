@@ -140,11 +140,14 @@ export class InProcessExecutor implements Executor {
     }
   }
 
-  async predictBatch(x: Float32Array, xShape: number[]): Promise<{ y: Float32Array; yShape: number[] }> {
+  /** The model's output for x; written into `into` when given (a worker's shared output slot). */
+  async predictBatch(x: Float32Array, xShape: number[], into?: Float32Array): Promise<{ y: Float32Array; yShape: number[] }> {
     const scratch = new Scratch(this.engine);
     try {
       const pass = this.graph.forward(scratch.from(x, xShape), { engine: this.engine, scratch, training: false });
-      return { y: this.engine.read(pass.y.ptr, pass.y.size), yShape: [...pass.y.shape] };
+      if (into && into.length !== pass.y.size) throw new Error(`predict: an output slot of ${into.length} floats for ${pass.y.size} outputs`);
+      if (into) into.set(this.engine.f32(pass.y.ptr, pass.y.size));
+      return { y: into ?? this.engine.read(pass.y.ptr, pass.y.size), yShape: [...pass.y.shape] };
     } finally {
       scratch.release();
     }

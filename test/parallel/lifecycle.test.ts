@@ -65,6 +65,16 @@ describe('the worker pool lifecycle', () => {
     expect(poolStats().size).toBe(3);
   });
 
+  it('predictions of any batch size come back whole through the shared output buffer a model reuses', async () => {
+    const m = smallModel();
+    for (const samples of [16, 5, 16, 1]) {
+      const xs = wl.randomUniform([samples, 6, 4]);
+      const onWorkers = await m.predict(xs, { workers: 2 });
+      expect(onWorkers.shape).toEqual([samples, 2]);
+      expect(Array.from(await onWorkers.data())).toEqual(Array.from(await (await m.predict(xs, { workers: 0 })).data()));
+    }
+  });
+
   it('disposing the last model that used the pool ends it', async () => {
     const [a, b] = [smallModel(), smallModel()];
     await a.fit(x(), y(), { workers: 2, verbose: 0 });
