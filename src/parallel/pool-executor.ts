@@ -42,6 +42,10 @@ interface ModelChannel {
   configBytes: Uint8Array;
   configVersion: number;
   shared: boolean;
+  /** Every weight, Keras order, where the workers read them. */
+  weights: Float32Array;
+  /** One gradient slot per shard (shared memory and training only; grown with the shard count). */
+  shardGrads: Float32Array[];
   x: Float32Array | null;
   y: Float32Array | null;
   out: Float32Array | null;
@@ -50,12 +54,16 @@ interface ModelChannel {
 const channels = new Map<number, ModelChannel>();
 
 function channelFor(model: PoolModel, shared: boolean): ModelChannel {
+  const weightCount = model.weights.reduce((n, v) => n + v.size, 0);
   const kept = channels.get(model.id);
-  if (kept && kept.config === model.config && kept.shared === shared) return kept;
+  if (kept && kept.config === model.config && kept.shared === shared && kept.weights.length === weightCount) return kept;
   const bytes = new TextEncoder().encode(model.config);
   const configBytes = shared ? new Uint8Array(new SharedArrayBuffer(bytes.length)) : bytes;
   if (configBytes !== bytes) configBytes.set(bytes);
-  const channel = { config: model.config, configBytes, configVersion: ++versions, shared, x: null, y: null, out: null };
+  const channel: ModelChannel = {
+    config: model.config, configBytes, configVersion: ++versions, shared,
+    weights: sharedFloats(weightCount, shared), shardGrads: [], x: null, y: null, out: null,
+  };
   channels.set(model.id, channel);
   return channel;
 }
@@ -73,7 +81,6 @@ function sharedBuffer(channel: ModelChannel, which: 'x' | 'y' | 'out', length: n
 }
 
 export class PoolExecutor implements Executor {
-  private readonly weights: Float32Array;
   private weightsVersion = 0;
   private readonly channel: ModelChannel;
   private readonly grads: GradientBuffers | null;
@@ -93,19 +100,21 @@ export class PoolExecutor implements Executor {
     private readonly optimizer: Optimizer | null,
     private readonly countCorrect = true,
   ) {
-    this.weights = sharedFloats(model.weights.reduce((n, v) => n + v.size, 0), pool.sharedMemory);
     this.channel = channelFor(model, pool.sharedMemory);
     this.publish();
     this.grads = optimizer ? new GradientBuffers(engine, model.graph.trainableVariables) : null;
     const length = GradientBuffers.lengthFor(model.graph.trainableVariables);
-    this.shardGrads = optimizer && pool.sharedMemory ? Array.from({ length: workers }, () => sharedFloats(length, true)) : null;
+    if (this.channel.shardGrads[0]?.length !== length) this.channel.shardGrads = [];
+    const slots = this.channel.shardGrads;
+    if (optimizer && pool.sharedMemory) while (slots.length < workers) slots.push(sharedFloats(length, true));
+    this.shardGrads = optimizer && pool.sharedMemory ? slots.slice(0, workers) : null;
   }
 
   /** Copies the current weights where the workers read them. */
   private publish(): void {
     let offset = 0;
     for (const v of this.model.weights) {
-      this.weights.set(v.read(), offset);
+      this.channel.weights.set(v.read(), offset);
       offset += v.size;
     }
     this.weightsVersion = ++versions;
@@ -143,7 +152,7 @@ export class PoolExecutor implements Executor {
       config: this.channel.configBytes,
       configVersion: this.channel.configVersion,
       loss: this.loss?.name ?? null,
-      weights: this.weights,
+      weights: this.channel.weights,
       weightsVersion: this.weightsVersion,
       x: part(batch.x, xs, start * xRow, end * xRow),
       xShape: [end - start, ...batch.xShape.slice(1)],
