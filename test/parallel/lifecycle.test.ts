@@ -75,6 +75,16 @@ describe('the worker pool lifecycle', () => {
     }
   });
 
+  it('a model whose config changes between pool operations is rebuilt in the workers', async () => {
+    const m = wl.sequential({ layers: [wl.layers.gru({ units: 4, inputShape: [6, 4] })] });
+    const xs = wl.randomUniform([8, 6, 4]);
+    await m.predict(xs, { workers: 2 });
+    m.add(wl.layers.dense({ units: 3, activation: 'softmax' })); // new config and weights, same model id
+    const onWorkers = await m.predict(xs, { workers: 2 });
+    expect(onWorkers.shape).toEqual([8, 3]);
+    expect(Array.from(await onWorkers.data())).toEqual(Array.from(await (await m.predict(xs, { workers: 0 })).data()));
+  });
+
   it('disposing the last model that used the pool ends it', async () => {
     const [a, b] = [smallModel(), smallModel()];
     await a.fit(x(), y(), { workers: 2, verbose: 0 });
