@@ -6,8 +6,8 @@ import { getEngine, type Engine } from '../backend/engine.js';
 import { MAX_MEMORY_BYTES, formatBytes } from '../backend/arena.js';
 import { StateError, ValueError, pythonTuple, describe, invalidArgument } from '../errors.js';
 import { PoolExecutor, forgetPoolModel } from '../parallel/pool-executor.js';
-import { acquirePool, releaseModel } from '../parallel/pool-registry.js';
-import { workerCount } from '../parallel/worker-count.js';
+import { acquirePool, poolSizeOrStart, releaseModel } from '../parallel/pool-registry.js';
+import { planWork } from '../parallel/worker-count.js';
 import { checkArgKeys } from '../layers/args.js';
 import type { Layer } from '../layers/layer.js';
 import { checkWeightShape } from '../layers/layer.js';
@@ -332,16 +332,28 @@ export class LayersModel {
       const graph = this.trainableGraph();
       const countCorrect = (compiled?.metrics.length ?? 0) > 0;
       const flops = this.forwardFlopsPerSample() * batchSize * (operation === 'fit' ? 3 : 1);
-      const count = await workerCount(workers, flops, operation !== 'fit');
+      let plan = await planWork(workers, flops, operation !== 'fit');
+      // this thread can do it all: use the workers running now (without a pool, start one for later
+      // calls and go on alone), never wait for workers to start
+      if (plan.callerShare) plan = { workers: Math.min(plan.workers, poolSizeOrStart(plan.workers, this.id)), callerShare: true };
+      if (plan.workers === 0) plan = { workers: 0, callerShare: false };
       const engine = await getEngine();
-      this.checkStepMemory(engine, Math.ceil(Math.min(batchSize, samples) / Math.max(count, 1)), sampleShape);
-      if (count === 0) {
-        executor = new InProcessExecutor(engine, graph, compiled?.loss ?? null, compiled?.optimizer ?? null, countCorrect);
+      const shares = plan.workers + (plan.callerShare ? 1 : 0);
+      this.checkStepMemory(engine, Math.ceil(Math.min(batchSize, samples) / Math.max(shares, 1)), sampleShape);
+      const loss = compiled?.loss ?? null;
+      if (plan.workers === 0) {
+        executor = new InProcessExecutor(engine, graph, loss, compiled?.optimizer ?? null, countCorrect);
       } else {
-        const acquired = await acquirePool(count, this.id);
+        const acquired = await acquirePool(plan.workers, this.id);
         release = acquired.release;
         const model = { id: this.id, config: JSON.stringify({ class_name: this.className, config: this.getConfig() }), weights: this.weights, graph };
-        executor = new PoolExecutor(engine, acquired.pool, acquired.workers, model, compiled?.loss ?? null, operation === 'fit' ? compiled!.optimizer : null, countCorrect);
+        executor = new PoolExecutor(engine, acquired.pool, model, {
+          workers: acquired.workers,
+          loss,
+          optimizer: operation === 'fit' ? compiled!.optimizer : null,
+          countCorrect,
+          local: plan.callerShare ? new InProcessExecutor(engine, graph, loss, null, countCorrect) : null,
+        });
       }
       return await body(executor);
     } finally {

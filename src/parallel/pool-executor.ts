@@ -3,11 +3,13 @@
  * their shard's loss sum and gradient sums (scaled by the whole batch's normaliser), which are reduced
  * here in shard order — deterministic — before the optimizer runs once on this thread's weights, and
  * the new weights are published for the next step. If any shard fails, no update is applied.
+ * For predict and evaluate, this thread may compute the first shard itself while the workers run
+ * the others (`local`).
  */
 import type { Engine } from '../backend/engine.js';
 import type { LayerVariable } from '../layers/variable.js';
 import type { Batch, BatchTotals, Executor } from '../training/executor.js';
-import { GradientBuffers, applyIfFinite } from '../training/in-process.js';
+import { GradientBuffers, InProcessExecutor, applyIfFinite } from '../training/in-process.js';
 import type { Loss } from '../training/losses.js';
 import type { Optimizer } from '../training/optimizers.js';
 import type { TrainableGraph } from '../training/trainable.js';
@@ -80,26 +82,49 @@ function sharedBuffer(channel: ModelChannel, which: 'x' | 'y' | 'out', length: n
   return buffer;
 }
 
+/** How a PoolExecutor splits and runs a model's batches. */
+export interface PoolExecutorOptions {
+  /** Workers a batch is split over (at most the pool's size, which may be larger). */
+  workers: number;
+  loss: Loss | null;
+  /** The optimizer for training; null for predict and evaluate. */
+  optimizer: Optimizer | null;
+  /** Whether to count the rows predicted right (accuracy is a compiled metric). */
+  countCorrect?: boolean;
+  /**
+   * Predict and evaluate only: this thread's executor, which computes the first shard of each batch
+   * while the workers compute the rest.
+   */
+  local?: InProcessExecutor | null;
+}
+
+type Range = [number, number];
+
 export class PoolExecutor implements Executor {
   private weightsVersion = 0;
+  private readonly workers: number;
+  private readonly loss: Loss | null;
+  private readonly optimizer: Optimizer | null;
+  private readonly countCorrect: boolean;
+  private readonly local: InProcessExecutor | null;
   private readonly channel: ModelChannel;
   private readonly grads: GradientBuffers | null;
   /** One gradient slot per shard, shared with the workers (null without shared memory). */
   private readonly shardGrads: Float32Array[] | null;
 
-  /**
-   * `workers` (at most the pool's size) is how many shards a batch is split into; the pool may be
-   * larger when an earlier operation asked for more.
-   */
   constructor(
     private readonly engine: Engine,
     private readonly pool: WorkerPool,
-    private readonly workers: number,
     private readonly model: PoolModel,
-    private readonly loss: Loss | null,
-    private readonly optimizer: Optimizer | null,
-    private readonly countCorrect = true,
+    options: PoolExecutorOptions,
   ) {
+    const { workers, optimizer } = options;
+    if (options.local && optimizer) throw new Error('PoolExecutor: a local shard is for predict and evaluate only');
+    this.workers = workers;
+    this.loss = options.loss;
+    this.optimizer = optimizer;
+    this.countCorrect = options.countCorrect ?? true;
+    this.local = options.local ?? null;
     this.channel = channelFor(model, pool.sharedMemory);
     this.publish();
     this.grads = optimizer ? new GradientBuffers(engine, model.graph.trainableVariables) : null;
@@ -137,16 +162,26 @@ export class PoolExecutor implements Executor {
     return this.pool.sharedMemory && sample.every((d) => d != null) ? (sample as number[]).reduce((a, b) => a * b, 1) : 0;
   }
 
-  private tasks(kind: TaskKind, batch: Batch, withTargets: boolean, scale = 0, outRow = 0): WorkerTask[] {
+  /** The batch's row ranges: this thread's shard (when it computes one), then one per worker. */
+  private split(rows: number): { local: Range | null; remote: Range[] } {
+    const ranges = shardRanges(rows, this.workers + (this.local ? 1 : 0));
+    return this.local ? { local: ranges[0], remote: ranges.slice(1) } : { local: null, remote: ranges };
+  }
+
+  /** Tasks for the workers' row ranges (contiguous, to the end of the batch). */
+  private tasks(kind: TaskKind, ranges: Range[], batch: Batch, withTargets: boolean, scale = 0, outRow = 0): WorkerTask[] {
+    if (ranges.length === 0) return [];
     const rows = batch.xShape[0];
+    const first = ranges[0][0];
     const xRow = batch.x.length / rows;
     const yRow = withTargets ? batch.y.length / rows : 0;
-    // shards view the shared copy of the batch (no per-step buffers to transfer), or get copies
-    const xs = this.shared('x', batch.x);
-    const ys = withTargets ? this.shared('y', batch.y) : null;
-    const out = outRow ? sharedBuffer(this.channel, 'out', rows * outRow) : null;
-    const part = (all: Float32Array, view: Float32Array | null, start: number, end: number) => (view ? view.subarray(start, end) : all.slice(start, end));
-    return shardRanges(rows, this.workers).map(([start, end], shard) => ({
+    // shards view the shared copy of their rows (no per-step buffers to transfer), or get copies
+    const xs = this.shared('x', batch.x.subarray(first * xRow));
+    const ys = withTargets ? this.shared('y', batch.y.subarray(first * yRow)) : null;
+    const out = outRow ? sharedBuffer(this.channel, 'out', (rows - first) * outRow) : null;
+    const rowsFrom = (all: Float32Array, view: Float32Array | null, row: number, start: number, end: number) =>
+      (view ? view.subarray((start - first) * row, (end - first) * row) : all.slice(start * row, end * row));
+    return ranges.map(([start, end], shard) => ({
       kind,
       modelId: this.model.id,
       config: this.channel.configBytes,
@@ -154,21 +189,35 @@ export class PoolExecutor implements Executor {
       loss: this.loss?.name ?? null,
       weights: this.channel.weights,
       weightsVersion: this.weightsVersion,
-      x: part(batch.x, xs, start * xRow, end * xRow),
+      x: rowsFrom(batch.x, xs, xRow, start, end),
       xShape: [end - start, ...batch.xShape.slice(1)],
-      y: withTargets ? part(batch.y, ys, start * yRow, end * yRow) : null,
+      y: withTargets ? rowsFrom(batch.y, ys, yRow, start, end) : null,
       yShape: withTargets ? [end - start, ...batch.yShape.slice(1)] : null,
       scale,
       gradients: kind === 'train' ? (this.shardGrads?.[shard] ?? null) : null,
-      output: out ? out.subarray(start * outRow, end * outRow) : null,
+      output: out ? out.subarray((start - first) * outRow, (end - first) * outRow) : null,
       countCorrect: this.countCorrect,
       shard,
     }));
   }
 
+  /**
+   * Runs this thread's shard while the workers' tasks (already posted) run theirs. If it fails, the
+   * workers are waited for before the error is rethrown, so none is left working on this call's buffers.
+   */
+  private async alongside<T>(pending: Promise<WorkerResult[]>, work: () => Promise<T>): Promise<T> {
+    pending.catch(() => undefined); // awaited by the caller; this only marks it handled meanwhile
+    try {
+      return await work();
+    } catch (e) {
+      await pending.catch(() => undefined);
+      throw e;
+    }
+  }
+
   async trainBatch(batch: Batch): Promise<BatchTotals> {
     const scale = 1 / this.loss!.count(batch.yShape);
-    const tasks = this.tasks('train', batch, true, scale);
+    const tasks = this.tasks('train', this.split(batch.xShape[0]).remote, batch, true, scale);
     const results = await this.pool.runAll(tasks);
     // reduce in shard order into this thread's gradient buffers, then one optimizer step
     const total = this.grads!.view();
@@ -183,30 +232,56 @@ export class PoolExecutor implements Executor {
   }
 
   async evaluateBatch(batch: Batch): Promise<BatchTotals> {
-    return totals(await this.pool.runAll(this.tasks('evaluate', batch, true)));
+    const { local, remote } = this.split(batch.xShape[0]);
+    const pending = this.pool.runAll(this.tasks('evaluate', remote, batch, true));
+    const mine = local ? await this.alongside(pending, () => this.local!.evaluateBatch(rowsOf(batch, local))) : null;
+    const results = await pending;
+    return totals(mine ? [mine, ...results] : results);
   }
 
   async predictBatch(x: Float32Array, xShape: number[]): Promise<{ y: Float32Array; yShape: number[] }> {
+    const rows = xShape[0];
+    const { local, remote } = this.split(rows);
     const outRow = this.sharedOutputRow();
-    const results = await this.pool.runAll(this.tasks('predict', { x, xShape, y: x, yShape: xShape }, false, 0, outRow));
-    const yShape = [xShape[0], ...results[0].yShape!.slice(1)];
-    // the shards wrote into the shared outputs: one copy out (the buffer serves the next call)
-    if (outRow) return { y: this.channel.out!.slice(0, xShape[0] * outRow), yShape };
-    const y = new Float32Array(results.reduce((n, r) => n + r.y!.length, 0));
-    let offset = 0;
-    for (const r of results) {
-      y.set(r.y!, offset);
-      offset += r.y!.length;
+    const pending = this.pool.runAll(this.tasks('predict', remote, { x, xShape, y: x, yShape: xShape }, false, 0, outRow));
+    // with a known output size, every shard's outputs land in one array: this thread's in place, the
+    // workers' from the shared buffer they wrote (one copy; the buffer serves the next call)
+    const y = outRow ? new Float32Array(rows * outRow) : null;
+    const localRows = local ? local[1] : 0;
+    const part = local ? rowsOf({ x, xShape, y: x, yShape: xShape }, local) : null;
+    const mine = part ? await this.alongside(pending, () => this.local!.predictBatch(part.x, part.xShape, y?.subarray(0, localRows * outRow))) : null;
+    const results = await pending;
+    const yShape = [rows, ...(mine ?? results[0]).yShape!.slice(1)];
+    if (y) {
+      if (remote.length) y.set(this.channel.out!.subarray(0, (rows - localRows) * outRow), localRows * outRow);
+      return { y, yShape };
     }
-    return { y, yShape };
+    const parts = [...(mine ? [mine.y] : []), ...results.map((r) => r.y!)];
+    const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) {
+      all.set(p, offset);
+      offset += p.length;
+    }
+    return { y: all, yShape };
   }
 
   dispose(): void {
     this.grads?.dispose();
+    this.local?.dispose();
   }
 }
 
-function totals(results: WorkerResult[]): BatchTotals {
-  const sum = (key: 'sum' | 'count' | 'correct') => results.reduce((s, r) => s + (r[key] ?? 0), 0);
+/** The rows [start, end) of a batch, as views. */
+function rowsOf(batch: Batch, [start, end]: Range): Batch {
+  const view = (data: Float32Array) => {
+    const row = data.length / batch.xShape[0];
+    return data.subarray(start * row, end * row);
+  };
+  return { x: view(batch.x), xShape: [end - start, ...batch.xShape.slice(1)], y: view(batch.y), yShape: [end - start, ...batch.yShape.slice(1)] };
+}
+
+function totals(results: Partial<BatchTotals>[]): BatchTotals {
+  const sum = (key: keyof BatchTotals) => results.reduce((s, r) => s + (r[key] ?? 0), 0);
   return { sum: sum('sum'), count: sum('count'), correct: sum('correct') };
 }

@@ -27,6 +27,8 @@ const DEFAULT_URLS = {
 let options: PoolOptions = {};
 let current: { pool: WorkerPool; users: Set<number>; active: number } | null = null;
 let creating: Promise<WorkerPool> | null = null;
+/** A background start failed: later ones are not tried (acquirePool still is, and reports why). */
+let backgroundStartFailed = false;
 
 function isNode(): boolean {
   const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
@@ -81,8 +83,13 @@ async function createPool(size: number): Promise<WorkerPool> {
  * 2) do not restart workers — which costs their start, their compiled kernels and replicas; a pool
  * too small is replaced by a larger one when idle.
  */
-export async function acquirePool(size: number, modelId: number): Promise<{ pool: WorkerPool; workers: number; release: () => void }> {
+/** Waits until no pool is being started (one started in the background is then `current`). */
+async function settled(): Promise<void> {
   while (creating) await creating.catch(() => undefined);
+}
+
+export async function acquirePool(size: number, modelId: number): Promise<{ pool: WorkerPool; workers: number; release: () => void }> {
+  await settled();
   if (current && current.pool.size < size && current.active === 0) await shutdownPool();
   if (!current) {
     creating = createPool(size);
@@ -98,14 +105,37 @@ export async function acquirePool(size: number, modelId: number): Promise<{ pool
   return { pool: entry.pool, workers: Math.min(size, entry.pool.size), release: () => void entry.active-- };
 }
 
+/**
+ * The running pool's size, or 0 when none is running: then, unless one is starting, a pool of `size`
+ * workers is started in the background for model `modelId`'s later operations, so an operation that
+ * can also run on this thread (inference with 'auto') need not wait for workers to start. If that start fails, no other is tried
+ * in the background; acquirePool still tries, and reports why.
+ */
+export function poolSizeOrStart(size: number, modelId: number): number {
+  if (current) return current.pool.size;
+  if (creating || backgroundStartFailed) return 0;
+  const starting = (creating = createPool(size));
+  starting.then(
+    (pool) => {
+      if (creating === starting) current = { pool, users: new Set([modelId]), active: 0 };
+    },
+    () => void (backgroundStartFailed = true),
+  ).finally(() => {
+    if (creating === starting) creating = null;
+  });
+  return 0;
+}
+
 /** Forgets a disposed model; the pool ends when no model that used it is left. */
 export async function releaseModel(modelId: number): Promise<void> {
+  await settled();
   if (!current?.users.delete(modelId)) return;
   if (current.users.size === 0 && current.active === 0) await shutdownPool();
 }
 
 /** Ends the pool's workers (pending tasks reject). */
 export async function shutdownPool(): Promise<void> {
+  await settled();
   const entry = current;
   current = null;
   if (entry) await entry.pool.destroy();

@@ -9,7 +9,12 @@ import type { BatchTotals, Executor } from './executor.js';
 import { History } from './history.js';
 import { ProgressBar, defaultSink, type ProgressSink } from './progress.js';
 
-/** Worker count: 'auto' (default), a number of workers, or 0 to run in this thread. */
+/**
+ * Where batches run. 'auto' (default) shares each step across the cores when it is large enough to
+ * gain: training on worker threads; predict and evaluate on this thread plus workers for the other
+ * cores (a first call without a running pool runs here and starts one in the background). A number
+ * runs every shard on that many worker threads, leaving this thread free; 0 runs on this thread.
+ */
 export type WorkersOption = number | 'auto';
 
 export interface ModelFitArgs {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import * as wl from '../../src/index.js';
 import { poolStats, resetPool } from '../helpers/pool.js';
 import { acquirePool } from '../../src/parallel/pool-registry.js';
-import { MIN_FLOPS_PER_WORKER, MIN_INFERENCE_FLOPS_PER_WORKER, workerCount } from '../../src/parallel/worker-count.js';
+import { MIN_FLOPS_PER_WORKER, MIN_INFERENCE_FLOPS_PER_SHARE, planWork } from '../../src/parallel/worker-count.js';
 
 afterEach(resetPool);
 
@@ -112,11 +112,14 @@ describe('the worker pool lifecycle', () => {
     expect(3 * 128 * 2 * 64 * (15 + 16) * 48 / 2).toBeGreaterThanOrEqual(MIN_FLOPS_PER_WORKER);
     await gruModel(16).fit(xs, ys, { batchSize: 128, verbose: 0 });
     expect(poolStats().liveWorkers).toBe(cores >= 2 ? 2 : 0);
-    // inference needs a larger share: the seed's predict of 1000 samples (≈ 207 MFLOP) stays in process
-    expect(await workerCount('auto', 207e6, true)).toBe(0);
-    expect(await workerCount('auto', 207e6, false)).toBe(cores >= 2 ? Math.min(cores, Math.floor(207e6 / MIN_FLOPS_PER_WORKER)) : 0);
-    expect(await workerCount('auto', 2 * MIN_INFERENCE_FLOPS_PER_WORKER, true)).toBe(cores >= 2 ? 2 : 0);
-    expect(await workerCount(3, 1, true)).toBe(3);
+    // inference: this thread takes one share and workers the rest; the seed's predict of 1000 samples
+    // (≈ 207 MFLOP) in batches of 32 (6.6 MFLOP) stays in process, in one batch it is shared
+    const [none, callerAndWorkers] = [{ workers: 0, callerShare: false }, (n: number) => ({ workers: n - 1, callerShare: true })];
+    expect(await planWork('auto', 6.6e6, true)).toEqual(none);
+    expect(await planWork('auto', 207e6, true)).toEqual(cores >= 2 ? callerAndWorkers(Math.min(cores, Math.floor(207e6 / MIN_INFERENCE_FLOPS_PER_SHARE))) : none);
+    expect(await planWork('auto', 207e6, false)).toEqual(cores >= 2 ? { workers: Math.min(cores, Math.floor(207e6 / MIN_FLOPS_PER_WORKER)), callerShare: false } : none);
+    expect(await planWork('auto', 2 * MIN_INFERENCE_FLOPS_PER_SHARE, true)).toEqual(cores >= 2 ? callerAndWorkers(2) : none);
+    expect(await planWork(3, 1, true)).toEqual({ workers: 3, callerShare: false });
   });
 
   it('a Node script that trains with workers and returns exits by itself', async () => {

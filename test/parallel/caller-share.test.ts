@@ -1,0 +1,127 @@
+// 'auto' inference on a model large enough to share: this thread computes the first shard of each
+// batch while pool workers compute the rest. Without a running pool the call runs here and a pool
+// starts in the background for later calls.
+import { describe, it, expect, afterEach, vi } from 'vitest';
+import { availableParallelism } from 'node:os';
+import * as wl from '../../src/index.js';
+import { InProcessExecutor } from '../../src/training/in-process.js';
+import { MIN_INFERENCE_FLOPS_PER_SHARE } from '../../src/parallel/worker-count.js';
+import { poolSizeOrStart, releaseModel } from '../../src/parallel/pool-registry.js';
+import { poolStats, resetPool } from '../helpers/pool.js';
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await resetPool();
+});
+
+const [STEPS, FEATURES, UNITS] = [32, 32, 64];
+/** The GRU(64)'s forward FLOPs per sample (x·W and h·U over 32 steps) plus the Dense's. */
+const FLOPS_PER_SAMPLE = 2 * STEPS * (FEATURES + UNITS) * 3 * UNITS + 2 * UNITS * 5;
+/** Samples whose batch is worth two shares (and not three): one on this thread, one on a worker. */
+const SAMPLES = Math.ceil((2 * MIN_INFERENCE_FLOPS_PER_SHARE) / FLOPS_PER_SAMPLE) + 1;
+
+function model() {
+  wl.setSeed(11);
+  const m = wl.sequential({ layers: [wl.layers.gru({ units: UNITS, inputShape: [STEPS, FEATURES] }), wl.layers.dense({ units: 5, activation: 'softmax' })] });
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
+  return m;
+}
+
+const multiCore = availableParallelism() >= 2;
+
+/** Waits until the background start has produced live workers. */
+async function poolStarted(): Promise<void> {
+  await vi.waitFor(() => expect(poolStats().liveWorkers).toBeGreaterThan(0), { timeout: 20_000, interval: 20 });
+}
+
+describe.runIf(multiCore)("'auto' inference shares batches between this thread and the workers", () => {
+  it('the first call runs here and starts the pool; later calls split each batch, with the same predictions', async () => {
+    expect(SAMPLES * FLOPS_PER_SAMPLE).toBeLessThan(3 * MIN_INFERENCE_FLOPS_PER_SHARE);
+    const m = model();
+    const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
+    const expected = Array.from(await (await m.predict(xs, { batchSize: SAMPLES, workers: 0 })).data());
+    expect(poolStats().size).toBe(0);
+
+    const local = vi.spyOn(InProcessExecutor.prototype, 'predictBatch');
+    const first = await m.predict(xs, { batchSize: SAMPLES });
+    expect(Array.from(await first.data())).toEqual(expected);
+    expect(local.mock.calls.map((c) => c[1][0])).toEqual([SAMPLES]); // all of it, on this thread
+    await poolStarted();
+    expect(poolStats()).toEqual({ size: 1, liveWorkers: 1 });
+
+    local.mockClear();
+    const shared = await m.predict(xs, { batchSize: SAMPLES });
+    expect(shared.shape).toEqual([SAMPLES, 5]);
+    expect(Array.from(await shared.data())).toEqual(expected);
+    // this thread computed the first shard (the larger half), straight into the result
+    expect(local.mock.calls.map((c) => c[1][0])).toEqual([Math.ceil(SAMPLES / 2)]);
+  });
+
+  it('batches of every size, and a last batch too small to split, come back whole and in order', async () => {
+    const m = model();
+    const xs = wl.randomUniform([2 * SAMPLES + 3, STEPS, FEATURES]);
+    const expected = Array.from(await (await m.predict(xs, { batchSize: SAMPLES, workers: 0 })).data());
+    await m.predict(xs, { batchSize: SAMPLES });
+    await poolStarted();
+    for (const batchSize of [SAMPLES, SAMPLES + 1, 2 * SAMPLES + 3]) {
+      const y = await m.predict(xs, { batchSize });
+      expect(Array.from(await y.data()), `batchSize ${batchSize}`).toEqual(expected);
+    }
+  });
+
+  it('evaluate sums this thread\'s shard and the workers\' in shard order: the in-process loss and accuracy', async () => {
+    const m = model();
+    const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
+    const ys = wl.oneHot(wl.tensor1d(Array.from({ length: SAMPLES }, (_, i) => i % 5)), 5);
+    const scores = async (workers: wl.WorkersOption) =>
+      ((await m.evaluate(xs, ys, { batchSize: SAMPLES, workers })) as wl.Tensor[]).map((t) => t.dataSync()[0]);
+    const expected = await scores(0);
+    await scores('auto');
+    await poolStarted();
+    const local = vi.spyOn(InProcessExecutor.prototype, 'evaluateBatch');
+    const shared = await scores('auto');
+    expect(local.mock.calls.map((c) => c[0].xShape[0])).toEqual([Math.ceil(SAMPLES / 2)]);
+    expect(shared[0]).toBeCloseTo(expected[0], 6);
+    expect(shared[1]).toBe(expected[1]);
+  });
+
+  it("a failure in this thread's shard rejects the call with its error; the pool stays and the next call works", async () => {
+    const m = model();
+    const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
+    await m.predict(xs, { batchSize: SAMPLES });
+    await poolStarted();
+    vi.spyOn(InProcessExecutor.prototype, 'predictBatch').mockRejectedValueOnce(new Error('injected failure on this thread'));
+    await expect(m.predict(xs, { batchSize: SAMPLES })).rejects.toThrow('injected failure on this thread');
+    const again = await m.predict(xs, { batchSize: SAMPLES });
+    expect(again.shape).toEqual([SAMPLES, 5]);
+    expect(poolStats().liveWorkers).toBe(1);
+  });
+
+  it('shutdown() and disposing the model during the background start leave no worker running', async () => {
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
+    expect(poolSizeOrStart(1, 901)).toBe(0); // starting in the background
+    expect(poolSizeOrStart(1, 901)).toBe(0); // one start at a time
+    await wl.shutdown();
+    await settle();
+    expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
+    expect(poolSizeOrStart(1, 902)).toBe(0);
+    await releaseModel(902); // model 902, the only one the pool would serve, was disposed
+    await settle();
+    expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
+    // through a model: its first 'auto' predict starts the pool, disposing it ends the pool
+    const m = model();
+    await m.predict(wl.randomUniform([SAMPLES, STEPS, FEATURES]), { batchSize: SAMPLES });
+    await m.dispose();
+    await settle();
+    expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
+  });
+
+  it('explicit worker counts keep this thread free: every shard goes to a worker', async () => {
+    const m = model();
+    const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
+    const local = vi.spyOn(InProcessExecutor.prototype, 'predictBatch');
+    await m.predict(xs, { batchSize: SAMPLES, workers: 2 });
+    expect(local).not.toHaveBeenCalled();
+    expect(poolStats().liveWorkers).toBe(2);
+  });
+});
