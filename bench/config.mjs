@@ -19,8 +19,8 @@ export const GEMM_SIZES = [128, 256, 512, 1024];
 
 /** The stacks (in sampling order): the script, its arguments, and a label. */
 export const STACKS = {
-  // the library's default (workers: 'auto': both cores here for the seed steps and predict), and the
-  // same code on the calling thread only; the GEMM part is one thread for every stack
+  // the library's default (workers: 'auto': this thread and a worker here for the seed steps and
+  // predict), and the same code on the calling thread only; the GEMM part is one thread for every stack
   ours: { script: 'stack-ours.mjs', args: ['--workers', 'auto'], label: "ours (wasm-layers, workers: 'auto')" },
   'ours-1t': { script: 'stack-ours.mjs', args: ['--workers', '0'], label: 'ours on one thread (workers: 0)', parts: ['models'] },
   // Node 20 validates relaxed SIMD only behind a flag; Node ≥ 22, Chrome ≥ 114 and Deno run this

@@ -24,9 +24,10 @@ export function renderWorkers({ cases }, latency, peer, memory, relaxed) {
       `**${(ours.samplesPerSecond / peer.samplesPerSecond).toFixed(1)}×**; ours on 1 thread ` +
       `${(gru256.rows.find((r) => r.workers === 0).samplesPerSecond / peer.samplesPerSecond).toFixed(1)}×.`);
   }
-  parts.push("`workers: 'auto'` gives each worker a share of a step of at least 30 MFLOP (150 MFLOP for predict and evaluate) and uses " +
-    'the pool only when two workers or more qualify (src/parallel/worker-count.ts): the seed model1 training step at batch 128 ' +
-    '(≈ 40 MFLOP per worker) is shared by 2, its predict of 1000 samples (≈ 100 MFLOP per worker) stays in process.');
+  parts.push("`workers: 'auto'` has the calling thread compute one share of each step and workers the rest, when two shares or more " +
+    'are worth it: at least 9 MFLOP each in training, 20 MFLOP in predict and evaluate (src/parallel/worker-count.ts). On 2 cores ' +
+    "the seed model1's training step at batch 32 or more and its predict of 1000 samples in one batch run on this thread and one worker; " +
+    'training on a page\'s UI thread uses workers only, from 30 MFLOP per worker.');
   if (memory) {
     const perSecond = (run) => (2048 / run.epochMs) * 1000;
     const vsPeer = (run) => (peer ? ` (**${(perSecond(run) / peer.samplesPerSecond).toFixed(1)}×** tfjs-wasm)` : '');

@@ -18,10 +18,11 @@ const CASES = [
       wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 8 }) }),
     ],
   },
-  // the worker threshold (src/parallel/worker-count.ts): the same model at smaller steps
-  ...[32, 64].map((batchSize) => ({
-    name: `worker threshold: seed model1 at batch ${batchSize} (≈ ${(batchSize * 0.31).toFixed(0)} MFLOP per worker and step on 2)`,
-    samples: 1000, batchSize, xShape: [64, 15], yShape: [64, 8], settings: [0, 2],
+  // the thresholds (src/parallel/worker-count.ts): the same model at smaller steps; 'auto' shares a
+  // step between this thread and workers from 9 MFLOP per share (batch 32 here), workers alone need 30
+  ...[16, 32, 64].map((batchSize) => ({
+    name: `worker threshold: seed model1 at batch ${batchSize} (≈ ${(batchSize * 0.62).toFixed(0)} MFLOP per step)`,
+    samples: 1000, batchSize, xShape: [64, 15], yShape: [64, 8], settings: [0, 2, 'auto'],
     build: () => [
       wl.layers.gru({ units: 16, returnSequences: true, inputShape: [64, 15], resetAfter: false, recurrentActivation: 'hard_sigmoid' }),
       wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 8 }) }),
@@ -29,7 +30,7 @@ const CASES = [
   })),
   {
     name: 'GRU(256) on (64, 64) → TimeDistributed(Dense(64)) → softmax',
-    samples: opts.quick ? 512 : 1024, batchSize: 256, xShape: [64, 64], yShape: [64, 64], settings: [0, 1, 2],
+    samples: opts.quick ? 512 : 1024, batchSize: 256, xShape: [64, 64], yShape: [64, 64], settings: [0, 1, 2, 'auto'],
     build: () => [
       wl.layers.gru({ units: 256, returnSequences: true, inputShape: [64, 64] }),
       wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 64 }) }),

@@ -333,9 +333,9 @@ export class LayersModel {
       const countCorrect = (compiled?.metrics.length ?? 0) > 0;
       const flops = this.forwardFlopsPerSample() * batchSize * (operation === 'fit' ? 3 : 1);
       let plan = await planWork(workers, flops, operation !== 'fit');
-      // this thread can do it all: use the workers running now (without a pool, start one for later
-      // calls and go on alone), never wait for workers to start
-      if (plan.callerShare) plan = { workers: Math.min(plan.workers, poolSizeOrStart(plan.workers, this.id)), callerShare: true };
+      // inference, one call of few steps, uses the workers running now and never waits for any to
+      // start (without a pool it starts one for later calls and runs here); training waits for its pool
+      if (plan.callerShare && operation !== 'fit') plan = { workers: Math.min(plan.workers, poolSizeOrStart(plan.workers, this.id)), callerShare: true };
       if (plan.workers === 0) plan = { workers: 0, callerShare: false };
       const engine = await getEngine();
       const shares = plan.workers + (plan.callerShare ? 1 : 0);

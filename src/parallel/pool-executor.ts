@@ -3,8 +3,7 @@
  * their shard's loss sum and gradient sums (scaled by the whole batch's normaliser), which are reduced
  * here in shard order — deterministic — before the optimizer runs once on this thread's weights, and
  * the new weights are published for the next step. If any shard fails, no update is applied.
- * For predict and evaluate, this thread may compute the first shard itself while the workers run
- * the others (`local`).
+ * This thread may compute the first shard itself while the workers run the others (`local`).
  */
 import type { Engine } from '../backend/engine.js';
 import type { LayerVariable } from '../layers/variable.js';
@@ -92,8 +91,8 @@ export interface PoolExecutorOptions {
   /** Whether to count the rows predicted right (accuracy is a compiled metric). */
   countCorrect?: boolean;
   /**
-   * Predict and evaluate only: this thread's executor, which computes the first shard of each batch
-   * while the workers compute the rest.
+   * This thread's executor (without an optimizer), which computes the first shard of each batch while
+   * the workers compute the rest; in training its gradients are where the shards' sum is formed.
    */
   local?: InProcessExecutor | null;
 }
@@ -119,7 +118,6 @@ export class PoolExecutor implements Executor {
     options: PoolExecutorOptions,
   ) {
     const { workers, optimizer } = options;
-    if (options.local && optimizer) throw new Error('PoolExecutor: a local shard is for predict and evaluate only');
     this.workers = workers;
     this.loss = options.loss;
     this.optimizer = optimizer;
@@ -127,7 +125,7 @@ export class PoolExecutor implements Executor {
     this.local = options.local ?? null;
     this.channel = channelFor(model, pool.sharedMemory);
     this.publish();
-    this.grads = optimizer ? new GradientBuffers(engine, model.graph.trainableVariables) : null;
+    this.grads = optimizer && !this.local ? new GradientBuffers(engine, model.graph.trainableVariables) : null;
     const length = GradientBuffers.lengthFor(model.graph.trainableVariables);
     if (this.channel.shardGrads[0]?.length !== length) this.channel.shardGrads = [];
     const slots = this.channel.shardGrads;
@@ -217,17 +215,22 @@ export class PoolExecutor implements Executor {
 
   async trainBatch(batch: Batch): Promise<BatchTotals> {
     const scale = 1 / this.loss!.count(batch.yShape);
-    const tasks = this.tasks('train', this.split(batch.xShape[0]).remote, batch, true, scale);
-    const results = await this.pool.runAll(tasks);
+    const { local, remote } = this.split(batch.xShape[0]);
+    const tasks = this.tasks('train', remote, batch, true, scale);
+    const pending = this.pool.runAll(tasks);
+    // this thread's shard leaves its gradients in its executor's buffers: the reduction starts there
+    const mine = local ? await this.alongside(pending, async () => this.local!.computeGradients(rowsOf(batch, local), scale)) : null;
+    const results = await pending;
     // reduce in shard order into this thread's gradient buffers, then one optimizer step
-    const total = this.grads!.view();
+    const grads = mine ? this.local!.gradients() : this.grads!;
+    const total = grads.view();
     results.forEach((r, i) => {
       const g = r.gradients ?? tasks[i].gradients!;
-      if (i === 0) total.set(g.subarray(0, total.length));
+      if (i === 0 && !mine) total.set(g.subarray(0, total.length));
       else for (let k = 0; k < total.length; k++) total[k] += g[k];
     });
-    const t = totals(results);
-    if (applyIfFinite(this.engine, this.optimizer!, this.model.graph.trainableVariables, this.grads!, t)) this.publish();
+    const t = totals(mine ? [mine, ...results] : results);
+    if (applyIfFinite(this.engine, this.optimizer!, this.model.graph.trainableVariables, grads, t)) this.publish();
     return t;
   }
 

@@ -1,10 +1,11 @@
-import { describe, it, expect, afterEach } from 'vitest';
+import { describe, it, expect, afterEach, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as wl from '../../src/index.js';
 import { poolStats, resetPool } from '../helpers/pool.js';
 import { acquirePool } from '../../src/parallel/pool-registry.js';
-import { MIN_FLOPS_PER_WORKER, MIN_INFERENCE_FLOPS_PER_SHARE, planWork } from '../../src/parallel/worker-count.js';
+import { MIN_FLOPS_PER_SHARE, MIN_FLOPS_PER_WORKER, MIN_INFERENCE_FLOPS_PER_SHARE, planWork } from '../../src/parallel/worker-count.js';
+import { InProcessExecutor } from '../../src/training/in-process.js';
 
 afterEach(resetPool);
 
@@ -95,30 +96,43 @@ describe('the worker pool lifecycle', () => {
     expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
   });
 
-  it("'auto' stays in process for steps too small to share and uses every core for larger ones (the seed model1)", async () => {
+  it("'auto' stays in process for steps too small to share and otherwise splits them between this thread and workers", async () => {
     const gruModel = (units: number) => {
       const m = wl.sequential({ layers: [wl.layers.gru({ units, returnSequences: true, inputShape: [64, 15] }), wl.layers.dense({ units: 8, activation: 'softmax' })] });
       m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
       return m;
     };
+    const stepFlops = (batch: number) => 3 * batch * 2 * 64 * (15 + 16) * 48; // the GRU(16)'s, forward and backward
     const [xs, ys] = [wl.randomUniform([128, 64, 15]), wl.randomUniform([128, 64, 8])];
     await smallModel().fit(x(), y(), { verbose: 0 });
-    // a GRU(16) step of batch 32: 3 · 32 · 2 · 64 · (15 + 16) · 48 FLOP ≈ 18 M, under the threshold even undivided
-    expect(3 * 32 * 2 * 64 * (15 + 16) * 48).toBeLessThan(MIN_FLOPS_PER_WORKER);
-    await gruModel(16).fit(xs, ys, { batchSize: 32, verbose: 0 });
+    // a GRU(16) step of batch 16 (≈ 9 MFLOP) is not worth two shares
+    expect(stepFlops(16)).toBeLessThan(2 * MIN_FLOPS_PER_SHARE);
+    await gruModel(16).fit(xs, ys, { batchSize: 16, verbose: 0 });
     expect(poolStats().liveWorkers).toBe(0);
-    // the seed model1's step (batch 128, ≈ 73 MFLOP) is shared by two workers, whatever the core count
+    // the seed model1's step (batch 128, ≈ 73 MFLOP): this thread computes the first shard, workers the rest
     const cores = (await import('node:os')).availableParallelism();
-    expect(3 * 128 * 2 * 64 * (15 + 16) * 48 / 2).toBeGreaterThanOrEqual(MIN_FLOPS_PER_WORKER);
+    const shares = cores >= 2 ? Math.min(cores, Math.floor(stepFlops(128) / MIN_FLOPS_PER_SHARE)) : 1;
+    const local = vi.spyOn(InProcessExecutor.prototype, 'computeGradients');
     await gruModel(16).fit(xs, ys, { batchSize: 128, verbose: 0 });
-    expect(poolStats().liveWorkers).toBe(cores >= 2 ? 2 : 0);
-    // inference: this thread takes one share and workers the rest; the seed's predict of 1000 samples
-    // (≈ 207 MFLOP) in batches of 32 (6.6 MFLOP) stays in process, in one batch it is shared
-    const [none, callerAndWorkers] = [{ workers: 0, callerShare: false }, (n: number) => ({ workers: n - 1, callerShare: true })];
+    expect(poolStats().liveWorkers).toBe(shares - 1);
+    expect(new Set(local.mock.calls.map((c) => c[0].xShape[0]))).toEqual(new Set([Math.ceil(128 / shares)]));
+    local.mockRestore();
+    // inference: the seed's predict of 1000 samples (≈ 207 MFLOP) in batches of 32 (6.6 MFLOP)
+    // stays in process; in one batch it is shared
+    const none = { workers: 0, callerShare: false };
+    const withThisThread = (n: number) => (cores >= 2 ? { workers: Math.min(cores, n) - 1, callerShare: true } : none);
     expect(await planWork('auto', 6.6e6, true)).toEqual(none);
-    expect(await planWork('auto', 207e6, true)).toEqual(cores >= 2 ? callerAndWorkers(Math.min(cores, Math.floor(207e6 / MIN_INFERENCE_FLOPS_PER_SHARE))) : none);
-    expect(await planWork('auto', 207e6, false)).toEqual(cores >= 2 ? { workers: Math.min(cores, Math.floor(207e6 / MIN_FLOPS_PER_WORKER)), callerShare: false } : none);
-    expect(await planWork('auto', 2 * MIN_INFERENCE_FLOPS_PER_SHARE, true)).toEqual(cores >= 2 ? callerAndWorkers(2) : none);
+    expect(await planWork('auto', 207e6, true)).toEqual(withThisThread(Math.floor(207e6 / MIN_INFERENCE_FLOPS_PER_SHARE)));
+    expect(await planWork('auto', 2 * MIN_INFERENCE_FLOPS_PER_SHARE, true)).toEqual(withThisThread(2));
+    expect(await planWork('auto', 207e6, false)).toEqual(withThisThread(Math.floor(207e6 / MIN_FLOPS_PER_SHARE)));
+    // training on a page's UI thread leaves every shard to workers, which need larger shares
+    vi.stubGlobal('document', {});
+    try {
+      expect(await planWork('auto', 207e6, false)).toEqual(cores >= 2 ? { workers: Math.min(cores, Math.floor(207e6 / MIN_FLOPS_PER_WORKER)), callerShare: false } : none);
+      expect(await planWork('auto', 207e6, true)).toEqual(withThisThread(Math.floor(207e6 / MIN_INFERENCE_FLOPS_PER_SHARE)));
+    } finally {
+      vi.unstubAllGlobals();
+    }
     expect(await planWork(3, 1, true)).toEqual({ workers: 3, callerShare: false });
   });
 

@@ -1,5 +1,6 @@
-// Data-parallel training gives the in-process result: any worker count within 1e-5 (relative to the
-// weights' size) after several steps, and bit-identical reruns for a given worker count.
+// Data-parallel training gives the in-process result: any worker count, and 'auto' (this thread
+// computing one shard, workers the rest), within 1e-5 (relative to the weights' size) after several
+// steps, and bit-identical reruns for a given worker count.
 import { describe, it, expect, afterAll } from 'vitest';
 import * as wl from '../../src/index.js';
 import { expectClose, expectIdentical } from '../helpers/compare.js';
@@ -43,7 +44,7 @@ const CASES: Case[] = [
   },
 ];
 
-async function train(c: Case, workers: number) {
+async function train(c: Case, workers: wl.WorkersOption) {
   wl.setSeed(11);
   wl.clearSession();
   const x = wl.randomUniform([c.samples, ...c.xShape]);
@@ -62,7 +63,7 @@ describe('worker parity with in-process training (piscina pool)', () => {
   for (const c of CASES) {
     it(c.name, async () => {
       const reference = await train(c, 0);
-      for (const workers of [1, 2, 3]) {
+      for (const workers of [1, 2, 3, 'auto'] as const) {
         const got = await train(c, workers);
         got.weights.forEach((w, i) => {
           const scale = Math.sqrt(reference.weights[i].reduce((s, v) => s + v * v, 0) / w.length);
@@ -76,21 +77,25 @@ describe('worker parity with in-process training (piscina pool)', () => {
   }
 
   it('two runs with the same worker count give bit-identical weights', async () => {
-    const [a, b] = [await train(CASES[0], 2), await train(CASES[0], 2)];
-    a.weights.forEach((w, i) => expectIdentical(b.weights[i], w, `weight ${i}`));
-    expect(b.loss).toEqual(a.loss);
+    for (const workers of [2, 'auto'] as const) {
+      const [a, b] = [await train(CASES[0], workers), await train(CASES[0], workers)];
+      a.weights.forEach((w, i) => expectIdentical(b.weights[i], w, `${workers}: weight ${i}`));
+      expect(b.loss).toEqual(a.loss);
+    }
   });
 });
 
 describe('worker parity with the comlink transport (Web Worker protocol on Node worker threads)', () => {
-  it('seed model1 with 2 workers matches in-process training', async () => {
+  it("seed model1 with 2 workers, and with 'auto' (this thread and a worker), matches in-process training", async () => {
     await resetPool();
     wl.setPoolOptions({ transport: 'comlink' });
     try {
       const reference = await train(CASES[0], 0);
-      const got = await train(CASES[0], 2);
-      got.weights.forEach((w, i) => expectClose(w, reference.weights[i], { tol: 1e-5, scale: 0.1, label: `weight ${i}` }));
-      expectClose(got.predictions, reference.predictions, { tol: 1e-5, scale: 0.1, label: 'predict' });
+      for (const workers of [2, 'auto'] as const) {
+        const got = await train(CASES[0], workers);
+        got.weights.forEach((w, i) => expectClose(w, reference.weights[i], { tol: 1e-5, scale: 0.1, label: `${workers}: weight ${i}` }));
+        expectClose(got.predictions, reference.predictions, { tol: 1e-5, scale: 0.1, label: `${workers}: predict` });
+      }
     } finally {
       await resetPool();
     }
