@@ -7,6 +7,8 @@
 // import.meta.url, two directories up, as the unbundled dist/ does.
 // Usage: node workers/bundle.mjs  (run by `npm run build`)
 import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,18 +32,25 @@ function bundle({ outdir, name, src, platform }) {
   });
 }
 
-/** Bundles `entries` ({ out name: { src, platform } }) into `outdir`. */
+/** Empties `outdir`: chunk names are content hashes, so earlier builds' chunks would pile up there (and ship). */
+function clean(outdir) {
+  return rm(join(root, outdir), { recursive: true, force: true });
+}
+
+/** Bundles `entries` ({ out name: { src, platform } }) into `outdir`, emptied first. */
 export async function bundleWorkers({ outdir = 'dist/workers', entries } = {}) {
   const all = entries ?? {
     'node-worker': { src: 'workers/node-worker.ts', platform: 'node' },
     'web-worker': { src: 'workers/web-worker.ts', platform: 'browser' },
   };
+  await clean(outdir);
   // one build per entry, so each entry's chunks are its own
   for (const [name, { src, platform }] of Object.entries(all)) await bundle({ outdir, name, src, platform });
 }
 
-/** The library as one ESM file for browsers and Deno. */
+/** The library as one ESM file for browsers and Deno, into `outdir`, emptied first. */
 export async function bundleBrowser({ outdir = 'dist/browser' } = {}) {
+  await clean(outdir);
   await bundle({ outdir, name: 'wasm-layers', src: 'src/index.ts', platform: 'browser' });
 }
 
