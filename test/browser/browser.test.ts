@@ -7,11 +7,13 @@ import type { BrowserContext, Page } from 'playwright-core';
 // @ts-expect-error: the demo's plain .mjs server
 import { serve } from '../../examples/web/serve.mjs';
 import { chromiumAvailable, launch } from './chromium.js';
+import type { AutoReport } from '../shared/auto-workers.js';
 
 interface Server { url: string; close(): Promise<void> }
 interface ParityReport {
   results: { name: string; failure: string | null }[];
   training: { losses: number[]; pool: { size: number; sharedMemory: boolean; transport: string } | null; variant: string; error: string | null };
+  auto: AutoReport;
   crossOriginIsolated: boolean;
 }
 
@@ -49,7 +51,7 @@ describe.skipIf(!available)('in headless Chromium', () => {
   }
 
   for (const [name, server] of [['cross-origin isolated (shared memory)', () => isolated], ['not isolated (transferred buffers)', () => plain]] as const) {
-    it(`parity cases and 2-worker training of the seed model1, ${name}`, async () => {
+    it(`parity cases, 2-worker training of the seed model1 and 'auto' on the page, ${name}`, async () => {
       const page = await open(`${server().url}/test/browser/pages/parity.html`);
       const report = (await page.evaluate('window.parity')) as ParityReport;
       await page.close();
@@ -62,6 +64,12 @@ describe.skipIf(!available)('in headless Chromium', () => {
       expect(report.training.pool).toMatchObject({ size: 2, transport: 'comlink', sharedMemory: shared });
       expect(report.training.losses).toHaveLength(2);
       expect(report.training.losses[1]).toBeLessThan(report.training.losses[0]);
+      // 'auto' on the page's UI thread: training keeps every shard on workers (two qualify at 79
+      // MFLOP per step), predict takes a share here and gives the in-process predictions
+      expect(report.auto.error).toBeNull();
+      expect(report.auto.trainingPool).toBe(2);
+      expect(report.auto.predictShape).toEqual([256, 64, 8]);
+      expect(report.auto.predictDiff).toBe(0); // each sample's prediction is the same computation wherever it runs
       expect(errors).toEqual([]);
     }, 120_000);
   }

@@ -2,6 +2,7 @@
 // parity cases, training the seed model1 on 2 workers, and the README's Deno example.
 import { describe, it, expect } from 'vitest';
 import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -14,7 +15,7 @@ async function denoRun(script: string): Promise<string> {
 }
 
 describe('in Deno', () => {
-  it('passes the shared parity cases and trains the seed model1 on 2 Web Workers with shared memory', async () => {
+  it("passes the shared parity cases, trains the seed model1 on 2 Web Workers with shared memory, and 'auto' shares steps with this thread", async () => {
     const report = JSON.parse((await denoRun('dist/test-deno/deno-entry.js')).trim().split('\n').at(-1)!);
     for (const r of report.results) expect(r.failure, r.name).toBeNull();
     expect(report.results).toHaveLength(5);
@@ -22,6 +23,13 @@ describe('in Deno', () => {
     expect(report.training.pool).toMatchObject({ size: 2, transport: 'comlink', sharedMemory: true });
     expect(report.training.losses).toHaveLength(2);
     expect(report.training.losses[1]).toBeLessThan(report.training.losses[0]);
+    // 'auto' off a page: this thread takes a share of the training step (79 MFLOP, 9 per share)
+    // and workers the rest; predict with a share here gives the in-process predictions
+    const cores = availableParallelism();
+    expect(report.auto.error).toBeNull();
+    expect(report.auto.trainingPool).toBe(cores >= 2 ? Math.min(cores, 8) - 1 : null);
+    expect(report.auto.predictShape).toEqual([256, 64, 8]);
+    expect(report.auto.predictDiff).toBe(0); // each sample's prediction is the same computation wherever it runs
   }, 90_000);
 
   it('runs the README example: the summary, two epochs, two workers', async () => {

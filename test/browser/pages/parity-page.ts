@@ -1,8 +1,9 @@
-// Browser entry of the shared parity suite: runs the cases and the worker training against the
-// library's browser bundle (dist/browser/wasm-layers.js, loaded as the page would load it).
+// Browser entry of the shared parity suite: runs the cases, the worker training and 'auto' against
+// the library's browser bundle (dist/browser/wasm-layers.js, loaded as the page would load it).
 import type * as WL from '../../../src/index.js';
 import { runParity } from '../../shared/parity-cases.js';
 import { trainSeedModel1 } from '../../shared/train-seed.js';
+import { autoWorkers } from '../../shared/auto-workers.js';
 
 const LIBRARY = '/dist/browser/wasm-layers.js';
 
@@ -10,5 +11,6 @@ const LIBRARY = '/dist/browser/wasm-layers.js';
   const wl = (await import(LIBRARY)) as typeof WL;
   const results = await runParity(wl);
   const training = await trainSeedModel1(wl, { workers: 2, epochs: 2 });
-  return { results, training, crossOriginIsolated: globalThis.crossOriginIsolated };
+  const auto = await autoWorkers(wl);
+  return { results, training, auto, crossOriginIsolated: globalThis.crossOriginIsolated };
 })();
