@@ -39,23 +39,29 @@ const CASES = [
 ];
 
 const results = [];
+/** Workers a setting starts ('auto' here: the calling thread and at most one worker). */
+const poolSize = (workers) => (workers === 'auto' ? 1 : workers);
 for (const c of CASES) {
   wl.setSeed(7);
   const x = wl.randomUniform([c.samples, ...c.xShape]);
   const y = wl.randomUniform([c.samples, ...c.yShape]);
-  const rows = [];
-  for (const workers of c.settings) {
+  // one model per setting, warmed up largest pool first (the others then use a subset of it, no
+  // restart), then sampled in turn, one epoch each: this VM's speed drifts within minutes, so the
+  // settings are compared side by side rather than block after block
+  const runsOf = new Map(c.settings.map((workers) => {
     const model = wl.sequential({ layers: [...c.build(), wl.layers.activation({ activation: 'softmax' })] });
     model.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
-    const epoch = () => model.fit(x, y, { batchSize: c.batchSize, epochs: 1, verbose: 0, workers });
-    await warmUp(epoch, { warmup: 1 });
-    const times = [];
-    for (let r = 0; r < runs; r++) times.push(await sample(epoch, 1));
-    const ms = median(times);
+    return [workers, { model, epoch: () => model.fit(x, y, { batchSize: c.batchSize, epochs: 1, verbose: 0, workers }), times: [] }];
+  }));
+  for (const workers of [...c.settings].sort((a, b) => poolSize(b) - poolSize(a))) await warmUp(runsOf.get(workers).epoch, { warmup: 1 });
+  for (let r = 0; r < runs; r++) for (const run of runsOf.values()) run.times.push(await sample(run.epoch, 1));
+  const rows = [];
+  for (const [workers, run] of runsOf) {
+    const ms = median(run.times);
     rows.push({ workers, ms, samplesPerSecond: (c.samples / ms) * 1000 });
-    await model.dispose();
     process.stderr.write(`  workers ${workers}: ${ms.toFixed(0)} ms per epoch of ${c.samples}\n`);
   }
+  for (const run of runsOf.values()) await run.model.dispose();
   results.push({ name: c.name, samples: c.samples, batchSize: c.batchSize, runs, rows });
 }
 await wl.shutdown();
