@@ -25,8 +25,8 @@ export function renderWorkers({ cases }, latency, peer, memory, relaxed) {
       `${(gru256.rows.find((r) => r.workers === 0).samplesPerSecond / peer.samplesPerSecond).toFixed(1)}×.`);
   }
   parts.push("`workers: 'auto'` has the calling thread compute one share of each step and workers the rest, when two shares or more " +
-    'are worth it: at least 9 MFLOP each in training, 20 MFLOP in predict and evaluate (src/parallel/worker-count.ts). On 2 cores ' +
-    "the seed model1's training step at batch 32 or more and its predict of 1000 samples in one batch run on this thread and one worker; " +
+    'are worth it: at least 13 MFLOP each in training, 20 MFLOP in predict and evaluate (src/parallel/worker-count.ts). On 2 cores ' +
+    "the seed model1's training step at batch 48 or more and its predict of 1000 samples in one batch run on this thread and one worker; " +
     'training on a page\'s UI thread uses workers only, from 30 MFLOP per worker.');
   if (memory) {
     const perSecond = (run) => (2048 / run.epochMs) * 1000;

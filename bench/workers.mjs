@@ -19,8 +19,8 @@ const CASES = [
     ],
   },
   // the thresholds (src/parallel/worker-count.ts): the same model at smaller steps; 'auto' shares a
-  // step between this thread and workers from 9 MFLOP per share (batch 32 here), workers alone need 30
-  ...[16, 32, 64].map((batchSize) => ({
+  // step between this thread and workers from 13 MFLOP per share (batch 48 here), workers alone need 30
+  ...[32, 48, 64].map((batchSize) => ({
     name: `worker threshold: seed model1 at batch ${batchSize} (≈ ${(batchSize * 0.62).toFixed(0)} MFLOP per step)`,
     samples: 1000, batchSize, xShape: [64, 15], yShape: [64, 8], settings: [0, 2, 'auto'],
     build: () => [

@@ -11,10 +11,11 @@ import type { WorkersOption } from '../training/fit.js';
  * Training, this thread computing one share: below this many FLOPs per share and step, 'auto' trains
  * in process. Measured on the 2-core machine (seed models, one epoch of 1000 samples, 12–14
  * alternated epochs per run, medians): at batch 128 (40 MFLOP per share) this thread plus one worker
- * was 1.2–1.45× as fast as two workers and 1.2–1.7× as fast as in process; at batch 32 (10 MFLOP)
- * 1.15–1.4× as fast as in process; at batch 24 (7.4 MFLOP) and 16 (5 MFLOP) mixed or slower.
+ * was 1.2–1.45× as fast as two workers and 1.2–1.7× as fast as in process; at batch 64 (20 MFLOP)
+ * 1.0–1.65× and at 48 (15 MFLOP) 1.05–1.3× as fast as in process; at batch 32 (10 MFLOP) 0.83–1.2×
+ * depending on the run, and slower below, so batch 32 (Keras's default) stays in process.
  */
-export const MIN_FLOPS_PER_SHARE = 9e6;
+export const MIN_FLOPS_PER_SHARE = 13e6;
 
 /**
  * Training on a page's UI thread, where every shard goes to a worker so the page stays responsive:
