@@ -332,11 +332,11 @@ export class LayersModel {
       const graph = this.trainableGraph();
       const countCorrect = (compiled?.metrics.length ?? 0) > 0;
       const flops = this.forwardFlopsPerSample() * batchSize * (operation === 'fit' ? 3 : 1);
-      let plan = await planWork(workers, flops, operation !== 'fit');
+      const plan = await planWork(workers, flops, operation !== 'fit');
       // inference, one call of few steps, uses the workers running now and never waits for any to
       // start (without a pool it starts one for later calls and runs here); training waits for its pool
-      if (plan.callerShare && operation !== 'fit') plan = { workers: Math.min(plan.workers, poolSizeOrStart(plan.workers, this.id)), callerShare: true };
-      if (plan.workers === 0) plan = { workers: 0, callerShare: false };
+      if (plan.callerShare && operation !== 'fit') plan.workers = Math.min(plan.workers, poolSizeOrStart(plan.workers, this.id));
+      if (plan.workers === 0) plan.callerShare = false;
       const engine = await getEngine();
       const shares = plan.workers + (plan.callerShare ? 1 : 0);
       this.checkStepMemory(engine, Math.ceil(Math.min(batchSize, samples) / Math.max(shares, 1)), sampleShape);

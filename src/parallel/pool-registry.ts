@@ -27,7 +27,7 @@ const DEFAULT_URLS = {
 let options: PoolOptions = {};
 let current: { pool: WorkerPool; users: Set<number>; active: number } | null = null;
 let creating: Promise<WorkerPool> | null = null;
-/** A background start failed: later ones are not tried (acquirePool still is, and reports why). */
+/** A background start failed: no other is tried until setPoolOptions (acquirePool still tries). */
 let backgroundStartFailed = false;
 
 function isNode(): boolean {
@@ -51,6 +51,7 @@ export function setPoolOptions(next: PoolOptions): void {
     throw invalidArgument('setPoolOptions', 'timeoutMs', 'a positive number of milliseconds', next.timeoutMs);
   }
   options = { ...next };
+  backgroundStartFailed = false; // new options may start where the old ones failed
 }
 
 /** Worker threads this runtime offers (os.availableParallelism in Node, hardwareConcurrency elsewhere). */
@@ -76,6 +77,11 @@ async function createPool(size: number): Promise<WorkerPool> {
   return new ComlinkPool(size, webWorkerFactory(url), shared, timeoutMs);
 }
 
+/** Waits until no pool is being started (one started in the background is then `current`). */
+async function settled(): Promise<void> {
+  while (creating) await creating.catch(() => undefined);
+}
+
 /**
  * A pool of at least `size` workers for model `modelId` and how many of them to use (`size`, or
  * fewer while a smaller pool is busy); call release() when the operation ends. A larger pool is kept
@@ -83,11 +89,6 @@ async function createPool(size: number): Promise<WorkerPool> {
  * 2) do not restart workers — which costs their start, their compiled kernels and replicas; a pool
  * too small is replaced by a larger one when idle.
  */
-/** Waits until no pool is being started (one started in the background is then `current`). */
-async function settled(): Promise<void> {
-  while (creating) await creating.catch(() => undefined);
-}
-
 export async function acquirePool(size: number, modelId: number): Promise<{ pool: WorkerPool; workers: number; release: () => void }> {
   await settled();
   if (current && current.pool.size < size && current.active === 0) await shutdownPool();
@@ -108,8 +109,9 @@ export async function acquirePool(size: number, modelId: number): Promise<{ pool
 /**
  * The running pool's size, or 0 when none is running: then, unless one is starting, a pool of `size`
  * workers is started in the background for model `modelId`'s later operations, so an operation that
- * can also run on this thread (inference with 'auto') need not wait for workers to start. If that start fails, no other is tried
- * in the background; acquirePool still tries, and reports why.
+ * can also run on this thread (inference with 'auto') need not wait for workers to start. If that
+ * start fails, no other is tried in the background until the pool options change; acquirePool still
+ * tries, and reports why.
  */
 export function poolSizeOrStart(size: number, modelId: number): number {
   if (current) return current.pool.size;
