@@ -14,6 +14,13 @@ export const SEED = {
 
 export const MODELS = ['model1', 'model2', 'model3'];
 
+/**
+ * The speed issue's larger workload: GRU(256, returnSequences) on (64, 64) → TimeDistributed(Dense(64))
+ * → softmax, batch 256. Ours trains epochs of 2048 samples on 2 workers; TensorFlow.js, at ~15
+ * samples/s here, epochs of 256 samples (one step each).
+ */
+export const GRU256 = { units: 256, steps: 64, features: 64, outputs: 64, batchSize: 256, samples: 2048, peerSamples: 256, workers: 2 };
+
 /** Square f32 matrix multiply sizes (M = N = K). */
 export const GEMM_SIZES = [128, 256, 512, 1024];
 
@@ -33,15 +40,17 @@ export const STACKS = {
   'tfjs-cpu': { script: 'stack-tfjs.mjs', args: ['--backend', 'cpu'], label: 'TensorFlow.js 4.22, cpu backend' },
 };
 
-// Warm-up and timed runs per stack; gemmRuns per size. Every figure is a median of ≥ 5 timed runs,
-// except tfjs-cpu's 1024 GEMM (3 runs of ~4 s each). tfjs-cpu dominates the run time (5–13 s per seed
-// epoch depending on the machine), so it gets the minimum: 1 warm-up + 5 timed runs.
+// Warm-up and timed runs per stack; gemmRuns per size; gru256Runs epochs of the GRU(256) part (a stack
+// without it skips that part). Every figure is a median of ≥ 5 timed runs, except tfjs-cpu's 1024 GEMM
+// (3 runs of ~4 s each) and tfjs-wasm's GRU(256) steps (3 of ~15-20 s each, spread over ours' 5
+// rounds). tfjs-cpu dominates the run time (5–13 s per seed epoch depending on the machine), so it gets
+// the minimum: 1 warm-up + 5 timed runs.
 const gemmRuns = (small, at1024 = small) => ({ 128: small, 256: small, 512: small, 1024: at1024 });
 const FULL = {
-  ours: { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15) },
+  ours: { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15), gru256Runs: 5 },
   'ours-1t': { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15) },
-  'ours-relaxed': { warmup: 2, epochRuns: 9, predictRuns: 9, gemmRuns: gemmRuns(9) },
-  'tfjs-wasm': { warmup: 1, epochRuns: 5, predictRuns: 7, gemmRuns: gemmRuns(9) },
+  'ours-relaxed': { warmup: 2, epochRuns: 9, predictRuns: 9, gemmRuns: gemmRuns(9), gru256Runs: 5 },
+  'tfjs-wasm': { warmup: 1, epochRuns: 5, predictRuns: 7, gemmRuns: gemmRuns(9), gru256Runs: 3 },
   'tfjs-cpu': { warmup: 1, epochRuns: 5, predictRuns: 5, gemmRuns: gemmRuns(5, 3) },
 };
 

@@ -27,6 +27,15 @@ function oneHot(rows, depth, random) {
   return out;
 }
 
+/** GRU(256)'s x [n, steps, features] and one-hot y [n, steps, outputs] (config.mjs GRU256). */
+export function gru256Data(n, { steps, features, outputs }) {
+  const random = rng(256);
+  return {
+    x: { values: uniform(n * steps * features, random), shape: [n, steps, features] },
+    y: { values: oneHot(n * steps, outputs, random), shape: [n, steps, outputs] },
+  };
+}
+
 /** X [n, T, F], Y1 [n, T, C] (models 1 and 2), Y2 [n, C] (model 3), with their shapes. */
 export function seedData() {
   const { samples: n, maxLen: t, inputSize: f, outputSize: c } = SEED;

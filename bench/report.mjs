@@ -1,7 +1,7 @@
 // Markdown for one run: a heading with the machine, then the tables. `results` maps a stack name
 // (ours, ours-1t, tfjs-wasm, tfjs-cpu) to its process's JSON; a skipped stack is absent and shows
 // as "—".
-import { GEMM_SIZES, MODELS, SEED, STACKS } from './config.mjs';
+import { GEMM_SIZES, GRU256, MODELS, SEED, STACKS } from './config.mjs';
 
 const PEERS = ['tfjs-wasm', 'tfjs-cpu'];
 
@@ -52,7 +52,8 @@ function method(results) {
     const facts = Object.entries(r.info).filter(([k]) => k !== 'name').map(([k, v]) => `${k} ${v}`).join(', ');
     const gemm = !STACKS[name].parts || STACKS[name].parts.includes('gemm');
     return `- ${STACKS[name].label} — ${facts}. Medians of ${p.epochRuns} epochs, ${p.predictRuns} predicts` +
-      (gemm ? `, ${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products)` : '') + '; ' +
+      (gemm ? `, ${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products)` : '') +
+      (p.gru256Runs ? `, ${p.gru256Runs} GRU(256) epochs` : '') + '; ' +
       `before each case ≥ ${p.warmup} warm-up run(s) and ≥ 0.5 s of warm-up. Busy ${r.seconds.toFixed(0)} s.`;
   });
   return lines.join('\n');
@@ -74,13 +75,27 @@ function relaxedTable(results) {
   return table(['case (ms unless noted)', 'relaxed build', 'default build', 'tfjs-wasm', 'tfjs-wasm / relaxed (GEMM: relaxed / tfjs-wasm)', 'default / relaxed (GEMM: relaxed / default)'], rows);
 }
 
+/** The GRU(256) part: each stack's epochs, sampled in turn, as samples/s next to tfjs-wasm's. */
+function gru256Table(results) {
+  const stacks = [['ours', `ours (${GRU256.workers} workers)`], ['ours-relaxed', `ours, relaxed-SIMD build (${GRU256.workers} workers)`], ['tfjs-wasm', 'tfjs-wasm (1 thread)']]
+    .filter(([s]) => results[s]?.gru256);
+  if (stacks.length === 0) return null;
+  const peer = results['tfjs-wasm']?.gru256?.samplesPerSecond ?? null;
+  const rows = stacks.map(([s, label]) => {
+    const g = results[s].gru256;
+    const vsPeer = s === 'tfjs-wasm' || peer == null ? '—' : `${(g.samplesPerSecond / peer).toFixed(1)}×`; // one decimal: the target is 28×
+    return [label, String(g.samples), ms(g.median), g.samplesPerSecond.toFixed(1), vsPeer, `${ms(g.first)} (${g.loss.toFixed(3)})`];
+  });
+  return table(['stack', 'samples per epoch', 'median ms per epoch', 'samples/s', 'samples/s vs tfjs-wasm', 'first epoch ms (loss)'], rows);
+}
+
 /** The whole section for RESULTS.md (and the console). */
 export function renderRun({ machine: m, results, quick, skipped, seconds, notes }) {
   const commit = m.commit ? `commit \`${m.commit}\`` : 'no git commit';
   return [
     `## ${m.date}${quick ? ' (--quick)' : ''}`,
     '',
-    `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${commit}. Each stack in its own processes (seed models, then GEMM); timed samples interleaved across stacks, one process working at a time; total ${seconds.toFixed(0)} s.` +
+    `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${commit}. Each stack in its own processes (seed models, GEMM, GRU(256)); timed samples interleaved across stacks, one process working at a time; total ${seconds.toFixed(0)} s.` +
       (skipped.length ? ` Skipped: ${skipped.join(', ')}.` : ''),
     '',
     `### Seed models (SPEC §1): one epoch of fit, ${SEED.samples} samples, batch ${SEED.batchSize} — median ms (ratio > 1: ours is faster)`,
@@ -103,6 +118,15 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
       "### The relaxed-SIMD (FMA) build: Node 20 runs it only with --experimental-wasm-relaxed-simd; Node ≥ 22, Chrome ≥ 114 and Deno by default",
       '',
       relaxedTable(results),
+      '',
+    ] : []),
+    ...(gru256Table(results) ? [
+      `### GRU(${GRU256.units}) on (${GRU256.steps}, ${GRU256.features}) → TimeDistributed(Dense(${GRU256.outputs})) → softmax, batch ${GRU256.batchSize}: epochs sampled in turn across stacks (ratio > 1: ours is faster)`,
+      '',
+      gru256Table(results),
+      '',
+      `Ours trains epochs of ${GRU256.samples} samples on ${GRU256.workers} workers with tfjs's GRU math (reset_after=false, hard_sigmoid); ` +
+        `tfjs-wasm epochs of ${GRU256.peerSamples} samples (one step each). The first epoch includes our pool's start and the workers' compile, and tfjs's graph setup.`,
       '',
     ] : []),
     'How it was measured:',

@@ -12,7 +12,7 @@ import { renderWorkers } from './report-workers.mjs';
 import { execFileSync } from 'node:child_process';
 import { prependRun } from './results-file.mjs';
 import { runPart } from './schedule.mjs';
-import { PARTS } from './workload.mjs';
+import { CASES, PARTS, runsFor } from './workload.mjs';
 
 const USAGE = `Usage: npm run bench [-- options]
   --quick           fewer runs, no tfjs-cpu, RESULTS.md left alone (for development)
@@ -47,7 +47,10 @@ const results = Object.fromEntries(names.map((n) => [n, { plan: planFor(n, opts.
 const notes = [];
 
 for (const part of PARTS) {
-  const inPart = names.filter((n) => !STACKS[n].parts || STACKS[n].parts.includes(part));
+  // a stack takes part when its config allows and its plan has runs for the part (--quick: no GRU(256))
+  const inPart = names.filter((n) => (!STACKS[n].parts || STACKS[n].parts.includes(part)) &&
+    CASES[part].some((id) => runsFor(results[n].plan, id) > 0));
+  if (inPart.length === 0) continue;
   console.log(`\n${part}: ${inPart.join(', ')} (one process each, samples interleaved)`);
   const stacks = [];
   for (const name of inPart) {
@@ -65,6 +68,7 @@ for (const part of PARTS) {
     for (const [id, c] of Object.entries(byStack[name])) {
       const [what, kind] = id.split('/');
       if (what === 'gemm') r.gemm[kind] = { ...c, gflops: (2 * Number(kind) ** 3) / (c.median * 1e6) };
+      else if (what === 'gru256') r.gru256 = { ...c, samplesPerSecond: (c.samples / c.median) * 1000 };
       else (r.models[what] ??= {})[kind] = c;
     }
   }
@@ -81,19 +85,9 @@ if (names.includes('ours')) {
   const samples = Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, [first]).toString().trim().split('\n').at(-1)));
   const med = (k) => samples.map((s) => s[k]).sort((a, b) => a - b)[runs >> 1];
   const latency = { runs, importMs: med('importMs'), firstStepMs: med('firstStepMs'), sinceProcessStartMs: med('sinceProcessStartMs') };
-  let peer = null;
-  if (names.includes('tfjs-wasm') && !opts.quick) {
-    console.log('GRU(256) on TensorFlow.js wasm: bench/gru256-tfjs.mjs (3 steps of ~15-20 s)');
-    const script256 = fileURLToPath(new URL('gru256-tfjs.mjs', import.meta.url));
-    peer = JSON.parse(execFileSync(process.execPath, [script256, '3'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split('\n').at(-1));
-  }
   const memoryScript = fileURLToPath(new URL('gru256-memory.mjs', import.meta.url));
   const memory = JSON.parse(execFileSync(process.execPath, [memoryScript]).toString().trim().split('\n').at(-1));
-  // the same GRU(256) epoch with the relaxed-SIMD (FMA) build, when that stack is part of the run
-  const relaxed = names.includes('ours-relaxed')
-    ? JSON.parse(execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', memoryScript]).toString().trim().split('\n').at(-1))
-    : null;
-  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)), latency, peer, memory, relaxed);
+  workersSection = renderWorkers(JSON.parse(out.toString().trim().split('\n').at(-1)), latency, memory);
 }
 
 const section = [

@@ -1,11 +1,12 @@
 // Stack process: wasm-layers (this repository's dist/), with fit and predict on `--workers` ('auto',
-// the library's default, or a count; 0 keeps them on this thread). GEMM is always one thread.
-// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm [--workers auto|N] [--stack name] [--quick]
+// the library's default, or a count; 0 keeps them on this thread). GEMM is always one thread; the
+// GRU(256) epochs run on the workload's 2 workers.
+// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm|gru256 [--workers auto|N] [--stack name] [--quick]
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { Engine } from '../dist/backend/engine.js';
-import { SEED, planFor } from './config.mjs';
-import { uniform } from './data.mjs';
+import { GRU256, SEED, planFor } from './config.mjs';
+import { gru256Data, uniform } from './data.mjs';
 import { gemmError } from './gemm-check.mjs';
 import { serve } from './stack-server.mjs';
 import { PARTS } from './workload.mjs';
@@ -40,6 +41,22 @@ function model(kind) {
   return m;
 }
 
+// GRU(256) with tfjs's GRU math too (reset_after=false, hard_sigmoid), on 2048 samples per epoch.
+async function gru256() {
+  const { units, steps, features, outputs, batchSize, samples, workers: shards } = GRU256;
+  const m = wl.sequential({
+    layers: [
+      wl.layers.gru({ units, returnSequences: true, inputShape: [steps, features], resetAfter: false, recurrentActivation: 'hard_sigmoid' }),
+      wl.layers.timeDistributed({ layer: wl.layers.dense({ units: outputs }) }),
+      wl.layers.activation({ activation: 'softmax' }),
+    ],
+  });
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+  const { x, y } = gru256Data(samples, GRU256);
+  const [xt, yt] = [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
+  return { samples, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0, workers: shards })).history.loss[0] };
+}
+
 // The internal kernel (there is no public matmul op): C = A·B, row-major, no bias, no activation.
 let gemmEngine = null; // its own memory, apart from the models' engine
 async function gemm(n, random) {
@@ -65,6 +82,7 @@ const adapter = {
   fit: async (m, x, y) => (await m.fit(x, y, { batchSize: SEED.batchSize, epochs: 1, verbose: 0, workers })).history.loss[0],
   predict: async (m, x) => (await m.predict(x, { batchSize: SEED.predictBatchSize, workers })).dataSync(),
   gemm,
+  gru256,
 };
 
 await serve(adapter, planFor(stackName, opts.quick), opts.part);

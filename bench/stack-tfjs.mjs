@@ -1,13 +1,13 @@
 // Stack process: TensorFlow.js 4.22 layers on one backend (--backend wasm | cpu), in Node.
-// Run by hand: node --expose-gc bench/stack-tfjs.mjs --backend wasm|cpu --part models|gemm [--quick]
+// Run by hand: node --expose-gc bench/stack-tfjs.mjs --backend wasm|cpu --part models|gemm|gru256 [--quick]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import '../test/peers/tfjs-chained-ops.mjs';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { SEED, planFor } from './config.mjs';
-import { uniform } from './data.mjs';
+import { GRU256, SEED, planFor } from './config.mjs';
+import { gru256Data, uniform } from './data.mjs';
 import { gemmError } from './gemm-check.mjs';
 import { serve } from './stack-server.mjs';
 import { PARTS } from './workload.mjs';
@@ -52,6 +52,19 @@ function predict(m, x) {
   return values;
 }
 
+// GRU(256) with tfjs's defaults (reset_after=false, hardSigmoid), on 256 samples per epoch: one step.
+async function gru256() {
+  const { units, steps, features, outputs, batchSize, peerSamples: samples } = GRU256;
+  const m = tfl.sequential();
+  m.add(tfl.layers.gru({ units, returnSequences: true, inputShape: [steps, features] }));
+  m.add(tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: outputs }) }));
+  m.add(tfl.layers.activation({ activation: 'softmax' }));
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+  const { x, y } = gru256Data(samples, GRU256);
+  const [xt, yt] = [tf.tensor(x.values, x.shape), tf.tensor(y.values, y.shape)];
+  return { samples, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0 })).history.loss[0] };
+}
+
 // tf.matMul; dataSync() forces completion (and copies C out, as a user would).
 function gemm(n, random) {
   const [av, bv] = [uniform(n * n, random, -1, 1), uniform(n * n, random, -1, 1)];
@@ -74,6 +87,7 @@ const adapter = {
   fit: async (m, x, y) => (await m.fit(x, y, { batchSize: SEED.batchSize, epochs: 1, verbose: 0 })).history.loss[0],
   predict,
   gemm,
+  gru256,
 };
 
 await serve(adapter, plan, opts.part);

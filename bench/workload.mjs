@@ -1,27 +1,31 @@
 // The benchmark cases, the same for every stack. Part 'models': the three seed models, one epoch of
-// fit and predict; part 'gemm': square matrix products. Each part runs in its own process per stack
-// (so that training does not leave the JIT state GEMM runs in). A stack supplies an adapter:
+// fit and predict; part 'gemm': square matrix products; part 'gru256': the GRU(256) workload's epochs
+// (config.mjs GRU256). Each part runs in its own process per stack (so that training does not leave
+// the JIT state GEMM runs in). A stack supplies an adapter:
 //   info                         { name, ... } facts about the stack (versions, backend)
 //   tensors(data)                the stack's tensors for seedData()
 //   model(kind)                  a compiled model1 | model2 | model3
 //   fit(model, x, y)             one epoch, batch 128, silent; resolves to the epoch loss
 //   predict(model, x)            predictions for all of x, computed (dataSync)
 //   gemm(size, random)           (async) { run(), check() -> max relative error, dispose() }
+//   gru256()                     (async, stacks in the gru256 part) { samples, fit() -> epoch loss }
 import { GEMM_SIZES, MODELS } from './config.mjs';
 import { rng, seedData } from './data.mjs';
 import { warmUp } from './timing.mjs';
 
-export const PARTS = ['models', 'gemm'];
+export const PARTS = ['models', 'gemm', 'gru256'];
 
 /** Case ids in running order: 'model1/fit', 'model1/predict', ..., 'gemm/128', ... */
 export const CASES = {
   models: MODELS.flatMap((m) => [`${m}/fit`, `${m}/predict`]),
   gemm: GEMM_SIZES.map((n) => `gemm/${n}`),
+  gru256: ['gru256/fit'],
 };
 
 /** How many timed samples a plan (config.mjs) asks for in a case. */
 export function runsFor(plan, id) {
   const [what, kind] = id.split('/');
+  if (what === 'gru256') return plan.gru256Runs ?? 0;
   return what === 'gemm' ? plan.gemmRuns[kind] : kind === 'fit' ? plan.epochRuns : plan.predictRuns;
 }
 
@@ -45,6 +49,18 @@ export function caseRunner(adapter, plan) {
       if (!(maxRelErr < 1e-3)) fail(id, `max relative error ${maxRelErr}`);
       const { first, reps } = await warmUp(() => g.run(), { warmup: plan.warmup, sampleMs: 20 });
       return { fn: () => g.run(), reps, meta: { first, maxRelErr, reps }, dispose: () => g.dispose() };
+    }
+    if (what === 'gru256') {
+      // one warm-up epoch (ours: the pool's start and the workers' compile, reported as `first`)
+      const g = await adapter.gru256();
+      let loss = null;
+      const fn = async () => {
+        const l = await g.fit();
+        loss ??= l;
+      };
+      const { first } = await warmUp(fn, { warmup: 1, warmupMs: 0 });
+      if (!Number.isFinite(loss)) fail(id, `first epoch loss is ${loss}`);
+      return { fn, reps: 1, meta: { first, samples: g.samples, loss: Math.round(loss * 1e4) / 1e4 } };
     }
     data ??= adapter.tensors(seedData());
     if (kind === 'fit') {
