@@ -4,21 +4,23 @@
 // TensorFlow.js steps it is compared with). Prints one JSON line: { peakRssMB, epochMs,
 // warmEpochMs }. Run by `npm run bench`.
 import * as wl from 'wasm-layers';
+import { GRU256 } from './config.mjs';
 
+const { units, steps, features, outputs, batchSize, samples, workers } = GRU256;
 wl.setSeed(3);
 const model = wl.sequential({
   layers: [
-    wl.layers.gru({ units: 256, returnSequences: true, inputShape: [64, 64] }),
-    wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 64 }) }),
+    wl.layers.gru({ units, returnSequences: true, inputShape: [steps, features] }),
+    wl.layers.timeDistributed({ layer: wl.layers.dense({ units: outputs }) }),
     wl.layers.activation({ activation: 'softmax' }),
   ],
 });
 model.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
-const x = wl.randomUniform([2048, 64, 64]);
-const y = wl.randomUniform([2048, 64, 64]);
+const x = wl.randomUniform([samples, steps, features]);
+const y = wl.randomUniform([samples, steps, outputs]);
 const epoch = async () => {
   const started = performance.now();
-  await model.fit(x, y, { batchSize: 256, epochs: 1, verbose: 0, workers: 2 });
+  await model.fit(x, y, { batchSize, epochs: 1, verbose: 0, workers });
   return performance.now() - started;
 };
 const epochMs = await epoch();

@@ -1,4 +1,6 @@
 // Markdown for the worker-scaling part (bench/workers.mjs).
+import { GRU256 } from './config.mjs';
+
 const table = (header, rows) =>
   [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 
@@ -23,7 +25,7 @@ export function renderWorkers({ cases }, latency, memory) {
     "the seed model1's training step at batch 48 or more and its predict of 1000 samples in one batch run on this thread and one worker; " +
     'training on a page\'s UI thread uses workers only, from 30 MFLOP per worker.');
   if (memory) {
-    const perSecond = (ms) => ((2048 / ms) * 1000).toFixed(0);
+    const perSecond = (ms) => ((GRU256.samples / ms) * 1000).toFixed(0);
     parts.push(`Peak RSS training GRU(256) (our defaults; 2048 samples, batch 256, 2 workers, two epochs) in a fresh process, main thread and workers: ` +
       `**${memory.peakRssMB.toFixed(0)} MB**. Its first epoch, pool start included, took ${(memory.epochMs / 1000).toFixed(1)} s ` +
       `(${perSecond(memory.epochMs)} samples/s), the second ${(memory.warmEpochMs / 1000).toFixed(1)} s (${perSecond(memory.warmEpochMs)} samples/s).`);

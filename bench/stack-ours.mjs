@@ -43,7 +43,7 @@ function model(kind) {
 
 // GRU(256) with tfjs's GRU math too (reset_after=false, hard_sigmoid), on 2048 samples per epoch.
 async function gru256() {
-  const { units, steps, features, outputs, batchSize, samples, workers: shards } = GRU256;
+  const { units, steps, features, outputs, batchSize, samples } = GRU256;
   const m = wl.sequential({
     layers: [
       wl.layers.gru({ units, returnSequences: true, inputShape: [steps, features], resetAfter: false, recurrentActivation: 'hard_sigmoid' }),
@@ -54,7 +54,7 @@ async function gru256() {
   m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
   const { x, y } = gru256Data(samples, GRU256);
   const [xt, yt] = [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
-  return { samples, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0, workers: shards })).history.loss[0] };
+  return { samples, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0, workers: GRU256.workers })).history.loss[0] };
 }
 
 // The internal kernel (there is no public matmul op): C = A·B, row-major, no bias, no activation.
