@@ -4,6 +4,7 @@
 // Prints one JSON line: { cases: [{ name, samples, batchSize, rows: [{ workers, ms, samplesPerSecond }] }] }
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
+import { GRU256 as G } from './config.mjs';
 import { median, sample, warmUp } from './timing.mjs';
 
 const { values: opts } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -29,11 +30,12 @@ const CASES = [
     ],
   })),
   {
-    name: 'GRU(256) on (64, 64) → TimeDistributed(Dense(64)) → softmax',
-    samples: opts.quick ? 512 : 1024, batchSize: 256, xShape: [64, 64], yShape: [64, 64], settings: [0, 1, 2, 'auto'],
+    name: `GRU(${G.units}) on (${G.steps}, ${G.features}) → TimeDistributed(Dense(${G.outputs})) → softmax`,
+    samples: opts.quick ? 512 : 1024, batchSize: G.batchSize, xShape: [G.steps, G.features], yShape: [G.steps, G.outputs],
+    settings: [0, 1, 2, 'auto'],
     build: () => [
-      wl.layers.gru({ units: 256, returnSequences: true, inputShape: [64, 64] }),
-      wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 64 }) }),
+      wl.layers.gru({ units: G.units, returnSequences: true, inputShape: [G.steps, G.features] }),
+      wl.layers.timeDistributed({ layer: wl.layers.dense({ units: G.outputs }) }),
     ],
   },
 ];
