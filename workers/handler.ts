@@ -8,6 +8,7 @@ import type { LayersModel } from '../src/models/model.js';
 import { InProcessExecutor } from '../src/training/in-process.js';
 import { resolveLoss } from '../src/training/losses.js';
 import type { WorkerResult, WorkerTask } from '../src/parallel/protocol.js';
+import { claimRows } from '../src/parallel/row-claims.js';
 
 interface Replica {
   config: string;
@@ -54,10 +55,28 @@ async function run(engine: Engine, task: WorkerTask): Promise<WorkerResult> {
     case 'evaluate':
       return replica.executor.evaluateBatch(batch);
     case 'predict': {
+      if (task.claims && task.output) return predictClaimed(replica.executor, task, task.claims, task.output);
       const { y, yShape } = await replica.executor.predictBatch(task.x, task.xShape, task.output ?? undefined);
       return task.output ? { yShape } : { y, yShape };
     }
   }
+}
+
+/** Predicts the chunks of rows this worker claims, each into its rows of the shared output, until none is left. */
+async function predictClaimed(
+  executor: InProcessExecutor, task: WorkerTask, claims: NonNullable<WorkerTask['claims']>, output: Float32Array,
+): Promise<WorkerResult> {
+  const rows = task.xShape[0];
+  const xRow = task.x.length / rows, outRow = output.length / rows;
+  const ranges: number[] = [];
+  let yShape: number[] | undefined;
+  for (let claim = claimRows(claims.counter, claims.policy); claim; claim = claimRows(claims.counter, claims.policy)) {
+    const [start, end] = claim;
+    const x = task.x.subarray(start * xRow, end * xRow);
+    ({ yShape } = await executor.predictBatch(x, [end - start, ...task.xShape.slice(1)], output.subarray(start * outRow, end * outRow)));
+    ranges.push(start, end);
+  }
+  return { yShape, ranges };
 }
 
 function replicaFor(engine: Engine, task: WorkerTask): Replica {

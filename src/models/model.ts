@@ -6,7 +6,8 @@ import { getEngine, type Engine } from '../backend/engine.js';
 import { MAX_MEMORY_BYTES, formatBytes } from '../backend/arena.js';
 import { StateError, ValueError, pythonTuple, describe, invalidArgument } from '../errors.js';
 import { PoolExecutor, forgetPoolModel } from '../parallel/pool-executor.js';
-import { acquirePool, poolSizeOrStart, releaseModel } from '../parallel/pool-registry.js';
+import { minChunkRows } from '../parallel/row-claims.js';
+import { acquirePool, letPoolStartProgress, poolSizeOrStart, releaseModel } from '../parallel/pool-registry.js';
 import { planWork } from '../parallel/worker-count.js';
 import { checkArgKeys } from '../layers/args.js';
 import type { Layer } from '../layers/layer.js';
@@ -331,11 +332,15 @@ export class LayersModel {
     try {
       const graph = this.trainableGraph();
       const countCorrect = (compiled?.metrics.length ?? 0) > 0;
-      const flops = this.forwardFlopsPerSample() * batchSize * (operation === 'fit' ? 3 : 1);
+      const flopsPerSample = this.forwardFlopsPerSample();
+      const flops = flopsPerSample * batchSize * (operation === 'fit' ? 3 : 1);
       const plan = await planWork(workers, flops, operation !== 'fit');
       // inference, one call of few steps, uses the workers running now and never waits for any to
       // start (without a pool it starts one for later calls and runs here); training waits for its pool
-      if (plan.callerShare && operation !== 'fit') plan.workers = Math.min(plan.workers, poolSizeOrStart(plan.workers, this.id));
+      if (plan.callerShare && operation !== 'fit') {
+        plan.workers = Math.min(plan.workers, poolSizeOrStart(plan.workers, this.id));
+        if (plan.workers === 0) await letPoolStartProgress();
+      }
       if (plan.workers === 0) plan.callerShare = false;
       const engine = await getEngine();
       const shares = plan.workers + (plan.callerShare ? 1 : 0);
@@ -353,6 +358,7 @@ export class LayersModel {
           optimizer: operation === 'fit' ? compiled!.optimizer : null,
           countCorrect,
           local: plan.callerShare ? new InProcessExecutor(engine, graph, loss, null, countCorrect) : null,
+          minChunkRows: minChunkRows(flopsPerSample),
         });
       }
       return await body(executor);

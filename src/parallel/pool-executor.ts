@@ -4,6 +4,8 @@
  * here in shard order — deterministic — before the optimizer runs once on this thread's weights, and
  * the new weights are published for the next step. If any shard fails, no update is applied.
  * This thread may compute the first shard itself while the workers run the others (`local`).
+ * predict with shared memory is not split up front: this thread and the workers claim chunks of rows
+ * as they go (row-claims.ts).
  */
 import type { Engine } from '../backend/engine.js';
 import type { LayerVariable } from '../layers/variable.js';
@@ -15,6 +17,7 @@ import type { TrainableGraph } from '../training/trainable.js';
 import type { WorkerPool } from './pool.js';
 import type { TaskKind, WorkerResult, WorkerTask } from './protocol.js';
 import { shardRanges } from './shards.js';
+import { type ClaimPolicy, claimRows } from './row-claims.js';
 
 /** What the pool needs to know of a model. */
 export interface PoolModel {
@@ -95,6 +98,11 @@ export interface PoolExecutorOptions {
    * the workers compute the rest; in training its gradients are where the shards' sum is formed.
    */
   local?: InProcessExecutor | null;
+  /**
+   * predict with shared memory: the smallest chunk of rows a thread claims (see row-claims.ts;
+   * `minChunkRows` of the model's FLOPs per sample). Default 4.
+   */
+  minChunkRows?: number;
 }
 
 type Range = [number, number];
@@ -106,6 +114,7 @@ export class PoolExecutor implements Executor {
   private readonly optimizer: Optimizer | null;
   private readonly countCorrect: boolean;
   private readonly local: InProcessExecutor | null;
+  private readonly minChunkRows: number;
   private readonly channel: ModelChannel;
   private readonly grads: GradientBuffers | null;
   /** One gradient slot per shard, shared with the workers (null without shared memory). */
@@ -123,6 +132,7 @@ export class PoolExecutor implements Executor {
     this.optimizer = optimizer;
     this.countCorrect = options.countCorrect ?? true;
     this.local = options.local ?? null;
+    this.minChunkRows = options.minChunkRows ?? 4;
     this.channel = channelFor(model, pool.sharedMemory);
     this.publish();
     this.grads = optimizer && !this.local ? new GradientBuffers(engine, model.graph.trainableVariables) : null;
@@ -167,7 +177,7 @@ export class PoolExecutor implements Executor {
   }
 
   /** Tasks for the workers' row ranges (contiguous, to the end of the batch). */
-  private tasks(kind: TaskKind, ranges: Range[], batch: Batch, withTargets: boolean, scale = 0, outRow = 0): WorkerTask[] {
+  private tasks(kind: TaskKind, ranges: Range[], batch: Batch, withTargets: boolean, scale = 0): WorkerTask[] {
     if (ranges.length === 0) return [];
     const rows = batch.xShape[0];
     const first = ranges[0][0];
@@ -176,7 +186,6 @@ export class PoolExecutor implements Executor {
     // shards view the shared copy of their rows (no per-step buffers to transfer), or get copies
     const xs = this.shared('x', batch.x.subarray(first * xRow));
     const ys = withTargets ? this.shared('y', batch.y.subarray(first * yRow)) : null;
-    const out = outRow ? sharedBuffer(this.channel, 'out', (rows - first) * outRow) : null;
     const rowsFrom = (all: Float32Array, view: Float32Array | null, row: number, start: number, end: number) =>
       (view ? view.subarray((start - first) * row, (end - first) * row) : all.slice(start * row, end * row));
     return ranges.map(([start, end], shard) => ({
@@ -193,7 +202,8 @@ export class PoolExecutor implements Executor {
       yShape: withTargets ? [end - start, ...batch.yShape.slice(1)] : null,
       scale,
       gradients: kind === 'train' ? (this.shardGrads?.[shard] ?? null) : null,
-      output: out ? out.subarray((start - first) * outRow, (end - first) * outRow) : null,
+      output: null,
+      claims: null,
       countCorrect: this.countCorrect,
       shard,
     }));
@@ -244,21 +254,15 @@ export class PoolExecutor implements Executor {
 
   async predictBatch(x: Float32Array, xShape: number[]): Promise<{ y: Float32Array; yShape: number[] }> {
     const rows = xShape[0];
-    const { local, remote } = this.split(rows);
     const outRow = this.sharedOutputRow();
-    const pending = this.pool.runAll(this.tasks('predict', remote, { x, xShape, y: x, yShape: xShape }, false, 0, outRow));
-    // with a known output size, every shard's outputs land in one array: this thread's in place, the
-    // workers' from the shared buffer they wrote (one copy; the buffer serves the next call)
-    const y = outRow ? new Float32Array(rows * outRow) : null;
-    const localRows = local ? local[1] : 0;
+    if (outRow) return this.predictClaimed(x, xShape, outRow);
+    // without shared memory or a known output size, fixed shards whose outputs come back as copies
+    const { local, remote } = this.split(rows);
+    const pending = this.pool.runAll(this.tasks('predict', remote, { x, xShape, y: x, yShape: xShape }, false));
     const part = local ? rowsOf({ x, xShape, y: x, yShape: xShape }, local) : null;
-    const mine = part ? await this.alongside(pending, () => this.local!.predictBatch(part.x, part.xShape, y?.subarray(0, localRows * outRow))) : null;
+    const mine = part ? await this.alongside(pending, () => this.local!.predictBatch(part.x, part.xShape)) : null;
     const results = await pending;
     const yShape = [rows, ...(mine ?? results[0]).yShape!.slice(1)];
-    if (y) {
-      if (remote.length) y.set(this.channel.out!.subarray(0, (rows - localRows) * outRow), localRows * outRow);
-      return { y, yShape };
-    }
     const parts = [...(mine ? [mine.y] : []), ...results.map((r) => r.y!)];
     const all = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
     let offset = 0;
@@ -267,6 +271,52 @@ export class PoolExecutor implements Executor {
       offset += p.length;
     }
     return { y: all, yShape };
+  }
+
+  /**
+   * predict with shared memory and a known output size: the batch is not split up front; this thread
+   * and the workers claim chunks of rows as they go (row-claims.ts), so a slower core does less of
+   * it. This thread claims the first chunk before the workers are asked (they never read its rows of
+   * x) and writes its chunks straight into the result; the workers' chunks are copied from the
+   * shared output buffer they wrote.
+   */
+  private async predictClaimed(x: Float32Array, xShape: number[], outRow: number): Promise<{ y: Float32Array; yShape: number[] }> {
+    const rows = xShape[0];
+    const xRow = x.length / rows;
+    const policy: ClaimPolicy = { rows, shares: this.workers + (this.local ? 1 : 0), minRows: this.minChunkRows };
+    // a counter per call: no worker of an earlier call can be left claiming from it
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const first = this.local ? claimRows(counter, policy) : null;
+    const from = first ? first[1] : 0;
+    const xs = sharedBuffer(this.channel, 'x', rows * xRow).subarray(0, rows * xRow);
+    xs.set(x.subarray(from * xRow), from * xRow);
+    const out = sharedBuffer(this.channel, 'out', rows * outRow).subarray(0, rows * outRow);
+    const tasks: WorkerTask[] = Array.from({ length: this.workers }, (_, shard) => ({
+      kind: 'predict', modelId: this.model.id, config: this.channel.configBytes, configVersion: this.channel.configVersion,
+      loss: null, weights: this.channel.weights, weightsVersion: this.weightsVersion,
+      x: xs, xShape, y: null, yShape: null, scale: 0, gradients: null, output: out,
+      claims: { counter, policy }, countCorrect: this.countCorrect, shard,
+    }));
+    const pending = this.pool.runAll(tasks);
+    const y = new Float32Array(rows * outRow);
+    const local = this.local;
+    const mine = local
+      ? await this.alongside(pending, async () => {
+        let shape: number[] | undefined;
+        for (let claim = first; claim; claim = claimRows(counter, policy)) {
+          const [start, end] = claim;
+          const part = x.subarray(start * xRow, end * xRow);
+          ({ yShape: shape } = await local.predictBatch(part, [end - start, ...xShape.slice(1)], y.subarray(start * outRow, end * outRow)));
+        }
+        return shape;
+      })
+      : undefined;
+    const results = await pending;
+    for (const { ranges = [] } of results) {
+      for (let i = 0; i < ranges.length; i += 2) y.set(out.subarray(ranges[i] * outRow, ranges[i + 1] * outRow), ranges[i] * outRow);
+    }
+    const sample = mine ?? results.find((r) => r.yShape)!.yShape!;
+    return { y, yShape: [rows, ...sample.slice(1)] };
   }
 
   dispose(): void {

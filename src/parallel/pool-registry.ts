@@ -5,6 +5,7 @@
 import { invalidArgument } from '../errors.js';
 import { checkArgKeys } from '../layers/args.js';
 import { ComlinkPool } from './comlink-pool.js';
+import { nextMacrotask } from './macrotask.js';
 import type { WorkerPool } from './pool.js';
 import { webWorkerFactory } from './web-workers.js';
 
@@ -126,6 +127,17 @@ export function poolSizeOrStart(size: number, modelId: number): number {
     if (creating === starting) creating = null;
   });
   return 0;
+}
+
+/**
+ * Lets a pool starting in the background make progress before an operation runs here instead. Its
+ * module loading and worker start-up complete in event-loop tasks, which a loop of awaited
+ * in-process calls (microtasks only) would otherwise never let run: such a loop of predicts kept
+ * running on this thread alone, its pool never started. Resolves after one event-loop task while a
+ * start is in progress (microseconds in Node), at once otherwise.
+ */
+export async function letPoolStartProgress(): Promise<void> {
+  if (creating) await nextMacrotask();
 }
 
 /** Forgets a disposed model; the pool ends when no model that used it is left. */

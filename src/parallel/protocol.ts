@@ -4,6 +4,8 @@
  * (by model id) and the weights version it loaded.
  */
 
+import type { ClaimPolicy } from './row-claims.js';
+
 export type TaskKind = 'train' | 'evaluate' | 'predict';
 
 export interface WorkerTask {
@@ -33,6 +35,12 @@ export interface WorkerTask {
   gradients: Float32Array | null;
   /** predict with shared memory: where to write this shard's outputs (then not sent back). */
   output: Float32Array | null;
+  /**
+   * predict with shared memory and a known output size: x and output cover the whole batch, and the
+   * worker computes the chunks of rows it claims from the shared counter (see row-claims.ts) until
+   * none is left, rather than a fixed shard.
+   */
+  claims: { counter: Int32Array; policy: ClaimPolicy } | null;
   /** Whether to count the rows predicted right (accuracy is a compiled metric). */
   countCorrect: boolean;
   /** Index of the shard, for messages. */
@@ -50,7 +58,10 @@ export interface WorkerResult {
   engineBytes?: number;
   /** predict: the outputs (unless written to the task's `output`). */
   y?: Float32Array;
+  /** predict: the output shape (of the shard, or of the last chunk claimed; absent when none was). */
   yShape?: number[];
+  /** predict with claims: the row ranges this worker computed, flat [start, end, start, end, …]. */
+  ranges?: number[];
 }
 
 /** What the worker shells expose. */

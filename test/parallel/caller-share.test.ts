@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import * as wl from '../../src/index.js';
 import { InProcessExecutor } from '../../src/training/in-process.js';
 import { MIN_INFERENCE_FLOPS_PER_SHARE } from '../../src/parallel/worker-count.js';
+import { chunkRows, minChunkRows } from '../../src/parallel/row-claims.js';
 import { poolSizeOrStart, releaseModel } from '../../src/parallel/pool-registry.js';
 import { poolStats, resetPool } from '../helpers/pool.js';
 
@@ -53,8 +54,50 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     const shared = await m.predict(xs, { batchSize: SAMPLES });
     expect(shared.shape).toEqual([SAMPLES, 5]);
     expect(Array.from(await shared.data())).toEqual(expected);
-    // this thread computed the first shard (the larger half), straight into the result
-    expect(local.mock.calls.map((c) => c[1][0])).toEqual([Math.ceil(SAMPLES / 2)]);
+    // this thread claimed the first chunk, then claimed on alongside the worker, straight into the result
+    const policy = { rows: SAMPLES, shares: 2, minRows: minChunkRows(FLOPS_PER_SAMPLE) };
+    const mine = local.mock.calls.map((c) => c[1][0]);
+    expect(mine[0]).toBe(chunkRows(SAMPLES, policy));
+    expect(mine.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(SAMPLES);
+  });
+
+  it('rows are claimed as the call runs: when this thread is slow, the worker computes most of the batch', async () => {
+    const m = model();
+    const rows = 4 * SAMPLES;
+    const xs = wl.randomUniform([rows, STEPS, FEATURES]);
+    const expected = Array.from(await (await m.predict(xs, { batchSize: rows, workers: 0 })).data());
+    await m.predict(xs, { batchSize: rows });
+    await poolStarted();
+    // this thread loses 30 ms before each of its chunks (a core shared with something else)
+    const original = InProcessExecutor.prototype.predictBatch;
+    const local = vi.spyOn(InProcessExecutor.prototype, 'predictBatch').mockImplementation(function (this: InProcessExecutor, ...args) {
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+      return original.apply(this, args);
+    });
+    const y = await m.predict(xs, { batchSize: rows });
+    expect(Array.from(await y.data())).toEqual(expected);
+    const mine = local.mock.calls.map((c) => c[1][0]);
+    const policy = { rows, shares: 2, minRows: minChunkRows(FLOPS_PER_SAMPLE) };
+    expect(mine[0]).toBe(chunkRows(rows, policy));
+    // a fixed split would have left half of the rows (70) here; the worker claimed most of them
+    expect(mine.reduce((a, b) => a + b, 0)).toBeLessThan(rows / 2);
+  });
+
+  it('a loop of awaited predicts that never yields to the event loop still gets its pool started', async () => {
+    const m = model();
+    const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
+    const local = vi.spyOn(InProcessExecutor.prototype, 'predictBatch');
+    let calls = 0;
+    // only microtasks between calls: the pool's start needs event-loop tasks (module loading, worker start)
+    while (poolStats().liveWorkers === 0 && calls < 2000) {
+      await m.predict(xs, { batchSize: SAMPLES });
+      calls++;
+    }
+    expect(poolStats().liveWorkers).toBe(1);
+    local.mockClear();
+    await m.predict(xs, { batchSize: SAMPLES });
+    expect(local.mock.calls[0][1][0]).toBeLessThan(SAMPLES); // shared with the worker now
   });
 
   it('batches of every size, and a last batch too small to split, come back whole and in order', async () => {
