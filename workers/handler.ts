@@ -7,8 +7,8 @@ import { modelFromConfig } from '../src/models/serialization.js';
 import type { LayersModel } from '../src/models/model.js';
 import { InProcessExecutor } from '../src/training/in-process.js';
 import { resolveLoss } from '../src/training/losses.js';
-import type { WorkerResult, WorkerTask } from '../src/parallel/protocol.js';
-import { claimRows } from '../src/parallel/row-claims.js';
+import type { ChunkResult, WorkerResult, WorkerTask } from '../src/parallel/protocol.js';
+import { claimChunk } from '../src/parallel/row-claims.js';
 
 interface Replica {
   config: string;
@@ -40,43 +40,49 @@ async function run(engine: Engine, task: WorkerTask): Promise<WorkerResult> {
     }
     replica.weightsVersion = task.weightsVersion;
   }
-  const batch = { x: task.x, xShape: task.xShape, y: task.y!, yShape: task.yShape! };
   replica.executor.countCorrect = task.countCorrect;
+  if (task.claims) return runClaimed(replica.executor, task, task.claims);
+  const batch = { x: task.x, xShape: task.xShape, y: task.y!, yShape: task.yShape! };
   switch (task.kind) {
     case 'train': {
       const totals = replica.executor.computeGradients(batch, task.scale);
-      const grads = replica.executor.gradients().view();
-      if (task.gradients) {
-        task.gradients.set(grads);
-        return totals;
-      }
-      return { ...totals, gradients: grads.slice() };
+      return { ...totals, gradients: replica.executor.gradients().view().slice() };
     }
     case 'evaluate':
       return replica.executor.evaluateBatch(batch);
     case 'predict': {
-      if (task.claims && task.output) return predictClaimed(replica.executor, task, task.claims, task.output);
-      const { y, yShape } = await replica.executor.predictBatch(task.x, task.xShape, task.output ?? undefined);
-      return task.output ? { yShape } : { y, yShape };
+      return replica.executor.predictBatch(task.x, task.xShape);
     }
   }
 }
 
-/** Predicts the chunks of rows this worker claims, each into its rows of the shared output, until none is left. */
-async function predictClaimed(
-  executor: InProcessExecutor, task: WorkerTask, claims: NonNullable<WorkerTask['claims']>, output: Float32Array,
-): Promise<WorkerResult> {
+/** Computes the chunks this worker claims until none is left; their outputs and gradients go to their slots. */
+async function runClaimed(executor: InProcessExecutor, task: WorkerTask, { counter, bounds }: NonNullable<WorkerTask['claims']>): Promise<WorkerResult> {
   const rows = task.xShape[0];
-  const xRow = task.x.length / rows, outRow = output.length / rows;
-  const ranges: number[] = [];
+  const xRow = task.x.length / rows, yRow = task.y ? task.y.length / rows : 0, outRow = task.output ? task.output.length / rows : 0;
+  const chunks: ChunkResult[] = [];
   let yShape: number[] | undefined;
-  for (let claim = claimRows(claims.counter, claims.policy); claim; claim = claimRows(claims.counter, claims.policy)) {
-    const [start, end] = claim;
-    const x = task.x.subarray(start * xRow, end * xRow);
-    ({ yShape } = await executor.predictBatch(x, [end - start, ...task.xShape.slice(1)], output.subarray(start * outRow, end * outRow)));
-    ranges.push(start, end);
+  for (let index = claimChunk(counter, bounds.length - 1); index >= 0; index = claimChunk(counter, bounds.length - 1)) {
+    const [start, end] = [bounds[index], bounds[index + 1]];
+    const part = {
+      x: task.x.subarray(start * xRow, end * xRow), xShape: [end - start, ...task.xShape.slice(1)],
+      y: task.y?.subarray(start * yRow, end * yRow) ?? task.x, yShape: task.yShape ? [end - start, ...task.yShape.slice(1)] : [],
+    };
+    switch (task.kind) {
+      case 'train':
+        chunks.push({ index, ...executor.computeGradients(part, task.scale) });
+        task.chunkGradients![index].set(executor.gradients().view());
+        break;
+      case 'evaluate':
+        chunks.push({ index, ...(await executor.evaluateBatch(part)) });
+        break;
+      case 'predict':
+        ({ yShape } = await executor.predictBatch(part.x, part.xShape, task.output!.subarray(start * outRow, end * outRow)));
+        chunks.push({ index });
+        break;
+    }
   }
-  return { yShape, ranges };
+  return { chunks, yShape };
 }
 
 function replicaFor(engine: Engine, task: WorkerTask): Replica {

@@ -6,7 +6,6 @@ import { getEngine, type Engine } from '../backend/engine.js';
 import { MAX_MEMORY_BYTES, formatBytes } from '../backend/arena.js';
 import { StateError, ValueError, pythonTuple, describe, invalidArgument } from '../errors.js';
 import { PoolExecutor, forgetPoolModel } from '../parallel/pool-executor.js';
-import { minChunkRows } from '../parallel/row-claims.js';
 import { acquirePool, letPoolStartProgress, poolSizeOrStart, releaseModel } from '../parallel/pool-registry.js';
 import { planWork } from '../parallel/worker-count.js';
 import { checkArgKeys } from '../layers/args.js';
@@ -358,7 +357,7 @@ export class LayersModel {
           optimizer: operation === 'fit' ? compiled!.optimizer : null,
           countCorrect,
           local: plan.callerShare ? new InProcessExecutor(engine, graph, loss, null, countCorrect) : null,
-          minChunkRows: minChunkRows(flopsPerSample),
+          flopsPerSample,
         });
       }
       return await body(executor);

@@ -1,11 +1,11 @@
 /**
- * Data-parallel batches: each batch is split into contiguous shards, one per worker; workers return
- * their shard's loss sum and gradient sums (scaled by the whole batch's normaliser), which are reduced
- * here in shard order — deterministic — before the optimizer runs once on this thread's weights, and
- * the new weights are published for the next step. If any shard fails, no update is applied.
- * This thread may compute the first shard itself while the workers run the others (`local`).
- * predict with shared memory is not split up front: this thread and the workers claim chunks of rows
- * as they go (row-claims.ts).
+ * Data-parallel batches. With shared memory a batch is cut into a grid of chunks (row-claims.ts) that
+ * the workers — and this thread, when it takes a share (`local`) — claim as they go, so a slower core
+ * does less of it; without, it is split into contiguous shards, one per thread, sent as copies.
+ * Chunks and shards return their loss sums and gradient sums (scaled by the whole batch's
+ * normaliser), which are reduced here in grid or shard order — deterministic — before the optimizer
+ * runs once on this thread's weights, and the new weights are published for the next step. If any
+ * chunk or shard fails, no update is applied.
  */
 import type { Engine } from '../backend/engine.js';
 import type { LayerVariable } from '../layers/variable.js';
@@ -15,9 +15,9 @@ import type { Loss } from '../training/losses.js';
 import type { Optimizer } from '../training/optimizers.js';
 import type { TrainableGraph } from '../training/trainable.js';
 import type { WorkerPool } from './pool.js';
-import type { TaskKind, WorkerResult, WorkerTask } from './protocol.js';
+import type { ChunkResult, TaskKind, WorkerResult, WorkerTask } from './protocol.js';
 import { shardRanges } from './shards.js';
-import { type ClaimPolicy, claimRows } from './row-claims.js';
+import { chunkBounds, chunkPolicy, claimChunk } from './row-claims.js';
 
 /** What the pool needs to know of a model. */
 export interface PoolModel {
@@ -30,6 +30,13 @@ export interface PoolModel {
 }
 
 let versions = 0;
+
+/**
+ * Memory the per-chunk gradient slots of a training step may take (shared, kept by the model between
+ * steps): GRU(256)'s 13 chunks of a 256-sample step on two threads take 14 MB, the seed model's 10
+ * chunks 40 KB; a model with larger weights gets fewer, larger chunks.
+ */
+const GRADIENT_SLOTS_BYTES = 32 * 2 ** 20;
 
 function sharedFloats(length: number, shared: boolean): Float32Array {
   return shared ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
@@ -48,8 +55,8 @@ interface ModelChannel {
   shared: boolean;
   /** Every weight, Keras order, where the workers read them. */
   weights: Float32Array;
-  /** One gradient slot per shard (shared memory and training only; grown with the shard count). */
-  shardGrads: Float32Array[];
+  /** One gradient slot per chunk (shared memory and training only; grown with the chunk count). */
+  chunkGrads: Float32Array[];
   x: Float32Array | null;
   y: Float32Array | null;
   out: Float32Array | null;
@@ -66,7 +73,7 @@ function channelFor(model: PoolModel, shared: boolean): ModelChannel {
   if (configBytes !== bytes) configBytes.set(bytes);
   const channel: ModelChannel = {
     config: model.config, configBytes, configVersion: ++versions, shared,
-    weights: sharedFloats(weightCount, shared), shardGrads: [], x: null, y: null, out: null,
+    weights: sharedFloats(weightCount, shared), chunkGrads: [], x: null, y: null, out: null,
   };
   channels.set(model.id, channel);
   return channel;
@@ -94,18 +101,27 @@ export interface PoolExecutorOptions {
   /** Whether to count the rows predicted right (accuracy is a compiled metric). */
   countCorrect?: boolean;
   /**
-   * This thread's executor (without an optimizer), which computes the first shard of each batch while
-   * the workers compute the rest; in training its gradients are where the shards' sum is formed.
+   * This thread's executor (without an optimizer), which computes chunks of each batch (or its first
+   * shard) while the workers compute the rest; in training its gradients are where the sum is formed.
    */
   local?: InProcessExecutor | null;
-  /**
-   * predict with shared memory: the smallest chunk of rows a thread claims (see row-claims.ts;
-   * `minChunkRows` of the model's FLOPs per sample). Default 4.
-   */
-  minChunkRows?: number;
+  /** FLOPs of the model's forward pass per sample: sizes the smallest chunk (row-claims.ts). */
+  flopsPerSample: number;
 }
 
 type Range = [number, number];
+
+/** A batch's shared copies and its chunk grid, for tasks that claim chunks. */
+interface ClaimedBatch {
+  kind: TaskKind;
+  batch: Batch;
+  withTargets: boolean;
+  bounds: number[];
+  /** Task fields of the kind: the gradient scale and slots, the output buffer. */
+  extra: Partial<Pick<WorkerTask, 'scale' | 'output' | 'chunkGradients'>>;
+  /** Computes chunk `index` (rows `part`) on this thread. */
+  runLocal: (index: number, part: Batch) => Promise<ChunkResult>;
+}
 
 export class PoolExecutor implements Executor {
   private weightsVersion = 0;
@@ -114,11 +130,9 @@ export class PoolExecutor implements Executor {
   private readonly optimizer: Optimizer | null;
   private readonly countCorrect: boolean;
   private readonly local: InProcessExecutor | null;
-  private readonly minChunkRows: number;
+  private readonly flopsPerSample: number;
   private readonly channel: ModelChannel;
   private readonly grads: GradientBuffers | null;
-  /** One gradient slot per shard, shared with the workers (null without shared memory). */
-  private readonly shardGrads: Float32Array[] | null;
 
   constructor(
     private readonly engine: Engine,
@@ -132,15 +146,15 @@ export class PoolExecutor implements Executor {
     this.optimizer = optimizer;
     this.countCorrect = options.countCorrect ?? true;
     this.local = options.local ?? null;
-    this.minChunkRows = options.minChunkRows ?? 4;
+    this.flopsPerSample = options.flopsPerSample;
     this.channel = channelFor(model, pool.sharedMemory);
     this.publish();
     this.grads = optimizer && !this.local ? new GradientBuffers(engine, model.graph.trainableVariables) : null;
-    const length = GradientBuffers.lengthFor(model.graph.trainableVariables);
-    if (this.channel.shardGrads[0]?.length !== length) this.channel.shardGrads = [];
-    const slots = this.channel.shardGrads;
-    if (optimizer && pool.sharedMemory) while (slots.length < workers) slots.push(sharedFloats(length, true));
-    this.shardGrads = optimizer && pool.sharedMemory ? slots.slice(0, workers) : null;
+  }
+
+  /** Threads computing each batch: the workers, and this one when it takes a share. */
+  private get shares(): number {
+    return this.workers + (this.local ? 1 : 0);
   }
 
   /** Copies the current weights where the workers read them. */
@@ -153,64 +167,36 @@ export class PoolExecutor implements Executor {
     this.weightsVersion = ++versions;
   }
 
-  /** A shared buffer holding `data`, or null without shared memory. */
-  private shared(which: 'x' | 'y', data: Float32Array): Float32Array | null {
-    if (!this.pool.sharedMemory) return null;
-    const buffer = sharedBuffer(this.channel, which, data.length);
-    buffer.set(data);
-    return buffer;
+  /** `count` shared gradient slots (GradientBuffers layout), kept by the model's channel. */
+  private gradientSlots(count: number): Float32Array[] {
+    const length = GradientBuffers.lengthFor(this.model.graph.trainableVariables);
+    if (this.channel.chunkGrads[0]?.length !== length) this.channel.chunkGrads = [];
+    const slots = this.channel.chunkGrads;
+    while (slots.length < count) slots.push(sharedFloats(length, true));
+    return slots.slice(0, count);
   }
 
   /**
    * Floats of one sample's output when the model's output shape is fully known and shared memory
-   * lets the workers write their shards' outputs in place (else 0: outputs come back as copies).
+   * lets the workers write their chunks' outputs in place (else 0: outputs come back as copies).
    */
   private sharedOutputRow(): number {
     const sample = this.model.graph.outputShape.slice(1);
     return this.pool.sharedMemory && sample.every((d) => d != null) ? (sample as number[]).reduce((a, b) => a * b, 1) : 0;
   }
 
-  /** The batch's row ranges: this thread's shard (when it computes one), then one per worker. */
-  private split(rows: number): { local: Range | null; remote: Range[] } {
-    const ranges = shardRanges(rows, this.workers + (this.local ? 1 : 0));
-    return this.local ? { local: ranges[0], remote: ranges.slice(1) } : { local: null, remote: ranges };
-  }
-
-  /** Tasks for the workers' row ranges (contiguous, to the end of the batch). */
-  private tasks(kind: TaskKind, ranges: Range[], batch: Batch, withTargets: boolean, scale = 0): WorkerTask[] {
-    if (ranges.length === 0) return [];
-    const rows = batch.xShape[0];
-    const first = ranges[0][0];
-    const xRow = batch.x.length / rows;
-    const yRow = withTargets ? batch.y.length / rows : 0;
-    // shards view the shared copy of their rows (no per-step buffers to transfer), or get copies
-    const xs = this.shared('x', batch.x.subarray(first * xRow));
-    const ys = withTargets ? this.shared('y', batch.y.subarray(first * yRow)) : null;
-    const rowsFrom = (all: Float32Array, view: Float32Array | null, row: number, start: number, end: number) =>
-      (view ? view.subarray((start - first) * row, (end - first) * row) : all.slice(start * row, end * row));
-    return ranges.map(([start, end], shard) => ({
-      kind,
-      modelId: this.model.id,
-      config: this.channel.configBytes,
-      configVersion: this.channel.configVersion,
-      loss: this.loss?.name ?? null,
-      weights: this.channel.weights,
-      weightsVersion: this.weightsVersion,
-      x: rowsFrom(batch.x, xs, xRow, start, end),
-      xShape: [end - start, ...batch.xShape.slice(1)],
-      y: withTargets ? rowsFrom(batch.y, ys, yRow, start, end) : null,
-      yShape: withTargets ? [end - start, ...batch.yShape.slice(1)] : null,
-      scale,
-      gradients: kind === 'train' ? (this.shardGrads?.[shard] ?? null) : null,
-      output: null,
-      claims: null,
-      countCorrect: this.countCorrect,
-      shard,
-    }));
+  /** What every task of this executor carries, with the fields of one task. */
+  private task(kind: TaskKind, fields: Pick<WorkerTask, 'x' | 'xShape' | 'y' | 'yShape' | 'shard'> & Partial<WorkerTask>): WorkerTask {
+    return {
+      kind, modelId: this.model.id, config: this.channel.configBytes, configVersion: this.channel.configVersion,
+      loss: this.loss?.name ?? null, weights: this.channel.weights, weightsVersion: this.weightsVersion,
+      scale: 0, output: null, claims: null, chunkGradients: null, countCorrect: this.countCorrect,
+      ...fields,
+    };
   }
 
   /**
-   * Runs this thread's shard while the workers' tasks (already posted) run theirs. If it fails, the
+   * Runs this thread's part while the workers' tasks (already posted) run theirs. If it fails, the
    * workers are waited for before the error is rethrown, so none is left working on this call's buffers.
    */
   private async alongside<T>(pending: Promise<WorkerResult[]>, work: () => Promise<T>): Promise<T> {
@@ -223,30 +209,128 @@ export class PoolExecutor implements Executor {
     }
   }
 
+  /**
+   * The chunk grid of a batch of `rows` (3× the forward FLOPs per sample in training, and no more
+   * chunks than GRADIENT_SLOTS_BYTES of gradient slots hold).
+   */
+  private bounds(rows: number, training: boolean): number[] {
+    if (!training) return chunkBounds(chunkPolicy(rows, this.shares, this.flopsPerSample));
+    const slotBytes = 4 * GradientBuffers.lengthFor(this.model.graph.trainableVariables);
+    return chunkBounds(chunkPolicy(rows, this.shares, 3 * this.flopsPerSample, Math.floor(GRADIENT_SLOTS_BYTES / slotBytes)));
+  }
+
+  /**
+   * Runs a batch as claimed chunks (shared memory): this thread claims the first chunk before the
+   * workers are asked — they never read its rows, which are not copied to the shared batch — and then
+   * claims on alongside them. Returns every chunk's result in grid order, and the workers' results.
+   */
+  private async runClaimed({ kind, batch, withTargets, bounds, extra, runLocal }: ClaimedBatch): Promise<{ chunks: ChunkResult[]; results: WorkerResult[] }> {
+    const chunks = bounds.length - 1;
+    // a counter per call: no worker of an earlier call can be left claiming from it
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const first = this.local ? claimChunk(counter, chunks) : -1;
+    const from = first >= 0 ? bounds[first + 1] : 0;
+    const rows = batch.xShape[0];
+    const sharedRows = (which: 'x' | 'y', data: Float32Array) => {
+      const buffer = sharedBuffer(this.channel, which, data.length).subarray(0, data.length);
+      const row = data.length / rows;
+      buffer.set(data.subarray(from * row), from * row);
+      return buffer;
+    };
+    const x = sharedRows('x', batch.x);
+    const y = withTargets ? sharedRows('y', batch.y) : null;
+    const tasks = Array.from({ length: this.workers }, (_, shard) => this.task(kind, {
+      x, xShape: batch.xShape, y, yShape: withTargets ? batch.yShape : null, claims: { counter, bounds }, ...extra, shard,
+    }));
+    const pending = this.pool.runAll(tasks);
+    const local = this.local;
+    const mine = local
+      ? await this.alongside(pending, async () => {
+        const done: ChunkResult[] = [];
+        for (let i = first; i >= 0; i = claimChunk(counter, chunks)) done.push(await runLocal(i, rowsOf(batch, [bounds[i], bounds[i + 1]])));
+        return done;
+      })
+      : [];
+    const results = await pending;
+    return { chunks: [...mine, ...results.flatMap((r) => r.chunks ?? [])].sort((a, b) => a.index - b.index), results };
+  }
+
+  /** Without shared memory: the batch's row ranges, this thread's shard (when it takes one) first. */
+  private split(rows: number): { local: Range | null; remote: Range[] } {
+    const ranges = shardRanges(rows, this.shares);
+    return this.local ? { local: ranges[0], remote: ranges.slice(1) } : { local: null, remote: ranges };
+  }
+
+  /** Without shared memory: tasks carrying copies of the workers' row ranges. */
+  private shardTasks(kind: TaskKind, ranges: Range[], batch: Batch, withTargets: boolean, scale = 0): WorkerTask[] {
+    return ranges.map((range, shard) => {
+      const part = rowsOf(batch, range);
+      return this.task(kind, {
+        x: part.x.slice(), xShape: part.xShape, y: withTargets ? part.y.slice() : null, yShape: withTargets ? part.yShape : null, scale, shard,
+      });
+    });
+  }
+
   async trainBatch(batch: Batch): Promise<BatchTotals> {
     const scale = 1 / this.loss!.count(batch.yShape);
-    const { local, remote } = this.split(batch.xShape[0]);
-    const tasks = this.tasks('train', remote, batch, true, scale);
-    const pending = this.pool.runAll(tasks);
-    // this thread's shard leaves its gradients in its executor's buffers: the reduction starts there
-    const mine = local ? await this.alongside(pending, async () => this.local!.computeGradients(rowsOf(batch, local), scale)) : null;
-    const results = await pending;
-    // reduce in shard order into this thread's gradient buffers, then one optimizer step
-    const grads = mine ? this.local!.gradients() : this.grads!;
+    const { chunks, slots } = this.pool.sharedMemory ? await this.trainClaimed(batch, scale) : await this.trainSharded(batch, scale);
+    // reduce in grid (or shard) order into this thread's gradient buffers, then one optimizer step
+    const grads = this.local ? this.local.gradients() : this.grads!;
     const total = grads.view();
-    results.forEach((r, i) => {
-      const g = r.gradients ?? tasks[i].gradients!;
-      if (i === 0 && !mine) total.set(g.subarray(0, total.length));
-      else for (let k = 0; k < total.length; k++) total[k] += g[k];
-    });
-    const t = totals(mine ? [mine, ...results] : results);
+    total.set(slots[0].subarray(0, total.length));
+    for (let i = 1; i < slots.length; i++) {
+      const g = slots[i];
+      for (let k = 0; k < total.length; k++) total[k] += g[k];
+    }
+    const t = totals(chunks);
     if (applyIfFinite(this.engine, this.optimizer!, this.model.graph.trainableVariables, grads, t)) this.publish();
     return t;
   }
 
-  async evaluateBatch(batch: Batch): Promise<BatchTotals> {
+  /** Training on claimed chunks: each chunk's gradients land in its own shared slot. */
+  private async trainClaimed(batch: Batch, scale: number): Promise<{ chunks: Partial<BatchTotals>[]; slots: Float32Array[] }> {
+    const bounds = this.bounds(batch.xShape[0], true);
+    const slots = this.gradientSlots(bounds.length - 1);
+    const local = this.local;
+    const { chunks } = await this.runClaimed({
+      kind: 'train', batch, withTargets: true, bounds, extra: { scale, output: null, chunkGradients: slots },
+      runLocal: async (index, part) => {
+        const result = { index, ...local!.computeGradients(part, scale) };
+        slots[index].set(local!.gradients().view());
+        return result;
+      },
+    });
+    return { chunks, slots };
+  }
+
+  /** Training on fixed shards whose gradients come back as copies (no shared memory). */
+  private async trainSharded(batch: Batch, scale: number): Promise<{ chunks: Partial<BatchTotals>[]; slots: Float32Array[] }> {
     const { local, remote } = this.split(batch.xShape[0]);
-    const pending = this.pool.runAll(this.tasks('evaluate', remote, batch, true));
+    const pending = this.pool.runAll(this.shardTasks('train', remote, batch, true, scale));
+    const mine = local
+      ? await this.alongside(pending, async () => {
+        const t = this.local!.computeGradients(rowsOf(batch, local), scale);
+        return { totals: t, gradients: this.local!.gradients().view().slice() };
+      })
+      : null;
+    const results = await pending;
+    return {
+      chunks: mine ? [mine.totals, ...results] : results,
+      slots: [...(mine ? [mine.gradients] : []), ...results.map((r) => r.gradients!)],
+    };
+  }
+
+  async evaluateBatch(batch: Batch): Promise<BatchTotals> {
+    if (this.pool.sharedMemory) {
+      const local = this.local;
+      const { chunks } = await this.runClaimed({
+        kind: 'evaluate', batch, withTargets: true, bounds: this.bounds(batch.xShape[0], false), extra: {},
+        runLocal: async (index, part) => ({ index, ...(await local!.evaluateBatch(part)) }),
+      });
+      return totals(chunks);
+    }
+    const { local, remote } = this.split(batch.xShape[0]);
+    const pending = this.pool.runAll(this.shardTasks('evaluate', remote, batch, true));
     const mine = local ? await this.alongside(pending, () => this.local!.evaluateBatch(rowsOf(batch, local))) : null;
     const results = await pending;
     return totals(mine ? [mine, ...results] : results);
@@ -255,11 +339,32 @@ export class PoolExecutor implements Executor {
   async predictBatch(x: Float32Array, xShape: number[]): Promise<{ y: Float32Array; yShape: number[] }> {
     const rows = xShape[0];
     const outRow = this.sharedOutputRow();
-    if (outRow) return this.predictClaimed(x, xShape, outRow);
-    // without shared memory or a known output size, fixed shards whose outputs come back as copies
+    const batch = { x, xShape, y: x, yShape: xShape };
+    if (outRow) {
+      // this thread's chunks are written straight into the result, the workers' copied from theirs
+      const out = sharedBuffer(this.channel, 'out', rows * outRow).subarray(0, rows * outRow);
+      const y = new Float32Array(rows * outRow);
+      const bounds = this.bounds(rows, false);
+      const local = this.local;
+      let sample: number[] | undefined;
+      const { results } = await this.runClaimed({
+        kind: 'predict', batch, withTargets: false, bounds, extra: { output: out },
+        runLocal: async (index, part) => {
+          const [start, end] = [bounds[index], bounds[index + 1]];
+          ({ yShape: sample } = await local!.predictBatch(part.x, part.xShape, y.subarray(start * outRow, end * outRow)));
+          return { index };
+        },
+      });
+      for (const { index } of results.flatMap((r) => r.chunks ?? [])) {
+        y.set(out.subarray(bounds[index] * outRow, bounds[index + 1] * outRow), bounds[index] * outRow);
+      }
+      sample ??= results.find((r) => r.yShape)!.yShape!;
+      return { y, yShape: [rows, ...sample.slice(1)] };
+    }
+    // without shared memory or a known output size: fixed shards whose outputs come back as copies
     const { local, remote } = this.split(rows);
-    const pending = this.pool.runAll(this.tasks('predict', remote, { x, xShape, y: x, yShape: xShape }, false));
-    const part = local ? rowsOf({ x, xShape, y: x, yShape: xShape }, local) : null;
+    const pending = this.pool.runAll(this.shardTasks('predict', remote, batch, false));
+    const part = local ? rowsOf(batch, local) : null;
     const mine = part ? await this.alongside(pending, () => this.local!.predictBatch(part.x, part.xShape)) : null;
     const results = await pending;
     const yShape = [rows, ...(mine ?? results[0]).yShape!.slice(1)];
@@ -271,52 +376,6 @@ export class PoolExecutor implements Executor {
       offset += p.length;
     }
     return { y: all, yShape };
-  }
-
-  /**
-   * predict with shared memory and a known output size: the batch is not split up front; this thread
-   * and the workers claim chunks of rows as they go (row-claims.ts), so a slower core does less of
-   * it. This thread claims the first chunk before the workers are asked (they never read its rows of
-   * x) and writes its chunks straight into the result; the workers' chunks are copied from the
-   * shared output buffer they wrote.
-   */
-  private async predictClaimed(x: Float32Array, xShape: number[], outRow: number): Promise<{ y: Float32Array; yShape: number[] }> {
-    const rows = xShape[0];
-    const xRow = x.length / rows;
-    const policy: ClaimPolicy = { rows, shares: this.workers + (this.local ? 1 : 0), minRows: this.minChunkRows };
-    // a counter per call: no worker of an earlier call can be left claiming from it
-    const counter = new Int32Array(new SharedArrayBuffer(4));
-    const first = this.local ? claimRows(counter, policy) : null;
-    const from = first ? first[1] : 0;
-    const xs = sharedBuffer(this.channel, 'x', rows * xRow).subarray(0, rows * xRow);
-    xs.set(x.subarray(from * xRow), from * xRow);
-    const out = sharedBuffer(this.channel, 'out', rows * outRow).subarray(0, rows * outRow);
-    const tasks: WorkerTask[] = Array.from({ length: this.workers }, (_, shard) => ({
-      kind: 'predict', modelId: this.model.id, config: this.channel.configBytes, configVersion: this.channel.configVersion,
-      loss: null, weights: this.channel.weights, weightsVersion: this.weightsVersion,
-      x: xs, xShape, y: null, yShape: null, scale: 0, gradients: null, output: out,
-      claims: { counter, policy }, countCorrect: this.countCorrect, shard,
-    }));
-    const pending = this.pool.runAll(tasks);
-    const y = new Float32Array(rows * outRow);
-    const local = this.local;
-    const mine = local
-      ? await this.alongside(pending, async () => {
-        let shape: number[] | undefined;
-        for (let claim = first; claim; claim = claimRows(counter, policy)) {
-          const [start, end] = claim;
-          const part = x.subarray(start * xRow, end * xRow);
-          ({ yShape: shape } = await local.predictBatch(part, [end - start, ...xShape.slice(1)], y.subarray(start * outRow, end * outRow)));
-        }
-        return shape;
-      })
-      : undefined;
-    const results = await pending;
-    for (const { ranges = [] } of results) {
-      for (let i = 0; i < ranges.length; i += 2) y.set(out.subarray(ranges[i] * outRow, ranges[i + 1] * outRow), ranges[i] * outRow);
-    }
-    const sample = mine ?? results.find((r) => r.yShape)!.yShape!;
-    return { y, yShape: [rows, ...sample.slice(1)] };
   }
 
   dispose(): void {

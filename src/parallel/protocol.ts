@@ -4,8 +4,6 @@
  * (by model id) and the weights version it loaded.
  */
 
-import type { ClaimPolicy } from './row-claims.js';
-
 export type TaskKind = 'train' | 'evaluate' | 'predict';
 
 export interface WorkerTask {
@@ -31,16 +29,16 @@ export interface WorkerTask {
   yShape: number[] | null;
   /** train: the gradient scale, 1 / (loss values in the whole step). */
   scale: number;
-  /** train with shared memory: where to write this shard's gradients (GradientBuffers layout). */
-  gradients: Float32Array | null;
-  /** predict with shared memory: where to write this shard's outputs (then not sent back). */
+  /** predict with claims: the whole batch's shared output, where each chunk's outputs are written. */
   output: Float32Array | null;
   /**
-   * predict with shared memory and a known output size: x and output cover the whole batch, and the
-   * worker computes the chunks of rows it claims from the shared counter (see row-claims.ts) until
-   * none is left, rather than a fixed shard.
+   * With shared memory (and for predict a known output size): x, y and output cover the whole batch,
+   * cut into chunks at `bounds` (row boundaries, see row-claims.ts), and the worker computes the
+   * chunks it claims from the shared `counter` until none is left, rather than a fixed shard.
    */
-  claims: { counter: Int32Array; policy: ClaimPolicy } | null;
+  claims: { counter: Int32Array; bounds: number[] } | null;
+  /** train with claims: one gradient slot per chunk (GradientBuffers layout), indexed by chunk. */
+  chunkGradients: Float32Array[] | null;
   /** Whether to count the rows predicted right (accuracy is a compiled metric). */
   countCorrect: boolean;
   /** Index of the shard, for messages. */
@@ -52,16 +50,24 @@ export interface WorkerResult {
   sum?: number;
   count?: number;
   correct?: number;
-  /** train without shared memory: the shard's gradients (GradientBuffers layout). */
+  /** train without claims: the shard's gradients (GradientBuffers layout). */
   gradients?: Float32Array;
   /** The worker engine's WebAssembly memory size, for monitoring. */
   engineBytes?: number;
-  /** predict: the outputs (unless written to the task's `output`). */
+  /** predict without claims: the shard's outputs. */
   y?: Float32Array;
   /** predict: the output shape (of the shard, or of the last chunk claimed; absent when none was). */
   yShape?: number[];
-  /** predict with claims: the row ranges this worker computed, flat [start, end, start, end, …]. */
-  ranges?: number[];
+  /** With claims: the chunks this worker computed (train / evaluate: with their totals). */
+  chunks?: ChunkResult[];
+}
+
+/** One claimed chunk's result: its index in the grid and, for train / evaluate, its totals. */
+export interface ChunkResult {
+  index: number;
+  sum?: number;
+  count?: number;
+  correct?: number;
 }
 
 /** What the worker shells expose. */

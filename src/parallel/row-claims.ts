@@ -1,16 +1,21 @@
 /**
- * Row claims: how the threads sharing a predict batch divide it as they go rather than up front.
- * A static split waits for its slowest share, and on a shared machine one core can run the same
- * shard half as fast as the other for tens of calls at a time (measured on the 2-core VM: a
- * 500-sample seed shard took 5–7 ms on one vCPU and 9–12 ms on the other). Each thread instead
- * claims its next rows from one shared counter (an Int32Array over a SharedArrayBuffer), in chunks
- * that shrink as the batch runs out (guided scheduling, as OpenMP's), so the threads finish within
- * about one small chunk of each other. Rows are computed independently of the rows around them, so
- * the predictions are bit-identical whoever computes which rows.
+ * Chunk claims: how the threads sharing a batch divide it as they go rather than up front. A fixed
+ * split waits for its slowest share, and on a shared machine one core can run the same shard half as
+ * fast as the other for tens of calls at a time (measured on the 2-core VM: a 500-sample seed predict
+ * shard took 5–7 ms on one vCPU and 9–12 ms on the other; GRU(256) training shards of one step
+ * 1,056 and 564 ms). The batch is cut into a grid of chunks that shrink towards its end (guided
+ * scheduling, as OpenMP's) and each thread claims the next chunk from one shared counter (an
+ * Int32Array over a SharedArrayBuffer), so the threads finish within about one small chunk of each
+ * other.
+ *
+ * The grid depends only on the batch size, the number of threads and the model, never on timing, so
+ * results summed per chunk in chunk order (gradients, losses) are the same whoever computed which
+ * chunk: reruns are bit-identical. Rows are computed independently of the rows around them, so
+ * predictions are bit-identical to the in-process ones.
  */
 
-/** How a batch is claimed. */
-export interface ClaimPolicy {
+/** How a batch is cut into chunks. */
+export interface ChunkPolicy {
   /** Rows in the batch. */
   rows: number;
   /** Threads claiming (this thread and the workers). */
@@ -20,35 +25,46 @@ export interface ClaimPolicy {
 }
 
 /**
- * Rows claimed at a time when `remaining` are left: half of an even split of what is left, at least
+ * Rows in the next chunk when `remaining` are left: half of an even split of what is left, at least
  * `minRows`, rounded up to a multiple of 4 (the recurrent kernels compute rows four at a time).
  */
-export function chunkRows(remaining: number, { shares, minRows }: ClaimPolicy): number {
+export function chunkRows(remaining: number, { shares, minRows }: ChunkPolicy): number {
   const guided = Math.ceil(remaining / (2 * shares));
   return Math.min(remaining, Math.ceil(Math.max(guided, minRows) / 4) * 4);
 }
 
-/**
- * Claims the next chunk of rows [start, end) from `counter[0]` (the first unclaimed row), or returns
- * null when every row is claimed. Safe between threads: a chunk goes to exactly one claimant.
- */
-export function claimRows(counter: Int32Array, policy: ClaimPolicy): [number, number] | null {
-  for (;;) {
-    const start = Atomics.load(counter, 0);
-    if (start >= policy.rows) return null;
-    const end = start + chunkRows(policy.rows - start, policy);
-    if (Atomics.compareExchange(counter, 0, start, end) === start) return [start, end];
-  }
+/** The chunks' boundaries: [0, end of chunk 0, end of chunk 1, …, rows]. */
+export function chunkBounds(policy: ChunkPolicy): number[] {
+  const bounds = [0];
+  for (let start = 0; start < policy.rows; ) bounds.push((start += chunkRows(policy.rows - start, policy)));
+  return bounds;
 }
 
 /**
- * The FLOPs below which a chunk is not worth its claim: a chunk costs one forward pass through the
- * layers from JS (a scratch arena, x copied into engine memory), which measured the same per row for
- * chunks of 8 to 1000 seed samples (1.7–200 MFLOP) on this thread.
+ * Claims the next of `chunks` chunks: its index, or -1 when every chunk is claimed. Safe between
+ * threads: each index goes to exactly one claimant.
+ */
+export function claimChunk(counter: Int32Array, chunks: number): number {
+  const index = Atomics.add(counter, 0, 1);
+  return index < chunks ? index : -1;
+}
+
+/**
+ * The FLOPs below which a chunk is not worth its claim: a chunk costs one pass through the layers
+ * from JS (a scratch arena, x copied into engine memory). On this thread that measured the same per
+ * row for predict chunks of 8 to 1000 seed samples (1.7–200 MFLOP) and training chunks of 4 to 128
+ * (2.5–80 MFLOP; GRU(256), 32 to 256 samples).
  */
 export const MIN_FLOPS_PER_CHUNK = 2e6;
 
-/** The smallest chunk worth claiming for a model whose forward pass costs `flopsPerSample`. */
-export function minChunkRows(flopsPerSample: number): number {
-  return Math.max(4, Math.ceil(MIN_FLOPS_PER_CHUNK / Math.max(flopsPerSample, 1)));
+/**
+ * The grid for a batch of `rows` split between `shares` threads, for a model whose step costs
+ * `flopsPerSample` (3× the forward pass in training): chunks down to MIN_FLOPS_PER_CHUNK, and no
+ * more than `maxChunks` of them (training keeps each chunk's gradients in a slot of its own until
+ * they are summed in chunk order), which raises the smallest chunk as far as needed.
+ */
+export function chunkPolicy(rows: number, shares: number, flopsPerSample: number, maxChunks = Infinity): ChunkPolicy {
+  const policy = { rows, shares, minRows: Math.max(4, Math.ceil(MIN_FLOPS_PER_CHUNK / Math.max(flopsPerSample, 1))) };
+  while (chunkBounds(policy).length - 1 > Math.max(maxChunks, shares)) policy.minRows += 4;
+  return policy;
 }

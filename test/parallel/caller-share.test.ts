@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import * as wl from '../../src/index.js';
 import { InProcessExecutor } from '../../src/training/in-process.js';
 import { MIN_INFERENCE_FLOPS_PER_SHARE } from '../../src/parallel/worker-count.js';
-import { chunkRows, minChunkRows } from '../../src/parallel/row-claims.js';
+import { chunkBounds, chunkPolicy } from '../../src/parallel/row-claims.js';
 import { poolSizeOrStart, releaseModel } from '../../src/parallel/pool-registry.js';
 import { poolStats, resetPool } from '../helpers/pool.js';
 
@@ -55,9 +55,8 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     expect(shared.shape).toEqual([SAMPLES, 5]);
     expect(Array.from(await shared.data())).toEqual(expected);
     // this thread claimed the first chunk, then claimed on alongside the worker, straight into the result
-    const policy = { rows: SAMPLES, shares: 2, minRows: minChunkRows(FLOPS_PER_SAMPLE) };
     const mine = local.mock.calls.map((c) => c[1][0]);
-    expect(mine[0]).toBe(chunkRows(SAMPLES, policy));
+    expect(mine[0]).toBe(chunkBounds(chunkPolicy(SAMPLES, 2, FLOPS_PER_SAMPLE))[1]);
     expect(mine.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(SAMPLES);
   });
 
@@ -68,20 +67,49 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     const expected = Array.from(await (await m.predict(xs, { batchSize: rows, workers: 0 })).data());
     await m.predict(xs, { batchSize: rows });
     await poolStarted();
-    // this thread loses 30 ms before each of its chunks (a core shared with something else)
+    // this thread loses 100 ms before each of its chunks (a core shared with something else)
     const original = InProcessExecutor.prototype.predictBatch;
     const local = vi.spyOn(InProcessExecutor.prototype, 'predictBatch').mockImplementation(function (this: InProcessExecutor, ...args) {
-      const until = performance.now() + 30;
+      const until = performance.now() + 100;
       while (performance.now() < until);
       return original.apply(this, args);
     });
     const y = await m.predict(xs, { batchSize: rows });
     expect(Array.from(await y.data())).toEqual(expected);
     const mine = local.mock.calls.map((c) => c[1][0]);
-    const policy = { rows, shares: 2, minRows: minChunkRows(FLOPS_PER_SAMPLE) };
-    expect(mine[0]).toBe(chunkRows(rows, policy));
+    expect(mine[0]).toBe(chunkBounds(chunkPolicy(rows, 2, FLOPS_PER_SAMPLE))[1]);
     // a fixed split would have left half of the rows (70) here; the worker claimed most of them
     expect(mine.reduce((a, b) => a + b, 0)).toBeLessThan(rows / 2);
+  });
+
+  it('training claims chunks too: a slow thread here changes who computes what, not one bit of the weights', async () => {
+    const train = async (slowHere: boolean) => {
+      const m = model();
+      wl.setSeed(3);
+      const xs = wl.randomUniform([4 * SAMPLES, STEPS, FEATURES]);
+      const ys = wl.oneHot(wl.tensor1d(Array.from({ length: 4 * SAMPLES }, (_, i) => i % 5)), 5);
+      await m.predict(xs, { batchSize: 4 * SAMPLES }); // the pool, started in the background
+      await poolStarted();
+      const original = InProcessExecutor.prototype.computeGradients;
+      const local = vi.spyOn(InProcessExecutor.prototype, 'computeGradients').mockImplementation(function (this: InProcessExecutor, ...args) {
+        const until = performance.now() + (slowHere ? 100 : 0);
+        while (performance.now() < until);
+        return original.apply(this, args);
+      });
+      const history = await m.fit(xs, ys, { batchSize: 2 * SAMPLES, epochs: 2, verbose: 0 });
+      const rowsHere = local.mock.calls.reduce((n, c) => n + c[0].xShape[0], 0);
+      local.mockRestore();
+      const weights = m.getWeights().map((w) => Array.from(w.dataSync()));
+      await m.dispose();
+      await resetPool();
+      return { loss: history.history.loss, weights, rowsHere };
+    };
+    const [even, slow] = [await train(false), await train(true)];
+    expect(even.rowsHere).toBeGreaterThan(0); // this thread took part in both
+    // 4 steps of 2·SAMPLES rows: a fixed split leaves half of them here; slowed, this thread did less
+    expect(slow.rowsHere).toBeLessThan(4 * SAMPLES);
+    expect(slow.loss).toEqual(even.loss);
+    slow.weights.forEach((w, i) => expect(w, `weight ${i}`).toEqual(even.weights[i]));
   });
 
   it('a loop of awaited predicts that never yields to the event loop still gets its pool started', async () => {
@@ -123,7 +151,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     await poolStarted();
     const local = vi.spyOn(InProcessExecutor.prototype, 'evaluateBatch');
     const shared = await scores('auto');
-    expect(local.mock.calls.map((c) => c[0].xShape[0])).toEqual([Math.ceil(SAMPLES / 2)]);
+    expect(local.mock.calls[0][0].xShape[0]).toBe(chunkBounds(chunkPolicy(SAMPLES, 2, FLOPS_PER_SAMPLE))[1]);
     expect(shared[0]).toBeCloseTo(expected[0], 6);
     expect(shared[1]).toBe(expected[1]);
   });

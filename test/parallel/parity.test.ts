@@ -1,6 +1,6 @@
 // Data-parallel training gives the in-process result: any worker count, and 'auto' (this thread
-// computing one shard, workers the rest), within 1e-5 (relative to the weights' size) after several
-// steps, and bit-identical reruns for a given worker count.
+// claiming chunks of each batch alongside the workers), within 1e-5 (relative to the weights' size)
+// after several steps, and bit-identical reruns for a given worker count.
 import { describe, it, expect, afterAll } from 'vitest';
 import * as wl from '../../src/index.js';
 import { expectClose, expectIdentical } from '../helpers/compare.js';
@@ -23,7 +23,7 @@ const softmaxHead = () => wl.layers.activation({ activation: 'softmax' });
 
 const CASES: Case[] = [
   {
-    name: 'seed model1, 300 samples in batches of 128 (3 workers: shards 43/43/42, last batch 44)',
+    name: 'seed model1, 300 samples in batches of 128 (a last batch of 44)',
     build: () => wl.sequential({ layers: [wl.layers.gru({ units: 16, returnSequences: true, inputShape: [64, 15], ...keras2 }), wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 8 }) }), softmaxHead()] }),
     samples: 300, xShape: [64, 15], yShape: [64, 8], batchSize: 128, epochs: 2,
   },

@@ -1,9 +1,10 @@
-// Row claims (src/parallel/row-claims.ts): however the claims interleave, the chunks tile the batch
-// exactly once, in order, shrinking as it runs out, in multiples of 4 rows but for the last.
+// Chunk claims (src/parallel/row-claims.ts): the grid tiles the batch exactly once, in order,
+// shrinking as it runs out, in multiples of 4 rows but for the last; threads racing on one counter
+// get each chunk exactly once.
 import { describe, it, expect } from 'vitest';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import fc from 'fast-check';
-import { chunkRows, claimRows, minChunkRows, type ClaimPolicy } from '../../src/parallel/row-claims.js';
+import { chunkBounds, chunkPolicy, chunkRows, claimChunk } from '../../src/parallel/row-claims.js';
 
 const policies = fc.record({
   rows: fc.integer({ min: 1, max: 5000 }),
@@ -11,67 +12,77 @@ const policies = fc.record({
   minRows: fc.integer({ min: 1, max: 64 }),
 });
 
-function claimAll(policy: ClaimPolicy): [number, number][] {
-  const counter = new Int32Array(new SharedArrayBuffer(4));
-  const chunks: [number, number][] = [];
-  for (let c = claimRows(counter, policy); c; c = claimRows(counter, policy)) chunks.push(c);
-  return chunks;
-}
-
-describe('row claims', () => {
-  it('tile [0, rows) in order, each chunk at least minRows (but the last) and a multiple of 4, never growing', () => {
+describe('chunk claims', () => {
+  it('the grid tiles [0, rows) in order, each chunk at least minRows (but the last) and a multiple of 4, never growing', () => {
     fc.assert(
       fc.property(policies, (policy) => {
-        const chunks = claimAll(policy);
-        expect(chunks[0][0]).toBe(0);
-        expect(chunks.at(-1)![1]).toBe(policy.rows);
-        chunks.forEach(([start, end], i) => {
-          if (i > 0) expect(start).toBe(chunks[i - 1][1]);
-          const size = end - start;
+        const bounds = chunkBounds(policy);
+        expect(bounds[0]).toBe(0);
+        expect(bounds.at(-1)).toBe(policy.rows);
+        const sizes = bounds.slice(1).map((end, i) => end - bounds[i]);
+        sizes.forEach((size, i) => {
           expect(size).toBeGreaterThan(0);
-          if (i < chunks.length - 1) {
+          if (i < sizes.length - 1) {
             expect(size % 4).toBe(0);
             expect(size).toBeGreaterThanOrEqual(policy.minRows);
           }
-          if (i > 0) expect(size).toBeLessThanOrEqual(chunks[i - 1][1] - chunks[i - 1][0]);
+          if (i > 0) expect(size).toBeLessThanOrEqual(sizes[i - 1]);
         });
       }),
       { seed: 5, numRuns: 300 },
     );
   });
 
-  it('threads racing on one counter get each row exactly once', async () => {
+  it('threads racing on one counter get each chunk exactly once', async () => {
     // the built module (dist/, as the pool's workers load it), claimed from four threads at once
     const moduleUrl = new URL('../../dist/parallel/row-claims.js', import.meta.url).href;
-    const policy = { rows: 1_000_000, shares: 64, minRows: 4 }; // 1,040 small chunks: many contended claims
+    const bounds = chunkBounds({ rows: 1_000_000, shares: 64, minRows: 4 }); // 1,040 small chunks: many contended claims
     const counter = new Int32Array(new SharedArrayBuffer(4));
     const ready = new Int32Array(new SharedArrayBuffer(4));
-    const times = new Int32Array(new SharedArrayBuffer(4 * policy.rows));
+    const times = new Int32Array(new SharedArrayBuffer(4 * (bounds.length - 1)));
     const source = `
-      const { workerData: { moduleUrl, counter, ready, times, policy } } = await import('node:worker_threads');
-      const { claimRows } = await import(moduleUrl);
+      const { workerData: { moduleUrl, counter, ready, times, chunks }, parentPort } = await import('node:worker_threads');
+      const { claimChunk } = await import(moduleUrl);
       Atomics.add(ready, 0, 1);
       while (Atomics.load(ready, 0) < 4); // all four start claiming together
-      let chunks = 0;
-      for (let c = claimRows(counter, policy); c; c = claimRows(counter, policy), chunks++) {
-        for (let r = c[0]; r < c[1]; r++) Atomics.add(times, r, 1);
+      let claimed = 0;
+      for (let i = claimChunk(counter, chunks); i >= 0; i = claimChunk(counter, chunks), claimed++) {
+        for (let spin = 0; spin < 2000; spin++); // some work per chunk
+        Atomics.add(times, i, 1);
       }
-      (await import('node:worker_threads')).parentPort.postMessage(chunks);`;
-    const threads = Array.from({ length: 4 }, () => new Worker(source, { eval: true, workerData: { moduleUrl, counter, ready, times, policy } } as WorkerOptions & { eval: true }));
-    const chunks = await Promise.all(threads.map((t) => new Promise<number>((resolve, reject) => {
+      parentPort.postMessage(claimed);`;
+    const workerData = { moduleUrl, counter, ready, times, chunks: bounds.length - 1 };
+    const threads = Array.from({ length: 4 }, () => new Worker(source, { eval: true, workerData } as WorkerOptions & { eval: true }));
+    const claimed = await Promise.all(threads.map((t) => new Promise<number>((resolve, reject) => {
       t.once('message', resolve);
       t.once('error', reject);
     })));
     await Promise.all(threads.map((t) => t.terminate()));
-    expect(chunks.reduce((a, b) => a + b, 0)).toBe(claimAll(policy).length);
+    expect(claimed.reduce((a, b) => a + b, 0)).toBe(bounds.length - 1);
     expect(times.every((n) => n === 1)).toBe(true);
   });
 
-  it('the first chunk is a quarter of the batch for two claimants, and chunks shrink to the minimum', () => {
-    const policy = { rows: 1000, shares: 2, minRows: 12 };
-    expect(chunkRows(1000, policy)).toBe(252);
-    expect(claimAll(policy).map(([s, e]) => e - s)).toEqual([252, 188, 140, 108, 80, 60, 44, 32, 24, 20, 16, 12, 12, 12]);
-    expect(minChunkRows(206_848)).toBe(10); // the seed model1's forward pass: ≥ 2 MFLOP per chunk
-    expect(minChunkRows(1e9)).toBe(4);
+  it('the seed predict and the GRU(256) training step, on this thread and one worker', () => {
+    // predict of 1000 seed samples (206,848 FLOPs each): chunks down to 2 MFLOP, 12 rows
+    const predict = chunkPolicy(1000, 2, 206_848);
+    expect(predict.minRows).toBe(10);
+    expect(chunkRows(1000, predict)).toBe(252);
+    const sizes = (b: number[]) => b.slice(1).map((end, i) => end - b[i]);
+    expect(sizes(chunkBounds(predict))).toEqual([252, 188, 140, 108, 80, 60, 44, 32, 24, 20, 16, 12, 12, 12]);
+    // a GRU(256) training step of 256 samples (3 × 47 MFLOP per sample): down to 4 rows
+    expect(sizes(chunkBounds(chunkPolicy(256, 2, 3 * 47e6, 30)))).toEqual([64, 48, 36, 28, 20, 16, 12, 8, 8, 4, 4, 4, 4]);
+    // with room for 7 gradient slots only, the smallest chunk grows until 7 chunks cover the step
+    expect(sizes(chunkBounds(chunkPolicy(256, 2, 3 * 47e6, 7)))).toEqual([64, 48, 36, 28, 28, 28, 24]);
+  });
+
+  it('a cap on the chunks holds for any batch, never below one chunk per thread', () => {
+    fc.assert(
+      fc.property(policies, fc.integer({ min: 1, max: 40 }), ({ rows, shares }, maxChunks) => {
+        const bounds = chunkBounds(chunkPolicy(rows, shares, 1e5, maxChunks));
+        expect(bounds.length - 1).toBeLessThanOrEqual(Math.max(maxChunks, shares));
+        expect(bounds.at(-1)).toBe(rows);
+      }),
+      { seed: 7, numRuns: 200 },
+    );
   });
 });
