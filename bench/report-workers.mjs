@@ -20,10 +20,11 @@ export function renderWorkers({ cases }, latency, memory) {
   }
   parts.push('GRU(256) here uses our defaults (reset_after, sigmoid); the comparison with TensorFlow.js is the GRU(256) table above, ' +
     'measured side by side with tfjs\'s GRU math.');
-  parts.push("`workers: 'auto'` has the calling thread compute one share of each step and workers the rest, when two shares or more " +
+  parts.push("`workers: 'auto'` has the calling thread take a share of each step alongside the workers, when two shares or more " +
     'are worth it: at least 13 MFLOP each in training, 20 MFLOP in predict and evaluate (src/parallel/worker-count.ts). On 2 cores ' +
     "the seed model1's training step at batch 48 or more and its predict of 1000 samples in one batch run on this thread and one worker; " +
-    'training on a page\'s UI thread uses workers only, from 30 MFLOP per worker.');
+    'training on a page\'s UI thread uses workers only, from 30 MFLOP per worker. The threads claim chunks of each batch as they go ' +
+    '(src/parallel/row-claims.ts), so a slower core does less of it.');
   if (memory) {
     const perSecond = (ms) => ((GRU256.samples / ms) * 1000).toFixed(0);
     parts.push(`Peak RSS training GRU(256) (our defaults; 2048 samples, batch 256, 2 workers, two epochs) in a fresh process, main thread and workers: ` +

@@ -140,7 +140,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     }
   });
 
-  it('evaluate sums this thread\'s shard and the workers\' in shard order: the in-process loss and accuracy', async () => {
+  it('evaluate sums the chunks\' totals in grid order, whoever computed them: the in-process loss and accuracy', async () => {
     const m = model();
     const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
     const ys = wl.oneHot(wl.tensor1d(Array.from({ length: SAMPLES }, (_, i) => i % 5)), 5);
