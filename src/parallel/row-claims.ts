@@ -64,7 +64,16 @@ export const MIN_FLOPS_PER_CHUNK = 2e6;
  * they are summed in chunk order), which raises the smallest chunk as far as needed.
  */
 export function chunkPolicy(rows: number, shares: number, flopsPerSample: number, maxChunks = Infinity): ChunkPolicy {
-  const policy = { rows, shares, minRows: Math.max(4, Math.ceil(MIN_FLOPS_PER_CHUNK / Math.max(flopsPerSample, 1))) };
-  while (chunkBounds(policy).length - 1 > Math.max(maxChunks, shares)) policy.minRows += 4;
-  return policy;
+  const cap = Math.max(maxChunks, shares);
+  const fits = (minRows: number) => chunkBounds({ rows, shares, minRows }).length - 1 <= cap;
+  let lo = Math.max(4, Math.ceil(MIN_FLOPS_PER_CHUNK / Math.max(flopsPerSample, 1)));
+  if (fits(lo)) return { rows, shares, minRows: lo };
+  // the smallest minRows that fits, by bisection: chunks of at least ceil(rows / cap) rows always do
+  let hi = Math.max(lo, Math.ceil(rows / cap));
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (fits(mid)) hi = mid;
+    else lo = mid;
+  }
+  return { rows, shares, minRows: hi };
 }

@@ -75,14 +75,20 @@ describe('chunk claims', () => {
     expect(sizes(chunkBounds(chunkPolicy(256, 2, 3 * 47e6, 7)))).toEqual([64, 48, 36, 28, 28, 28, 24]);
   });
 
-  it('a cap on the chunks holds for any batch, never below one chunk per thread', () => {
+  it('a cap on the chunks holds for any batch with the smallest chunks it allows, never below one chunk per thread', () => {
     fc.assert(
       fc.property(policies, fc.integer({ min: 1, max: 40 }), ({ rows, shares }, maxChunks) => {
-        const bounds = chunkBounds(chunkPolicy(rows, shares, 1e5, maxChunks));
-        expect(bounds.length - 1).toBeLessThanOrEqual(Math.max(maxChunks, shares));
-        expect(bounds.at(-1)).toBe(rows);
+        const policy = chunkPolicy(rows, shares, 1e5, maxChunks);
+        const count = (minRows: number) => chunkBounds({ ...policy, minRows }).length - 1;
+        expect(count(policy.minRows)).toBeLessThanOrEqual(Math.max(maxChunks, shares));
+        expect(chunkBounds(policy).at(-1)).toBe(rows);
+        // the smallest chunk is as small as the cap allows (or as MIN_FLOPS_PER_CHUNK: 20 rows here)
+        if (policy.minRows > 20) expect(count(policy.minRows - 1)).toBeGreaterThan(Math.max(maxChunks, shares));
       }),
       { seed: 7, numRuns: 200 },
     );
+    const large = chunkPolicy(1_000_000, 2, 1e5, 30);
+    expect(chunkBounds(large).length - 1).toBeLessThanOrEqual(30);
+    expect(chunkBounds({ ...large, minRows: large.minRows - 1 }).length - 1).toBeGreaterThan(30);
   });
 });
