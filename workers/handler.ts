@@ -8,7 +8,8 @@ import type { LayersModel } from '../src/models/model.js';
 import { InProcessExecutor } from '../src/training/in-process.js';
 import { resolveLoss } from '../src/training/losses.js';
 import type { ChunkResult, WorkerResult, WorkerTask } from '../src/parallel/protocol.js';
-import { claimChunk } from '../src/parallel/row-claims.js';
+import { claimed } from '../src/parallel/row-claims.js';
+import { batchRows } from '../src/training/executor.js';
 
 interface Replica {
   config: string;
@@ -58,16 +59,14 @@ async function run(engine: Engine, task: WorkerTask): Promise<WorkerResult> {
 
 /** Computes the chunks this worker claims until none is left; their outputs and gradients go to their slots. */
 async function runClaimed(executor: InProcessExecutor, task: WorkerTask, { counter, bounds }: NonNullable<WorkerTask['claims']>): Promise<WorkerResult> {
-  const rows = task.xShape[0];
-  const xRow = task.x.length / rows, yRow = task.y ? task.y.length / rows : 0, outRow = task.output ? task.output.length / rows : 0;
+  // predict has no targets: x stands in for them (their views are not read)
+  const batch = { x: task.x, xShape: task.xShape, y: task.y ?? task.x, yShape: task.yShape ?? task.xShape };
+  const outRow = task.output ? task.output.length / task.xShape[0] : 0;
   const chunks: ChunkResult[] = [];
   let yShape: number[] | undefined;
-  for (let index = claimChunk(counter, bounds.length - 1); index >= 0; index = claimChunk(counter, bounds.length - 1)) {
+  for (const index of claimed(counter, bounds.length - 1)) {
     const [start, end] = [bounds[index], bounds[index + 1]];
-    const part = {
-      x: task.x.subarray(start * xRow, end * xRow), xShape: [end - start, ...task.xShape.slice(1)],
-      y: task.y?.subarray(start * yRow, end * yRow) ?? task.x, yShape: task.yShape ? [end - start, ...task.yShape.slice(1)] : [],
-    };
+    const part = batchRows(batch, start, end);
     switch (task.kind) {
       case 'train':
         chunks.push({ index, ...executor.computeGradients(part, task.scale) });

@@ -9,7 +9,7 @@
  */
 import type { Engine } from '../backend/engine.js';
 import type { LayerVariable } from '../layers/variable.js';
-import type { Batch, BatchTotals, Executor } from '../training/executor.js';
+import { type Batch, type BatchTotals, type Executor, batchRows } from '../training/executor.js';
 import { GradientBuffers, InProcessExecutor, applyIfFinite } from '../training/in-process.js';
 import type { Loss } from '../training/losses.js';
 import type { Optimizer } from '../training/optimizers.js';
@@ -17,7 +17,7 @@ import type { TrainableGraph } from '../training/trainable.js';
 import type { WorkerPool } from './pool.js';
 import type { ChunkResult, TaskKind, WorkerResult, WorkerTask } from './protocol.js';
 import { shardRanges } from './shards.js';
-import { chunkBounds, chunkPolicy, claimChunk } from './row-claims.js';
+import { chunkBounds, chunkPolicy, claimChunk, claimed } from './row-claims.js';
 
 /** What the pool needs to know of a model. */
 export interface PoolModel {
@@ -247,7 +247,7 @@ export class PoolExecutor implements Executor {
     const mine = local
       ? await this.alongside(pending, async () => {
         const done: ChunkResult[] = [];
-        for (let i = first; i >= 0; i = claimChunk(counter, chunks)) done.push(await runLocal(i, rowsOf(batch, [bounds[i], bounds[i + 1]])));
+        for (const i of claimed(counter, chunks, first)) done.push(await runLocal(i, batchRows(batch, bounds[i], bounds[i + 1])));
         return done;
       })
       : [];
@@ -264,7 +264,7 @@ export class PoolExecutor implements Executor {
   /** Without shared memory: tasks carrying copies of the workers' row ranges. */
   private shardTasks(kind: TaskKind, ranges: Range[], batch: Batch, withTargets: boolean, scale = 0): WorkerTask[] {
     return ranges.map((range, shard) => {
-      const part = rowsOf(batch, range);
+      const part = batchRows(batch, ...range);
       return this.task(kind, {
         x: part.x.slice(), xShape: part.xShape, y: withTargets ? part.y.slice() : null, yShape: withTargets ? part.yShape : null, scale, shard,
       });
@@ -309,7 +309,7 @@ export class PoolExecutor implements Executor {
     const pending = this.pool.runAll(this.shardTasks('train', remote, batch, true, scale));
     const mine = local
       ? await this.alongside(pending, async () => {
-        const t = this.local!.computeGradients(rowsOf(batch, local), scale);
+        const t = this.local!.computeGradients(batchRows(batch, ...local), scale);
         return { totals: t, gradients: this.local!.gradients().view().slice() };
       })
       : null;
@@ -331,7 +331,7 @@ export class PoolExecutor implements Executor {
     }
     const { local, remote } = this.split(batch.xShape[0]);
     const pending = this.pool.runAll(this.shardTasks('evaluate', remote, batch, true));
-    const mine = local ? await this.alongside(pending, () => this.local!.evaluateBatch(rowsOf(batch, local))) : null;
+    const mine = local ? await this.alongside(pending, () => this.local!.evaluateBatch(batchRows(batch, ...local))) : null;
     const results = await pending;
     return totals(mine ? [mine, ...results] : results);
   }
@@ -364,7 +364,7 @@ export class PoolExecutor implements Executor {
     // without shared memory or a known output size: fixed shards whose outputs come back as copies
     const { local, remote } = this.split(rows);
     const pending = this.pool.runAll(this.shardTasks('predict', remote, batch, false));
-    const part = local ? rowsOf(batch, local) : null;
+    const part = local ? batchRows(batch, ...local) : null;
     const mine = part ? await this.alongside(pending, () => this.local!.predictBatch(part.x, part.xShape)) : null;
     const results = await pending;
     const yShape = [rows, ...(mine ?? results[0]).yShape!.slice(1)];
@@ -382,15 +382,6 @@ export class PoolExecutor implements Executor {
     this.grads?.dispose();
     this.local?.dispose();
   }
-}
-
-/** The rows [start, end) of a batch, as views. */
-function rowsOf(batch: Batch, [start, end]: Range): Batch {
-  const view = (data: Float32Array) => {
-    const row = data.length / batch.xShape[0];
-    return data.subarray(start * row, end * row);
-  };
-  return { x: view(batch.x), xShape: [end - start, ...batch.xShape.slice(1)], y: view(batch.y), yShape: [end - start, ...batch.yShape.slice(1)] };
 }
 
 function totals(results: Partial<BatchTotals>[]): BatchTotals {

@@ -50,6 +50,14 @@ export function claimChunk(counter: Int32Array, chunks: number): number {
 }
 
 /**
+ * The chunk indices this thread claims, one at a time until none is left: `first` (already claimed,
+ * or -1 for none), then each further claim.
+ */
+export function* claimed(counter: Int32Array, chunks: number, first = claimChunk(counter, chunks)): Generator<number> {
+  for (let index = first; index >= 0; index = claimChunk(counter, chunks)) yield index;
+}
+
+/**
  * The FLOPs below which a chunk is not worth its claim: a chunk costs one pass through the layers
  * from JS (a scratch arena, x copied into engine memory). On this thread that measured the same per
  * row for predict chunks of 8 to 1000 seed samples (1.7–200 MFLOP) and training chunks of 4 to 128

@@ -11,6 +11,15 @@ export interface Batch {
   yShape: number[];
 }
 
+/** The rows [start, end) of a batch, as views. */
+export function batchRows(batch: Batch, start: number, end: number): Batch {
+  const view = (data: Float32Array) => {
+    const row = data.length / batch.xShape[0];
+    return data.subarray(start * row, end * row);
+  };
+  return { x: view(batch.x), xShape: [end - start, ...batch.xShape.slice(1)], y: view(batch.y), yShape: [end - start, ...batch.yShape.slice(1)] };
+}
+
 /** A batch's Σ of loss values, how many there are (one per row of the last axis), and how many rows
  * the prediction's argmax matches the target's (categorical accuracy). */
 export interface BatchTotals {
