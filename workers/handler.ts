@@ -8,7 +8,7 @@ import type { LayersModel } from '../src/models/model.js';
 import { InProcessExecutor } from '../src/training/in-process.js';
 import { resolveLoss } from '../src/training/losses.js';
 import type { ChunkResult, WorkerResult, WorkerTask } from '../src/parallel/protocol.js';
-import { claimed } from '../src/parallel/row-claims.js';
+import { awaitChunk, claimed } from '../src/parallel/row-claims.js';
 import { batchRows } from '../src/training/executor.js';
 
 interface Replica {
@@ -65,6 +65,7 @@ async function runClaimed(executor: InProcessExecutor, task: WorkerTask, { count
   const chunks: ChunkResult[] = [];
   let yShape: number[] | undefined;
   for (const index of claimed(counter, bounds.length - 1)) {
+    awaitChunk(counter, index);
     const [start, end] = [bounds[index], bounds[index + 1]];
     const part = batchRows(batch, start, end);
     switch (task.kind) {

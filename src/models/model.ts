@@ -26,6 +26,7 @@ import { InProcessExecutor } from '../training/in-process.js';
 import { resolveLoss, type Loss, type LossIdentifier } from '../training/losses.js';
 import { resolveOptimizer, type Optimizer } from '../training/optimizers.js';
 import type { TrainableGraph } from '../training/trainable.js';
+import type { Shape } from '../shape.js';
 import { Graph } from './graph.js';
 import { printSummary, type SummaryOptions } from './summary.js';
 
@@ -64,6 +65,7 @@ export class LayersModel {
   private compiled: { loss: Loss; optimizer: Optimizer; metrics: string[] } | null = null;
   private running: string | null = null;
   private disposed = false;
+  private poolConfigCache: { graph: Graph; trainable: LayerVariable[]; json: string } | null = null;
 
   constructor(args: ModelArgs | null, namePrefix = 'model', name?: string) {
     this.name = name ?? args?.name ?? uniqueName(namePrefix);
@@ -350,7 +352,7 @@ export class LayersModel {
       } else {
         const acquired = await acquirePool(plan.workers, this.id);
         release = acquired.release;
-        const model = { id: this.id, config: JSON.stringify({ class_name: this.className, config: this.getConfig() }), weights: this.weights, graph };
+        const model = { id: this.id, config: this.poolConfig(), weights: this.weights, graph };
         executor = new PoolExecutor(engine, acquired.pool, model, {
           workers: acquired.workers,
           loss,
@@ -366,6 +368,22 @@ export class LayersModel {
       release();
       this.running = null;
     }
+  }
+
+  /**
+   * The config JSON the pool's workers build their replicas from, kept while the graph and its
+   * trainable weights stay the same (building it cost ≈ 130 µs per predict call, 1.5% of a seed
+   * predict). A layer's config changes after construction only through `trainable`, which decides
+   * what the workers compute gradients for; a weightless layer's flag changes nothing they compute.
+   */
+  private poolConfig(): string {
+    const graph = this.graph('run');
+    const trainable = this.trainableWeights;
+    const kept = this.poolConfigCache;
+    if (kept && kept.graph === graph && kept.trainable.length === trainable.length && kept.trainable.every((v, i) => v === trainable[i])) return kept.json;
+    const json = JSON.stringify({ class_name: this.className, config: this.getConfig() });
+    this.poolConfigCache = { graph, trainable, json };
+    return json;
   }
 
   /**
@@ -412,9 +430,21 @@ export class LayersModel {
       outputShape: graph.output.shape,
       inputName: graph.input.name,
       outputName: output.name,
+      sampleFloats: sampleFloats([graph.input.shape, ...graph.nodes.map((node) => node.output.shape)]),
       forward: (x, ctx) => graph.forward(x, ctx),
     };
   }
+}
+
+/** Floats of one sample over these shapes (batch axis first, ignored); null if a dimension is unknown. */
+function sampleFloats(shapes: Shape[]): number | null {
+  let floats = 0;
+  for (const shape of shapes) {
+    const sample = shape.slice(1);
+    if (sample.some((d) => d == null)) return null;
+    floats += (sample as number[]).reduce((a, b) => a * b, 1);
+  }
+  return floats;
 }
 
 function single(arg: string, value: unknown): SymbolicTensor {

@@ -41,6 +41,40 @@ export function chunkBounds(policy: ChunkPolicy): number[] {
 }
 
 /**
+ * A batch's shared counters: [0] the next chunk to claim; [1] how many chunks, from the first, have
+ * their rows in the shared batch (the caller copies them in after posting the tasks, so that the
+ * workers start while it copies), or -1 when the caller gave up on the batch.
+ */
+export function claimCounters(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(8));
+}
+
+/** Marks chunks [0, count) as copied into the shared batch and wakes the workers waiting for them. */
+export function publishChunks(counters: Int32Array, count: number): void {
+  Atomics.store(counters, 1, count);
+  Atomics.notify(counters, 1);
+}
+
+/** Tells the workers waiting for rows that none will come (the caller failed while copying). */
+export function abandonChunks(counters: Int32Array): void {
+  publishChunks(counters, -1);
+}
+
+/**
+ * Blocks until chunk `index`'s rows are in the shared batch (workers only: a page's main thread
+ * cannot block). The caller copies every chunk right after posting the tasks, without yielding, so
+ * this waits for at most that copy; the timeout only guards against a caller that died mid-copy.
+ */
+export function awaitChunk(counters: Int32Array, index: number, timeoutMs = 60_000): void {
+  for (;;) {
+    const ready = Atomics.load(counters, 1);
+    if (ready < 0) throw new Error(`The batch was abandoned before chunk ${index}'s rows arrived`);
+    if (ready > index) return;
+    if (Atomics.wait(counters, 1, ready, timeoutMs) === 'timed-out') throw new Error(`Chunk ${index}'s rows did not arrive within ${timeoutMs} ms`);
+  }
+}
+
+/**
  * Claims the next of `chunks` chunks: its index, or -1 when every chunk is claimed. Safe between
  * threads: each index goes to exactly one claimant.
  */

@@ -26,5 +26,10 @@ export interface TrainableGraph {
   readonly outputShape: Shape;
   readonly inputName: string;
   readonly outputName: string;
+  /**
+   * Floats one sample takes in an inference forward pass (its input and every layer's output), or
+   * null when a dimension is unknown (inference then runs a batch in one pass).
+   */
+  readonly sampleFloats: number | null;
   forward(x: DeviceTensor, ctx: ForwardContext): ForwardPass;
 }

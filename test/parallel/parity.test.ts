@@ -85,6 +85,30 @@ describe('worker parity with in-process training (piscina pool)', () => {
   });
 });
 
+describe('a model changed between pool runs', () => {
+  it('freezing a layer after a fit on the pool reaches the workers: the frozen weights stay, the rest train as in process', async () => {
+    const run = async (workers: wl.WorkersOption) => {
+      wl.setSeed(5);
+      wl.clearSession();
+      const x = wl.randomUniform([96, 12, 4]);
+      const y = wl.randomUniform([96, 3]);
+      const model = wl.sequential({ layers: [wl.layers.gru({ units: 8, inputShape: [12, 4], ...keras2 }), wl.layers.dense({ units: 3, activation: 'softmax' })] });
+      model.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+      await model.fit(x, y, { batchSize: 32, epochs: 1, workers, verbose: 0 });
+      model.layers[0].trainable = false;
+      const frozen = model.layers[0].getWeights().map((w) => w.dataSync().slice());
+      await model.fit(x, y, { batchSize: 32, epochs: 1, workers, verbose: 0 });
+      model.layers[0].getWeights().forEach((w, i) => expectIdentical(w.dataSync(), frozen[i], `${workers}: frozen GRU weight ${i}`));
+      const weights = model.getWeights().map((w) => w.dataSync());
+      await model.dispose();
+      return weights;
+    };
+    const reference = await run(0);
+    const pooled = await run(2);
+    pooled.forEach((w, i) => expectClose(w, reference[i], { tol: 1e-5, scale: 0.1, label: `weight ${i}` }));
+  });
+});
+
 describe('worker parity with the comlink transport (Web Worker protocol on Node worker threads)', () => {
   it("seed model1 with 2 workers, and with 'auto' (this thread and a worker), matches in-process training", async () => {
     await resetPool();

@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import fc from 'fast-check';
-import { chunkBounds, chunkPolicy, chunkRows, claimChunk } from '../../src/parallel/row-claims.js';
+import { abandonChunks, awaitChunk, chunkBounds, chunkPolicy, chunkRows, claimCounters, publishChunks } from '../../src/parallel/row-claims.js';
 
 const policies = fc.record({
   rows: fc.integer({ min: 1, max: 5000 }),
@@ -60,6 +60,51 @@ describe('chunk claims', () => {
     await Promise.all(threads.map((t) => t.terminate()));
     expect(claimed.reduce((a, b) => a + b, 0)).toBe(bounds.length - 1);
     expect(times.every((n) => n === 1)).toBe(true);
+  });
+
+  it('a worker waits for a chunk until its rows are published, and fails when they are abandoned or never come', async () => {
+    const moduleUrl = new URL('../../dist/parallel/row-claims.js', import.meta.url).href;
+    // the worker awaits chunk 2, then reports the rows it saw; the caller writes them after a delay
+    const source = `
+      const { workerData: { moduleUrl, counters, rows, index, timeoutMs }, parentPort } = await import('node:worker_threads');
+      const { awaitChunk } = await import(moduleUrl);
+      try {
+        awaitChunk(counters, index, timeoutMs);
+        parentPort.postMessage({ seen: Array.from(rows) });
+      } catch (e) {
+        parentPort.postMessage({ error: e.message });
+      }`;
+    const waitIn = (workerData: object) => {
+      const thread = new Worker(source, { eval: true, workerData: { moduleUrl, ...workerData } } as WorkerOptions & { eval: true });
+      return new Promise<{ seen?: number[]; error?: string }>((resolve, reject) => {
+        thread.once('message', (m) => void thread.terminate().then(() => resolve(m)));
+        thread.once('error', reject);
+      });
+    };
+    const pause = () => new Promise((r) => setTimeout(r, 50));
+
+    let counters = claimCounters();
+    const rows = new Float32Array(new SharedArrayBuffer(12));
+    let result = waitIn({ counters, rows, index: 2, timeoutMs: 10_000 });
+    await pause();
+    rows.set([1, 2], 0);
+    publishChunks(counters, 2); // chunks 0 and 1: not yet the one it waits for
+    await pause();
+    rows[2] = 3;
+    publishChunks(counters, 3);
+    expect(await result).toEqual({ seen: [1, 2, 3] });
+
+    counters = claimCounters();
+    result = waitIn({ counters, rows, index: 1, timeoutMs: 10_000 });
+    await pause();
+    abandonChunks(counters);
+    expect((await result).error).toBe("The batch was abandoned before chunk 1's rows arrived");
+
+    expect((await waitIn({ counters: claimCounters(), rows, index: 0, timeoutMs: 20 })).error).toBe("Chunk 0's rows did not arrive within 20 ms");
+    // published rows need no wait, on any thread
+    counters = claimCounters();
+    publishChunks(counters, 5);
+    expect(() => awaitChunk(counters, 4)).not.toThrow();
   });
 
   it('the seed predict and the GRU(256) training step, on this thread and one worker', () => {
