@@ -285,12 +285,7 @@ export class PoolExecutor implements Executor {
     const { chunks, slots } = this.pool.sharedMemory ? await this.trainClaimed(batch, scale) : await this.trainSharded(batch, scale);
     // reduce in grid (or shard) order into this thread's gradient buffers, then one optimizer step
     const grads = this.local ? this.local.gradients() : this.grads!;
-    const total = grads.view();
-    total.set(slots[0].subarray(0, total.length));
-    for (let i = 1; i < slots.length; i++) {
-      const g = slots[i];
-      for (let k = 0; k < total.length; k++) total[k] += g[k];
-    }
+    grads.sumOf(slots);
     const t = totals(chunks);
     if (applyIfFinite(this.engine, this.optimizer!, this.model.graph.trainableVariables, grads, t)) this.publish();
     return t;
