@@ -26,7 +26,7 @@ import { InProcessExecutor } from '../training/in-process.js';
 import { resolveLoss, type Loss, type LossIdentifier } from '../training/losses.js';
 import { resolveOptimizer, type Optimizer } from '../training/optimizers.js';
 import type { TrainableGraph } from '../training/trainable.js';
-import type { Shape } from '../shape.js';
+import { sizeOf, type Shape } from '../shape.js';
 import { Graph } from './graph.js';
 import { printSummary, type SummaryOptions } from './summary.js';
 
@@ -442,7 +442,7 @@ function sampleFloats(shapes: Shape[]): number | null {
   for (const shape of shapes) {
     const sample = shape.slice(1);
     if (sample.some((d) => d == null)) return null;
-    floats += (sample as number[]).reduce((a, b) => a * b, 1);
+    floats += sizeOf(sample as number[]);
   }
   return floats;
 }
