@@ -58,14 +58,14 @@ async function run(engine: Engine, task: WorkerTask): Promise<WorkerResult> {
 }
 
 /** Computes the chunks this worker claims until none is left; their outputs and gradients go to their slots. */
-async function runClaimed(executor: InProcessExecutor, task: WorkerTask, { counter, bounds }: NonNullable<WorkerTask['claims']>): Promise<WorkerResult> {
+async function runClaimed(executor: InProcessExecutor, task: WorkerTask, { counters, bounds }: NonNullable<WorkerTask['claims']>): Promise<WorkerResult> {
   // predict has no targets: x stands in for them (their views are not read)
   const batch = { x: task.x, xShape: task.xShape, y: task.y ?? task.x, yShape: task.yShape ?? task.xShape };
   const outRow = task.output ? task.output.length / task.xShape[0] : 0;
   const chunks: ChunkResult[] = [];
   let yShape: number[] | undefined;
-  for (const index of claimed(counter, bounds.length - 1)) {
-    awaitChunk(counter, index);
+  for (const index of claimed(counters, bounds.length - 1)) {
+    awaitChunk(counters, index);
     const [start, end] = [bounds[index], bounds[index + 1]];
     const part = batchRows(batch, start, end);
     switch (task.kind) {

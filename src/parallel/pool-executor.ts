@@ -236,7 +236,7 @@ export class PoolExecutor implements Executor {
     const x = sharedBuffer(this.channel, 'x', batch.x.length).subarray(0, batch.x.length);
     const y = withTargets ? sharedBuffer(this.channel, 'y', batch.y.length).subarray(0, batch.y.length) : null;
     const tasks = Array.from({ length: this.workers }, (_, shard) => this.task(kind, {
-      x, xShape: batch.xShape, y, yShape: withTargets ? batch.yShape : null, claims: { counter: counters, bounds }, ...extra, shard,
+      x, xShape: batch.xShape, y, yShape: withTargets ? batch.yShape : null, claims: { counters, bounds }, ...extra, shard,
     }));
     const pending = this.pool.runAll(tasks);
     try {

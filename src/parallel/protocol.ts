@@ -34,10 +34,11 @@ export interface WorkerTask {
   /**
    * With shared memory (and for predict a known output size): x, y and output cover the whole batch,
    * cut into chunks at `bounds` (row boundaries, see row-claims.ts), and the worker computes the
-   * chunks it claims from the shared `counter` until none is left, rather than a fixed shard. The
-   * rows arrive after the task: a worker waits for each chunk it claims (row-claims.ts awaitChunk).
+   * chunks it claims from the shared `counters` until none is left, rather than a fixed shard. The
+   * rows arrive after the task: a worker waits for each chunk it claims (row-claims.ts: claimCounters,
+   * awaitChunk).
    */
-  claims: { counter: Int32Array; bounds: number[] } | null;
+  claims: { counters: Int32Array; bounds: number[] } | null;
   /** train with claims: one gradient slot per chunk (GradientBuffers layout), indexed by chunk. */
   chunkGradients: Float32Array[] | null;
   /** Whether to count the rows predicted right (accuracy is a compiled metric). */
