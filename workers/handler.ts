@@ -26,7 +26,7 @@ const replicas = new Map<number, Replica>();
 let enginePromise: Promise<Engine> | null = null;
 
 export async function runTask(task: WorkerTask): Promise<WorkerResult> {
-  enginePromise ??= Engine.create();
+  enginePromise ??= Engine.instantiate(task.kernels.module, task.kernels.variant);
   const engine = await enginePromise;
   return { ...(await run(engine, task)), engineBytes: engine.memoryStats().memoryBytes };
 }

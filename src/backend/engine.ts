@@ -25,6 +25,8 @@ export class Engine {
   private constructor(
     readonly kernels: Kernels,
     readonly memory: WebAssembly.Memory,
+    /** The compiled kernel module, which pool workers instantiate too (see WorkerTask.kernels). */
+    readonly module: WebAssembly.Module,
     readonly variant: KernelVariant,
     private readonly arena: Arena,
   ) {}
@@ -32,6 +34,11 @@ export class Engine {
   /** Compiles and instantiates the kernel module over a fresh memory. */
   static async create(options: EngineOptions = {}): Promise<Engine> {
     const { module, variant } = await compileKernels(options.wasm);
+    return Engine.instantiate(module, variant);
+  }
+
+  /** Instantiates a compiled kernel module (`variant` names its build) over a fresh memory. */
+  static async instantiate(module: WebAssembly.Module, variant: KernelVariant): Promise<Engine> {
     const memory = new WebAssembly.Memory({ initial: 16 });
     const instance = await WebAssembly.instantiate(module, { env: { memory } });
     const kernels = instance.exports as unknown as Kernels;
@@ -42,7 +49,7 @@ export class Engine {
     // scratch for kernels that pack operands (the blocked GEMM), owned for the engine's life
     const bytes = kernels.workspace_bytes();
     kernels.f32_set_workspace(arena.alloc(bytes), bytes);
-    return new Engine(kernels, memory, variant, arena);
+    return new Engine(kernels, memory, module, variant, arena);
   }
 
   get isDisposed(): boolean {

@@ -188,7 +188,7 @@ export class PoolExecutor implements Executor {
   /** What every task of this executor carries, with the fields of one task. */
   private task(kind: TaskKind, fields: Pick<WorkerTask, 'x' | 'xShape' | 'y' | 'yShape' | 'shard'> & Partial<WorkerTask>): WorkerTask {
     return {
-      kind, modelId: this.model.id, config: this.channel.configBytes, configVersion: this.channel.configVersion,
+      kind, kernels: { module: this.engine.module, variant: this.engine.variant }, modelId: this.model.id, config: this.channel.configBytes, configVersion: this.channel.configVersion,
       loss: this.loss?.name ?? null, weights: this.channel.weights, weightsVersion: this.weightsVersion,
       scale: 0, output: null, claims: null, chunkGradients: null, countCorrect: this.countCorrect,
       ...fields,

@@ -4,10 +4,18 @@
  * (by model id) and the weights version it loaded.
  */
 
+import type { KernelVariant } from '../backend/wasm-source.js';
+
 export type TaskKind = 'train' | 'evaluate' | 'predict';
 
 export interface WorkerTask {
   kind: TaskKind;
+  /**
+   * The calling thread's compiled kernel module and its build: a worker instantiates it for its
+   * engine rather than loading one itself, so it runs the same kernels from wherever they were
+   * loaded (wl.ready({ wasm })), and compiles nothing. (A module is shared, not copied, by postMessage.)
+   */
+  kernels: { module: WebAssembly.Module; variant: KernelVariant };
   /** Identifies the model (replica cache key). */
   modelId: number;
   /**
