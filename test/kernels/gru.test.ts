@@ -42,7 +42,8 @@ function cases(): Case[] {
   }
   out.push({ batch: 1, steps: 1, features: 1, units: 12, resetAfter: false, returnSequences: true, goBackwards: true, recurrentActivation: 'sigmoid', activation: 'linear', useBias: true });
   // the packed path's blocks: u = 13 is a panel of 8 columns per gate, then 4 units and 1, over
-  // 130 rows (two blocks of rows); u = 264 sums over two K slices of the packed GEMM
+  // 130 rows (two blocks of rows); with u = 264 the backward step's [da_z | da_r]·[U_z | U_r]ᵀ (K = 528)
+  // sums over two K slices of the packed GEMM
   for (const resetAfter of [true, false]) {
     out.push({ batch: 130, steps: 3, features: 4, units: 13, resetAfter, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
     out.push({ batch: 5, steps: 3, features: 3, units: 264, resetAfter, returnSequences: !resetAfter, goBackwards: false, recurrentActivation: 'hardSigmoid', activation: 'tanh', useBias: true });
