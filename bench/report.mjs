@@ -126,7 +126,7 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
       gru256Table(results),
       '',
       `Ours trains epochs of ${GRU256.samples} samples on ${GRU256.workers} workers with tfjs's GRU math (reset_after=false, hard_sigmoid); ` +
-        `tfjs-wasm epochs of ${GRU256.peerSamples} samples (one step each). The first epoch includes our pool's start and the workers' compile, and tfjs's graph setup.`,
+        `tfjs-wasm epochs of ${GRU256.peerSamples} samples (one step each). The first epoch includes our pool's start (its workers instantiate the kernel module this thread compiled) and tfjs's graph setup.`,
       '',
     ] : []),
     'How it was measured:',

@@ -51,7 +51,7 @@ export function caseRunner(adapter, plan) {
       return { fn: () => g.run(), reps, meta: { first, maxRelErr, reps }, dispose: () => g.dispose() };
     }
     if (what === 'gru256') {
-      // one warm-up epoch (ours: the pool's start and the workers' compile, reported as `first`)
+      // one warm-up epoch (ours: the pool's start, reported as `first`)
       const g = await adapter.gru256();
       let loss = null;
       const fn = async () => {
