@@ -18,6 +18,12 @@ export const GRU_RETURN_SEQUENCES: i32 = 1;
 export const GRU_RESET_AFTER: i32 = 4;
 /** Inference: keep nothing for backward; hs holds 2 states (ping-pong), gates and aux one step. */
 export const GRU_INFERENCE: i32 = 8;
+/**
+ * The caller's promise that the initial state hs[0] is zero (the layer has no initial-state input):
+ * the first step's recurrent products are then zero and skipped, forward (h0·U) and backward
+ * (the gradient of h0, which nothing reads). One step of T: 1/T of the time loop's GEMM work.
+ */
+export const GRU_ZERO_STATE: i32 = 16;
 
 /** Scratch floats f32_gru_seq_fwd needs in `work`: the packed recurrent kernel. */
 export function gru_fwd_work_floats(units: i32): usize {
@@ -49,6 +55,7 @@ export function f32_gru_seq_fwd(
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
   const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
   const keep = (flags & GRU_INFERENCE) == 0;
+  const zeroState = (flags & GRU_ZERO_STATE) != 0;
   // U packed once for all steps: whole (reset_after) or as its [z | r] and h column blocks
   const packedU = work, packedUh = work + (packedBFloats(u, 2 * u) << 2);
   if (flags & GRU_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
@@ -62,8 +69,11 @@ export function f32_gru_seq_fwd(
     const hNext = hs + <usize>(keep ? t + 1 : (t + 1) & 1) * stateBytes;
     const g = gates + (keep ? <usize>t * gateBytes : 0);
     const ax = aux + (keep ? <usize>t * stateBytes : 0);
+    // h0 = 0: h0·U is zero, so the step's recurrent projection is the recurrent bias alone
+    const skip = zeroState && t == 0;
     if (flags & GRU_RESET_AFTER) {
-      gemmPrepacked(batch, u3, u, hPrev, u, 1, packedU, g, u3, 0, recBias, ACT_LINEAR);
+      if (skip) fillRows(batch, u3, recBias, g);
+      else gemmPrepacked(batch, u3, u, hPrev, u, 1, packedU, g, u3, 0, recBias, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
         const xp = xproj + (<usize>t * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
@@ -72,7 +82,8 @@ export function f32_gru_seq_fwd(
         for (; o < uB; o += 4) cellResetAfter(o, uB, xp, rowG, hPrev + row, hNext + row, ax + row, recAct, act, false);
       }
     } else {
-      gemmPrepacked(batch, 2 * u, u, hPrev, u, 1, packedU, g, u3, 0, 0, ACT_LINEAR);
+      if (skip) fillRows(batch, u3, 0, g);
+      else gemmPrepacked(batch, 2 * u, u, hPrev, u, 1, packedU, g, u3, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
         const xp = xproj + (<usize>t * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
@@ -80,7 +91,8 @@ export function f32_gru_seq_fwd(
         for (; o + 16 <= uB; o += 16) updateAndReset(o, uB, xp, rowG, hPrev + row, ax + row, recAct, true);
         for (; o < uB; o += 4) updateAndReset(o, uB, xp, rowG, hPrev + row, ax + row, recAct, false);
       }
-      gemmPrepacked(batch, u, u, ax, u, 1, packedUh, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
+      // (r ⊙ h0)·U_h is zero too (fillRows above cleared that block)
+      if (!skip) gemmPrepacked(batch, u, u, ax, u, 1, packedUh, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
       for (let b = 0; b < batch; b++) {
         const xp = xproj + (<usize>t * <usize>batch + <usize>b) * u3B;
         const rowG = g + <usize>b * u3B, row = <usize>b * uB;
@@ -96,6 +108,16 @@ export function f32_gru_seq_fwd(
     }
   }
   if (out && !returnSequences) memory.copy(out, hs + <usize>(keep ? steps : steps & 1) * stateBytes, stateBytes);
+}
+
+/** Each of `rows` rows of `cols` floats at dst set to bias (cols floats), or zeroed when bias is 0. */
+function fillRows(rows: i32, cols: i32, bias: usize, dst: usize): void {
+  const bytes = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    const row = dst + <usize>r * bytes;
+    if (bias) memory.copy(row, bias, bytes);
+    else memory.fill(row, 0, bytes);
+  }
 }
 
 /** 1 when f32_gru_fwd_small takes `units` (a multiple of 4, at most 32), else 0. */
@@ -171,8 +193,9 @@ export function f32_gru_fwd_small(
  * each step reads u_h before it writes du_h in its place); the recurrent projection's
  * gradient is [da_z | da_r | du_h] (reset_after) or [da_z | da_r | da_h], so the caller forms dW, dU
  * and the biases as single GEMMs over all B·T rows.
- * work: gru_bwd_work_floats(batch, units) f32: Uᵀ, the running dh (left holding dL/dh0), d(r⊙h),
- * then Uᵀ packed once as its [z | r] and h row blocks.
+ * work: gru_bwd_work_floats(batch, units) f32: Uᵀ, the running dh (left holding dL/dh0, except with
+ * GRU_ZERO_STATE, which skips that gradient), d(r⊙h), then Uᵀ packed once as its [z | r] and h row
+ * blocks.
  */
 export function f32_gru_seq_bwd(
   batch: i32, steps: i32, units: i32,
@@ -185,6 +208,7 @@ export function f32_gru_seq_bwd(
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
   const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
   const resetAfter = (flags & GRU_RESET_AFTER) != 0;
+  const zeroState = (flags & GRU_ZERO_STATE) != 0;
   const ut = work;
   const dh = ut + <usize>u3 * uB;
   const drh = dh + stateBytes;
@@ -223,6 +247,11 @@ export function f32_gru_seq_bwd(
         for (; o + 16 <= uB; o += 16) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, dx + rowG, recAct, act, true);
         for (; o < uB; o += 4) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, dx + rowG, recAct, act, false);
       }
+    }
+    if (zeroState && t == 0) {
+      // dL/dh0 is not needed; without reset_after, da_r = d(r⊙h0) ⊙ h0 ⊙ σ'(r) is zero
+      if (!resetAfter) for (let b = 0; b < batch; b++) memory.fill(dx + <usize>b * u3B + uB, 0, uB);
+      continue;
     }
     if (resetAfter) {
       // dh_prev = dh ⊙ z (already in dh) + [da_z | da_r]·[U_z | U_r]ᵀ + du_h·U_hᵀ

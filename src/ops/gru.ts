@@ -41,6 +41,11 @@ function kernelFlags(cfg: GruOpConfig): number {
   return (cfg.returnSequences ? GruFlags.returnSequences : 0) | (cfg.resetAfter ? GruFlags.resetAfter : 0);
 }
 
+/** The sequence kernels' flags: the layer has no initial-state input, so hs[0] is always zero. */
+function sequenceFlags(cfg: GruOpConfig): number {
+  return kernelFlags(cfg) | GruFlags.zeroState;
+}
+
 /** Swap flag: reverse the time axis (axis 1 of (B,T,F), axis 0 of (T,B,F)) for go_backwards. */
 const REVERSE_D0 = 1;
 const REVERSE_D1 = 2;
@@ -74,7 +79,7 @@ export function gruForward(
   const work = scratch.alloc([engine.kernels.gru_fwd_work_floats(u)]);
   engine.kernels.f32_gru_seq_fwd(
     batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr, work.ptr,
-    kernelFlags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
+    sequenceFlags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
   );
   return { y, cache: training ? { xt, xproj, hs, gates, aux } : null };
 }
@@ -141,16 +146,21 @@ export function gruBackward(
   const work = scratch.alloc([engine.kernels.gru_bwd_work_floats(batch, u)]);
   engine.kernels.f32_gru_seq_bwd(
     batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dy.ptr,
-    dxproj.ptr, duh?.ptr ?? 0, work.ptr, kernelFlags(cfg), cfg.recurrentActivation, cfg.activation,
+    dxproj.ptr, duh?.ptr ?? 0, work.ptr, sequenceFlags(cfg), cfg.recurrentActivation, cfg.activation,
   );
   // dW += xᵀ·dxproj over all B·T rows
   matmul(engine, { m: features, n: u3, k: rows, a: cache.xt.ptr, transposeA: true, b: dxproj.ptr, c: grads.kernel, accumulate: true });
-  // dU += h_prevᵀ·[da_z | da_r | ·]: hs[0..T) are the states each step read
-  matmul(engine, { m: u, n: 2 * u, k: rows, a: cache.hs.ptr, transposeA: true, b: dxproj.ptr, ldb: u3, c: grads.recurrentKernel, ldc: u3, accumulate: true });
+  // dU += h_prevᵀ·[da_z | da_r | ·]: hs[0..T) are the states each step read. The first step's rows
+  // add nothing (h0 = 0, and so r ⊙ h0 = 0), so the sums start at step 1.
+  const skip = batch, k = rows - skip;
+  const hPrev = cache.hs.ptr + skip * u * 4;
+  matmul(engine, { m: u, n: 2 * u, k, a: hPrev, transposeA: true, b: dxproj.ptr + skip * u3 * 4, ldb: u3, c: grads.recurrentKernel, ldc: u3, accumulate: true });
   // the candidate's columns: h_prevᵀ·du_h (reset_after), or (r ⊙ h_prev)ᵀ·da_h (kept in aux)
   matmul(engine, {
-    m: u, n: u, k: rows, transposeA: true, c: grads.recurrentKernel + 2 * u * 4, ldc: u3, accumulate: true,
-    ...(duh ? { a: cache.hs.ptr, b: duh.ptr } : { a: cache.aux.ptr, b: dxproj.ptr + 2 * u * 4, ldb: u3 }),
+    m: u, n: u, k, transposeA: true, c: grads.recurrentKernel + 2 * u * 4, ldc: u3, accumulate: true,
+    ...(duh
+      ? { a: hPrev, b: duh.ptr + skip * u * 4 }
+      : { a: cache.aux.ptr + skip * u * 4, b: dxproj.ptr + skip * u3 * 4 + 2 * u * 4, ldb: u3 }),
   });
   if (grads.bias) {
     engine.kernels.f32_colsum(rows, u3, dxproj.ptr, u3, grads.bias, 1);
