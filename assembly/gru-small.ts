@@ -30,6 +30,8 @@ export const SMALL_UNITS: i32 = 32;
 export const GRU_GO_BACKWARDS: i32 = 2;
 /** Flag bit of gruSmallSeq: keep nothing for backward (as gru.ts's GRU_INFERENCE). */
 const INFERENCE: i32 = 8;
+/** Flag bit of gruSmallSeq: hs[0] is zero (as gru.ts's GRU_ZERO_STATE), so step 0 skips h·U. */
+const ZERO_STATE: i32 = 16;
 
 /**
  * A whole sequence with the input projection fused in: each step reads its rows of x (B, T, F)
@@ -51,12 +53,15 @@ export function gruSmallSeq(
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
   const resetAfter = (flags & 4) != 0, returnSequences = (flags & 1) != 0, backwards = (flags & GRU_GO_BACKWARDS) != 0;
   const keep = (flags & INFERENCE) == 0;
+  const zeroState = (flags & ZERO_STATE) != 0;
   const bi = bias, br = bias && resetAfter ? bias + u3B : 0;
   const last = batch - 1;
   for (let t = 0; t < steps; t++) {
     const xt = backwards ? steps - 1 - t : t;
     const hp = hs + <usize>(keep ? t : t & 1) * stateBytes, hn = hs + <usize>(keep ? t + 1 : (t + 1) & 1) * stateBytes;
     const g = keep ? gates + <usize>t * gateBytes : gates, ax = keep ? aux + <usize>t * stateBytes : aux;
+    // the bytes of h the recurrent products read: none at step 0 when h0 = 0 (its products are zero)
+    const hB: usize = zeroState && t == 0 ? 0 : uB;
     for (let b = 0; b < batch; b += 4) {
       const b1 = min(b + 1, last), b2 = min(b + 2, last), b3 = min(b + 3, last);
       const x0 = x + (<usize>b * <usize>steps + <usize>xt) * fB, x1 = x + (<usize>b1 * <usize>steps + <usize>xt) * fB;
@@ -86,7 +91,7 @@ export function gruSmallSeq(
           pw += u3B;
         }
         pw = U + jo;
-        for (let ko: usize = 0; ko < uB; ko += 4) {
+        for (let ko: usize = 0; ko < hB; ko += 4) {
           const wz = v128.load(pw), wr = v128.load(pw + uB);
           let a = v128.load32_splat(h0 + ko);
           z0 = madd(a, wz, z0); r0 = madd(a, wr, r0);
@@ -137,7 +142,7 @@ export function gruSmallSeq(
         }
         // without reset_after, (r ⊙ h)·U_h adds to x_h in the same accumulators
         pw = U + 2 * uB + jo;
-        for (let ko: usize = 0; ko < uB; ko += 4) {
+        for (let ko: usize = 0; ko < hB; ko += 4) {
           const w0 = v128.load(pw), w1 = v128.load(pw, 16);
           let a = v128.load32_splat(s0 + ko);
           c0 = madd(a, w0, c0); e0 = madd(a, w1, e0);
@@ -180,7 +185,7 @@ export function gruSmallSeq(
         let d0 = br ? v128.load(br + 2 * uB + jo) : splat(0);
         let d1 = d0, d2 = d0, d3 = d0;
         pw = U + 2 * uB + jo;
-        for (let ko: usize = 0; ko < uB; ko += 4) {
+        for (let ko: usize = 0; ko < hB; ko += 4) {
           const wh = v128.load(pw);
           d0 = madd(v128.load32_splat(s0 + ko), wh, d0);
           d1 = madd(v128.load32_splat(s1 + ko), wh, d1);
@@ -264,11 +269,12 @@ export function gruSmallSeq(
  * u_h before writing du_h), uses drh (B, u) as scratch for d(r⊙h) (reset_before), and replaces dh
  * (B, u) by dL/dh_prev. Batch tails: the products run as a block of four whose missing rows repeat
  * the last row (they read what the real row reads and store the same values); the gate passes,
- * which update in place, run over the real rows only.
+ * which update in place, run over the real rows only. Without stateGrad (the first step when
+ * h0 = 0) dh_prev is not formed, and without reset_after da_r = d(r⊙h) ⊙ h ⊙ σ'(r) is zero.
  */
 export function gruSmallBackStep(
   batch: i32, u: i32, ut: usize, g: usize, hp: usize, ax: usize, dh: usize, du: usize, dx: usize, drh: usize,
-  resetAfter: bool, recAct: i32, act: i32,
+  resetAfter: bool, recAct: i32, act: i32, stateGrad: bool = true,
 ): void {
   const uB = <usize>u << 2;
   const last = batch - 1;
@@ -280,6 +286,10 @@ export function gruSmallBackStep(
         if (resetAfter) gateGradResetAfter(o, uB, g + rowG, hp + row, ax + row, dh + row, du + row, dx + rowG, recAct, act);
         else gateGradResetBefore(o, uB, g + rowG, hp + row, dh + row, dx + rowG, recAct, act);
       }
+    }
+    if (!stateGrad) {
+      if (!resetAfter) for (let i = 0; i < rows; i++) memory.fill(dx + <usize>(b + i) * uB * 3 + uB, 0, uB);
+      continue;
     }
     const r0 = <usize>b * uB, r1 = <usize>min(b + 1, last) * uB, r2 = <usize>min(b + 2, last) * uB, r3 = <usize>min(b + 3, last) * uB;
     if (!resetAfter) {

@@ -20,8 +20,9 @@ export const GRU_RESET_AFTER: i32 = 4;
 export const GRU_INFERENCE: i32 = 8;
 /**
  * The caller's promise that the initial state hs[0] is zero (the layer has no initial-state input):
- * the first step's recurrent products are then zero and skipped, forward (h0·U) and backward
- * (the gradient of h0, which nothing reads). One step of T: 1/T of the time loop's GEMM work.
+ * the first step's recurrent products are then zero and skipped, forward (h0·U, also in
+ * f32_gru_fwd_small) and backward (the gradient of h0, which nothing reads). One step of T: 1/T of
+ * the time loop's GEMM work.
  */
 export const GRU_ZERO_STATE: i32 = 16;
 
@@ -128,7 +129,8 @@ export function gru_small_units(units: i32): i32 {
 /**
  * The forward pass for small hidden sizes (gru_small_units) with the input projection fused into
  * each step: x (B, T, F) as the model receives it (flag 2 reads it backwards), kernel (F, 3u), bias
- * (3u, or 2·3u with reset_after; 0 without), recKernel (u, 3u); hs[0] zeroed by the caller. Training
+ * (3u, or 2·3u with reset_after; 0 without), recKernel (u, 3u); hs[0] zeroed by the caller (with
+ * GRU_ZERO_STATE, step 0 skips the h·U products, which are zero). Training
  * (no GRU_INFERENCE) keeps hs (T+1, B, u), gates (T, B, 3u) and aux (T, B, u) as f32_gru_seq_fwd
  * does, for f32_gru_seq_bwd; with GRU_INFERENCE hs is (2, B, u), gates (B, 3u) and aux (B, u)
  * scratch. out: (B, T, u) with GRU_RETURN_SEQUENCES, else (B, u).
@@ -234,7 +236,7 @@ export function f32_gru_seq_bwd(
       addRow(dh, dOut, stateBytes);
     }
     if (small) {
-      gruSmallBackStep(batch, u, ut, g, hPrev, ax, dh, du, dx, drh, resetAfter, recAct, act);
+      gruSmallBackStep(batch, u, ut, g, hPrev, ax, dh, du, dx, drh, resetAfter, recAct, act, !(zeroState && t == 0));
       continue;
     }
     for (let b = 0; b < batch; b++) {

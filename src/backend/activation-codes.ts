@@ -16,6 +16,6 @@ export const GruFlags = {
   goBackwards: 2,
   resetAfter: 4,
   inference: 8,
-  /** f32_gru_seq_fwd/bwd: the initial state is zero, so the first step's recurrent products are skipped. */
+  /** The sequence kernels: the initial state is zero, so the first step's recurrent products are skipped. */
   zeroState: 16,
 } as const;

@@ -97,7 +97,7 @@ function gruForwardSmall(
   const { hs, gates, aux, y } = loopBuffers(engine, scratch, batch, steps, cfg, training);
   engine.kernels.f32_gru_fwd_small(
     batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, y.ptr,
-    kernelFlags(cfg) | (cfg.goBackwards ? GruFlags.goBackwards : 0) | (training ? 0 : GruFlags.inference),
+    sequenceFlags(cfg) | (cfg.goBackwards ? GruFlags.goBackwards : 0) | (training ? 0 : GruFlags.inference),
     cfg.recurrentActivation, cfg.activation,
   );
   if (!training) return { y, cache: null };
