@@ -1,5 +1,5 @@
-import { describe, it } from 'vitest';
-import { ActivationCode } from '../../src/backend/activation-codes.js';
+import { describe, expect, it } from 'vitest';
+import { ActivationCode, GruFlags } from '../../src/backend/activation-codes.js';
 import { Scratch } from '../../src/ops/device-tensor.js';
 import { gruForward, gruBackward, type GruOpConfig } from '../../src/ops/gru.js';
 import { gruForwardRef, gruBackwardRef, type GruRefConfig } from '../reference/gru.js';
@@ -104,6 +104,66 @@ describe('GRU sequence kernels (forward, backward through time, weight-gradient 
       } finally {
         scratch.release();
       }
+    });
+  }
+});
+
+describe('GRU kernels with a zero initial state (GruFlags.zeroState)', () => {
+  // With h0 = 0 the skipped products are exactly zero: every kept buffer and gradient must equal
+  // what the kernels compute from h0 when the flag is clear (=== compares +0 and -0 as equal).
+  const configs = [
+    { units: 13, resetAfter: false }, { units: 13, resetAfter: true }, // packed per-step products
+    { units: 16, resetAfter: false }, { units: 16, resetAfter: true }, // small-units kernels
+  ];
+  for (const { units: u, resetAfter } of configs) {
+    it(`skips nothing that matters: u${u} resetAfter=${resetAfter}`, async () => {
+      const engine = await testEngine();
+      const k = engine.kernels;
+      const [batch, steps, features] = [6, 4, 5];
+      const u3 = 3 * u;
+      const rng = testRng(u * 10 + (resetAfter ? 1 : 0));
+      const x = uniform(rng, batch * steps * features);
+      const kernel = uniform(rng, features * u3, -0.6, 0.6);
+      const recurrentKernel = uniform(rng, u * u3, -0.6, 0.6);
+      const bias = uniform(rng, (resetAfter ? 2 : 1) * u3, -0.3, 0.3);
+      const dOut = uniform(rng, batch * steps * u);
+      const small = k.gru_small_units(u) === 1;
+      const run = (flags: number) => {
+        const scratch = new Scratch(engine);
+        try {
+          const W = scratch.from(kernel, [features, u3]).ptr, U = scratch.from(recurrentKernel, [u, u3]).ptr;
+          const b = scratch.from(bias, [bias.length]).ptr;
+          const hs = scratch.zeros([steps + 1, batch, u]), gates = scratch.alloc([steps, batch, u3]);
+          const aux = scratch.alloc([steps, batch, u]), out = scratch.alloc([batch, steps, u]);
+          const xproj = scratch.alloc([steps, batch, u3]);
+          const xd = scratch.from(x, [batch, steps, features]);
+          const base = GruFlags.returnSequences | (resetAfter ? GruFlags.resetAfter : 0) | flags;
+          if (small) {
+            k.f32_gru_fwd_small(batch, steps, u, features, xd.ptr, W, b, U, hs.ptr, gates.ptr, aux.ptr, out.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
+          } else {
+            const xt = scratch.alloc([steps, batch, features]);
+            k.f32_swap_axes01(batch, steps, features, xd.ptr, xt.ptr, 0);
+            k.f32_gemm(steps * batch, u3, features, xt.ptr, features, 1, W, u3, xproj.ptr, u3, 0, b, ActivationCode.linear);
+            const work = scratch.alloc([k.gru_fwd_work_floats(u)]);
+            k.f32_gru_seq_fwd(batch, steps, u, xproj.ptr, U, resetAfter ? b + u3 * 4 : 0, hs.ptr, gates.ptr, aux.ptr, out.ptr, work.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
+          }
+          const forward = [hs, gates, aux, out].map((t) => engine.read(t.ptr, t.size));
+          const dy = scratch.from(dOut, [batch, steps, u]);
+          const duh = scratch.alloc([steps, batch, u]);
+          const work = scratch.alloc([k.gru_bwd_work_floats(batch, u)]);
+          k.f32_gru_seq_bwd(batch, steps, u, U, hs.ptr, gates.ptr, aux.ptr, dy.ptr, xproj.ptr, resetAfter ? duh.ptr : 0, work.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
+          const backward = [xproj, ...(resetAfter ? [duh] : [])].map((t) => engine.read(t.ptr, t.size));
+          return [...forward, ...backward];
+        } finally {
+          scratch.release();
+        }
+      };
+      const full = run(0), skipped = run(GruFlags.zeroState);
+      full.forEach((values, i) => {
+        const other = skipped[i];
+        const differing = values.findIndex((v, j) => v !== other[j]);
+        expect(differing, `buffer ${i} differs at ${differing}: ${values[differing]} vs ${other[differing]}`).toBe(-1);
+      });
     });
   }
 });
