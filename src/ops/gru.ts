@@ -37,13 +37,9 @@ export interface GruCache {
   aux: DeviceTensor;
 }
 
+/** The sequence kernels' flags; the layer has no initial-state input, so hs[0] is always zero. */
 function kernelFlags(cfg: GruOpConfig): number {
-  return (cfg.returnSequences ? GruFlags.returnSequences : 0) | (cfg.resetAfter ? GruFlags.resetAfter : 0);
-}
-
-/** The sequence kernels' flags: the layer has no initial-state input, so hs[0] is always zero. */
-function sequenceFlags(cfg: GruOpConfig): number {
-  return kernelFlags(cfg) | GruFlags.zeroState;
+  return (cfg.returnSequences ? GruFlags.returnSequences : 0) | (cfg.resetAfter ? GruFlags.resetAfter : 0) | GruFlags.zeroState;
 }
 
 /** Swap flag: reverse the time axis (axis 1 of (B,T,F), axis 0 of (T,B,F)) for go_backwards. */
@@ -79,7 +75,7 @@ export function gruForward(
   const work = scratch.alloc([engine.kernels.gru_fwd_work_floats(u)]);
   engine.kernels.f32_gru_seq_fwd(
     batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr, work.ptr,
-    sequenceFlags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
+    kernelFlags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
   );
   return { y, cache: training ? { xt, xproj, hs, gates, aux } : null };
 }
@@ -97,7 +93,7 @@ function gruForwardSmall(
   const { hs, gates, aux, y } = loopBuffers(engine, scratch, batch, steps, cfg, training);
   engine.kernels.f32_gru_fwd_small(
     batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, y.ptr,
-    sequenceFlags(cfg) | (cfg.goBackwards ? GruFlags.goBackwards : 0) | (training ? 0 : GruFlags.inference),
+    kernelFlags(cfg) | (cfg.goBackwards ? GruFlags.goBackwards : 0) | (training ? 0 : GruFlags.inference),
     cfg.recurrentActivation, cfg.activation,
   );
   if (!training) return { y, cache: null };
@@ -146,13 +142,13 @@ export function gruBackward(
   const work = scratch.alloc([engine.kernels.gru_bwd_work_floats(batch, u)]);
   engine.kernels.f32_gru_seq_bwd(
     batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dy.ptr,
-    dxproj.ptr, duh?.ptr ?? 0, work.ptr, sequenceFlags(cfg), cfg.recurrentActivation, cfg.activation,
+    dxproj.ptr, duh?.ptr ?? 0, work.ptr, kernelFlags(cfg), cfg.recurrentActivation, cfg.activation,
   );
   // dW += xᵀ·dxproj over all B·T rows
   matmul(engine, { m: features, n: u3, k: rows, a: cache.xt.ptr, transposeA: true, b: dxproj.ptr, c: grads.kernel, accumulate: true });
   // dU += h_prevᵀ·[da_z | da_r | ·]: hs[0..T) are the states each step read. The first step's rows
   // add nothing (h0 = 0, and so r ⊙ h0 = 0), so the sums start at step 1.
-  const skip = batch, k = rows - skip;
+  const skip = Math.min(batch, rows), k = rows - skip;
   const hPrev = cache.hs.ptr + skip * u * 4;
   matmul(engine, { m: u, n: 2 * u, k, a: hPrev, transposeA: true, b: dxproj.ptr + skip * u3 * 4, ldb: u3, c: grads.recurrentKernel, ldc: u3, accumulate: true });
   // the candidate's columns: h_prevᵀ·du_h (reset_after), or (r ⊙ h_prev)ᵀ·da_h (kept in aux)
