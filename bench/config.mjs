@@ -21,6 +21,16 @@ export const MODELS = ['model1', 'model2', 'model3'];
  */
 export const GRU256 = { units: 256, steps: 64, features: 64, outputs: 64, batchSize: 256, samples: 2048, peerSamples: 256, workers: 2 };
 
+/**
+ * The matrix-product flops of one training sample of the GRU(256) workload (2 per multiply-add):
+ * forward x·W, h·U per step and the Dense, then their gradients (dW, dU, dh·Uᵀ, the Dense's dW and
+ * dx; the GRU's dx is not needed). Gate math, softmax and the optimizer are left out (a few %).
+ * 94.4 MFLOP at (64, 64) → GRU(256) → Dense(64).
+ */
+export function gru256TrainingFlops({ units: u, steps: t, features: f, outputs: c }) {
+  return 2 * t * (2 * f * 3 * u + 3 * u * 3 * u + 3 * u * c);
+}
+
 /** Square f32 matrix multiply sizes (M = N = K). */
 export const GEMM_SIZES = [128, 256, 512, 1024];
 

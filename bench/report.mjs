@@ -1,7 +1,7 @@
 // Markdown for one run: a heading with the machine, then the tables. `results` maps a stack name
 // (ours, ours-1t, tfjs-wasm, tfjs-cpu) to its process's JSON; a skipped stack is absent and shows
 // as "—".
-import { GEMM_SIZES, GRU256, MODELS, SEED, STACKS } from './config.mjs';
+import { GEMM_SIZES, GRU256, MODELS, SEED, STACKS, gru256TrainingFlops } from './config.mjs';
 
 const PEERS = ['tfjs-wasm', 'tfjs-cpu'];
 
@@ -89,6 +89,46 @@ function gru256Table(results) {
   return table(['stack', 'samples per epoch', 'median ms per epoch', 'samples/s', 'samples/s vs tfjs-wasm', 'first epoch ms (loss)'], rows);
 }
 
+/**
+ * Our GEMMs and GRU(256) epochs against the microkernel's own loop on L1-resident panels
+ * (ceiling.mjs), each timed sample paired with a probe run right after it: GFLOP/s per thread,
+ * the probe's median, and the median of the paired ratios. Then what the GRU(256) target asks of
+ * each thread, against the probe.
+ */
+function ceilingSection(results) {
+  const builds = ['ours', 'ours-relaxed'].filter((s) => results[s]);
+  const cases = [
+    ...GEMM_SIZES.map((size) => [`GEMM ${size}`, (r) => (r.gemm[size] ? { gflops: r.gemm[size].gflops, ceiling: r.gemm[size].ceiling } : null)]),
+    [`GRU(${GRU256.units}) epoch, per worker`, (r) => (r.gru256 ? { gflops: perThreadGflops(r.gru256.samplesPerSecond, GRU256.workers), ceiling: r.gru256.ceiling } : null)],
+  ];
+  const rows = cases.map(([label, pick]) => [label, ...builds.flatMap((s) => {
+    const c = pick(results[s]);
+    return c?.ceiling ? [c.gflops.toFixed(1), c.ceiling.gflops.toFixed(1), c.ceiling.fraction.toFixed(2)] : ['—', '—', '—'];
+  })]);
+  if (!rows.some((r) => r.slice(1).some((v) => v !== '—'))) return null;
+  const header = ['case', ...builds.flatMap((s) => {
+    const name = s === 'ours' ? 'default build' : 'relaxed build';
+    return [`${name} GFLOP/s`, `${name} microkernel loop GFLOP/s`, `${name} paired ratio`];
+  })];
+  const lines = [table(header, rows)];
+  const peer = results['tfjs-wasm']?.gru256?.samplesPerSecond;
+  const ours = results.ours?.gru256;
+  if (peer && ours?.ceiling) {
+    const target = 28;
+    const needed = perThreadGflops(target * peer, GRU256.workers);
+    lines.push('', `tfjs-wasm's GRU(${GRU256.units}) epochs ran at ${perThreadGflops(peer, 1).toFixed(2)} GFLOP/s of products on its one thread. ` +
+      `${target}× its samples/s needs ${needed.toFixed(1)} GFLOP/s per worker from the default build: ` +
+      `${(needed / ours.ceiling.gflops).toFixed(2)} of the microkernel loop's median rate during those epochs (the epochs ran at ${(ours.samplesPerSecond / peer).toFixed(1)}×, ` +
+      `${ours.ceiling.fraction.toFixed(2)} of it, paired).`);
+  }
+  return lines.join('\n');
+}
+
+/** GFLOP/s per thread of GRU(256) training at `samplesPerSecond` on `threads` threads (products only). */
+function perThreadGflops(samplesPerSecond, threads) {
+  return (samplesPerSecond * gru256TrainingFlops(GRU256)) / threads / 1e9;
+}
+
 /** The whole section for RESULTS.md (and the console). */
 export function renderRun({ machine: m, results, quick, skipped, seconds, notes }) {
   const commit = m.commit ? `commit \`${m.commit}\`` : 'no git commit';
@@ -127,6 +167,12 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
       '',
       `Ours trains epochs of ${GRU256.samples} samples on ${GRU256.workers} workers with tfjs's GRU math (reset_after=false, hard_sigmoid); ` +
         `tfjs-wasm epochs of ${GRU256.peerSamples} samples (one step each). The first epoch includes our pool's start (its workers instantiate the kernel module this thread compiled) and tfjs's graph setup.`,
+      '',
+    ] : []),
+    ...(ceilingSection(results) ? [
+      `### Against the microkernel's own loop: GFLOP/s per thread, each timed sample paired with a run of the 4×8 loop on L1-resident panels right after it (bench/ceiling.mjs); GRU(${GRU256.units}) counts its products only, ${(gru256TrainingFlops(GRU256) / 1e6).toFixed(1)} MFLOP per sample`,
+      '',
+      ceilingSection(results),
       '',
     ] : []),
     'How it was measured:',

@@ -23,9 +23,9 @@ export async function runPart(part, stacks, log) {
       }
     }
     for (const s of stacks) {
-      await s.handle.request('release', id);
+      const summary = await s.handle.request('release', id);
       const t = times[s.name];
-      out[s.name][id] = { ...meta[s.name], median: median(t), min: Math.min(...t), max: Math.max(...t), runs: t.length };
+      out[s.name][id] = { ...meta[s.name], ...summary, median: median(t), min: Math.min(...t), max: Math.max(...t), runs: t.length };
     }
     log(`${id}: ${stacks.map((s) => `${s.name} ${out[s.name][id].median.toFixed(2)} ms`).join(', ')}`);
   }

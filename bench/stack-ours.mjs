@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { Engine } from '../dist/backend/engine.js';
 import { GRU256, SEED, planFor } from './config.mjs';
+import { microkernelProbe } from './ceiling.mjs';
 import { gru256Data, uniform } from './data.mjs';
 import { gemmError } from './gemm-check.mjs';
 import { serve } from './stack-server.mjs';
@@ -54,7 +55,7 @@ async function gru256() {
   m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
   const { x, y } = gru256Data(samples, GRU256);
   const [xt, yt] = [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
-  return { samples, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0, workers: GRU256.workers })).history.loss[0] };
+  return { samples, threads: GRU256.workers, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0, workers: GRU256.workers })).history.loss[0] };
 }
 
 // The internal kernel (there is no public matmul op): C = A·B, row-major, no bias, no activation.
@@ -73,6 +74,8 @@ async function gemm(n, random) {
   };
 }
 
+let probe = null; // the microkernel ceiling of the build this process runs, compiled on first use
+
 const adapter = {
   info: { name: stackName, kernels: variant, node: process.version, workers },
   tensors: ({ x, y1, y2 }) => ({
@@ -83,6 +86,7 @@ const adapter = {
   predict: async (m, x) => (await m.predict(x, { batchSize: SEED.predictBatchSize, workers })).dataSync(),
   gemm,
   gru256,
+  ceiling: () => (probe ??= microkernelProbe(variant)),
 };
 
 await serve(adapter, planFor(stackName, opts.quick), opts.part);

@@ -1,6 +1,8 @@
 // Child side of a stack process: answers the parent's requests one at a time over the IPC channel
-// of child_process.fork — 'prepare' a case (build, warm up), take one timed 'sample', 'release' it,
-// 'exit'. Run by hand (no IPC channel), it runs every case of its part in turn and prints JSON.
+// of child_process.fork — 'prepare' a case (build, warm up), take one timed 'sample' (followed, for
+// cases that pair their samples with the microkernel ceiling, by a probe run: ceiling.mjs),
+// 'release' it (replying with what the pairs found), 'exit'. Run by hand (no IPC channel), it runs
+// every case of its part in turn and prints JSON.
 import { CASES, caseRunner, runsFor } from './workload.mjs';
 import { median, sample } from './timing.mjs';
 
@@ -14,10 +16,12 @@ export async function serve(adapter, plan, part) {
       open[id] = await prepare(id);
       return open[id].meta;
     },
-    sample: (id) => sample(open[id].fn, open[id].reps),
+    sample: (id) => timedSample(open[id]),
     release: (id) => {
+      const summary = open[id].summary?.() ?? {};
       open[id].dispose?.();
       delete open[id];
+      return summary;
     },
     exit: () => process.exit(0),
   };
@@ -32,14 +36,22 @@ export async function serve(adapter, plan, part) {
   process.send({ seq: 0, ok: true, reply: adapter.info }); // ready
 }
 
+/** One timed sample of a prepared case, then its paired probe run (not timed with it), if any. */
+async function timedSample(c) {
+  const ms = await sample(c.fn, c.reps);
+  await c.after?.(ms);
+  return ms;
+}
+
 async function runAlone(adapter, plan, part, prepare) {
   const results = {};
   for (const id of CASES[part]) {
     const c = await prepare(id);
     const times = [];
-    for (let i = 0; i < runsFor(plan, id); i++) times.push(await sample(c.fn, c.reps));
+    for (let i = 0; i < runsFor(plan, id); i++) times.push(await timedSample(c));
+    const summary = c.summary?.() ?? {};
     c.dispose?.();
-    results[id] = { ...c.meta, median: median(times), times };
+    results[id] = { ...c.meta, ...summary, median: median(times), times };
     process.stderr.write(`${id}: median ${median(times).toFixed(2)} ms\n`);
   }
   process.stdout.write(`${JSON.stringify({ info: adapter.info, plan, results }, null, 2)}\n`);

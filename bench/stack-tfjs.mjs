@@ -62,7 +62,7 @@ async function gru256() {
   m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
   const { x, y } = gru256Data(samples, GRU256);
   const [xt, yt] = [tf.tensor(x.values, x.shape), tf.tensor(y.values, y.shape)];
-  return { samples, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0 })).history.loss[0] };
+  return { samples, threads: 1, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0 })).history.loss[0] };
 }
 
 // tf.matMul; dataSync() forces completion (and copies C out, as a user would).

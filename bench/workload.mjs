@@ -8,8 +8,11 @@
 //   fit(model, x, y)             one epoch, batch 128, silent; resolves to the epoch loss
 //   predict(model, x)            predictions for all of x, computed (dataSync)
 //   gemm(size, random)           (async) { run(), check() -> max relative error, dispose() }
-//   gru256()                     (async, stacks in the gru256 part) { samples, fit() -> epoch loss }
-import { GEMM_SIZES, MODELS } from './config.mjs';
+//   gru256()                     (async, stacks in the gru256 part) { samples, threads, fit() -> epoch loss }
+//   ceiling()                    (optional, async) the microkernel probe of the stack's kernel build
+//                                (ceiling.mjs): GEMM and GRU(256) samples are then paired with it
+import { ceilingPairs } from './ceiling.mjs';
+import { GEMM_SIZES, GRU256, MODELS, gru256TrainingFlops } from './config.mjs';
 import { rng, seedData } from './data.mjs';
 import { warmUp } from './timing.mjs';
 
@@ -31,13 +34,22 @@ export function runsFor(plan, id) {
 
 /**
  * prepare(id) builds and warms up one case; resolves to { fn, reps, meta } where meta holds the cold
- * first call's ms and, for fit, its loss (≈ ln 8 = 2.08 on every stack) or, for GEMM, the check.
+ * first call's ms and, for fit, its loss (≈ ln 8 = 2.08 on every stack) or, for GEMM, the check;
+ * with the stack's ceiling probe, GEMM and GRU(256) cases also carry after(ms) and summary()
+ * (ceiling.mjs ceilingPairs: the GRU(256) epoch's rate per thread, from its GEMM flop count).
  */
 export function caseRunner(adapter, plan) {
   let data = null;
   const models = {};
   const fail = (id, what) => {
     throw new Error(`${adapter.info.name} ${id}: ${what}`);
+  };
+
+  /** { after, summary } pairing a case's samples with the stack's ceiling probe, or {} without one. */
+  const pairedWithCeiling = async (flopsPerCall) => {
+    if (!adapter.ceiling) return {};
+    const { after, summary } = ceilingPairs(await adapter.ceiling(), flopsPerCall);
+    return { after, summary };
   };
 
   return async function prepare(id) {
@@ -48,7 +60,8 @@ export function caseRunner(adapter, plan) {
       const maxRelErr = g.check();
       if (!(maxRelErr < 1e-3)) fail(id, `max relative error ${maxRelErr}`);
       const { first, reps } = await warmUp(() => g.run(), { warmup: plan.warmup, sampleMs: 20 });
-      return { fn: () => g.run(), reps, meta: { first, maxRelErr, reps }, dispose: () => g.dispose() };
+      const pairs = await pairedWithCeiling(2 * size ** 3);
+      return { fn: () => g.run(), reps, meta: { first, maxRelErr, reps }, dispose: () => g.dispose(), ...pairs };
     }
     if (what === 'gru256') {
       // one warm-up epoch (ours: the pool's start, reported as `first`)
@@ -60,7 +73,8 @@ export function caseRunner(adapter, plan) {
       };
       const { first } = await warmUp(fn, { warmup: 1, warmupMs: 0 });
       if (!Number.isFinite(loss)) fail(id, `first epoch loss is ${loss}`);
-      return { fn, reps: 1, meta: { first, samples: g.samples, loss: Math.round(loss * 1e4) / 1e4 } };
+      const pairs = await pairedWithCeiling((g.samples * gru256TrainingFlops(GRU256)) / g.threads);
+      return { fn, reps: 1, meta: { first, samples: g.samples, loss: Math.round(loss * 1e4) / 1e4 }, ...pairs };
     }
     data ??= adapter.tensors(seedData());
     if (kind === 'fit') {
