@@ -170,7 +170,7 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
       '',
     ] : []),
     ...(ceilingSection(results) ? [
-      `### Against the microkernel's own loop: GFLOP/s per thread, each timed sample paired with a run of the 4×8 loop on L1-resident panels right after it (bench/ceiling.mjs); GRU(${GRU256.units}) counts its products only, ${(gru256TrainingFlops(GRU256) / 1e6).toFixed(1)} MFLOP per sample`,
+      `### Against the microkernel's own loop: GFLOP/s per thread, each timed sample paired with a run of the 4×8 loop on L1-resident panels right after it (bench/ceiling.mjs; on ${GRU256.workers} threads at once for GRU(${GRU256.units})); GRU(${GRU256.units}) counts its products only, ${(gru256TrainingFlops(GRU256) / 1e6).toFixed(1)} MFLOP per sample`,
       '',
       ceilingSection(results),
       '',

@@ -74,7 +74,7 @@ async function gemm(n, random) {
   };
 }
 
-let probe = null; // the microkernel ceiling of the build this process runs, compiled on first use
+const probes = {}; // the microkernel ceiling of the build this process runs, per thread count, made on first use
 
 const adapter = {
   info: { name: stackName, kernels: variant, node: process.version, workers },
@@ -86,7 +86,7 @@ const adapter = {
   predict: async (m, x) => (await m.predict(x, { batchSize: SEED.predictBatchSize, workers })).dataSync(),
   gemm,
   gru256,
-  ceiling: () => (probe ??= microkernelProbe(variant)),
+  ceiling: (threads) => (probes[threads] ??= microkernelProbe(variant, threads)),
 };
 
 await serve(adapter, planFor(stackName, opts.quick), opts.part);

@@ -9,8 +9,9 @@
 //   predict(model, x)            predictions for all of x, computed (dataSync)
 //   gemm(size, random)           (async) { run(), check() -> max relative error, dispose() }
 //   gru256()                     (async, stacks in the gru256 part) { samples, threads, fit() -> epoch loss }
-//   ceiling()                    (optional, async) the microkernel probe of the stack's kernel build
-//                                (ceiling.mjs): GEMM and GRU(256) samples are then paired with it
+//   ceiling(threads)             (optional, async) the microkernel probe of the stack's kernel build
+//                                on that many threads at once (ceiling.mjs): GEMM samples are then
+//                                paired with it on one thread, GRU(256) epochs on as many as they use
 import { ceilingPairs } from './ceiling.mjs';
 import { GEMM_SIZES, GRU256, MODELS, gru256TrainingFlops } from './config.mjs';
 import { rng, seedData } from './data.mjs';
@@ -45,10 +46,13 @@ export function caseRunner(adapter, plan) {
     throw new Error(`${adapter.info.name} ${id}: ${what}`);
   };
 
-  /** { after, summary } pairing a case's samples with the stack's ceiling probe, or {} without one. */
-  const pairedWithCeiling = async (flopsPerCall) => {
+  /**
+   * { after, summary } pairing a case's samples with the stack's ceiling probe on `threads` threads
+   * (flops per call and thread), or {} without a probe.
+   */
+  const pairedWithCeiling = async (flopsPerCall, threads = 1) => {
     if (!adapter.ceiling) return {};
-    const { after, summary } = ceilingPairs(await adapter.ceiling(), flopsPerCall);
+    const { after, summary } = ceilingPairs(await adapter.ceiling(threads), flopsPerCall);
     return { after, summary };
   };
 
@@ -73,7 +77,7 @@ export function caseRunner(adapter, plan) {
       };
       const { first } = await warmUp(fn, { warmup: 1, warmupMs: 0 });
       if (!Number.isFinite(loss)) fail(id, `first epoch loss is ${loss}`);
-      const pairs = await pairedWithCeiling((g.samples * gru256TrainingFlops(GRU256)) / g.threads);
+      const pairs = await pairedWithCeiling((g.samples * gru256TrainingFlops(GRU256)) / g.threads, g.threads);
       return { fn, reps: 1, meta: { first, samples: g.samples, loss: Math.round(loss * 1e4) / 1e4 }, ...pairs };
     }
     data ??= adapter.tensors(seedData());
