@@ -52,8 +52,7 @@ export function caseRunner(adapter, plan) {
    */
   const pairedWithCeiling = async (flopsPerCall, threads = 1) => {
     if (!adapter.ceiling) return {};
-    const { after, summary } = ceilingPairs(await adapter.ceiling(threads), flopsPerCall);
-    return { after, summary };
+    return ceilingPairs(await adapter.ceiling(threads), flopsPerCall);
   };
 
   return async function prepare(id) {
