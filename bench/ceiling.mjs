@@ -57,6 +57,7 @@ async function probeThread(binary, calls) {
   const reply = () => new Promise((resolve, reject) => (pending = { resolve, reject })).finally(() => worker.unref());
   worker.on('message', (value) => pending?.resolve(value));
   worker.on('error', (error) => pending?.reject(error));
+  worker.on('exit', (code) => pending?.reject(new Error(`the probe's worker thread exited (code ${code})`))); // no request waits forever
   await reply(); // 'ready'
   return {
     sample: () => {

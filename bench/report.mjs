@@ -131,6 +131,7 @@ function perThreadGflops(samplesPerSecond, threads) {
 
 /** The whole section for RESULTS.md (and the console). */
 export function renderRun({ machine: m, results, quick, skipped, seconds, notes }) {
+  const ceiling = ceilingSection(results);
   const commit = m.commit ? `commit \`${m.commit}\`` : 'no git commit';
   return [
     `## ${m.date}${quick ? ' (--quick)' : ''}`,
@@ -169,10 +170,10 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
         `tfjs-wasm epochs of ${GRU256.peerSamples} samples (one step each). The first epoch includes our pool's start (its workers instantiate the kernel module this thread compiled) and tfjs's graph setup.`,
       '',
     ] : []),
-    ...(ceilingSection(results) ? [
+    ...(ceiling ? [
       `### Against the microkernel's own loop: GFLOP/s per thread, each timed sample paired with a run of the 4×8 loop on L1-resident panels right after it (bench/ceiling.mjs; on ${GRU256.workers} threads at once for GRU(${GRU256.units})); GRU(${GRU256.units}) counts its products only, ${(gru256TrainingFlops(GRU256) / 1e6).toFixed(1)} MFLOP per sample`,
       '',
-      ceilingSection(results),
+      ceiling,
       '',
     ] : []),
     'How it was measured:',
