@@ -156,7 +156,7 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
     gemmTable(results),
     '',
     ...(relaxedTable(results) ? [
-      "### The relaxed-SIMD (FMA) build: Node 20 runs it only with --experimental-wasm-relaxed-simd; Node ≥ 22, Chrome ≥ 114 and Deno by default",
+      "### The relaxed-SIMD (FMA) build: Node 20 runs it with --experimental-wasm-relaxed-simd or ready({ enableRelaxedSimdFlag: true }); Node ≥ 22, Chrome ≥ 114 and Deno by default",
       '',
       relaxedTable(results),
       '',

@@ -13,6 +13,7 @@
  */
 import { getEngine, shutdownEngine, type EngineOptions } from './backend/engine.js';
 import { shutdownPool } from './parallel/pool-registry.js';
+import { StateError } from './errors.js';
 import type { KernelVariant } from './backend/wasm-source.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
@@ -45,7 +46,7 @@ export type { ModelData } from './training/data.js';
 export { setSeed } from './random.js';
 export { setPoolOptions, poolInfo, type PoolOptions, type PoolInfo } from './parallel/pool-registry.js';
 export { ValueError, StateError, WorkerError } from './errors.js';
-export type { WasmSources, WasmInput, KernelVariant } from './backend/wasm-source.js';
+export type { WasmSources, WasmInput, KernelVariant, KernelChoice } from './backend/wasm-source.js';
 
 /** What ready() reports about the engine. */
 export interface EngineInfo {
@@ -55,11 +56,20 @@ export interface EngineInfo {
 
 /**
  * Loads the kernels now (they otherwise load on first use) and reports which build runs.
- * Options (where the .wasm files are) apply when the engine starts.
+ * Options (where the .wasm files are, which build) apply when the engine starts; asking for a build
+ * other than the one already running is an error until `shutdown()`.
  * @example const { variant } = await wl.ready(); // 'simd' or 'relaxed-simd'
+ * @example await wl.ready({ variant: 'simd' }); // no fused multiply-add, whatever the runtime
+ * @example await wl.ready({ enableRelaxedSimdFlag: true }); // the FMA build on Node 20 too
  */
 export async function ready(options?: EngineOptions): Promise<EngineInfo> {
   const engine = await getEngine(options);
+  const requested = options?.variant ?? 'auto';
+  if (requested !== 'auto' && requested !== engine.variant) {
+    throw new StateError(
+      `ready(): the engine already runs the '${engine.variant}' kernel build, expected '${requested}'; call shutdown() before asking for another build`,
+    );
+  }
   return { variant: engine.variant };
 }
 

@@ -5,7 +5,8 @@
 
 import { Arena } from './arena.js';
 import { KERNEL_NAMES, type Kernels } from './kernels.js';
-import { compileKernels, type KernelVariant, type WasmSources } from './wasm-source.js';
+import { invalidArgument } from '../errors.js';
+import { compileKernels, type KernelChoice, type KernelVariant, type WasmSources } from './wasm-source.js';
 
 /** Something that keeps data in engine memory and can copy it out when the engine goes away. */
 export interface Resident {
@@ -13,9 +14,26 @@ export interface Resident {
   evacuate(): void;
 }
 
-export interface EngineOptions {
+export interface EngineOptions extends KernelChoice {
   /** Where to load the kernel module from (default: the files next to the package). */
   wasm?: WasmSources;
+}
+
+const VARIANTS = ['auto', 'simd', 'relaxed-simd'];
+
+/** Checks `ready()`'s options before anything loads. */
+export function checkEngineOptions(options: EngineOptions): void {
+  if (typeof options !== 'object') throw invalidArgument('ready()', 'options', 'an object', options);
+  const { variant, enableRelaxedSimdFlag, wasm } = options;
+  if (variant !== undefined && !VARIANTS.includes(variant)) {
+    throw invalidArgument('ready()', 'variant', "'auto', 'simd' or 'relaxed-simd'", variant);
+  }
+  if (enableRelaxedSimdFlag !== undefined && typeof enableRelaxedSimdFlag !== 'boolean') {
+    throw invalidArgument('ready()', 'enableRelaxedSimdFlag', 'a boolean', enableRelaxedSimdFlag);
+  }
+  if (wasm !== undefined && (wasm == null || typeof wasm !== 'object')) {
+    throw invalidArgument('ready()', 'wasm', 'an object with simd and/or relaxed entries', wasm);
+  }
 }
 
 export class Engine {
@@ -33,7 +51,7 @@ export class Engine {
 
   /** Compiles and instantiates the kernel module over a fresh memory. */
   static async create(options: EngineOptions = {}): Promise<Engine> {
-    const { module, variant } = await compileKernels(options.wasm);
+    const { module, variant } = await compileKernels(options.wasm, options);
     return Engine.instantiate(module, variant);
   }
 
@@ -111,16 +129,23 @@ let current: Promise<Engine> | null = null;
 let currentOptions: EngineOptions = {};
 
 /**
- * The process-wide engine, created on first use. Options apply to the first creation only (and
- * after shutdownEngine()).
+ * The process-wide engine, created on first use. Options apply when they start an engine (the first
+ * use, or the first after shutdownEngine()); the options of the last engine that started are reused
+ * by the next one, and options whose engine failed to start are forgotten.
  */
 export function getEngine(options?: EngineOptions): Promise<Engine> {
-  if (options) currentOptions = options;
+  if (options != null) checkEngineOptions(options);
   if (current == null) {
-    current = Engine.create(currentOptions);
-    current.catch(() => {
-      current = null;
-    });
+    const startOptions = options ?? currentOptions;
+    current = Engine.create(startOptions);
+    current.then(
+      () => {
+        currentOptions = startOptions;
+      },
+      () => {
+        current = null;
+      },
+    );
   }
   return current;
 }

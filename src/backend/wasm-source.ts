@@ -15,6 +15,24 @@ export interface WasmSources {
 
 export type KernelVariant = 'simd' | 'relaxed-simd';
 
+/** Which build to run, and whether Node 20 may be switched to validate relaxed SIMD. */
+export interface KernelChoice {
+  /**
+   * `'auto'` (default): the relaxed-SIMD build (fused multiply-add) where the runtime validates it,
+   * the SIMD build otherwise. `'simd'`: always the SIMD build, whose results do not depend on whether
+   * the CPU fuses multiply-adds. `'relaxed-simd'`: the relaxed build, or an error where the runtime
+   * cannot run it.
+   */
+  variant?: 'auto' | KernelVariant;
+  /**
+   * Node 20 only (later Node versions, browsers and Deno validate relaxed SIMD by default): turn on
+   * V8's `--experimental-wasm-relaxed-simd` with `v8.setFlagsFromString` before choosing, so the
+   * relaxed build can run without the command-line flag. The flag is process-wide: it applies to
+   * every WebAssembly module the process compiles from then on. Default false.
+   */
+  enableRelaxedSimdFlag?: boolean;
+}
+
 const DEFAULT_URLS = {
   simd: new URL('../../build/kernels-simd.wasm', import.meta.url),
   relaxed: new URL('../../build/kernels-relaxed.wasm', import.meta.url),
@@ -41,14 +59,29 @@ export function supportedVariant(): KernelVariant | null {
   return WebAssembly.validate(RELAXED_PROBE) ? 'relaxed-simd' : 'simd';
 }
 
-/** Compiles the best kernel build for this runtime. */
-export async function compileKernels(sources: WasmSources = {}): Promise<{ module: WebAssembly.Module; variant: KernelVariant }> {
-  const variant = supportedVariant();
-  if (variant == null) {
+/** Compiles the kernel build `choice` asks for (by default the best one this runtime runs). */
+export async function compileKernels(
+  sources: WasmSources = {},
+  choice: KernelChoice = {},
+): Promise<{ module: WebAssembly.Module; variant: KernelVariant }> {
+  let available = supportedVariant();
+  if (available == null) {
     throw new Error(
       'wasm-layers needs WebAssembly with fixed-width SIMD (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4, Deno); this runtime has none.',
     );
   }
+  const requested = choice.variant ?? 'auto';
+  if (available === 'simd' && requested !== 'simd' && choice.enableRelaxedSimdFlag && (await enableNodeRelaxedSimd())) {
+    available = 'relaxed-simd';
+  }
+  if (requested === 'relaxed-simd' && available !== 'relaxed-simd') {
+    throw new Error(
+      "The relaxed-SIMD kernel build was asked for (variant: 'relaxed-simd'), but this runtime does not validate relaxed SIMD, " +
+        "so it can run only the 'simd' build. Node ≥ 22, Chrome ≥ 114 and Deno validate it; Node 20 does with " +
+        '--experimental-wasm-relaxed-simd or ready({ enableRelaxedSimdFlag: true }).',
+    );
+  }
+  const variant = requested === 'auto' ? available : requested;
   const input = variant === 'relaxed-simd' ? (sources.relaxed ?? DEFAULT_URLS.relaxed) : (sources.simd ?? DEFAULT_URLS.simd);
   return { module: await compile(input), variant };
 }
@@ -70,6 +103,19 @@ async function compile(input: WasmInput): Promise<WebAssembly.Module> {
   return type.startsWith('application/wasm')
     ? WebAssembly.compileStreaming(response)
     : WebAssembly.compile(await response.arrayBuffer());
+}
+
+/**
+ * Node 20's V8 (11.3) implements relaxed SIMD behind `--experimental-wasm-relaxed-simd`; V8 reads
+ * its wasm feature flags when it validates a module, so setting the flag at run time takes effect
+ * for every module compiled afterwards, in this thread and in workers. Returns whether relaxed SIMD
+ * validates now.
+ */
+async function enableNodeRelaxedSimd(): Promise<boolean> {
+  if (!isNode()) return false;
+  const { setFlagsFromString } = await import('node:v8');
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return WebAssembly.validate(RELAXED_PROBE);
 }
 
 function isNode(): boolean {

@@ -1,4 +1,7 @@
 import { describe, it, expect } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import * as wl from '../../src/index.js';
 import { Arena } from '../../src/backend/arena.js';
 import { supportedVariant } from '../../src/backend/wasm-source.js';
@@ -81,5 +84,66 @@ describe('loading the kernels', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('choosing the kernel build', () => {
+  it("variant: 'simd' always gives the SIMD build; 'relaxed-simd' says why this runtime cannot run it", async () => {
+    const { compileKernels } = await import('../../src/backend/wasm-source.js');
+    expect((await compileKernels({}, { variant: 'simd' })).variant).toBe('simd');
+    expect((await compileKernels({}, { variant: 'auto' })).variant).toBe('simd');
+    await expect(compileKernels({}, { variant: 'relaxed-simd' })).rejects.toThrow(
+      /asked for \(variant: 'relaxed-simd'\), but this runtime does not validate relaxed SIMD.*Node 20 does with --experimental-wasm-relaxed-simd or ready\(\{ enableRelaxedSimdFlag: true \}\)/,
+    );
+  });
+
+  it('rejects bad options before loading anything, and a build other than the running one', async () => {
+    await wl.shutdown();
+    await expect(wl.ready({ variant: 'fma' as never })).rejects.toThrow(
+      `ready(): received an invalid value for variant, expected 'auto', 'simd' or 'relaxed-simd'. Received: variant="fma"`,
+    );
+    await expect(wl.ready({ enableRelaxedSimdFlag: 'yes' as never })).rejects.toThrow('expected a boolean. Received: enableRelaxedSimdFlag="yes"');
+    expect(wl.poolInfo()).toBeNull();
+
+    // a failed start is forgotten: the next use starts the default build
+    await expect(wl.ready({ variant: 'relaxed-simd' })).rejects.toThrow('does not validate relaxed SIMD');
+    expect((await wl.ready()).variant).toBe('simd');
+    await expect(wl.ready({ variant: 'relaxed-simd' })).rejects.toThrow(
+      "ready(): the engine already runs the 'simd' kernel build, expected 'relaxed-simd'; call shutdown() before asking for another build",
+    );
+    expect((await wl.ready({ variant: 'simd' })).variant).toBe('simd');
+  });
+
+  // The flag is process-wide, so this runs in a process of its own.
+  it('enableRelaxedSimdFlag runs the FMA build on Node 20, in workers too, close to the SIMD build', async () => {
+    const script = `
+      import * as wl from 'wasm-layers';
+      const info = await wl.ready({ enableRelaxedSimdFlag: true });
+      wl.setSeed(7);
+      const m = wl.sequential({ layers: [wl.layers.gru({ units: 32, returnSequences: true, inputShape: [12, 8] }), wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 4, activation: 'softmax' }) })] });
+      m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+      const x = wl.randomUniform([256, 12, 8]);
+      const y = wl.oneHot(Array.from({ length: 256 }, (_, i) => Array.from({ length: 12 }, (_, t) => (i + t) % 4)), 4);
+      const h = await m.fit(x, y, { workers: 2, batchSize: 128, epochs: 2, verbose: 0 });
+      const relaxed = (await m.predict(x)).dataSync();
+      const workers = wl.poolInfo()?.liveWorkers;
+      await wl.shutdown();
+      const simd = (await wl.ready({ variant: 'simd' })).variant;
+      const plain = (await m.predict(x)).dataSync();
+      let worst = 0;
+      for (let i = 0; i < plain.length; i++) worst = Math.max(worst, Math.abs(plain[i] - relaxed[i]));
+      console.log(JSON.stringify({ variant: info.variant, simd, workers, losses: h.history.loss, worst, differs: worst > 0 }));
+      await wl.shutdown();
+    `;
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: root, timeout: 30_000 });
+    const result = JSON.parse(stdout.trim().split('\n').pop()!);
+    expect(result.variant).toBe('relaxed-simd');
+    expect(result.simd).toBe('simd');
+    expect(result.workers).toBe(2);
+    expect(result.losses.every(Number.isFinite)).toBe(true);
+    // fused multiply-adds round once where the SIMD build rounds twice: close, not identical
+    expect(result.worst).toBeLessThan(1e-4);
+    expect(result.differs).toBe(true);
   });
 });
