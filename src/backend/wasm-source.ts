@@ -112,13 +112,21 @@ async function compile(input: WasmInput): Promise<WebAssembly.Module> {
  * validates now.
  */
 async function enableNodeRelaxedSimd(): Promise<boolean> {
-  if (!isNode()) return false;
+  // later Node versions validate relaxed SIMD by default and no longer know the flag
+  if (!isNode() || nodeMajor() >= 22) return false;
   const { setFlagsFromString } = await import('node:v8');
   setFlagsFromString('--experimental-wasm-relaxed-simd');
   return WebAssembly.validate(RELAXED_PROBE);
 }
 
+function nodeVersion(): string | undefined {
+  return (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+}
+
 function isNode(): boolean {
-  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
-  return typeof proc?.versions?.node === 'string' && !('Deno' in globalThis);
+  return typeof nodeVersion() === 'string' && !('Deno' in globalThis);
+}
+
+function nodeMajor(): number {
+  return Number.parseInt(nodeVersion() ?? '0', 10);
 }
