@@ -5,7 +5,7 @@
 
 import { Arena } from './arena.js';
 import { KERNEL_NAMES, type Kernels } from './kernels.js';
-import { invalidArgument } from '../errors.js';
+import { ValueError, invalidArgument } from '../errors.js';
 import { compileKernels, type KernelChoice, type KernelVariant, type WasmSources } from './wasm-source.js';
 
 /** Something that keeps data in engine memory and can copy it out when the engine goes away. */
@@ -20,10 +20,13 @@ export interface EngineOptions extends KernelChoice {
 }
 
 const VARIANTS = ['auto', 'simd', 'relaxed-simd'];
+const OPTION_KEYS = ['variant', 'enableRelaxedSimdFlag', 'wasm'];
 
 /** Checks `ready()`'s options before anything loads. */
 export function checkEngineOptions(options: EngineOptions): void {
   if (typeof options !== 'object') throw invalidArgument('ready()', 'options', 'an object', options);
+  const unknown = Object.keys(options).find((key) => !OPTION_KEYS.includes(key));
+  if (unknown !== undefined) throw new ValueError(`ready(): unknown option ${unknown}. Known options: ${OPTION_KEYS.join(', ')}`);
   const { variant, enableRelaxedSimdFlag, wasm } = options;
   if (variant !== undefined && !VARIANTS.includes(variant)) {
     throw invalidArgument('ready()', 'variant', "'auto', 'simd' or 'relaxed-simd'", variant);

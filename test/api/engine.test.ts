@@ -103,6 +103,7 @@ describe('choosing the kernel build', () => {
       `ready(): received an invalid value for variant, expected 'auto', 'simd' or 'relaxed-simd'. Received: variant="fma"`,
     );
     await expect(wl.ready({ enableRelaxedSimdFlag: 'yes' as never })).rejects.toThrow('expected a boolean. Received: enableRelaxedSimdFlag="yes"');
+    await expect(wl.ready({ varient: 'simd' } as never)).rejects.toThrow('ready(): unknown option varient. Known options: variant, enableRelaxedSimdFlag, wasm');
     expect(wl.poolInfo()).toBeNull();
 
     // a failed start is forgotten: the next use starts the default build
