@@ -140,13 +140,15 @@ export function getEngine(options?: EngineOptions): Promise<Engine> {
   if (options != null) checkEngineOptions(options);
   if (current == null) {
     const startOptions = options ?? currentOptions;
-    current = Engine.create(startOptions);
-    current.then(
+    const starting = Engine.create(startOptions);
+    current = starting;
+    starting.then(
       () => {
         currentOptions = startOptions;
       },
       () => {
-        current = null;
+        // only this start's own slot: a shutdown and a newer start may have replaced it
+        if (current === starting) current = null;
       },
     );
   }
