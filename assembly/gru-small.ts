@@ -15,7 +15,7 @@
 // Layouts as in gru.ts: hs (T+1, B, u) states, gates (T, B, 3u) = [z | r | h~], aux (T, B, u) =
 // u_h (reset_after) or r ⊙ h (not); inference keeps one step of each. Byte offsets throughout.
 
-import { ACT_HARD_SIGMOID, ACT_SIGMOID, ACT_TANH, madd, splat, vact, vactGrad } from "./simd";
+import { ACT_HARD_SIGMOID, ACT_SIGMOID, ACT_TANH, activate4InPlace, madd, splat, vact, vactGrad } from "./simd";
 
 /** The largest hidden size the small path takes. */
 export const SMALL_UNITS: i32 = 32;
@@ -121,10 +121,23 @@ export function gruSmallSeq(
           z3 = madd(a, wz, z3); r3 = madd(a, wr, r3);
           pw += u3B;
         }
-        zrGates(b, jo, uB, g, ax, hp, z0, r0, recAct);
-        zrGates(b1, jo, uB, g, ax, hp, z1, r1, recAct);
-        zrGates(b2, jo, uB, g, ax, hp, z2, r2, recAct);
-        zrGates(b3, jo, uB, g, ax, hp, z3, r3, recAct);
+        // z and r into the gates, then r ⊙ h into ax; a long activation (the sigmoid) runs on the
+        // four rows side by side in place, a short one (the hard sigmoid) in registers
+        const g0 = g + <usize>b * u3B + jo, g1 = g + <usize>b1 * u3B + jo, g2 = g + <usize>b2 * u3B + jo, g3 = g + <usize>b3 * u3B + jo;
+        if (recAct == ACT_SIGMOID) {
+          v128.store(g0, z0); v128.store(g1, z1); v128.store(g2, z2); v128.store(g3, z3);
+          v128.store(g0 + uB, r0); v128.store(g1 + uB, r1); v128.store(g2 + uB, r2); v128.store(g3 + uB, r3);
+          activate4InPlace(g0, g1, g2, g3, recAct);
+          activate4InPlace(g0 + uB, g1 + uB, g2 + uB, g3 + uB, recAct);
+        } else {
+          v128.store(g0, vact(z0, recAct)); v128.store(g1, vact(z1, recAct)); v128.store(g2, vact(z2, recAct)); v128.store(g3, vact(z3, recAct));
+          v128.store(g0 + uB, vact(r0, recAct)); v128.store(g1 + uB, vact(r1, recAct));
+          v128.store(g2 + uB, vact(r2, recAct)); v128.store(g3 + uB, vact(r3, recAct));
+        }
+        resetState(b, jo, uB, g0, ax, hp);
+        resetState(b1, jo, uB, g1, ax, hp);
+        resetState(b2, jo, uB, g2, ax, hp);
+        resetState(b3, jo, uB, g3, ax, hp);
       }
       // the candidate: x_h + (r ⊙ h)·U_h, or x_h + r ⊙ (h·U_h + br_h) with reset_after
       const s0 = resetAfter ? h0 : ax + <usize>b * uB, s1 = resetAfter ? h1 : ax + <usize>b1 * uB;
@@ -179,14 +192,23 @@ export function gruSmallSeq(
           c2 = resetCandidate(b2, jo, uB, g, ax, c2, keep); e2 = resetCandidate(b2, jo + 16, uB, g, ax, e2, keep);
           c3 = resetCandidate(b3, jo, uB, g, ax, c3, keep); e3 = resetCandidate(b3, jo + 16, uB, g, ax, e3, keep);
         }
-        finishState(b, jo, uB, g, hp, hn, outT, outStride, c0, keep, act);
-        finishState(b, jo + 16, uB, g, hp, hn, outT, outStride, e0, keep, act);
-        finishState(b1, jo, uB, g, hp, hn, outT, outStride, c1, keep, act);
-        finishState(b1, jo + 16, uB, g, hp, hn, outT, outStride, e1, keep, act);
-        finishState(b2, jo, uB, g, hp, hn, outT, outStride, c2, keep, act);
-        finishState(b2, jo + 16, uB, g, hp, hn, outT, outStride, e2, keep, act);
-        finishState(b3, jo, uB, g, hp, hn, outT, outStride, c3, keep, act);
-        finishState(b3, jo + 16, uB, g, hp, hn, outT, outStride, e3, keep, act);
+        // h~ = act(pre) in the gates' h~ slots (the pre-activations side by side), then the states
+        const h0 = g + <usize>b * u3B + 2 * uB + jo, h1 = g + <usize>b1 * u3B + 2 * uB + jo;
+        const h2 = g + <usize>b2 * u3B + 2 * uB + jo, h3 = g + <usize>b3 * u3B + 2 * uB + jo;
+        v128.store(h0, c0); v128.store(h0, e0, 16); v128.store(h1, c1); v128.store(h1, e1, 16);
+        v128.store(h2, c2); v128.store(h2, e2, 16); v128.store(h3, c3); v128.store(h3, e3, 16);
+        // one call per column block: a call loads its four vectors before it stores any, so tail rows
+        // (which repeat a row's addresses) are activated once
+        activate4InPlace(h0, h1, h2, h3, act);
+        activate4InPlace(h0 + 16, h1 + 16, h2 + 16, h3 + 16, act);
+        newState(b, jo, uB, g, hp, hn, outT, outStride);
+        newState(b, jo + 16, uB, g, hp, hn, outT, outStride);
+        newState(b1, jo, uB, g, hp, hn, outT, outStride);
+        newState(b1, jo + 16, uB, g, hp, hn, outT, outStride);
+        newState(b2, jo, uB, g, hp, hn, outT, outStride);
+        newState(b2, jo + 16, uB, g, hp, hn, outT, outStride);
+        newState(b3, jo, uB, g, hp, hn, outT, outStride);
+        newState(b3, jo + 16, uB, g, hp, hn, outT, outStride);
       }
       for (; jo < uB; jo += 16) {
         let c0 = bi ? v128.load(bi + 2 * uB + jo) : splat(0);
@@ -211,10 +233,19 @@ export function gruSmallSeq(
           d3 = madd(v128.load32_splat(s3 + ko), wh, d3);
           pw += u3B;
         }
-        candidateAndState(b, jo, uB, g, ax, hp, hn, outT, outStride, c0, d0, resetAfter, keep, act);
-        candidateAndState(b1, jo, uB, g, ax, hp, hn, outT, outStride, c1, d1, resetAfter, keep, act);
-        candidateAndState(b2, jo, uB, g, ax, hp, hn, outT, outStride, c2, d2, resetAfter, keep, act);
-        candidateAndState(b3, jo, uB, g, ax, hp, hn, outT, outStride, c3, d3, resetAfter, keep, act);
+        // every row's pre-activation is formed before any h~ slot is written (tail rows repeat a row)
+        c0 = candidatePre(b, jo, uB, g, ax, c0, d0, resetAfter, keep);
+        c1 = candidatePre(b1, jo, uB, g, ax, c1, d1, resetAfter, keep);
+        c2 = candidatePre(b2, jo, uB, g, ax, c2, d2, resetAfter, keep);
+        c3 = candidatePre(b3, jo, uB, g, ax, c3, d3, resetAfter, keep);
+        const h0 = g + <usize>b * u3B + 2 * uB + jo, h1 = g + <usize>b1 * u3B + 2 * uB + jo;
+        const h2 = g + <usize>b2 * u3B + 2 * uB + jo, h3 = g + <usize>b3 * u3B + 2 * uB + jo;
+        v128.store(h0, c0); v128.store(h1, c1); v128.store(h2, c2); v128.store(h3, c3);
+        activate4InPlace(h0, h1, h2, h3, act);
+        newState(b, jo, uB, g, hp, hn, outT, outStride);
+        newState(b1, jo, uB, g, hp, hn, outT, outStride);
+        newState(b2, jo, uB, g, hp, hn, outT, outStride);
+        newState(b3, jo, uB, g, hp, hn, outT, outStride);
       }
     }
   }
@@ -232,50 +263,33 @@ export function gruSmallSeq(
   return f32x4.add(v128.load(gr + 2 * uB), f32x4.mul(v128.load(gr + uB), uh));
 }
 
-/** h~ = act(pre), then h' = h~ + z ⊙ (h − h~); training also keeps h~ with the gates. */
+/** h' = h~ + z ⊙ (h − h~), from h~ and z in the gates; into the next state and the output. */
 // @ts-ignore: decorator
-@inline function finishState(
-  b: i32, jo: usize, uB: usize, g: usize, hp: usize, hn: usize, out: usize, outStride: usize,
-  pre: v128, keep: bool, act: i32,
-): void {
+@inline function newState(b: i32, jo: usize, uB: usize, g: usize, hp: usize, hn: usize, out: usize, outStride: usize): void {
   const row = <usize>b * uB, gr = g + row * 3 + jo;
-  const hh = vact(pre, act);
-  const h = v128.load(hp + row + jo);
-  const hNew = f32x4.add(hh, f32x4.mul(v128.load(gr), f32x4.sub(h, hh)));
-  if (keep) v128.store(gr + 2 * uB, hh);
+  const hh = v128.load(gr + 2 * uB);
+  const hNew = f32x4.add(hh, f32x4.mul(v128.load(gr), f32x4.sub(v128.load(hp + row + jo), hh)));
   v128.store(hn + row + jo, hNew);
   if (out) v128.store(out + <usize>b * outStride + jo, hNew);
 }
 
-/** z and r into g; r ⊙ h into ax (what the candidate's product reads without reset_after). */
+/** r ⊙ h into ax (what the candidate's product reads without reset_after), from r in the gates at gr. */
 // @ts-ignore: decorator
-@inline function zrGates(b: i32, jo: usize, uB: usize, g: usize, ax: usize, hp: usize, az: v128, ar: v128, recAct: i32): void {
-  const row = <usize>b * uB, gr = g + row * 3 + jo;
-  const r = vact(ar, recAct);
-  v128.store(gr, vact(az, recAct));
-  v128.store(gr + uB, r);
-  v128.store(ax + row + jo, f32x4.mul(r, v128.load(hp + row + jo)));
+@inline function resetState(b: i32, jo: usize, uB: usize, gr: usize, ax: usize, hp: usize): void {
+  const row = <usize>b * uB;
+  v128.store(ax + row + jo, f32x4.mul(v128.load(gr + uB), v128.load(hp + row + jo)));
 }
 
 /**
- * h~ = act(x_h + rec) or act(x_h + r ⊙ rec) (reset_after), then h' = h~ + z ⊙ (h − h~); training
- * (keep) also stores h~ with the gates and, with reset_after, u_h = rec into ax.
+ * The candidate's pre-activation x_h + rec, or x_h + r ⊙ rec with reset_after, where training
+ * (keep) also keeps u_h = rec in ax.
  */
 // @ts-ignore: decorator
-@inline function candidateAndState(
-  b: i32, jo: usize, uB: usize, g: usize, ax: usize, hp: usize, hn: usize, out: usize, outStride: usize,
-  xh: v128, rec: v128, resetAfter: bool, keep: bool, act: i32,
-): void {
-  const row = <usize>b * uB, gr = g + row * 3 + jo;
-  const hh = vact(f32x4.add(xh, resetAfter ? f32x4.mul(v128.load(gr + uB), rec) : rec), act);
-  const h = v128.load(hp + row + jo);
-  const hNew = f32x4.add(hh, f32x4.mul(v128.load(gr), f32x4.sub(h, hh)));
-  if (keep) {
-    v128.store(gr + 2 * uB, hh);
-    if (resetAfter) v128.store(ax + row + jo, rec);
-  }
-  v128.store(hn + row + jo, hNew);
-  if (out) v128.store(out + <usize>b * outStride + jo, hNew);
+@inline function candidatePre(b: i32, jo: usize, uB: usize, g: usize, ax: usize, xh: v128, rec: v128, resetAfter: bool, keep: bool): v128 {
+  const row = <usize>b * uB;
+  if (!resetAfter) return f32x4.add(xh, rec);
+  if (keep) v128.store(ax + row + jo, rec);
+  return f32x4.add(xh, f32x4.mul(v128.load(g + row * 3 + uB + jo), rec));
 }
 
 /**

@@ -1,7 +1,7 @@
 // Softmax over the last axis (row max → exp and sum → scale) and its backward. Row reductions stay
 // in vector registers (shuffles, not lane extraction), which matters for the seed's rows of 8.
 
-import { ld, st, splat, vexp, vsumAll, vmaxAll, lane0 } from "./simd";
+import { expArg, expFinish, expm1Reduced, ld, lane0, roundedLog2, splat, st, vexp, vmaxAll, vsumAll } from "./simd";
 
 /** dst[r,:] = softmax(src[r,:]) for rows × n dense rows. dst may equal src. */
 export function f32_softmax_rows(rows: i32, n: i32, src: usize, dst: usize): void {
@@ -46,6 +46,13 @@ export function f32_softmax_rows(rows: i32, n: i32, src: usize, dst: usize): voi
 @inline function softmaxRowsInRegisters(rows: i32, n: i32, src: usize, dst: usize): void {
   const bytes = <usize>n << 2;
   const has1 = n > 4, has2 = n > 8, has3 = n > 12;
+  const quads = rows & ~3;
+  if (n <= 8) {
+    softmaxQuads(quads, has1, src, dst);
+    src += <usize>quads * bytes;
+    dst += <usize>quads * bytes;
+    rows -= quads;
+  }
   const end = src + <usize>rows * bytes;
   for (; src < end; src += bytes, dst += bytes) {
     let a = v128.load(src), b = a, c = a, d = a;
@@ -65,6 +72,69 @@ export function f32_softmax_rows(rows: i32, n: i32, src: usize, dst: usize): voi
     if (has2) v128.store(dst, f32x4.mul(c, inv), 32);
     if (has3) v128.store(dst, f32x4.mul(d, inv), 48);
   }
+}
+
+/**
+ * Rows of 4 or 8 (has1) floats, four rows at a time, transposed so that each vector holds one
+ * column of the four rows: the row maxima and sums are then lane-wise, with no horizontal
+ * shuffles and one division per four rows, and the four rows' exponentials are independent work
+ * (one row at a time was a chain of dependent steps: max, exp, sum, divide). The sums are added in
+ * the order the one-row code adds them (columns j, 4 + j first, then (0 + 2) + (1 + 3)), so every
+ * output is bit-identical to it. `rows` is a multiple of 4.
+ */
+// @ts-ignore: decorator
+@inline function softmaxQuads(rows: i32, has1: bool, src: usize, dst: usize): void {
+  const bytes: usize = has1 ? 32 : 16;
+  const end = src + <usize>rows * bytes;
+  for (; src < end; src += 4 * bytes, dst += 4 * bytes) {
+    // columns 0…3 of the four rows, then 4…7
+    let a0 = v128.load(src), a1 = v128.load(src + bytes), a2 = v128.load(src + 2 * bytes), a3 = v128.load(src + 3 * bytes);
+    let c0 = transposeLane(a0, a1, a2, a3, 0), c1 = transposeLane(a0, a1, a2, a3, 1);
+    let c2 = transposeLane(a0, a1, a2, a3, 2), c3 = transposeLane(a0, a1, a2, a3, 3);
+    let c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    let m = f32x4.pmax(f32x4.pmax(c0, c1), f32x4.pmax(c2, c3));
+    if (has1) {
+      a0 = v128.load(src, 16); a1 = v128.load(src + bytes, 16); a2 = v128.load(src + 2 * bytes, 16); a3 = v128.load(src + 3 * bytes, 16);
+      c4 = transposeLane(a0, a1, a2, a3, 0); c5 = transposeLane(a0, a1, a2, a3, 1);
+      c6 = transposeLane(a0, a1, a2, a3, 2); c7 = transposeLane(a0, a1, a2, a3, 3);
+      m = f32x4.pmax(m, f32x4.pmax(f32x4.pmax(c4, c5), f32x4.pmax(c6, c7)));
+    }
+    // vexp's stages over four columns side by side (simd.ts: one chain at a time waits on latency)
+    c0 = expArg(f32x4.sub(c0, m)); c1 = expArg(f32x4.sub(c1, m)); c2 = expArg(f32x4.sub(c2, m)); c3 = expArg(f32x4.sub(c3, m));
+    let n0 = roundedLog2(c0), n1 = roundedLog2(c1), n2 = roundedLog2(c2), n3 = roundedLog2(c3);
+    c0 = expFinish(expm1Reduced(c0, n0), n0); c1 = expFinish(expm1Reduced(c1, n1), n1);
+    c2 = expFinish(expm1Reduced(c2, n2), n2); c3 = expFinish(expm1Reduced(c3, n3), n3);
+    let s0 = c0, s1 = c1, s2 = c2, s3 = c3;
+    if (has1) {
+      c4 = expArg(f32x4.sub(c4, m)); c5 = expArg(f32x4.sub(c5, m)); c6 = expArg(f32x4.sub(c6, m)); c7 = expArg(f32x4.sub(c7, m));
+      n0 = roundedLog2(c4); n1 = roundedLog2(c5); n2 = roundedLog2(c6); n3 = roundedLog2(c7);
+      c4 = expFinish(expm1Reduced(c4, n0), n0); c5 = expFinish(expm1Reduced(c5, n1), n1);
+      c6 = expFinish(expm1Reduced(c6, n2), n2); c7 = expFinish(expm1Reduced(c7, n3), n3);
+      s0 = f32x4.add(s0, c4); s1 = f32x4.add(s1, c5); s2 = f32x4.add(s2, c6); s3 = f32x4.add(s3, c7);
+    }
+    const inv = f32x4.div(splat(1), f32x4.add(f32x4.add(s0, s2), f32x4.add(s1, s3)));
+    c0 = f32x4.mul(c0, inv); c1 = f32x4.mul(c1, inv); c2 = f32x4.mul(c2, inv); c3 = f32x4.mul(c3, inv);
+    v128.store(dst, transposeLane(c0, c1, c2, c3, 0));
+    v128.store(dst + bytes, transposeLane(c0, c1, c2, c3, 1));
+    v128.store(dst + 2 * bytes, transposeLane(c0, c1, c2, c3, 2));
+    v128.store(dst + 3 * bytes, transposeLane(c0, c1, c2, c3, 3));
+    if (has1) {
+      c4 = f32x4.mul(c4, inv); c5 = f32x4.mul(c5, inv); c6 = f32x4.mul(c6, inv); c7 = f32x4.mul(c7, inv);
+      v128.store(dst, transposeLane(c4, c5, c6, c7, 0), 16);
+      v128.store(dst + bytes, transposeLane(c4, c5, c6, c7, 1), 16);
+      v128.store(dst + 2 * bytes, transposeLane(c4, c5, c6, c7, 2), 16);
+      v128.store(dst + 3 * bytes, transposeLane(c4, c5, c6, c7, 3), 16);
+    }
+  }
+}
+
+/** Lane `j` of each of v0…v3, as one vector: column j of the 4×4 block whose rows are v0…v3. */
+// @ts-ignore: decorator
+@inline function transposeLane(v0: v128, v1: v128, v2: v128, v3: v128, j: i32): v128 {
+  if (j == 0) return i64x2.shuffle(i32x4.shuffle(v0, v1, 0, 4, 1, 5), i32x4.shuffle(v2, v3, 0, 4, 1, 5), 0, 2);
+  if (j == 1) return i64x2.shuffle(i32x4.shuffle(v0, v1, 0, 4, 1, 5), i32x4.shuffle(v2, v3, 0, 4, 1, 5), 1, 3);
+  if (j == 2) return i64x2.shuffle(i32x4.shuffle(v0, v1, 2, 6, 3, 7), i32x4.shuffle(v2, v3, 2, 6, 3, 7), 0, 2);
+  return i64x2.shuffle(i32x4.shuffle(v0, v1, 2, 6, 3, 7), i32x4.shuffle(v2, v3, 2, 6, 3, 7), 1, 3);
 }
 
 /** dx = y ⊙ (dy − Σ dy⊙y) per row, from the softmax output y. dx may equal dy. */
