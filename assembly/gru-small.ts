@@ -3,10 +3,13 @@
 // (gruSmallBackStep, below; called by f32_gru_seq_bwd for each timestep). Each step computes x·W and h·U straight from
 // the rows of x, of the state and of W and U (3u·(F + u) floats, which stay in L1), four batch rows
 // at a time, with the gate math applied to the accumulators as they leave the registers. Nothing is
-// packed and no pre-activation goes through memory: at u = 16 a step through the packed GEMM spent
+// packed and no projection goes through memory: at u = 16 a step through the packed GEMM spent
 // more on packing A and re-reading its output than on the product, and the separate (T, B, 3u)
 // input projection cost a GEMM and a pass over 48 floats per row and step (the seed model3's epoch
-// is ≈ 10% faster with it fused). Four rows give 8 accumulators (z and r), as many as V8 keeps in
+// is ≈ 10% faster with it fused). Only the long activations (tanh, sigmoid) pass through the gates'
+// slots, to run on four rows side by side (simd.ts, activate4InPlace). Packing the operands like
+// the GEMM's panels (one pointer per operand, no address arithmetic per load) was measured too:
+// 1.01× for inference and 0.95× for training at the seed's sizes, so the rows are read in place. Four rows give 8 accumulators (z and r), as many as V8 keeps in
 // registers: three gates at once, or two partial sums each, spilled and ran slower. The product
 // loops are written out where they run: a helper cannot hand 8 accumulators back (no multi-value
 // returns here, and a struct would live in memory), so only whole blocks — init, loop, store —
