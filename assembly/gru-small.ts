@@ -127,7 +127,7 @@ export function gruSmallSeq(
         // z and r into the gates, then r ⊙ h into ax; a long activation (the sigmoid) runs on the
         // four rows side by side in place, a short one (the hard sigmoid) in registers
         const g0 = g + <usize>b * u3B + jo, g1 = g + <usize>b1 * u3B + jo, g2 = g + <usize>b2 * u3B + jo, g3 = g + <usize>b3 * u3B + jo;
-        if (recAct == ACT_SIGMOID) {
+        if (longActivation(recAct)) {
           v128.store(g0, z0); v128.store(g1, z1); v128.store(g2, z2); v128.store(g3, z3);
           v128.store(g0 + uB, r0); v128.store(g1 + uB, r1); v128.store(g2 + uB, r2); v128.store(g3 + uB, r3);
           activate4InPlace(g0, g1, g2, g3, recAct);
@@ -198,12 +198,17 @@ export function gruSmallSeq(
         // h~ = act(pre) in the gates' h~ slots (the pre-activations side by side), then the states
         const h0 = g + <usize>b * u3B + 2 * uB + jo, h1 = g + <usize>b1 * u3B + 2 * uB + jo;
         const h2 = g + <usize>b2 * u3B + 2 * uB + jo, h3 = g + <usize>b3 * u3B + 2 * uB + jo;
-        v128.store(h0, c0); v128.store(h0, e0, 16); v128.store(h1, c1); v128.store(h1, e1, 16);
-        v128.store(h2, c2); v128.store(h2, e2, 16); v128.store(h3, c3); v128.store(h3, e3, 16);
-        // one call per column block: a call loads its four vectors before it stores any, so tail rows
-        // (which repeat a row's addresses) are activated once
-        activate4InPlace(h0, h1, h2, h3, act);
-        activate4InPlace(h0 + 16, h1 + 16, h2 + 16, h3 + 16, act);
+        if (longActivation(act)) {
+          v128.store(h0, c0); v128.store(h0, e0, 16); v128.store(h1, c1); v128.store(h1, e1, 16);
+          v128.store(h2, c2); v128.store(h2, e2, 16); v128.store(h3, c3); v128.store(h3, e3, 16);
+          // one call per column block: a call loads its four vectors before it stores any, so tail
+          // rows (which repeat a row's addresses) are activated once
+          activate4InPlace(h0, h1, h2, h3, act);
+          activate4InPlace(h0 + 16, h1 + 16, h2 + 16, h3 + 16, act);
+        } else {
+          v128.store(h0, vact(c0, act)); v128.store(h0, vact(e0, act), 16); v128.store(h1, vact(c1, act)); v128.store(h1, vact(e1, act), 16);
+          v128.store(h2, vact(c2, act)); v128.store(h2, vact(e2, act), 16); v128.store(h3, vact(c3, act)); v128.store(h3, vact(e3, act), 16);
+        }
         newState(b, jo, uB, g, hp, hn, outT, outStride);
         newState(b, jo + 16, uB, g, hp, hn, outT, outStride);
         newState(b1, jo, uB, g, hp, hn, outT, outStride);
@@ -243,8 +248,12 @@ export function gruSmallSeq(
         c3 = candidatePre(b3, jo, uB, g, ax, c3, d3, resetAfter, keep);
         const h0 = g + <usize>b * u3B + 2 * uB + jo, h1 = g + <usize>b1 * u3B + 2 * uB + jo;
         const h2 = g + <usize>b2 * u3B + 2 * uB + jo, h3 = g + <usize>b3 * u3B + 2 * uB + jo;
-        v128.store(h0, c0); v128.store(h1, c1); v128.store(h2, c2); v128.store(h3, c3);
-        activate4InPlace(h0, h1, h2, h3, act);
+        if (longActivation(act)) {
+          v128.store(h0, c0); v128.store(h1, c1); v128.store(h2, c2); v128.store(h3, c3);
+          activate4InPlace(h0, h1, h2, h3, act);
+        } else {
+          v128.store(h0, vact(c0, act)); v128.store(h1, vact(c1, act)); v128.store(h2, vact(c2, act)); v128.store(h3, vact(c3, act));
+        }
         newState(b, jo, uB, g, hp, hn, outT, outStride);
         newState(b1, jo, uB, g, hp, hn, outT, outStride);
         newState(b2, jo, uB, g, hp, hn, outT, outStride);
@@ -264,6 +273,16 @@ export function gruSmallSeq(
   const row = <usize>b * uB, gr = g + row * 3 + jo;
   if (keep) v128.store(ax + row + jo, uh);
   return f32x4.add(v128.load(gr + 2 * uB), f32x4.mul(v128.load(gr + uB), uh));
+}
+
+/**
+ * Whether `act` is one of the long chains (tanh, sigmoid) that run four vectors side by side through
+ * memory; a short one (hard sigmoid, relu, linear) costs less than that round trip, so it is applied
+ * in registers.
+ */
+// @ts-ignore: decorator
+@inline function longActivation(act: i32): bool {
+  return act == ACT_TANH || act == ACT_SIGMOID;
 }
 
 /** h' = h~ + z ⊙ (h − h~), from h~ and z in the gates; into the next state and the output. */
