@@ -18,7 +18,7 @@
 // Layouts as in gru.ts: hs (T+1, B, u) states, gates (T, B, 3u) = [z | r | h~], aux (T, B, u) =
 // u_h (reset_after) or r ⊙ h (not); inference keeps one step of each. Byte offsets throughout.
 
-import { ACT_HARD_SIGMOID, ACT_SIGMOID, ACT_TANH, activate4InPlace, madd, splat, vact, vactGrad } from "./simd";
+import { ACT_HARD_SIGMOID, ACT_SIGMOID, ACT_TANH, activate4InPlace, activate8InPlace, madd, splat, vact, vactGrad } from "./simd";
 
 /** The largest hidden size the small path takes. */
 export const SMALL_UNITS: i32 = 32;
@@ -130,8 +130,7 @@ export function gruSmallSeq(
         if (longActivation(recAct)) {
           v128.store(g0, z0); v128.store(g1, z1); v128.store(g2, z2); v128.store(g3, z3);
           v128.store(g0 + uB, r0); v128.store(g1 + uB, r1); v128.store(g2 + uB, r2); v128.store(g3 + uB, r3);
-          activate4InPlace(g0, g1, g2, g3, recAct);
-          activate4InPlace(g0 + uB, g1 + uB, g2 + uB, g3 + uB, recAct);
+          activate8InPlace(g0, g1, g2, g3, uB, recAct == ACT_TANH);
         } else {
           v128.store(g0, vact(z0, recAct)); v128.store(g1, vact(z1, recAct)); v128.store(g2, vact(z2, recAct)); v128.store(g3, vact(z3, recAct));
           v128.store(g0 + uB, vact(r0, recAct)); v128.store(g1 + uB, vact(r1, recAct));
@@ -201,10 +200,9 @@ export function gruSmallSeq(
         if (longActivation(act)) {
           v128.store(h0, c0); v128.store(h0, e0, 16); v128.store(h1, c1); v128.store(h1, e1, 16);
           v128.store(h2, c2); v128.store(h2, e2, 16); v128.store(h3, c3); v128.store(h3, e3, 16);
-          // one call per column block: a call loads its four vectors before it stores any, so tail
-          // rows (which repeat a row's addresses) are activated once
-          activate4InPlace(h0, h1, h2, h3, act);
-          activate4InPlace(h0 + 16, h1 + 16, h2 + 16, h3 + 16, act);
+          // all eight are loaded before any is stored, so tail rows (which repeat a row's addresses)
+          // are activated once
+          activate8InPlace(h0, h1, h2, h3, 16, act == ACT_TANH);
         } else {
           v128.store(h0, vact(c0, act)); v128.store(h0, vact(e0, act), 16); v128.store(h1, vact(c1, act)); v128.store(h1, vact(e1, act), 16);
           v128.store(h2, vact(c2, act)); v128.store(h2, vact(e2, act), 16); v128.store(h3, vact(c3, act)); v128.store(h3, vact(e3, act), 16);

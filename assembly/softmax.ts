@@ -99,17 +99,17 @@ export function f32_softmax_rows(rows: i32, n: i32, src: usize, dst: usize): voi
       c6 = transposeLane(a0, a1, a2, a3, 2); c7 = transposeLane(a0, a1, a2, a3, 3);
       m = f32x4.pmax(m, f32x4.pmax(f32x4.pmax(c4, c5), f32x4.pmax(c6, c7)));
     }
-    // vexp's stages over four columns side by side (simd.ts: one chain at a time waits on latency)
+    // vexp's stages over all the columns side by side (simd.ts: one chain at a time waits on latency)
     c0 = expArg(f32x4.sub(c0, m)); c1 = expArg(f32x4.sub(c1, m)); c2 = expArg(f32x4.sub(c2, m)); c3 = expArg(f32x4.sub(c3, m));
-    let n0 = roundedLog2(c0), n1 = roundedLog2(c1), n2 = roundedLog2(c2), n3 = roundedLog2(c3);
-    c0 = expFinish(expm1Reduced(c0, n0), n0); c1 = expFinish(expm1Reduced(c1, n1), n1);
-    c2 = expFinish(expm1Reduced(c2, n2), n2); c3 = expFinish(expm1Reduced(c3, n3), n3);
+    if (has1) { c4 = expArg(f32x4.sub(c4, m)); c5 = expArg(f32x4.sub(c5, m)); c6 = expArg(f32x4.sub(c6, m)); c7 = expArg(f32x4.sub(c7, m)); }
+    const n0 = roundedLog2(c0), n1 = roundedLog2(c1), n2 = roundedLog2(c2), n3 = roundedLog2(c3);
+    const n4 = roundedLog2(c4), n5 = roundedLog2(c5), n6 = roundedLog2(c6), n7 = roundedLog2(c7);
+    c0 = expm1Reduced(c0, n0); c1 = expm1Reduced(c1, n1); c2 = expm1Reduced(c2, n2); c3 = expm1Reduced(c3, n3);
+    if (has1) { c4 = expm1Reduced(c4, n4); c5 = expm1Reduced(c5, n5); c6 = expm1Reduced(c6, n6); c7 = expm1Reduced(c7, n7); }
+    c0 = expFinish(c0, n0); c1 = expFinish(c1, n1); c2 = expFinish(c2, n2); c3 = expFinish(c3, n3);
     let s0 = c0, s1 = c1, s2 = c2, s3 = c3;
     if (has1) {
-      c4 = expArg(f32x4.sub(c4, m)); c5 = expArg(f32x4.sub(c5, m)); c6 = expArg(f32x4.sub(c6, m)); c7 = expArg(f32x4.sub(c7, m));
-      n0 = roundedLog2(c4); n1 = roundedLog2(c5); n2 = roundedLog2(c6); n3 = roundedLog2(c7);
-      c4 = expFinish(expm1Reduced(c4, n0), n0); c5 = expFinish(expm1Reduced(c5, n1), n1);
-      c6 = expFinish(expm1Reduced(c6, n2), n2); c7 = expFinish(expm1Reduced(c7, n3), n3);
+      c4 = expFinish(c4, n4); c5 = expFinish(c5, n5); c6 = expFinish(c6, n6); c7 = expFinish(c7, n7);
       s0 = f32x4.add(s0, c4); s1 = f32x4.add(s1, c5); s2 = f32x4.add(s2, c6); s3 = f32x4.add(s3, c7);
     }
     const inv = f32x4.div(splat(1), f32x4.add(f32x4.add(s0, s2), f32x4.add(s1, s3)));
