@@ -7,7 +7,7 @@
 // more on packing A and re-reading its output than on the product, and the separate (T, B, 3u)
 // input projection cost a GEMM and a pass over 48 floats per row and step (the seed model3's epoch
 // is ≈ 10% faster with it fused). Only the long activations (tanh, sigmoid) pass through the gates'
-// slots, to run on four rows side by side (simd.ts, activate4InPlace). Packing the operands like
+// slots, to run on four rows side by side (simd.ts, activate8InPlace). Packing the operands like
 // the GEMM's panels (one pointer per operand, no address arithmetic per load) was measured too:
 // 1.01× for inference and 0.95× for training at the seed's sizes, so the rows are read in place. Four rows give 8 accumulators (z and r), as many as V8 keeps in
 // registers: three gates at once, or two partial sums each, spilled and ran slower. The product
@@ -274,7 +274,7 @@ export function gruSmallSeq(
 }
 
 /**
- * Whether `act` is one of the long chains (tanh, sigmoid) that run four vectors side by side through
+ * Whether `act` is one of the long chains (tanh, sigmoid) that run eight vectors side by side through
  * memory; a short one (hard sigmoid, relu, linear) costs less than that round trip, so it is applied
  * in registers.
  */
