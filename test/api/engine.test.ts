@@ -137,7 +137,10 @@ describe('choosing the kernel build', () => {
       await wl.shutdown();
     `;
     const root = fileURLToPath(new URL('../..', import.meta.url));
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: root, timeout: 30_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: root, timeout: 30_000 }).catch((e: { code?: unknown; signal?: unknown; stdout?: string; stderr?: string }) => {
+      // the child's exit code or signal and its output, so that a failure says what happened
+      throw new Error(`the child process failed (exit code ${String(e.code)}, signal ${String(e.signal)})\nstdout: ${e.stdout}\nstderr: ${e.stderr}`);
+    });
     const result = JSON.parse(stdout.trim().split('\n').pop()!);
     expect(result.variant).toBe('relaxed-simd');
     expect(result.simd).toBe('simd');
