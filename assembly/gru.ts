@@ -130,58 +130,56 @@ export function f32_gru_fwd_small(
 /**
  * One step's gate passes over its batch rows (xp, g: the step's (B, 3u) projections; hp, hn, ax:
  * (B, u)). Keras's and tfjs's activations get copies of their own with the activations inlined,
- * where the long ones (tanh, sigmoid) run eight vectors side by side; other pairs, one at a time (1.07× forward for Keras's
- * pair at u = 256, 1.01× for tfjs's; the rest of the step is GEMMs).
+ * where the long ones (tanh, sigmoid) run eight vectors side by side; other pairs, one at a time
+ * (1.10× forward for Keras's pair at u = 256, 1.02× for tfjs's; the rest of the step is GEMMs).
  */
 function resetAfterPass(batch: i32, uB: usize, xp: usize, g: usize, hp: usize, hn: usize, ax: usize, recAct: i32, act: i32): void {
-  if (act == ACT_TANH && recAct == ACT_SIGMOID) resetAfterRows(batch, uB, xp, g, hp, hn, ax, ACT_SIGMOID, ACT_TANH, true);
-  else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID) resetAfterRows(batch, uB, xp, g, hp, hn, ax, ACT_HARD_SIGMOID, ACT_TANH, true);
-  else resetAfterRows(batch, uB, xp, g, hp, hn, ax, recAct, act, false);
-}
-
-// @ts-ignore: decorator
-@inline function resetAfterRows(batch: i32, uB: usize, xp: usize, g: usize, hp: usize, hn: usize, ax: usize, recAct: i32, act: i32, wide: bool): void {
-  for (let b = 0; b < batch; b++) {
-    const rowG = <usize>b * uB * 3, row = <usize>b * uB;
-    let o: usize = 0;
-    if (wide) for (; o + 128 <= uB; o += 128) cellsResetAfter8(o, uB, xp + rowG, g + rowG, hp + row, hn + row, ax + row, recAct, act);
-    for (; o + 16 <= uB; o += 16) cellResetAfter(o, uB, xp + rowG, g + rowG, hp + row, hn + row, ax + row, recAct, act, true);
-    for (; o < uB; o += 4) cellResetAfter(o, uB, xp + rowG, g + rowG, hp + row, hn + row, ax + row, recAct, act, false);
-  }
+  if (act == ACT_TANH && recAct == ACT_SIGMOID) gateRows(PASS_RESET_AFTER, batch, uB, xp, g, hp, hn, ax, ACT_SIGMOID, ACT_TANH, true);
+  else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID) gateRows(PASS_RESET_AFTER, batch, uB, xp, g, hp, hn, ax, ACT_HARD_SIGMOID, ACT_TANH, true);
+  else gateRows(PASS_RESET_AFTER, batch, uB, xp, g, hp, hn, ax, recAct, act, false);
 }
 
 /** reset_before, first pass: z and r, and r ⊙ h (see resetAfterPass). */
 function updateResetPass(batch: i32, uB: usize, xp: usize, g: usize, hp: usize, ax: usize, recAct: i32): void {
-  if (recAct == ACT_SIGMOID) updateResetRows(batch, uB, xp, g, hp, ax, ACT_SIGMOID, true);
-  else if (recAct == ACT_HARD_SIGMOID) updateResetRows(batch, uB, xp, g, hp, ax, ACT_HARD_SIGMOID, true);
-  else updateResetRows(batch, uB, xp, g, hp, ax, recAct, false);
-}
-
-// @ts-ignore: decorator
-@inline function updateResetRows(batch: i32, uB: usize, xp: usize, g: usize, hp: usize, ax: usize, recAct: i32, wide: bool): void {
-  for (let b = 0; b < batch; b++) {
-    const rowG = <usize>b * uB * 3, row = <usize>b * uB;
-    let o: usize = 0;
-    if (wide) for (; o + 128 <= uB; o += 128) updateAndReset8(o, uB, xp + rowG, g + rowG, hp + row, ax + row, recAct);
-    for (; o + 16 <= uB; o += 16) updateAndReset(o, uB, xp + rowG, g + rowG, hp + row, ax + row, recAct, true);
-    for (; o < uB; o += 4) updateAndReset(o, uB, xp + rowG, g + rowG, hp + row, ax + row, recAct, false);
-  }
+  if (recAct == ACT_SIGMOID) gateRows(PASS_UPDATE_RESET, batch, uB, xp, g, hp, 0, ax, ACT_SIGMOID, ACT_LINEAR, true);
+  else if (recAct == ACT_HARD_SIGMOID) gateRows(PASS_UPDATE_RESET, batch, uB, xp, g, hp, 0, ax, ACT_HARD_SIGMOID, ACT_LINEAR, true);
+  else gateRows(PASS_UPDATE_RESET, batch, uB, xp, g, hp, 0, ax, recAct, ACT_LINEAR, false);
 }
 
 /** reset_before, second pass: the candidate and the new state (see resetAfterPass). */
 function candidatePass(batch: i32, uB: usize, xp: usize, g: usize, hp: usize, hn: usize, act: i32): void {
-  if (act == ACT_TANH) candidateRows(batch, uB, xp, g, hp, hn, ACT_TANH, true);
-  else candidateRows(batch, uB, xp, g, hp, hn, act, false);
+  if (act == ACT_TANH) gateRows(PASS_CANDIDATE, batch, uB, xp, g, hp, hn, 0, ACT_LINEAR, ACT_TANH, true);
+  else gateRows(PASS_CANDIDATE, batch, uB, xp, g, hp, hn, 0, ACT_LINEAR, act, false);
 }
 
+const PASS_RESET_AFTER = 0, PASS_UPDATE_RESET = 1, PASS_CANDIDATE = 2;
+
+/** The rows of one gate pass (`pass`, a constant): eight vectors at a time when `wide`, then one, then single floats. */
 // @ts-ignore: decorator
-@inline function candidateRows(batch: i32, uB: usize, xp: usize, g: usize, hp: usize, hn: usize, act: i32, wide: bool): void {
+@inline function gateRows(
+  pass: i32, batch: i32, uB: usize, xp: usize, g: usize, hp: usize, hn: usize, ax: usize, recAct: i32, act: i32, wide: bool,
+): void {
   for (let b = 0; b < batch; b++) {
     const rowG = <usize>b * uB * 3, row = <usize>b * uB;
+    const x = xp + rowG, gr = g + rowG, h = hp + row, n = hn + row, a = ax + row;
     let o: usize = 0;
-    if (wide) for (; o + 128 <= uB; o += 128) candidates8(o, uB, xp + rowG, g + rowG, hp + row, hn + row, act);
-    for (; o + 16 <= uB; o += 16) candidate(o, uB, xp + rowG, g + rowG, hp + row, hn + row, act, true);
-    for (; o < uB; o += 4) candidate(o, uB, xp + rowG, g + rowG, hp + row, hn + row, act, false);
+    if (wide) {
+      for (; o + 128 <= uB; o += 128) {
+        if (pass == PASS_RESET_AFTER) cellsResetAfter8(o, uB, x, gr, h, n, a, recAct, act);
+        else if (pass == PASS_UPDATE_RESET) updateAndReset8(o, uB, x, gr, h, a, recAct);
+        else candidates8(o, uB, x, gr, h, n, act);
+      }
+    }
+    for (; o + 16 <= uB; o += 16) {
+      if (pass == PASS_RESET_AFTER) cellResetAfter(o, uB, x, gr, h, n, a, recAct, act, true);
+      else if (pass == PASS_UPDATE_RESET) updateAndReset(o, uB, x, gr, h, a, recAct, true);
+      else candidate(o, uB, x, gr, h, n, act, true);
+    }
+    for (; o < uB; o += 4) {
+      if (pass == PASS_RESET_AFTER) cellResetAfter(o, uB, x, gr, h, n, a, recAct, act, false);
+      else if (pass == PASS_UPDATE_RESET) updateAndReset(o, uB, x, gr, h, a, recAct, false);
+      else candidate(o, uB, x, gr, h, n, act, false);
+    }
   }
 }
 
