@@ -1,24 +1,21 @@
-// The GRU for small hidden sizes (u a multiple of 4, at most SMALL_UNITS): the forward pass,
-// training and inference, in one call for the whole sequence, and the backward step
-// (gruSmallBackStep, below; called by f32_gru_seq_bwd for each timestep). Each step computes x·W and h·U straight from
-// the rows of x, of the state and of W and U (3u·(F + u) floats, which stay in L1), four batch rows
-// at a time, with the gate math applied to the accumulators as they leave the registers. Nothing is
-// packed and no projection goes through memory: at u = 16 a step through the packed GEMM spent
-// more on packing A and re-reading its output than on the product, and the separate (T, B, 3u)
-// input projection cost a GEMM and a pass over 48 floats per row and step (the seed model3's epoch
-// is ≈ 10% faster with it fused). Only the long activations (tanh, sigmoid) pass through the gates'
-// slots, to run on four rows side by side (simd.ts, activate8InPlace). Packing the operands like
-// the GEMM's panels (one pointer per operand, no address arithmetic per load) was measured too:
-// 1.01× for inference and 0.95× for training at the seed's sizes, so the rows are read in place. Four rows give 8 accumulators (z and r), as many as V8 keeps in
-// registers: three gates at once, or two partial sums each, spilled and ran slower. The product
-// loops are written out where they run: a helper cannot hand 8 accumulators back (no multi-value
-// returns here, and a struct would live in memory), so only whole blocks — init, loop, store —
-// are shared (blockProduct, blockProduct2).
+// The GRU forward pass for small hidden sizes (u a multiple of 4, at most SMALL_UNITS), training and
+// inference, in one call for the whole sequence (the backward step is gru-small-bwd.ts). Each step
+// computes x·W and h·U straight from the rows of x, of the state and of W and U (3u·(F + u) floats,
+// which stay in L1), four batch rows at a time, with the gate math applied to the accumulators as
+// they leave the registers. Nothing is packed and no projection goes through memory: at u = 16 a
+// step through the packed GEMM spent more on packing A and re-reading its output than on the
+// product, and the separate (T, B, 3u) input projection cost a GEMM and a pass over 48 floats per
+// row and step (the seed model3's epoch is ≈ 10% faster with it fused). Only the long activations
+// (tanh, sigmoid) pass through the gates' slots, to run eight vectors side by side (simd.ts,
+// activate8InPlace). Packing the operands like the GEMM's panels (one pointer per operand, no
+// address arithmetic per load) was measured too: 1.01× for inference and 0.95× for training at the
+// seed's sizes, so the rows are read in place. Four rows give 8 accumulators (z and r), as many as
+// V8 keeps in registers: three gates at once, or two partial sums each, spilled and ran slower.
 //
 // Layouts as in gru.ts: hs (T+1, B, u) states, gates (T, B, 3u) = [z | r | h~], aux (T, B, u) =
 // u_h (reset_after) or r ⊙ h (not); inference keeps one step of each. Byte offsets throughout.
 
-import { ACT_HARD_SIGMOID, ACT_SIGMOID, ACT_TANH, activate4InPlace, activate8InPlace, madd, splat, vact, vactGrad } from "./simd";
+import { ACT_HARD_SIGMOID, ACT_SIGMOID, ACT_TANH, activate4InPlace, activate8InPlace, madd, splat, vact } from "./simd";
 
 /** The largest hidden size the small path takes. */
 export const SMALL_UNITS: i32 = 32;
@@ -124,8 +121,8 @@ export function gruSmallSeq(
           z3 = madd(a, wz, z3); r3 = madd(a, wr, r3);
           pw += u3B;
         }
-        // z and r into the gates, then r ⊙ h into ax; a long activation (the sigmoid) runs on the
-        // four rows side by side in place, a short one (the hard sigmoid) in registers
+        // z and r into the gates, then r ⊙ h into ax; a long activation (the sigmoid) runs in place
+        // on the four rows' z and r side by side, a short one (the hard sigmoid) in registers
         const g0 = g + <usize>b * u3B + jo, g1 = g + <usize>b1 * u3B + jo, g2 = g + <usize>b2 * u3B + jo, g3 = g + <usize>b3 * u3B + jo;
         if (longActivation(recAct)) {
           v128.store(g0, z0); v128.store(g1, z1); v128.store(g2, z2); v128.store(g3, z3);
@@ -310,197 +307,4 @@ export function gruSmallSeq(
   if (!resetAfter) return f32x4.add(xh, rec);
   if (keep) v128.store(ax + row + jo, rec);
   return f32x4.add(xh, f32x4.mul(v128.load(g + row * 3 + uB + jo), rec));
-}
-
-/**
- * One step of backward through time for small hidden sizes, replacing the per-row gate pass and the
- * packed per-step products: four batch rows at a time, the gate gradients of the block's rows,
- * then dh_prev = dh ⊙ z (+ d(r⊙h) ⊙ r) + [da_z | da_r]·[U_z | U_r]ᵀ (+ du_h·U_hᵀ) with Uᵀ (3u, u)
- * read in place, two output vectors × four rows = 8 accumulators. Writes dx (B, 3u) =
- * [da_z | da_r | da_h] and du (B, u) = da_h ⊙ r (reset_after; may be ax's buffer: each row reads
- * u_h before writing du_h), uses drh (B, u) as scratch for d(r⊙h) (reset_before), and replaces dh
- * (B, u) by dL/dh_prev. Batch tails: the products run as a block of four whose missing rows repeat
- * the last row (they read what the real row reads and store the same values); the gate passes,
- * which update in place, run over the real rows only. Without stateGrad (the first step when
- * h0 = 0) dh_prev is not formed, and without reset_after da_r = d(r⊙h) ⊙ h ⊙ σ'(r) is zero.
- */
-export function gruSmallBackStep(
-  batch: i32, u: i32, ut: usize, g: usize, hp: usize, ax: usize, dh: usize, du: usize, dx: usize, drh: usize,
-  resetAfter: bool, recAct: i32, act: i32, stateGrad: bool = true,
-): void {
-  const uB = <usize>u << 2;
-  const last = batch - 1;
-  for (let b = 0; b < batch; b += 4) {
-    const rows = min(4, batch - b);
-    for (let i = 0; i < rows; i++) {
-      const row = <usize>(b + i) * uB, rowG = row * 3;
-      for (let o: usize = 0; o < uB; o += 16) {
-        if (resetAfter) gateGradResetAfter(o, uB, g + rowG, hp + row, ax + row, dh + row, du + row, dx + rowG, recAct, act);
-        else gateGradResetBefore(o, uB, g + rowG, hp + row, dh + row, dx + rowG, recAct, act);
-      }
-    }
-    if (!stateGrad) {
-      if (!resetAfter) for (let i = 0; i < rows; i++) memory.fill(dx + <usize>(b + i) * uB * 3 + uB, 0, uB);
-      continue;
-    }
-    const r0 = <usize>b * uB, r1 = <usize>min(b + 1, last) * uB, r2 = <usize>min(b + 2, last) * uB, r3 = <usize>min(b + 3, last) * uB;
-    if (!resetAfter) {
-      // d(r⊙h) = da_h·U_hᵀ, then da_r from it
-      const utH = ut + 2 * uB * <usize>u;
-      let jo: usize = 0;
-      for (; jo + 32 <= uB; jo += 32) {
-        blockProduct2(
-          dx + 3 * r0 + 2 * uB, dx + 3 * r1 + 2 * uB, dx + 3 * r2 + 2 * uB, dx + 3 * r3 + 2 * uB, uB,
-          0, 0, 0, 0, 0, utH + jo, uB, jo, 0, g, 0, drh, r0, r1, r2, r3,
-        );
-      }
-      for (; jo < uB; jo += 16) {
-        blockProduct(
-          dx + 3 * r0 + 2 * uB, dx + 3 * r1 + 2 * uB, dx + 3 * r2 + 2 * uB, dx + 3 * r3 + 2 * uB, uB,
-          0, 0, 0, 0, 0, utH + jo, uB, jo, 0, g, 0, drh, r0, r1, r2, r3,
-        );
-      }
-      for (let i = 0; i < rows; i++) {
-        const row = <usize>(b + i) * uB, rowG = row * 3;
-        for (let o: usize = 0; o < uB; o += 16) resetGateGrad(o, uB, g + rowG, hp + row, drh + row, dx + rowG, recAct);
-      }
-    }
-    // dh_prev = dh ⊙ z (+ d(r⊙h) ⊙ r) + [da_z | da_r]·[U_z | U_r]ᵀ (+ du_h·U_hᵀ)
-    let jo: usize = 0;
-    for (; jo + 32 <= uB; jo += 32) {
-      blockProduct2(
-        dx + 3 * r0, dx + 3 * r1, dx + 3 * r2, dx + 3 * r3, 2 * uB,
-        du + r0, du + r1, du + r2, du + r3, resetAfter ? uB : 0,
-        ut + jo, uB, jo, resetAfter ? 1 : 2, g, drh, dh, r0, r1, r2, r3,
-      );
-    }
-    for (; jo < uB; jo += 16) {
-      blockProduct(
-        dx + 3 * r0, dx + 3 * r1, dx + 3 * r2, dx + 3 * r3, 2 * uB,
-        du + r0, du + r1, du + r2, du + r3, resetAfter ? uB : 0,
-        ut + jo, uB, jo, resetAfter ? 1 : 2, g, drh, dh, r0, r1, r2, r3,
-      );
-    }
-  }
-}
-
-/**
- * One output vector (columns jo…jo+3) of four rows: acc = init + Σ_p s[p]·Uᵀ[p] over the first
- * source's k1 bytes, then the second's k2 (Uᵀ rows continue), stored into dst rows. init: 0 none,
- * 1 dst ⊙ z, 2 dst ⊙ z + drh ⊙ r (z, r from the gates g; dst and drh rows at offsets r0…r3).
- */
-// @ts-ignore: decorator
-@inline function blockProduct(
-  s0: usize, s1: usize, s2: usize, s3: usize, k1: usize,
-  t0: usize, t1: usize, t2: usize, t3: usize, k2: usize,
-  pu: usize, uB: usize, jo: usize, init: i32, g: usize, drh: usize, dst: usize,
-  r0: usize, r1: usize, r2: usize, r3: usize,
-): void {
-  let c0 = initial(init, g, drh, dst, r0, jo, uB), c1 = initial(init, g, drh, dst, r1, jo, uB);
-  let c2 = initial(init, g, drh, dst, r2, jo, uB), c3 = initial(init, g, drh, dst, r3, jo, uB);
-  for (let ko: usize = 0; ko < k1; ko += 4) {
-    const w = v128.load(pu);
-    c0 = madd(v128.load32_splat(s0 + ko), w, c0);
-    c1 = madd(v128.load32_splat(s1 + ko), w, c1);
-    c2 = madd(v128.load32_splat(s2 + ko), w, c2);
-    c3 = madd(v128.load32_splat(s3 + ko), w, c3);
-    pu += uB;
-  }
-  for (let ko: usize = 0; ko < k2; ko += 4) {
-    const w = v128.load(pu);
-    c0 = madd(v128.load32_splat(t0 + ko), w, c0);
-    c1 = madd(v128.load32_splat(t1 + ko), w, c1);
-    c2 = madd(v128.load32_splat(t2 + ko), w, c2);
-    c3 = madd(v128.load32_splat(t3 + ko), w, c3);
-    pu += uB;
-  }
-  v128.store(dst + r0 + jo, c0);
-  v128.store(dst + r1 + jo, c1);
-  v128.store(dst + r2 + jo, c2);
-  v128.store(dst + r3 + jo, c3);
-}
-
-/** blockProduct over two output vectors (jo…jo+7): 8 accumulators. */
-// @ts-ignore: decorator
-@inline function blockProduct2(
-  s0: usize, s1: usize, s2: usize, s3: usize, k1: usize,
-  t0: usize, t1: usize, t2: usize, t3: usize, k2: usize,
-  pu: usize, uB: usize, jo: usize, init: i32, g: usize, drh: usize, dst: usize,
-  r0: usize, r1: usize, r2: usize, r3: usize,
-): void {
-  let c0 = initial(init, g, drh, dst, r0, jo, uB), c1 = initial(init, g, drh, dst, r1, jo, uB);
-  let c2 = initial(init, g, drh, dst, r2, jo, uB), c3 = initial(init, g, drh, dst, r3, jo, uB);
-  let e0 = initial(init, g, drh, dst, r0, jo + 16, uB), e1 = initial(init, g, drh, dst, r1, jo + 16, uB);
-  let e2 = initial(init, g, drh, dst, r2, jo + 16, uB), e3 = initial(init, g, drh, dst, r3, jo + 16, uB);
-  for (let ko: usize = 0; ko < k1; ko += 4) {
-    const w = v128.load(pu), v = v128.load(pu, 16);
-    let a = v128.load32_splat(s0 + ko);
-    c0 = madd(a, w, c0); e0 = madd(a, v, e0);
-    a = v128.load32_splat(s1 + ko);
-    c1 = madd(a, w, c1); e1 = madd(a, v, e1);
-    a = v128.load32_splat(s2 + ko);
-    c2 = madd(a, w, c2); e2 = madd(a, v, e2);
-    a = v128.load32_splat(s3 + ko);
-    c3 = madd(a, w, c3); e3 = madd(a, v, e3);
-    pu += uB;
-  }
-  for (let ko: usize = 0; ko < k2; ko += 4) {
-    const w = v128.load(pu), v = v128.load(pu, 16);
-    let a = v128.load32_splat(t0 + ko);
-    c0 = madd(a, w, c0); e0 = madd(a, v, e0);
-    a = v128.load32_splat(t1 + ko);
-    c1 = madd(a, w, c1); e1 = madd(a, v, e1);
-    a = v128.load32_splat(t2 + ko);
-    c2 = madd(a, w, c2); e2 = madd(a, v, e2);
-    a = v128.load32_splat(t3 + ko);
-    c3 = madd(a, w, c3); e3 = madd(a, v, e3);
-    pu += uB;
-  }
-  v128.store(dst + r0 + jo, c0); v128.store(dst + r0 + jo, e0, 16);
-  v128.store(dst + r1 + jo, c1); v128.store(dst + r1 + jo, e1, 16);
-  v128.store(dst + r2 + jo, c2); v128.store(dst + r2 + jo, e2, 16);
-  v128.store(dst + r3 + jo, c3); v128.store(dst + r3 + jo, e3, 16);
-}
-
-// @ts-ignore: decorator
-@inline function initial(init: i32, g: usize, drh: usize, dst: usize, row: usize, jo: usize, uB: usize): v128 {
-  if (init == 0) return splat(0);
-  const gr = g + row * 3 + jo;
-  const direct = f32x4.mul(v128.load(dst + row + jo), v128.load(gr));
-  if (init == 1) return direct;
-  return f32x4.add(direct, f32x4.mul(v128.load(drh + row + jo), v128.load(gr + uB)));
-}
-
-/** reset_after: every gate gradient of one row's units o…o+3 (dh is read, not changed). */
-// @ts-ignore: decorator
-@inline function gateGradResetAfter(
-  o: usize, uB: usize, g: usize, hp: usize, ax: usize, dhp: usize, du: usize, dx: usize, recAct: i32, act: i32,
-): void {
-  const dh = v128.load(dhp + o);
-  const z = v128.load(g + o), r = v128.load(g + uB + o), hh = v128.load(g + 2 * uB + o);
-  const daH = f32x4.mul(f32x4.mul(dh, f32x4.sub(splat(1), z)), vactGrad(hh, act));
-  const daZ = f32x4.mul(f32x4.mul(dh, f32x4.sub(v128.load(hp + o), hh)), vactGrad(z, recAct));
-  const daR = f32x4.mul(f32x4.mul(daH, v128.load(ax + o)), vactGrad(r, recAct));
-  v128.store(du + o, f32x4.mul(daH, r));
-  v128.store(dx + o, daZ);
-  v128.store(dx + uB + o, daR);
-  v128.store(dx + 2 * uB + o, daH);
-}
-
-/** reset_before, first half: da_z and da_h (da_r needs d(r⊙h) from the product first). */
-// @ts-ignore: decorator
-@inline function gateGradResetBefore(
-  o: usize, uB: usize, g: usize, hp: usize, dhp: usize, dx: usize, recAct: i32, act: i32,
-): void {
-  const dh = v128.load(dhp + o);
-  const z = v128.load(g + o), hh = v128.load(g + 2 * uB + o);
-  v128.store(dx + o, f32x4.mul(f32x4.mul(dh, f32x4.sub(v128.load(hp + o), hh)), vactGrad(z, recAct)));
-  v128.store(dx + 2 * uB + o, f32x4.mul(f32x4.mul(dh, f32x4.sub(splat(1), z)), vactGrad(hh, act)));
-}
-
-/** reset_before, second half: da_r = d(r⊙h) ⊙ h ⊙ σ'(r). */
-// @ts-ignore: decorator
-@inline function resetGateGrad(o: usize, uB: usize, g: usize, hp: usize, drh: usize, dx: usize, recAct: i32): void {
-  const r = v128.load(g + uB + o);
-  v128.store(dx + uB + o, f32x4.mul(f32x4.mul(v128.load(drh + o), v128.load(hp + o)), vactGrad(r, recAct)));
 }

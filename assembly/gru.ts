@@ -11,7 +11,8 @@
 import { f32_transpose, gemmPrepacked } from "./gemm";
 import { packB, packedBFloats } from "./gemm-packed";
 import { ACT_HARD_SIGMOID, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate8InPlace, ld, st, splat, vact, vactGrad } from "./simd";
-import { gruSmallBackStep, gruSmallSeq, smallUnits } from "./gru-small";
+import { gruSmallSeq, smallUnits } from "./gru-small";
+import { gruSmallBackStep } from "./gru-small-bwd";
 
 /** Flag bits of the GRU kernels (go_backwards, bit 2, is the caller's: it reverses the input). */
 export const GRU_RETURN_SEQUENCES: i32 = 1;
