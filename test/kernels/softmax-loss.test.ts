@@ -24,6 +24,31 @@ describe('f32_softmax_rows', () => {
     }
   });
 
+  // rows of 4 and 8 go four at a time (transposed, lane-wise sums in the one-row order): every row
+  // must come out as the one-row path computes it alone, bit for bit, in place too
+  it('rows of 4 and 8 taken four at a time equal each row computed alone, bit for bit', async () => {
+    const engine = await testEngine();
+    const rng = testRng(12);
+    for (const n of [4, 8]) {
+      const rows = 9; // two quads and a single row
+      const x = uniform(rng, rows * n, -20, 20);
+      x.fill(1e4, n, n + 2); // a row with huge logits
+      x[3 * n + 1] = -1e4;
+      x[5 * n] = NaN; // a NaN makes its whole row NaN, and only that row
+      const batch = put(engine, x);
+      engine.kernels.f32_softmax_rows(rows, n, batch, batch);
+      const y = engine.read(batch, rows * n);
+      for (let r = 0; r < rows; r++) {
+        const one = put(engine, x.subarray(r * n, (r + 1) * n)), out = space(engine, n);
+        engine.kernels.f32_softmax_rows(1, n, one, out);
+        const alone = engine.read(out, n);
+        for (let j = 0; j < n; j++) expect(Object.is(y[r * n + j], alone[j]), `n=${n} row ${r} column ${j}: ${y[r * n + j]} vs ${alone[j]}`).toBe(true);
+      }
+      expect(y.subarray(5 * n, 6 * n).every(Number.isNaN)).toBe(true);
+      expect(y.filter(Number.isNaN).length).toBe(n);
+    }
+  });
+
   it('is stable for logits of ±1e4 and works in place', async () => {
     const engine = await testEngine();
     const x = [1e4, -1e4, 1e4 - 1, 0, -3, 9999.5, 2, 1];
