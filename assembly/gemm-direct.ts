@@ -53,7 +53,8 @@ export function gemmDirect(
   let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
   let c20 = splat(0), c21 = splat(0), c30 = splat(0), c31 = splat(0);
   let pa = a, pb = b;
-  for (let p = 0; p < kc; p++) {
+  const pbEnd = b + <usize>kc * ldbB; // no step counter, as gemm-packed.ts micro4x8
+  while (pb < pbEnd) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let av = v128.load32_splat(pa);
     c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);

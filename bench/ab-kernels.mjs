@@ -9,7 +9,9 @@
 // then run this with the copy as base. Cases: the small GRU's forward kernel on the seed's shapes
 // (u = 16, F = 15, T = 64) for inference (84 rows, one predict pass) and training (128 rows), with
 // tfjs's (hard sigmoid, tanh) and Keras's (sigmoid, tanh, reset_after) activations; the packed GRU's
-// forward (u = 256, 128 rows, T = 32); softmax over rows of 8. Prints the medians and the median of
+// forward (u = 256, 128 rows, T = 32); softmax over rows of 8; GEMMs (square, and the GRU(256)
+// step's input projection and a weight gradient with A transposed). AB_ONLY=<text> keeps only the
+// cases whose name contains the text. Prints the medians and the median of
 // the paired ratios (base / new: above 1 means the new build is faster).
 import { readFileSync } from 'node:fs';
 import { Engine } from '../dist/backend/engine.js';
@@ -18,6 +20,8 @@ import { rng, uniform } from './data.mjs';
 const SAMPLES = 40;
 const MIN_SAMPLE_MS = 10;
 const [basePath, newPath = new URL('../build/kernels-simd.wasm', import.meta.url)] = process.argv.slice(2);
+/** AB_ONLY=text: only the cases whose name contains it. */
+const only = process.env.AB_ONLY;
 if (!basePath) {
   console.error('usage: node bench/ab-kernels.mjs <base.wasm> [new.wasm]');
   process.exit(2);
@@ -68,6 +72,19 @@ function gruPacked(name, acts) {
   };
 }
 
+/** C (m × n) = op(A)·B through f32_gemm; `transposeA`: A stored (k × m), as the weight gradients' Xᵀ·dG. */
+function gemm(name, m, n, k, transposeA = false) {
+  return {
+    name,
+    data: { a: [m * k], b: [k * n] },
+    setup(e, d) {
+      const c = zeros(e, m * n);
+      const [rsa, csa] = transposeA ? [1, m] : [k, 1];
+      return { run: () => e.kernels.f32_gemm(m, n, k, d.a, rsa, csa, d.b, n, c, n, 0, 0, 0), outputs: () => [e.read(c, m * n)] };
+    },
+  };
+}
+
 function softmax(name, rows, n) {
   return {
     name,
@@ -95,7 +112,12 @@ const cases = [
   gruPacked('packed GRU forward u=256, hard sigmoid / tanh', HARD_TANH),
   gruPacked('packed GRU forward u=256, sigmoid / tanh reset_after', KERAS),
   softmax('softmax, 5377 rows of 8', 5377, 8),
-];
+  gemm('GEMM seed Dense(8), 5376 × 8 × 16', 5376, 8, 16),
+  gemm('GEMM 256 × 256 × 256', 256, 256, 256),
+  gemm('GEMM 512 × 512 × 512', 512, 512, 512),
+  gemm('GEMM GRU(256) input projection, 4096 × 768 × 64', 4096, 768, 64),
+  gemm('GEMM GRU(256) weight gradient Hᵀ·dG, 256 × 512 × 4096', 256, 512, 4096, true),
+].filter((c) => !only || c.name.includes(only));
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 for (const c of cases) {
