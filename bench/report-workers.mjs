@@ -1,23 +1,36 @@
 // Markdown for the worker-scaling part (bench/workers.mjs).
 import { GRU256 } from './config.mjs';
+import { median } from './timing.mjs';
 
 const table = (header, rows) =>
   [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+/**
+ * How many times faster `row` ran than `base`: the median over rounds of base's epoch time over
+ * row's in the same round; the ratio of the medians when a result carries no per-round times.
+ */
+export function pairedSpeedup(base, row) {
+  if (!base.times || !row.times) return row.samplesPerSecond / base.samplesPerSecond;
+  return median(base.times.map((t, i) => t / row.times[i]));
+}
 
 export function renderWorkers({ cases }, latency, memory) {
   const parts = ['### Worker scaling (ours): one epoch of fit, median ms and samples/s'];
   for (const c of cases) {
     const base = (w) => c.rows.find((r) => r.workers === w);
+    const speedup = (r, w) => (base(w) ? `${pairedSpeedup(base(w), r).toFixed(2)}×` : '—');
     const rows = c.rows.map((r) => [
       String(r.workers),
       r.ms >= 100 ? r.ms.toFixed(0) : r.ms.toFixed(1),
       r.samplesPerSecond.toFixed(0),
-      base(1) ? `${(r.samplesPerSecond / base(1).samplesPerSecond).toFixed(2)}×` : '—',
-      base(0) ? `${(r.samplesPerSecond / base(0).samplesPerSecond).toFixed(2)}×` : '—',
+      speedup(r, 1),
+      speedup(r, 0),
     ]);
     parts.push(`${c.name}, ${c.samples} samples, batch ${c.batchSize}, median of ${c.runs}:`,
       table(['workers', 'ms / epoch', 'samples/s', 'vs 1 worker', 'vs in-process (0)'], rows));
   }
+  parts.push('Speed-ups are medians of the rounds\' ratios: each round times every setting once, one after the ' +
+    'other, so a ratio compares epochs seconds apart (this VM\'s speed drifts within minutes).');
   parts.push('GRU(256) here uses our defaults (reset_after, sigmoid); the comparison with TensorFlow.js is the GRU(256) table above, ' +
     'measured side by side with tfjs\'s GRU math.');
   parts.push("`workers: 'auto'` has the calling thread take a share of each step alongside the workers, when two shares or more " +

@@ -1,7 +1,8 @@
 // Worker scaling (ours only): samples/s of fit with 0 (in-process), 1, 2 workers and 'auto', on the
 // seed model1 and on GRU(256) over (64, 64) → TimeDistributed(Dense(64)) → softmax, batch 256.
 // Run by `npm run bench` (after the peer parts) or by hand: node bench/workers.mjs [--quick]
-// Prints one JSON line: { cases: [{ name, samples, batchSize, rows: [{ workers, ms, samplesPerSecond }] }] }
+// Prints one JSON line: { cases: [{ name, samples, batchSize, runs, rows: [{ workers, ms, samplesPerSecond,
+// times: each round's epoch ms }] }] }; round r sampled every setting once, one after the other.
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { GRU256 as G } from './config.mjs';
@@ -60,7 +61,7 @@ for (const c of CASES) {
   const rows = [];
   for (const [workers, run] of runsOf) {
     const ms = median(run.times);
-    rows.push({ workers, ms, samplesPerSecond: (c.samples / ms) * 1000 });
+    rows.push({ workers, ms, samplesPerSecond: (c.samples / ms) * 1000, times: run.times });
     process.stderr.write(`  workers ${workers}: ${ms.toFixed(0)} ms per epoch of ${c.samples}\n`);
   }
   for (const run of runsOf.values()) await run.model.dispose();
