@@ -173,8 +173,9 @@ function packABlock(a: usize, rsa: i32, csa: i32, mc: i32, kc: i32, dst: usize):
   let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
   let c20 = splat(0), c21 = splat(0), c30 = splat(0), c31 = splat(0);
   // ended on B's pointer rather than a step counter: one scalar add fewer per step, and in this
-  // function TurboFan then keeps the loop tighter — 1.01–1.05× on the GEMM and GRU(256) shapes,
-  // 1.05–1.12× in the relaxed build (bench/ab-kernels.mjs; the standalone probe loop did not gain)
+  // function TurboFan then keeps the loop tighter — 1.01–1.08× on the GEMM and GRU(256) shapes (up
+  // to 1.19× while the VM ran slow), 1.05–1.12× in the relaxed build (bench/ab-kernels.mjs; the
+  // standalone probe loop did not gain)
   const pbEnd = pb + (<usize>kc * NR << 2);
   while (pb < pbEnd) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);

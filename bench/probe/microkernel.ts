@@ -4,7 +4,7 @@
 // the most the microkernel can reach on this core at this moment: the ceiling the bench sets each
 // GEMM against. Compiled with relaxed SIMD enabled (bench/ceiling.mjs), it uses the relaxed build's
 // fused multiply-add, as the kernels do. The kernel ends its loop on B's pointer; this counted form
-// of the same loop measured 5% faster here (paired, 6 runs), so the probe keeps it: the ceiling
+// of the same loop measured 5–18% faster here (paired, 6 runs), so the probe keeps it: the ceiling
 // stays the faster of the two.
 
 /** K steps per tile, as a K slice of the packed GEMM: panels of 4 KB (A) and 8 KB (B). */
