@@ -1,7 +1,10 @@
-// The seed question (shared/seed/): GRU(return_sequences) followed by TimeDistributed(Dense) or a
-// plain Dense — the same function with the same 136 parameters — and the shape error when a
+// The seed question (docs/seed-question.md): GRU(return_sequences) followed by TimeDistributed(Dense)
+// or a plain Dense — the same function with the same 136 parameters — and the shape error when a
 // sequence target meets a model that returns one vector per sample.
 // Run: npm start
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as wl from 'wasm-layers';
 
 const InputSize = 15;
@@ -72,7 +75,9 @@ try {
 }
 
 // The trained model1 in the TF.js layers format: TensorFlow.js loads it (and Keras through tfjs's converter).
-await model1.save('file://dist/examples/seed-model1');
-console.log('\nmodel1 saved to dist/examples/seed-model1/ (model.json + weights.bin, the TF.js layers format)');
+// It goes to a fresh folder under the system's temporary directory, never into the repository.
+const saved = mkdtempSync(join(tmpdir(), 'wasm-layers-seed-model1-'));
+await model1.save(`file://${saved}`);
+console.log(`\nmodel1 saved to ${saved}/ (model.json + weights.bin, the TF.js layers format)`);
 
 await wl.shutdown();
