@@ -1,4 +1,4 @@
-// Markdown for one run: a heading with the machine, then the tables. `results` maps a stack name
+// Markdown for one run: a heading with the date, the machine, then the tables. `results` maps a stack name
 // (ours, ours-1t, tfjs-wasm, tfjs-cpu) to its process's JSON; a skipped stack is absent and shows
 // as "—".
 import { GEMM_SIZES, GRU256, MODELS, SEED, STACKS, gru256TrainingFlops } from './config.mjs';
@@ -129,7 +129,10 @@ function perThreadGflops(samplesPerSecond, threads) {
   return (samplesPerSecond * gru256TrainingFlops(GRU256)) / threads / 1e9;
 }
 
-/** The whole section for RESULTS.md (and the console). */
+/**
+ * The whole section for one run (the console, and the run's record in bench/results/). results-file.mjs
+ * reads the headline figures back from its headings and column names for bench/RESULTS.md.
+ */
 export function renderRun({ machine: m, results, quick, skipped, seconds, notes }) {
   const ceiling = ceilingSection(results);
   const commit = m.commit ? `commit \`${m.commit}\`` : 'no git commit';
@@ -139,7 +142,7 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
     `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${commit}. Each stack in its own processes (seed models, GEMM, GRU(256)); timed samples interleaved across stacks, one process working at a time; total ${seconds.toFixed(0)} s.` +
       (skipped.length ? ` Skipped: ${skipped.join(', ')}.` : ''),
     '',
-    `### Seed models (SPEC §1): one epoch of fit, ${SEED.samples} samples, batch ${SEED.batchSize} — median ms (ratio > 1: ours is faster)`,
+    `### Seed models (docs/seed-question.md): one epoch of fit, ${SEED.samples} samples, batch ${SEED.batchSize} — median ms (ratio > 1: ours is faster)`,
     '',
     timeTable(results, (m) => m.fit.median),
     '',

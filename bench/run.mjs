@@ -1,7 +1,8 @@
 // npm run bench [-- --quick] [-- --stacks ours,tfjs-wasm] [-- --no-write]
 // Each stack runs in its own Node processes (one for the seed models, one for GEMM); the parent
-// interleaves their timed samples (schedule.mjs), prints the tables and, for full runs, puts them at
-// the top of bench/RESULTS.md.
+// interleaves their timed samples (schedule.mjs) and prints the tables. A full run writes them to
+// bench/results/<UTC date>.md and rebuilds bench/RESULTS.md (the latest run's headline table, one row
+// per run) from those records (results-file.mjs).
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { STACKS, planFor } from './config.mjs';
@@ -10,14 +11,14 @@ import { machine } from './machine.mjs';
 import { renderRun } from './report.mjs';
 import { renderWorkers } from './report-workers.mjs';
 import { execFileSync } from 'node:child_process';
-import { prependRun } from './results-file.mjs';
+import { recordRun } from './results-file.mjs';
 import { runPart } from './schedule.mjs';
 import { CASES, PARTS, runsFor } from './workload.mjs';
 
 const USAGE = `Usage: npm run bench [-- options]
-  --quick           fewer runs, no tfjs-cpu, RESULTS.md left alone (for development)
+  --quick           fewer runs, no tfjs-cpu, nothing written (for development)
   --stacks a,b      only these stacks (${Object.keys(STACKS).join(', ')})
-  --no-write        do not update bench/RESULTS.md
+  --no-write        do not write bench/results/<date>.md nor update bench/RESULTS.md
   -h, --help        this text`;
 
 const { values: opts } = parseArgs({
@@ -96,9 +97,8 @@ const section = [
 ].filter(Boolean).join('\n\n');
 console.log(`\n${section}`);
 if (opts.quick || opts['no-write']) {
-  console.log('(RESULTS.md not updated: --quick or --no-write)');
+  console.log('(results not written: --quick or --no-write)');
 } else {
-  const path = fileURLToPath(new URL('RESULTS.md', import.meta.url));
-  prependRun(path, section);
-  console.log(`Written to ${path}`);
+  const { record, index } = recordRun(fileURLToPath(new URL('.', import.meta.url)), section);
+  console.log(`Written to ${record}; ${index} updated`);
 }
