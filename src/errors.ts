@@ -22,6 +22,9 @@ export function describe(value: unknown): string {
   }
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  // class instances with their own text (a Tensor: `Tensor float32 [2, 3]`), never their contents
+  const text = (value as { toString?: unknown }).toString;
+  if (typeof text === 'function' && text !== Object.prototype.toString) return String(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -17,15 +17,20 @@ import { StateError } from './errors.js';
 import type { KernelVariant } from './backend/wasm-source.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
+export type { DType, DataTypeMap } from './dtype.js';
 export type { Shape } from './shape.js';
 export type { ActivationIdentifier } from './layers/activations.js';
 export { tensor, tensor1d, tensor2d, tensor3d, zeros, ones, randomUniform, randomNormal, oneHot, type TensorLike } from './tensor-creation.js';
 export { layers, GRU, Dense, TimeDistributed, Activation, InputLayer } from './layers/index.js';
-export type { ActivationLayerArgs, DenseLayerArgs, GRULayerArgs, LayerArgs, TimeDistributedLayerArgs } from './layers/index.js';
-export { Layer } from './layers/layer.js';
+export type { ActivationLayerArgs, DenseLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, TimeDistributedLayerArgs } from './layers/index.js';
+export { Layer, type ForwardResult, type InputSpec, type LayerClass } from './layers/layer.js';
+export type { ForwardContext, BackwardContext, GradientMap } from './layers/context.js';
+export { arg, layerSchema, LayerSchema, type ArgSpec, type ArgsOf } from './layers/schema.js';
+export type { DeviceTensor } from './ops/device-tensor.js';
+export * as serialization from './layers/serialization-public.js';
 export { LayerVariable } from './layers/variable.js';
 export { SymbolicTensor } from './layers/symbolic.js';
-export { input, type InputArgs } from './layers/input.js';
+export { input, type InputArgs } from './layers/core/input.js';
 export {
   initializers, Initializer, Zeros, Ones, Constant, RandomUniform, RandomNormal, GlorotUniform, GlorotNormal, HeUniform, Orthogonal,
   VarianceScaling, type SeedArgs, type VarianceScalingArgs, type InitializerIdentifier,
@@ -39,10 +44,10 @@ export type { LossIdentifier } from './training/losses.js';
 export type { ModelFitArgs, WorkersOption } from './training/fit.js';
 export { History, type FitParams } from './training/history.js';
 export { callbacks, EarlyStopping, TerminateOnNaN, type CustomCallbackArgs, type CallbackModel, type EarlyStoppingArgs, type Logs } from './training/callbacks.js';
-export { loadLayersModel } from './io/load.js';
+export { loadLayersModel } from './models/load.js';
 export type { SaveOptions } from './io/save.js';
 export * as io from './io/public.js';
-export type { ModelData } from './training/data.js';
+export type { ModelData, ArrayData } from './training/data.js';
 export { setSeed } from './random.js';
 export { setPoolOptions, poolInfo, type PoolOptions, type PoolInfo } from './parallel/pool-registry.js';
 export { ValueError, StateError, WorkerError } from './errors.js';

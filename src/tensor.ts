@@ -1,26 +1,31 @@
 /**
- * Tensor: float32 values in JS memory with a shape, the type users pass to and get from models.
- * Spelled as in TensorFlow.js (`shape`, `dataSync()`, `data()`, `array()`), without its dispose
- * discipline: a Tensor is garbage-collected like any array (`dispose()` exists for tfjs code).
+ * Tensor: values in JS memory with a shape and a dtype (float32, int32 or bool), the type users pass
+ * to and get from models. Spelled as in TensorFlow.js (`shape`, `dtype`, `dataSync()`, `data()`,
+ * `array()`), without its dispose discipline: a Tensor is garbage-collected like any array
+ * (`dispose()` exists for tfjs code).
  */
 import { StateError, ValueError } from './errors.js';
+import { dtypeOfArray, type DataTypeMap, type DType } from './dtype.js';
 import { sizeOf } from './shape.js';
 
 /** Nested arrays of numbers, as `array()` returns them. */
 export type NestedArray = number | NestedArray[];
 
-export class Tensor {
-  readonly dtype = 'float32' as const;
+export class Tensor<D extends DType = DType> {
+  readonly dtype: D;
   readonly shape: number[];
   readonly size: number;
-  private values: Float32Array | null;
+  private values: DataTypeMap[D] | null;
 
-  /** Wraps `values` (not copied) under `shape`. */
-  constructor(values: Float32Array, shape: readonly number[]) {
+  /** Wraps `values` (not copied) under `shape`; the dtype is the array's (Int32Array → int32, Uint8Array → bool). */
+  constructor(values: DataTypeMap[D], shape: readonly number[]) {
+    const dtype = dtypeOfArray(values);
+    if (dtype == null) throw new ValueError(`A tensor's values must be a Float32Array, Int32Array or Uint8Array (bool), got ${Object.prototype.toString.call(values)}`);
     const size = sizeOf(shape);
     if (values.length !== size) {
       throw new ValueError(`A tensor of shape [${shape.join(', ')}] has ${size} values, but ${values.length} were given`);
     }
+    this.dtype = dtype as D;
     this.shape = [...shape];
     this.size = size;
     this.values = values;
@@ -35,13 +40,13 @@ export class Tensor {
   }
 
   /** The values, row-major. The array is the tensor's own: treat it as read-only. */
-  dataSync(): Float32Array {
+  dataSync(): DataTypeMap[D] {
     if (this.values == null) throw new StateError('Tensor is disposed');
     return this.values;
   }
 
   /** The values, row-major (async, as in tfjs). */
-  async data(): Promise<Float32Array> {
+  async data(): Promise<DataTypeMap[D]> {
     return this.dataSync();
   }
 
@@ -64,7 +69,7 @@ export class Tensor {
   }
 
   /** The same values under another shape; one dimension may be -1 (inferred). */
-  reshape(shape: readonly number[]): Tensor {
+  reshape(shape: readonly number[]): Tensor<D> {
     const known = shape.filter((d) => d !== -1);
     const inferred = shape.length - known.length;
     const knownSize = sizeOf(known);
@@ -81,6 +86,6 @@ export class Tensor {
   }
 
   toString(): string {
-    return `Tensor float32 [${this.shape.join(', ')}]`;
+    return `Tensor ${this.dtype} [${this.shape.join(', ')}]`;
   }
 }

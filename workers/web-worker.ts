@@ -5,7 +5,7 @@ import { runTask } from './handler.js';
 import type { WorkerApi, WorkerResult, WorkerTask } from '../src/parallel/protocol.js';
 
 function withTransfers(result: WorkerResult): WorkerResult {
-  const buffers = [result.gradients?.buffer, result.y?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer);
+  const buffers = [...new Set([result.gradients?.buffer, ...(result.y ?? []).map((y) => y.buffer)].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
   return buffers.length ? transfer(result, buffers) : result;
 }
 

@@ -4,7 +4,7 @@
  * and merged with their neighbours; the memory grows when no free block fits.
  */
 
-const ALIGN = 64;
+export const ALIGN = 64;
 const PAGE = 65536;
 /** wasm32 addresses 4 GiB; V8 allows 65536 pages. */
 export const MAX_MEMORY_BYTES = 65536 * PAGE;

@@ -14,6 +14,35 @@ export interface Resident {
   evacuate(): void;
 }
 
+/** Something with values that can be placed in an engine's memory (a weight). */
+export interface Placeable {
+  /** The byte offset of the values in `engine`, moving them there first if needed. */
+  ptrIn(engine: Engine): number;
+}
+
+/**
+ * What ops need of an engine: its kernels, scratch allocation, copies in, zero fills, and where a
+ * weight lives. The real Engine implements it over WebAssembly memory; the planning device
+ * (src/runtime/planning-device.ts) implements it without memory, so running a model's forward and
+ * backward on it measures what a step allocates and computes, from the code that does it.
+ */
+export interface Device {
+  readonly kernels: Kernels;
+  /** Allocates room for `count` 4-byte values (f32 or i32); returns the byte offset. */
+  allocF32(count: number): number;
+  release(ptr: number): void;
+  /** Copies `data` into memory at `ptr` (floats, int32, or bool bytes widened to int32). */
+  write(ptr: number, data: ArrayLike<number>, dtype?: 'float32' | 'int32'): void;
+  /** Sets `count` 4-byte values at `ptr` to zero. */
+  zero(ptr: number, count: number): void;
+  /** The byte offset of a weight's values in this device's memory. */
+  place(variable: Placeable): number;
+  /** A live view of `count` f32 values at `ptr` (empty on a device without memory). */
+  f32(ptr: number, count: number): Float32Array;
+  /** Copies `count` f32 values out (zeros on a device without memory). */
+  read(ptr: number, count: number): Float32Array;
+}
+
 export interface EngineOptions extends KernelChoice {
   /** Where to load the kernel module from (default: the files next to the package). */
   wasm?: WasmSources;
@@ -39,7 +68,7 @@ export function checkEngineOptions(options: EngineOptions): void {
   }
 }
 
-export class Engine {
+export class Engine implements Device {
   private disposed = false;
   private readonly residents = new Set<Resident>();
 
@@ -97,9 +126,18 @@ export class Engine {
     return new Float32Array(this.memory.buffer, ptr, count);
   }
 
-  /** Copies `data` into engine memory at `ptr`. */
-  write(ptr: number, data: ArrayLike<number>): void {
-    this.f32(ptr, data.length).set(data);
+  /** Copies `data` into engine memory at `ptr` as float32 values, or int32 ones with dtype 'int32'. */
+  write(ptr: number, data: ArrayLike<number>, dtype: 'float32' | 'int32' = 'float32'): void {
+    if (dtype === 'int32') new Int32Array(this.memory.buffer, ptr, data.length).set(data);
+    else this.f32(ptr, data.length).set(data);
+  }
+
+  zero(ptr: number, count: number): void {
+    this.f32(ptr, count).fill(0);
+  }
+
+  place(variable: Placeable): number {
+    return variable.ptrIn(this);
   }
 
   /** Copies `count` f32 values out of engine memory. */

@@ -1,8 +1,10 @@
 /**
- * model.save(): the TF.js layers format, loadable by TensorFlow.js (and by Keras through tfjs's
- * converter), with the optimizer's state when asked so training resumes exactly (see load.ts).
+ * Saving in the TF.js layers format, loadable by TensorFlow.js, with the optimizer's state when
+ * asked so training resumes exactly. Works on a small SavableModel interface: io/ never imports
+ * models/.
  */
-import type { LayersModel } from '../models/model.js';
+import type { LayerVariable } from '../layers/variable.js';
+import type { Optimizer } from '../training/optimizers.js';
 import { encodeWeights, type NamedValues } from './artifacts.js';
 import { resolveHandler, type IOHandler, type SaveResult } from './handlers.js';
 
@@ -11,10 +13,23 @@ export interface SaveOptions {
   includeOptimizer?: boolean;
 }
 
+/** What saving needs of a model. */
+export interface SavableModel {
+  readonly className: string;
+  getConfig(): Record<string, unknown>;
+  readonly weights: LayerVariable[];
+  readonly trainableWeights: LayerVariable[];
+  readonly optimizer: Optimizer | null;
+  /** Keras loss name, or one per output. */
+  readonly loss: string | string[] | null;
+  readonly lossWeights: number[] | null;
+  readonly metricNames: string[];
+}
+
 const VERSION = 'wasm-layers 0.1.0';
 
 /** Writes `model` through `target` (a `file://` / `http(s)://` URL or an IO handler). */
-export async function saveModel(model: LayersModel, target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+export async function saveModel(model: SavableModel, target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
   const handler = resolveHandler(target, 'save');
   const entries: NamedValues[] = model.weights.map((v) => ({ name: v.name, shape: [...v.shape], values: v.read() }));
   const optimizer = model.optimizer;
@@ -24,6 +39,7 @@ export async function saveModel(model: LayersModel, target: string | IOHandler, 
     trainingConfig = {
       loss: model.loss,
       metrics: model.metricNames,
+      ...(Array.isArray(model.loss) ? { loss_weights: model.lossWeights } : {}),
       optimizer_config: { class_name: optimizer.className, config: optimizer.getConfig() },
     };
   }
@@ -38,4 +54,3 @@ export async function saveModel(model: LayersModel, target: string | IOHandler, 
     trainingConfig,
   });
 }
-

@@ -1,27 +1,37 @@
-/** What a layer's forward and backward get from the model running them. */
-import type { Engine } from '../backend/engine.js';
-import type { Scratch } from '../ops/device-tensor.js';
+/** What a layer's forward and backward get from the graph executor running them. */
+import type { Device } from '../backend/engine.js';
+import type { DeviceTensor, Scratch } from '../ops/device-tensor.js';
 import type { LayerVariable } from './variable.js';
 
+/** Byte offset of each variable's accumulator (gradients, or state-update sums). */
+export type GradientMap = ReadonlyMap<LayerVariable, number>;
+
 export interface ForwardContext {
-  readonly engine: Engine;
+  readonly engine: Device;
   readonly scratch: Scratch;
   /** Training mode: the caches returned will be used for backward. */
   readonly training: boolean;
+  /** The inputs' masks (null where an input has none), as the layers before computed them. */
+  readonly masks: readonly (DeviceTensor | null)[];
+  /**
+   * Training only: where a layer with state updates (moving statistics) adds this chunk's share of
+   * each state variable's update sum; the pool reduces these like gradients, then the layer's
+   * applyStateUpdate runs once. Null outside training.
+   */
+  readonly stateSums: GradientMap | null;
 }
 
-/** Byte offset of each trainable variable's gradient accumulator. */
-export type GradientMap = ReadonlyMap<LayerVariable, number>;
-
 export interface BackwardContext {
-  readonly engine: Engine;
+  readonly engine: Device;
   readonly scratch: Scratch;
+  /** Accumulators of the trainable variables' gradients (frozen variables are absent). */
   readonly gradients: GradientMap;
-  /** False when the layer reads a model input: its input gradient is not computed. */
-  readonly needInputGradient: boolean;
+  /** Per input: whether its gradient is wanted (false for a model input, or an integer input). */
+  readonly needInputGradients: readonly boolean[];
   /**
-   * True when the incoming gradient is already taken w.r.t. the logits of this layer's final softmax
-   * (softmax + cross-entropy fused by the loss), so the softmax backward is skipped.
+   * True when dOutputs[0] is already taken w.r.t. the logits of this layer's final softmax: the
+   * model chose, when it was compiled, to fuse that softmax with a cross-entropy loss, so the layer
+   * skips its softmax backward. Only the layer producing such an output ever sees true.
    */
-  readonly fromLogits: boolean;
+  readonly logitsGradient: boolean;
 }

@@ -1,10 +1,10 @@
 /** Layer factories, spelled as tfjs's `tf.layers.*`. */
-import { Activation, type ActivationLayerArgs } from './activation.js';
+import { Activation, type ActivationLayerArgs } from './core/activation.js';
+import { Dense, type DenseLayerArgs } from './core/dense.js';
+import { InputLayer, type InputLayerArgs } from './core/input.js';
 import type { LayerArgs } from './args.js';
-import { Dense, type DenseLayerArgs } from './dense.js';
-import { GRU, type GRULayerArgs } from './gru.js';
-import { InputLayer } from './input.js';
-import { TimeDistributed, type TimeDistributedLayerArgs } from './time-distributed.js';
+import { GRU, type GRULayerArgs } from './recurrent/gru.js';
+import { TimeDistributed, type TimeDistributedLayerArgs } from './wrappers/time-distributed.js';
 
 export const layers = {
   /**
@@ -28,8 +28,8 @@ export const layers = {
    */
   activation: (args: ActivationLayerArgs) => new Activation(args),
   /** An explicit input layer for a Sequential model. */
-  inputLayer: (args: LayerArgs) => new InputLayer(args),
+  inputLayer: (args: InputLayerArgs) => new InputLayer(args),
 };
 
 export { Activation, Dense, GRU, InputLayer, TimeDistributed };
-export type { ActivationLayerArgs, DenseLayerArgs, GRULayerArgs, LayerArgs, TimeDistributedLayerArgs };
+export type { ActivationLayerArgs, DenseLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, TimeDistributedLayerArgs };

@@ -1,9 +1,20 @@
 /**
- * Layer: weights created in build(inputShape), a forward over engine memory that returns what its
- * backward needs, a backward that accumulates weight gradients, and a Keras config.
+ * The layer contract every kind implements:
+ * - `build(inputShapes)` creates the weights, once, from the shapes of the first call;
+ * - `computeOutputShapes(inputShapes)` gives the output shapes (and refuses inputs that do not fit);
+ * - `forward(inputs, ctx)` computes the outputs on engine memory and returns what backward needs;
+ * - `backward(dOutputs, cache, ctx)` accumulates the weight gradients and returns each input's
+ *   gradient (null where ctx says it is not needed);
+ * - `computeMask` passes or makes masks; `applyStateUpdate` applies non-gradient updates (moving
+ *   statistics) whose sums the pool reduced like gradients.
+ * A layer's arguments are declared once in its schema (schema.ts), which gives the checks, the
+ * config and fromConfig. What a step costs (FLOPs, scratch bytes) is measured by running forward and
+ * backward on the planning device (backend/planning-device.ts), so it cannot drift from the code.
  */
-import { ValueError, StateError, pythonTuple } from '../errors.js';
+import { ValueError, StateError, pythonTuple, describe } from '../errors.js';
 import { MAX_MEMORY_BYTES, formatBytes } from '../backend/arena.js';
+import type { Device } from '../backend/engine.js';
+import type { DType } from '../dtype.js';
 import type { Shape } from '../shape.js';
 import { sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -12,6 +23,7 @@ import { batchInputShapeOf, type LayerArgs } from './args.js';
 import type { BackwardContext, ForwardContext } from './context.js';
 import type { Initializer } from './initializers.js';
 import { uniqueName } from './names.js';
+import type { FromConfigContext, LayerSchema } from './schema.js';
 import { Node, SymbolicTensor } from './symbolic.js';
 import { LayerVariable } from './variable.js';
 
@@ -23,108 +35,217 @@ export interface InputSpec {
   axes?: Record<number, number>;
 }
 
+/** What forward returns: the outputs, and what backward will need. */
+export interface ForwardResult<Cache> {
+  outputs: DeviceTensor[];
+  cache: Cache;
+}
+
+/** A layer class as the registry knows it: its Keras class name, its schema, its constructor. */
+export interface LayerClass {
+  readonly className: string;
+  /** The prefix of default names (`<prefix>_<n>`), when not the class name in snake_case. */
+  readonly namePrefix?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly schema: LayerSchema<any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  new (args: any): Layer;
+}
+
+/** The default snake_case name prefix of a class: `TimeDistributed` → `time_distributed`. */
+function snakePrefix(className: string): string {
+  return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
 export abstract class Layer<Cache = unknown> {
-  /** Keras class name: 'GRU', 'Dense', 'TimeDistributed', 'Activation', 'InputLayer'. */
-  abstract readonly className: string;
+  /** The layer's name: given, or `<snake_class>_<n>` (Keras 2 / tfjs naming). */
   readonly name: string;
   trainable: boolean;
   /** The input shape given at construction (with batch axis), if any. */
   readonly batchInputShape: Shape | null;
-  /** @internal */
+  /** The calls of this layer, in order (a shared layer has several). @internal */
   readonly inboundNodes: Node[] = [];
-  protected inputSpec: InputSpec | null = null;
   /** Weight names use this instead of the layer's own name (set by wrappers such as TimeDistributed). */
   weightScope: string | null = null;
+  /**
+   * The arguments as the schema resolved them; a subclass narrows the type with
+   * `declare protected readonly options: ArgsOf<typeof SCHEMA>`.
+   */
+  protected readonly options: Record<string, unknown>;
+  protected inputSpec: InputSpec | null = null;
   private builtFlag = false;
   private readonly variables: LayerVariable[] = [];
 
-  protected constructor(args: LayerArgs, snakeName: string) {
+  protected constructor(args: LayerArgs) {
+    const cls = this.constructor as unknown as LayerClass;
+    this.options = cls.schema.resolve(args ?? {});
     if (args.name != null && (typeof args.name !== 'string' || args.name.length === 0)) {
-      throw new ValueError(`${this.constructor.name}: received an invalid value for name, expected a non-empty string. Received: name=${String(args.name)}`);
+      throw new ValueError(`${cls.className}: received an invalid value for name, expected a non-empty string. Received: name=${describe(args.name)}`);
     }
-    this.name = args.name ?? uniqueName(snakeName);
+    if (args.dtype != null && args.dtype !== 'float32') {
+      throw new ValueError(`${cls.className}: received an invalid value for dtype, expected 'float32' (a layer computes in float32). Received: dtype=${describe(args.dtype)}`);
+    }
+    this.name = args.name ?? uniqueName(cls.namePrefix ?? snakePrefix(cls.className));
+    if (args.trainable != null && typeof args.trainable !== 'boolean') throw new ValueError(`${cls.className}: received an invalid value for trainable, expected true or false. Received: trainable=${describe(args.trainable)}`);
     this.trainable = args.trainable ?? true;
-    this.batchInputShape = batchInputShapeOf(this.constructor.name, args);
+    this.batchInputShape = batchInputShapeOf(cls.className, args);
+  }
+
+  /** Keras class name: 'GRU', 'Dense', 'TimeDistributed', 'Activation', 'InputLayer'... */
+  get className(): string {
+    return (this.constructor as unknown as LayerClass).className;
   }
 
   get built(): boolean {
     return this.builtFlag;
   }
 
-  /** Output shape (with batch axis) for an input shape; throws if the input does not fit. */
-  abstract computeOutputShape(inputShape: Shape): Shape;
+  // ---- the contract ----
 
-  /** Creates the weights for `inputShape`; called once, by apply(). */
-  protected build(_inputShape: Shape): void {}
+  /** Output shapes (with batch axis) for the input shapes; throws if the inputs do not fit. */
+  abstract computeOutputShapes(inputShapes: Shape[]): Shape[];
 
-  /**
-   * Computes the output on engine memory; the cache is what backward needs.
-   * @internal
-   */
-  abstract forward(x: DeviceTensor, ctx: ForwardContext): { y: DeviceTensor; cache: Cache };
+  /** Creates the weights for `inputShapes`; called once, by apply(). */
+  protected build(_inputShapes: Shape[]): void {}
 
   /**
-   * Accumulates weight gradients; returns dL/dx unless ctx.needInputGradient is false.
+   * Computes the outputs on engine memory; the cache is what backward needs.
    * @internal
    */
-  abstract backward(dy: DeviceTensor, cache: Cache, ctx: BackwardContext): DeviceTensor | null;
+  abstract forward(inputs: DeviceTensor[], ctx: ForwardContext): ForwardResult<Cache>;
 
   /**
-   * An upper bound of the floats one training step allocates in this layer (forward caches and
-   * backward gradients) for a concrete input shape with its batch axis; checked against the engine's
-   * memory before a step is tried.
+   * Accumulates weight gradients into ctx.gradients and returns dL/d(input) per input (null where
+   * ctx.needInputGradients says it is not wanted). A dOutput is null when that output feeds nothing
+   * that needs a gradient.
    * @internal
    */
-  stepFloats(inputShape: number[]): number {
-    const out = this.computeOutputShape(inputShape) as number[];
-    return 2 * out.reduce((a, b) => a * b, 1) + inputShape.reduce((a, b) => a * b, 1);
+  abstract backward(dOutputs: (DeviceTensor | null)[], cache: Cache, ctx: BackwardContext): (DeviceTensor | null)[];
+
+  /** How many inputs a call takes: [fewest, most]. */
+  protected inputCountRange(): [number, number] {
+    return [1, 1];
   }
 
-  /** 2 × multiply-adds of the forward pass for one sample of `inputShape` (GEMMs only; sizes work for the pool). */
-  forwardFlops(_inputShape: Shape): number {
-    return 0;
+  /** Whether input `index` may have `dtype` (default: float32 only). */
+  protected acceptsInputDType(_index: number, dtype: DType): boolean {
+    return dtype === 'float32';
   }
+
+  /** The dtypes of the outputs (default: float32). */
+  protected outputDTypes(_inputDTypes: DType[], outputCount: number): DType[] {
+    return Array.from({ length: outputCount }, (): DType => 'float32');
+  }
+
+  /** Whether masks pass through this layer (Keras's supports_masking). */
+  get supportsMasking(): boolean {
+    return false;
+  }
+
+  /**
+   * The outputs' masks from the inputs' masks: the first input's mask for each output when the
+   * layer supports masking, else none. Layers that make or change masks override it.
+   * @internal
+   */
+  computeMask(_inputs: DeviceTensor[], masks: readonly (DeviceTensor | null)[], outputCount: number): (DeviceTensor | null)[] {
+    const mask = this.supportsMasking ? masks[0] ?? null : null;
+    return Array.from({ length: outputCount }, () => mask);
+  }
+
+  /**
+   * State variables (non-trainable, e.g. moving statistics) this layer updates in training through
+   * ctx.stateSums; each gets an accumulator laid out like a gradient.
+   */
+  get stateVariables(): LayerVariable[] {
+    return [];
+  }
+
+  /**
+   * Applies a state variable's update from its reduced sum over the whole batch (`rows` samples).
+   * @internal
+   */
+  applyStateUpdate(_engine: Device, _variable: LayerVariable, _sumPtr: number, _rows: number): void {}
 
   /** True when the layer's last operation is a softmax over the last axis (fusable with cross-entropy). */
   outputIsSoftmax(): boolean {
     return false;
   }
 
+  /** The layer's own config entries beyond the base ones (default: its schema's). */
+  protected ownConfig(): Record<string, unknown> {
+    const cls = this.constructor as unknown as LayerClass;
+    return cls.schema.toConfig(this.options as never);
+  }
+
   /** Keras config, snake_case keys. */
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
-    return config;
+    return { ...config, ...this.ownConfig() };
+  }
+
+  /** A layer of this class from its Keras config (the registry calls it). */
+  static fromConfig(this: LayerClass, config: Record<string, unknown>, ctx: FromConfigContext): Layer {
+    const base: LayerArgs = {
+      name: config.name as string | undefined,
+      trainable: config.trainable as boolean | undefined,
+      batchInputShape: (config.batch_input_shape as (number | null)[] | undefined) ?? undefined,
+    };
+    return new this({ ...this.schema.argsFromConfig(config, ctx), ...base });
+  }
+
+  // ---- calling ----
+
+  /** Output shape(s) for input shape(s): one shape in, one out; a list in, a list out. */
+  computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    const list = Array.isArray(inputShape[0]) || inputShape.length === 0 ? (inputShape as Shape[]) : [inputShape as Shape];
+    const out = this.computeOutputShapes(list);
+    return Array.isArray(inputShape[0]) ? out : out.length === 1 ? out[0] : out;
   }
 
   /**
-   * Calls the layer on a symbolic tensor (functional API): builds it on first call.
+   * Calls the layer on symbolic tensors (functional API): builds it on first call. A layer of one
+   * output returns one tensor; a layer of several returns a list.
    * @example const y = wl.layers.dense({ units: 8 }).apply(x);
+   * @example const sum = wl.layers.add().apply([a, b]);
    */
-  apply(input: SymbolicTensor | SymbolicTensor[]): SymbolicTensor {
-    const x = Array.isArray(input) ? input : [input];
-    if (x.length !== 1 || !(x[0] instanceof SymbolicTensor)) {
-      throw new ValueError(`Layer ${this.name} takes one symbolic tensor (from wl.input() or another layer's apply()), got ${Array.isArray(input) ? `${input.length} inputs` : String(input)}`);
+  apply(input: SymbolicTensor): SymbolicTensor;
+  apply(inputs: SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
+  apply(input: SymbolicTensor | SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
+  apply(input: SymbolicTensor | SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
+    const inputs = Array.isArray(input) ? input : [input];
+    const [fewest, most] = this.inputCountRange();
+    const bad = inputs.find((t) => !(t instanceof SymbolicTensor));
+    if (bad !== undefined || inputs.length === 0) {
+      throw new ValueError(`Layer ${this.name} is called on symbolic tensors (from wl.input() or another layer's apply()), but received ${bad === undefined ? 'an empty list' : describe(bad)}`);
     }
-    const inputShape = x[0].shape;
-    this.assertInputCompatible(inputShape);
-    if (!this.builtFlag) {
-      this.build(inputShape);
-      this.builtFlag = true;
+    if (inputs.length < fewest || inputs.length > most) {
+      const expected = fewest === most ? `${fewest} input${fewest === 1 ? '' : 's'}` : `${fewest} to ${most === Infinity ? 'any number of' : most} inputs`;
+      throw new ValueError(`Layer ${this.name} (${this.className}) takes ${expected}, but it was called on ${inputs.length}: ${inputs.map((t) => `${t.name} ${pythonTuple(t.shape)}`).join(', ')}`);
     }
-    const node = new Node(this, x[0], this.computeOutputShape(inputShape));
+    inputs.forEach((t, i) => {
+      if (!this.acceptsInputDType(i, t.dtype)) {
+        throw new ValueError(`Input ${i} of layer "${this.name}" (${this.className}) must be float32, but ${t.name} is ${t.dtype}`);
+      }
+    });
+    const shapes = inputs.map((t) => t.shape);
+    this.buildFor(shapes);
+    const outputShapes = this.computeOutputShapes(shapes);
+    const node = new Node(this, inputs, outputShapes, this.outputDTypes(inputs.map((t) => t.dtype), outputShapes.length));
     this.inboundNodes.push(node);
-    return node.output;
+    return node.outputs.length === 1 ? node.outputs[0] : [...node.outputs];
   }
 
-  /** Builds the layer for `inputShape` outside a model (as a wrapper does for its inner layer). */
-  buildFor(inputShape: Shape): void {
-    this.assertInputCompatible(inputShape);
+  /** Builds the layer for `inputShapes` (as apply does, or a wrapper for its inner layer). */
+  buildFor(inputShapes: Shape[]): void {
+    inputShapes.forEach((shape, i) => this.assertInputCompatible(shape, i));
     if (!this.builtFlag) {
-      this.build(inputShape);
+      this.build(inputShapes);
       this.builtFlag = true;
     }
   }
+
+  // ---- weights ----
 
   protected addWeight(name: string, shape: readonly number[], initializer: Initializer, trainable = true): LayerVariable {
     const size = sizeOf(shape);
@@ -143,11 +264,11 @@ export abstract class Layer<Cache = unknown> {
   }
 
   get trainableWeights(): LayerVariable[] {
-    return this.trainable ? this.variables.filter((v) => v.trainable) : [];
+    return this.trainable ? this.weights.filter((v) => v.trainable) : [];
   }
 
   get nonTrainableWeights(): LayerVariable[] {
-    return this.trainable ? this.variables.filter((v) => !v.trainable) : [...this.variables];
+    return this.trainable ? this.weights.filter((v) => !v.trainable) : this.weights;
   }
 
   countParams(): number {
@@ -156,7 +277,7 @@ export abstract class Layer<Cache = unknown> {
   }
 
   /** Weight values as tensors, Keras order and shapes. */
-  getWeights(): Tensor[] {
+  getWeights(): Tensor<'float32'>[] {
     return this.weights.map((v) => new Tensor(v.read(), v.shape));
   }
 
@@ -164,7 +285,7 @@ export abstract class Layer<Cache = unknown> {
   setWeights(weights: Tensor[]): void {
     const variables = this.weights;
     if (!Array.isArray(weights) || weights.length !== variables.length) {
-      throw new ValueError(`Layer ${this.name} expects ${variables.length} weight arrays, but received ${Array.isArray(weights) ? weights.length : String(weights)}`);
+      throw new ValueError(`Layer ${this.name} expects ${variables.length} weight arrays, but received ${Array.isArray(weights) ? weights.length : describe(weights)}`);
     }
     weights.forEach((w, i) => checkWeightShape(variables[i], w));
     weights.forEach((w, i) => variables[i].write(w.dataSync()));
@@ -176,10 +297,10 @@ export abstract class Layer<Cache = unknown> {
   }
 
   /** Keras's input compatibility check (InputSpec), with its message. */
-  protected assertInputCompatible(shape: Shape): void {
+  protected assertInputCompatible(shape: Shape, index = 0): void {
     const spec = this.inputSpec ?? this.defaultInputSpec();
     if (!spec) return;
-    const prefix = `Input 0 of layer "${this.name}" is incompatible with the layer:`;
+    const prefix = `Input ${index} of layer "${this.name}" is incompatible with the layer:`;
     if (spec.ndim != null && shape.length !== spec.ndim) {
       throw new ValueError(`${prefix} expected ndim=${spec.ndim}, found ndim=${shape.length}. Full shape received: ${pythonTuple(shape)}`);
     }
@@ -202,11 +323,11 @@ export abstract class Layer<Cache = unknown> {
 }
 
 export function checkWeightShape(variable: LayerVariable, w: unknown): void {
-  if (!(w instanceof Tensor)) throw new ValueError(`Weight ${variable.name}: expected a Tensor of shape [${variable.shape.join(', ')}], got ${String(w)}`);
+  if (!(w instanceof Tensor)) throw new ValueError(`Weight ${variable.name}: expected a Tensor of shape [${variable.shape.join(', ')}], got ${describe(w)}`);
+  if (w.dtype !== 'float32') throw new ValueError(`Weight ${variable.name}: expected a float32 Tensor, got ${w.dtype}`);
   if (w.shape.length !== variable.shape.length || w.shape.some((d, i) => d !== variable.shape[i])) {
     throw new ValueError(
       `Weight ${variable.name} has shape [${variable.shape.join(', ')}], but the value given has shape [${w.shape.join(', ')}]`,
     );
   }
-  if (w.size !== sizeOf(variable.shape)) throw new ValueError(`Weight ${variable.name}: size mismatch`);
 }

@@ -1,17 +1,16 @@
 /**
  * Layers from Keras configs ({class_name, config} with snake_case keys), as saved models and worker
- * replicas carry them. Keys with Keras's default values (null regularizers, no dropout...) are
- * accepted; any other key is refused by name rather than silently ignored.
+ * replicas carry them: one registration per class. A class's schema reads its config, and refuses
+ * any key it does not support by name rather than silently ignoring it.
  */
 import { ValueError, describe, unknownName } from '../errors.js';
-import { Activation } from './activation.js';
-import type { LayerArgs } from './args.js';
-import { Dense } from './dense.js';
-import { GRU } from './gru.js';
-import { InputLayer } from './input.js';
-import { Deferred, resolveInitializer } from './initializers.js';
-import type { Layer } from './layer.js';
-import { TimeDistributed } from './time-distributed.js';
+import { Activation } from './core/activation.js';
+import { Dense } from './core/dense.js';
+import { InputLayer } from './core/input.js';
+import type { Layer, LayerClass } from './layer.js';
+import { GRU } from './recurrent/gru.js';
+import type { FromConfigContext } from './schema.js';
+import { TimeDistributed } from './wrappers/time-distributed.js';
 
 export interface LayerConfig {
   class_name: string;
@@ -28,58 +27,37 @@ export interface FromConfigOptions {
 /** Layer configs nested deeper than this (TimeDistributed in TimeDistributed...) are refused. */
 export const MAX_NESTING = 16;
 
-/** Keys whose value must be the Keras default to be accepted (features not supported here). */
-const DEFAULTS_ONLY: Record<string, unknown[]> = {
-  kernel_regularizer: [null], recurrent_regularizer: [null], bias_regularizer: [null], activity_regularizer: [null],
-  kernel_constraint: [null], recurrent_constraint: [null], bias_constraint: [null],
-  dropout: [0], recurrent_dropout: [0], return_state: [false], stateful: [false], unroll: [false, true],
-  implementation: [0, 1, 2, null], time_major: [false], sparse: [false], ragged: [false], seed: [null],
-  zero_output_for_mask: [false], use_cudnn: ['auto', true, false], input_dtype: ['float32'],
-};
+type Registered = LayerClass & { fromConfig(config: Record<string, unknown>, ctx: FromConfigContext): Layer };
+const CLASSES = new Map<string, Registered>();
+/** Classes that come with the library (worker replicas can build these; see isBuiltIn). */
+const BUILT_IN = new Set<string>();
 
-type Builder = (config: Record<string, unknown>, base: LayerArgs, options: FromConfigOptions, depth: number) => Layer;
+/**
+ * Registers a layer class so configs naming it can be loaded (tfjs's serialization.registerClass):
+ * it needs a static `className`, a static `schema`, and a constructor taking its arguments.
+ * @example class Scale extends wl.Layer { static className = 'Scale'; static schema = ...; } wl.serialization.registerClass(Scale);
+ */
+export function registerLayer(cls: LayerClass): void {
+  if (typeof cls !== 'function' || typeof cls.className !== 'string' || cls.className.length === 0 || cls.schema == null) {
+    throw new ValueError(`registerClass: expected a Layer subclass with a static className and a static schema, got ${describe(cls)}`);
+  }
+  CLASSES.set(cls.className, cls as Registered);
+}
 
-/** The initializer a config names (Keras default when absent), not run when initialize is false. */
-const init = (value: unknown, fallback: string, options: FromConfigOptions) => {
-  const initializer = resolveInitializer(value ?? fallback, 'config', 'initializer');
-  return options.initialize === false ? new Deferred(initializer, options.weightBudget) : initializer;
-};
-
-const BUILDERS: Record<string, { keys: string[]; build: Builder }> = {
-  InputLayer: {
-    keys: ['batch_input_shape', 'batch_shape'],
-    build: (c, base) => new InputLayer({ ...base, batchInputShape: (c.batch_input_shape ?? c.batch_shape) as (number | null)[] }),
-  },
-  Dense: {
-    keys: ['units', 'activation', 'use_bias', 'kernel_initializer', 'bias_initializer'],
-    build: (c, base, o) => new Dense({
-      ...base, units: c.units as number, activation: c.activation as never, useBias: c.use_bias as boolean | undefined,
-      kernelInitializer: init(c.kernel_initializer, 'glorotUniform', o), biasInitializer: init(c.bias_initializer, 'zeros', o),
-    }),
-  },
-  GRU: {
-    keys: ['units', 'activation', 'recurrent_activation', 'use_bias', 'return_sequences', 'go_backwards', 'reset_after',
-      'kernel_initializer', 'recurrent_initializer', 'bias_initializer'],
-    build: (c, base, o) => new GRU({
-      ...base, units: c.units as number, activation: c.activation as never, recurrentActivation: c.recurrent_activation as never,
-      useBias: c.use_bias as boolean | undefined, returnSequences: c.return_sequences as boolean | undefined,
-      goBackwards: c.go_backwards as boolean | undefined, resetAfter: c.reset_after as boolean | undefined,
-      kernelInitializer: init(c.kernel_initializer, 'glorotUniform', o), recurrentInitializer: init(c.recurrent_initializer, 'orthogonal', o),
-      biasInitializer: init(c.bias_initializer, 'zeros', o),
-    }),
-  },
-  Activation: {
-    keys: ['activation'],
-    build: (c, base) => new Activation({ ...base, activation: c.activation as never }),
-  },
-  TimeDistributed: {
-    keys: ['layer'],
-    build: (c, base, o, depth) => new TimeDistributed({ ...base, layer: layerFromConfig(c.layer as LayerConfig, o, depth + 1) }),
-  },
-};
+for (const cls of [InputLayer, Dense, GRU, Activation, TimeDistributed] as LayerClass[]) {
+  registerLayer(cls);
+  BUILT_IN.add(cls.className);
+}
 
 /** Known layer class names. */
-export const LAYER_CLASSES = Object.keys(BUILDERS);
+export function layerClassNames(): string[] {
+  return [...CLASSES.keys()];
+}
+
+/** Whether a class comes with the library (a pool worker can build it without the user's code). */
+export function isBuiltInLayer(className: string): boolean {
+  return BUILT_IN.has(className);
+}
 
 /** A layer from its Keras config. */
 export function layerFromConfig(spec: LayerConfig, options: FromConfigOptions = {}, depth = 0): Layer {
@@ -87,23 +65,25 @@ export function layerFromConfig(spec: LayerConfig, options: FromConfigOptions = 
   if (spec == null || typeof spec !== 'object' || typeof spec.class_name !== 'string') {
     throw new ValueError(`A layer config must be {class_name, config}, got ${describe(spec)}`);
   }
-  if (!Object.hasOwn(BUILDERS, spec.class_name)) throw unknownName('layer class', spec.class_name, LAYER_CLASSES);
-  const { keys, build } = BUILDERS[spec.class_name];
+  const cls = CLASSES.get(spec.class_name);
+  if (!cls) throw unknownName('layer class', spec.class_name, layerClassNames());
   const config = spec.config ?? {};
-  if (typeof config !== 'object') throw new ValueError(`The config of a ${spec.class_name} layer must be an object, got ${describe(config)}`);
-  for (const [key, value] of Object.entries(config)) {
-    if (keys.includes(key) || ['name', 'trainable', 'dtype', 'batch_input_shape', 'module', 'registered_name', 'build_config'].includes(key)) continue;
-    if (Object.hasOwn(DEFAULTS_ONLY, key) && DEFAULTS_ONLY[key].some((d) => d === value)) continue;
-    throw new ValueError(`${spec.class_name} config: ${key}=${describe(value)} is not supported`);
-  }
+  if (typeof config !== 'object' || Array.isArray(config)) throw new ValueError(`The config of a ${spec.class_name} layer must be an object, got ${describe(config)}`);
   const dtype = config.dtype;
-  if (dtype != null && dtype !== 'float32' && !(typeof dtype === 'object')) {
+  if (spec.class_name !== 'InputLayer' && dtype != null && dtype !== 'float32' && !isFloat32Policy(dtype)) {
     throw new ValueError(`${spec.class_name} config: dtype=${describe(dtype)} is not supported (float32 only)`);
   }
-  const base: LayerArgs = {
-    name: config.name as string | undefined,
-    trainable: config.trainable as boolean | undefined,
-    batchInputShape: (config.batch_input_shape as (number | null)[] | undefined) ?? undefined,
+  const ctx: FromConfigContext = {
+    initialize: options.initialize !== false,
+    weightBudget: options.weightBudget,
+    layerFromConfig: (nested) => layerFromConfig(nested as LayerConfig, options, depth + 1),
   };
-  return build(config, base, options, depth);
+  return cls.fromConfig(config as Record<string, unknown>, ctx);
+}
+
+/** Keras 3's dtype policy object `{class_name: 'DTypePolicy', config: {name: 'float32'}}`. */
+function isFloat32Policy(dtype: unknown): boolean {
+  if (dtype == null || typeof dtype !== 'object') return false;
+  const name = (dtype as { config?: { name?: unknown } }).config?.name;
+  return name === 'float32';
 }

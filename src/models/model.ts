@@ -1,43 +1,36 @@
 /**
- * LayersModel: a functional model (input → layers → output) with Keras's compile / fit / evaluate /
- * predict / summary and weights in Keras order. Sequential builds on it.
+ * LayersModel: a functional model (inputs → layers → outputs, any number of each) with Keras's
+ * compile / fit / evaluate / predict / summary and weights in Keras order. Sequential builds on it.
+ * The topology and its execution live below (graph/, runtime/); this is the public API.
  */
-import { getEngine, type Engine } from '../backend/engine.js';
-import { MAX_MEMORY_BYTES, formatBytes } from '../backend/arena.js';
-import { StateError, ValueError, pythonTuple, describe, invalidArgument } from '../errors.js';
-import { PoolExecutor, forgetPoolModel } from '../parallel/pool-executor.js';
-import { acquirePool, letPoolStartProgress, poolSizeOrStart, releaseModel } from '../parallel/pool-registry.js';
-import { planWork } from '../parallel/worker-count.js';
+import { getEngine } from '../backend/engine.js';
+import { StateError, ValueError, pythonTuple, describe } from '../errors.js';
+import { Topology } from '../graph/topology.js';
 import { checkArgKeys } from '../layers/args.js';
+import { InputLayer } from '../layers/core/input.js';
 import type { Layer } from '../layers/layer.js';
 import { checkWeightShape } from '../layers/layer.js';
+import { isBuiltInLayer } from '../layers/registry.js';
 import { SymbolicTensor, type Node } from '../layers/symbolic.js';
 import type { LayerVariable } from '../layers/variable.js';
 import { uniqueName } from '../layers/names.js';
+import { acquirePool, letPoolStartProgress, poolSizeOrStart, releaseModel } from '../parallel/pool-registry.js';
+import { InProcessExecutor } from '../runtime/in-process.js';
+import { checkStepMemory, measureStep, planWork } from '../runtime/plan.js';
+import { PoolExecutor, forgetPoolModel } from '../runtime/pool-executor.js';
+import { ModelProgram } from '../runtime/program.js';
 import { Tensor } from '../tensor.js';
-import { checkSampleCounts, standardize, type ModelData } from '../training/data.js';
+import { checkSampleCounts, standardizeAll, type Expected, type ModelData } from '../training/data.js';
 import type { Executor } from '../training/executor.js';
-import { evaluateLoop, fitLoop, predictLoop, resolveBatchSize, resolveFitArgs, resolveWorkers, splitForValidation, type ModelFitArgs, type WorkersOption } from '../training/fit.js';
-import { resolveMetrics } from '../training/metrics.js';
+import { evaluateLoop, fitLoop, logsOf, predictLoop, resolveBatchSize, resolveFitArgs, resolveWorkers, splitForValidation, type ModelFitArgs, type OutputLogging, type WorkersOption } from '../training/fit.js';
+import type { History } from '../training/history.js';
+import type { Optimizer } from '../training/optimizers.js';
+import { resolveCompile, type Compiled, type ModelCompileArgs } from './compile.js';
+import { printSummary, type SummaryOptions } from './summary.js';
 import { saveModel, type SaveOptions } from '../io/save.js';
 import type { IOHandler, SaveResult } from '../io/handlers.js';
-import type { History } from '../training/history.js';
-import { InProcessExecutor } from '../training/in-process.js';
-import { resolveLoss, type Loss, type LossIdentifier } from '../training/losses.js';
-import { resolveOptimizer, type Optimizer } from '../training/optimizers.js';
-import type { TrainableGraph } from '../training/trainable.js';
-import { sizeOf, type Shape } from '../shape.js';
-import { Graph } from './graph.js';
-import { printSummary, type SummaryOptions } from './summary.js';
 
-export interface ModelCompileArgs {
-  /** 'categoricalCrossentropy' / 'categorical_crossentropy', 'meanSquaredError' / 'mse'. */
-  loss: LossIdentifier;
-  /** 'rmsprop', 'adam', 'sgd' (Keras defaults) or wl.optimizers.rmsprop({...}). */
-  optimizer: string | Optimizer;
-  /** ['accuracy'] (also 'acc', 'categoricalAccuracy'): logged per epoch, and by evaluate(). */
-  metrics?: string[];
-}
+export type { ModelCompileArgs } from './compile.js';
 
 export interface ModelEvaluateArgs {
   batchSize?: number;
@@ -55,37 +48,59 @@ export interface ModelArgs {
 
 let nextModelId = 1;
 
-export class LayersModel {
+/**
+ * @typeParam Out what predict returns: a Tensor for a model of one output (Sequential, or wl.model
+ * with one output tensor), Tensor | Tensor[] when the outputs were given as a list (as tfjs types it).
+ */
+export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   readonly name: string;
   /** Identifies the model to the worker pool's replica caches. */
   readonly id = nextModelId++;
   /** Set to true (e.g. from a callback) to stop fit after the current batch. */
   stopTraining = false;
-  protected graphValue: Graph | null = null;
-  private compiled: { loss: Loss; optimizer: Optimizer; metrics: string[] } | null = null;
+  protected topologyValue: Topology | null = null;
+  private compiled: Compiled | null = null;
   private running: string | null = null;
   private disposed = false;
-  private poolConfigCache: { graph: Graph; trainable: LayerVariable[]; json: string } | null = null;
+  private poolConfigCache: { topology: Topology; trainable: LayerVariable[]; json: string } | null = null;
 
   constructor(args: ModelArgs | null, namePrefix = 'model', name?: string) {
     this.name = name ?? args?.name ?? uniqueName(namePrefix);
     if (args) {
       checkArgKeys('model', args, ['inputs', 'outputs', 'name']);
-      this.graphValue = new Graph(single('inputs', args.inputs), single('outputs', args.outputs));
+      this.topologyValue = new Topology(symbolicList('inputs', args.inputs), symbolicList('outputs', args.outputs));
     }
   }
 
-  /** The layers, in execution order (a functional model's input layer first). */
+  /** The layers, in execution order (a functional model's input layers first). */
   get layers(): Layer[] {
-    return this.graphValue ? [...this.graphValue.layers] : [];
+    return this.topologyValue ? [...this.topologyValue.layers] : [];
   }
 
   get inputs(): SymbolicTensor[] {
-    return [this.graph('inputs').input];
+    return [...this.topology('inputs').inputs];
   }
 
   get outputs(): SymbolicTensor[] {
-    return [this.graph('outputs').output];
+    return [...this.topology('outputs').outputs];
+  }
+
+  /** The output layers' names, in output order (history keys and loss objects use them). */
+  get outputNames(): string[] {
+    return this.outputs.map((t) => t.name);
+  }
+
+  /** The input layers' names, in input order. */
+  get inputNames(): string[] {
+    return this.inputs.map((t) => t.name);
+  }
+
+  /**
+   * The topology (inputs, outputs, layer calls).
+   * @internal
+   */
+  get graphTopology(): Topology {
+    return this.topology('graphTopology');
   }
 
   /**
@@ -93,16 +108,16 @@ export class LayersModel {
    * @internal
    */
   get graphNodes(): readonly Node[] {
-    return this.graph('graphNodes').nodes;
+    return this.topology('graphNodes').nodes;
   }
 
-  /** Every weight, Keras order. */
+  /** Every weight, Keras order (a shared layer's once). */
   get weights(): LayerVariable[] {
-    return this.layers.flatMap((l) => l.weights);
+    return [...new Set(this.layers.flatMap((l) => l.weights))];
   }
 
   get trainableWeights(): LayerVariable[] {
-    return this.layers.flatMap((l) => l.trainableWeights);
+    return [...new Set(this.layers.flatMap((l) => l.trainableWeights))];
   }
 
   /** The optimizer given to compile (its state is the model's training state). */
@@ -110,9 +125,16 @@ export class LayersModel {
     return this.compiled?.optimizer ?? null;
   }
 
-  /** The compiled loss's Keras name, e.g. 'categorical_crossentropy'. */
-  get loss(): string | null {
-    return this.compiled?.loss.name ?? null;
+  /** The compiled loss's Keras name ('categorical_crossentropy'), or one per output for several outputs. */
+  get loss(): string | string[] | null {
+    if (!this.compiled) return null;
+    const names = this.compiled.losses.map((l) => l.name);
+    return names.length === 1 ? names[0] : names;
+  }
+
+  /** The compiled loss weights, one per output. */
+  get lossWeights(): number[] | null {
+    return this.compiled ? [...this.compiled.lossWeights] : null;
   }
 
   /** The compiled metrics, as named in compile(). */
@@ -129,90 +151,86 @@ export class LayersModel {
   }
 
   /**
-   * Sets the loss and the optimizer.
+   * Sets the loss (one per output), the optimizer, the metrics and the loss weights.
    * @example model.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+   * @example model.compile({ loss: { tags: 'categoricalCrossentropy', score: 'mse' }, lossWeights: { tags: 1, score: 0.5 }, optimizer: 'adam' });
    */
   compile(args: ModelCompileArgs): void {
     this.assertUsable('compile');
-    checkArgKeys('compile', args, ['loss', 'optimizer', 'metrics']);
-    const loss = resolveLoss(args.loss);
-    const optimizer = resolveOptimizer(args.optimizer);
-    const metrics = resolveMetrics(args.metrics);
-    if (this.compiled && this.compiled.optimizer !== optimizer) this.compiled.optimizer.dispose();
-    this.compiled = { loss, optimizer, metrics };
+    checkArgKeys('compile', args, ['loss', 'optimizer', 'metrics', 'lossWeights']);
+    const compiled = resolveCompile(args, this.topology('compile').outputs.map((t) => t.name));
+    if (this.compiled && this.compiled.optimizer !== compiled.optimizer) this.compiled.optimizer.dispose();
+    this.compiled = compiled;
   }
 
   /**
-   * Trains for `epochs` over (x, y); shapes are checked before any work starts.
+   * Trains for `epochs` over (x, y); data and shapes are checked before any work starts. For several
+   * inputs or outputs, x and y are lists in model order or objects keyed by input / output name.
    * @returns the History: history.loss has one value per epoch
    * @example await model.fit(x, y, { batchSize: 128, epochs: 1 });
    */
   async fit(x: ModelData, y: ModelData, args: ModelFitArgs = {}): Promise<History> {
-    const graph = this.graph('fit');
     const compiled = this.requireCompiled('fit');
     const options = resolveFitArgs(args);
-    let { xt, yt } = this.checkData(graph, x, y);
-    let validation: { x: Tensor; y: Tensor } | null = null;
+    let { xs, ys } = this.checkData(x, y);
+    let validation: { x: Tensor[]; y: Tensor[] } | null = null;
     if (options.validationData) {
-      const v = this.checkData(graph, options.validationData[0], options.validationData[1]);
-      validation = { x: v.xt, y: v.yt };
+      const v = this.checkData(options.validationData[0], options.validationData[1]);
+      validation = { x: v.xs, y: v.ys };
     } else if (options.validationSplit > 0) {
-      const split = splitForValidation(xt, yt, options.validationSplit);
-      ({ x: xt, y: yt } = split);
+      const split = splitForValidation(xs, ys, options.validationSplit);
+      ({ x: xs, y: ys } = split);
       validation = { x: split.xVal, y: split.yVal };
     }
-    return this.run('fit', { workers: options.workers, batchSize: options.batchSize, compiled, sampleShape: xt.shape.slice(1), samples: xt.shape[0] }, (executor) => {
+    return this.run('fit', { workers: options.workers, batchSize: options.batchSize, data: [xs, ys] }, (executor) => {
       this.stopTraining = false;
-      return fitLoop(executor, xt, yt, options, { metrics: compiled.metrics, validation, model: this });
+      return fitLoop(executor, xs, ys, options, { logging: this.logging(compiled), validation, model: this });
     });
   }
 
   /**
-   * The loss over (x, y) as a scalar tensor, or [loss, ...metrics] when metrics were compiled (tfjs).
+   * The loss over (x, y) as a scalar tensor; with several outputs or compiled metrics, a list: the
+   * total loss, then each output's loss (several outputs), then the metrics (Keras's order).
    * @example const loss = (await model.evaluate(x, y)).dataSync()[0];
    */
   async evaluate(x: ModelData, y: ModelData, args: ModelEvaluateArgs = {}): Promise<Tensor | Tensor[]> {
-    const graph = this.graph('evaluate');
     const compiled = this.requireCompiled('evaluate');
     checkArgKeys('evaluate', args, ['batchSize', 'verbose', 'workers']);
     const batchSize = resolveBatchSize('evaluate', args.batchSize);
     const workers = resolveWorkers('evaluate', args.workers);
-    const { xt, yt } = this.checkData(graph, x, y);
-    return this.run('evaluate', { workers, batchSize, compiled, sampleShape: xt.shape.slice(1), samples: xt.shape[0] }, async (executor) => {
-      const t = await evaluateLoop(executor, xt, yt, batchSize);
-      const scalar = (v: number) => new Tensor(Float32Array.of(v), []);
-      return compiled.metrics.length ? [scalar(t.sum / t.count), ...compiled.metrics.map(() => scalar(t.correct / t.count))] : scalar(t.sum / t.count);
+    const { xs, ys } = this.checkData(x, y);
+    return this.run('evaluate', { workers, batchSize, data: [xs, ys] }, async (executor) => {
+      const logs = logsOf(await evaluateLoop(executor, xs, ys, batchSize), this.logging(compiled));
+      const values = Object.values(logs).map((v) => new Tensor(Float32Array.of(v), []));
+      return values.length === 1 ? values[0] : values;
     });
   }
 
   /**
-   * The model's outputs for x, computed in batches.
+   * The model's outputs for x, computed in batches: one tensor, or a list for several outputs.
    * @example const probs = await model.predict(x); probs.shape // [1000, 64, 8]
    */
-  async predict(x: ModelData, args: ModelPredictArgs = {}): Promise<Tensor> {
-    const graph = this.graph('predict');
+  async predict(x: ModelData, args: ModelPredictArgs = {}): Promise<Out> {
+    this.topology('predict');
     checkArgKeys('predict', args, ['batchSize', 'verbose', 'workers']);
     const batchSize = resolveBatchSize('predict', args.batchSize);
     const workers = resolveWorkers('predict', args.workers);
-    const xt = standardize(x, 'input', graph.input.name, graph.input.shape);
-    return this.run('predict', { workers, batchSize, compiled: null, sampleShape: xt.shape.slice(1), samples: xt.shape[0] }, (executor) => predictLoop(executor, xt, batchSize));
+    const xs = standardizeAll(x, 'input', this.expectedInputs());
+    return this.run('predict', { workers, batchSize, data: [xs, []] }, async (executor) => {
+      const outs = await predictLoop(executor, xs, batchSize);
+      return (outs.length === 1 ? outs[0] : outs) as Out;
+    });
   }
 
   /**
-   * Prints the Keras 2 summary table. Takes tfjs's (lineLength, positions, printFn) or an options object.
+   * Prints the Keras 2 summary table ("Connected to" for models that are not a chain). Takes tfjs's
+   * (lineLength, positions, printFn) or an options object.
    * @example model.summary(); model.summary({ printFn: (line) => lines.push(line) });
    */
   summary(lineLengthOrOptions?: number | SummaryOptions, positions?: number[], printFn?: (line: string) => void): void {
-    const graph = this.graph('summary');
+    const topology = this.topology('summary');
     const options = typeof lineLengthOrOptions === 'object' ? lineLengthOrOptions : { lineLength: lineLengthOrOptions, positions, printFn };
-    const shapes = new Map<Layer, string>();
-    shapes.set(graph.input.sourceLayer, pythonTuple(graph.input.shape));
-    for (const node of graph.nodes) {
-      const text = pythonTuple(node.output.shape);
-      const prior = shapes.get(node.layer);
-      shapes.set(node.layer, prior == null || prior === text ? text : 'multiple');
-    }
-    printSummary(graph, this.layers, shapes, options);
+    printSummary(topology, this.layers, options);
   }
 
   /** Keras class name of the model: 'Model' (functional) or 'Sequential'. */
@@ -225,20 +243,19 @@ export class LayersModel {
    * `{name, layers: [{name, class_name, config, inbound_nodes}], input_layers, output_layers}`.
    */
   getConfig(): Record<string, unknown> {
-    const graph = this.graph('getConfig');
+    const topology = this.topology('getConfig');
     // node indices count this model's calls of each layer (a shared layer may serve other models)
-    const callsOf = (layer: Layer) => graph.nodes.filter((n) => n.layer === layer);
-    const ref = (t: SymbolicTensor) => [t.sourceLayer.name, t.node ? callsOf(t.sourceLayer).indexOf(t.node) : 0, 0];
+    const ref = (t: SymbolicTensor) => [t.sourceLayer.name, t.node ? topology.callsOf(t.sourceLayer).indexOf(t.node) : 0, t.outputIndex];
     return {
       name: this.name,
-      layers: graph.layers.map((l) => ({
+      layers: topology.layers.map((l) => ({
         name: l.name,
         class_name: l.className,
         config: l.getConfig(),
-        inbound_nodes: callsOf(l).map((n) => [[...ref(n.input), {}]]),
+        inbound_nodes: topology.callsOf(l).map((n) => n.inputs.map((t) => [...ref(t), {}])),
       })),
-      input_layers: [ref(graph.input)],
-      output_layers: [ref(graph.output)],
+      input_layers: topology.inputs.map(ref),
+      output_layers: topology.outputs.map(ref),
     };
   }
 
@@ -248,7 +265,7 @@ export class LayersModel {
    * @example await model.save('file://./my-model', { includeOptimizer: true });
    */
   save(target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
-    this.assertUsable('save');
+    this.topology('save');
     checkArgKeys('save', options, ['includeOptimizer']);
     return saveModel(this, target, options);
   }
@@ -259,7 +276,7 @@ export class LayersModel {
   }
 
   /** Weight values, Keras order: for each layer, e.g. GRU kernel, recurrent_kernel, bias. */
-  getWeights(): Tensor[] {
+  getWeights(): Tensor<'float32'>[] {
     this.assertUsable('getWeights');
     return this.weights.map((v) => new Tensor(v.read(), v.shape));
   }
@@ -299,43 +316,66 @@ export class LayersModel {
     if (this.disposed) throw new StateError(`Cannot ${operation}: model ${this.name} is disposed`);
   }
 
-  protected graph(operation: string): Graph {
+  protected topology(operation: string): Topology {
     this.assertUsable(operation);
-    if (!this.graphValue) throw new StateError(`Cannot ${operation}: model ${this.name} has no layers yet`);
-    return this.graphValue;
+    if (!this.topologyValue) throw new StateError(`Cannot ${operation}: model ${this.name} has no layers yet`);
+    return this.topologyValue;
   }
 
-  private requireCompiled(operation: string): { loss: Loss; optimizer: Optimizer; metrics: string[] } {
+  private requireCompiled(operation: string): Compiled {
+    this.topology(operation);
     if (!this.compiled) throw new StateError(`You must compile a model before ${operation === 'fit' ? 'training' : 'evaluating'} it: call model.compile({ loss, optimizer }) first`);
     return this.compiled;
   }
 
-  private checkData(graph: Graph, x: ModelData, y: ModelData): { xt: Tensor; yt: Tensor } {
-    const xt = standardize(x, 'input', graph.input.name, graph.input.shape);
-    const yt = standardize(y, 'target', graph.output.sourceLayer.name, graph.output.shape);
-    checkSampleCounts(xt, yt);
-    return { xt, yt };
+  private logging(compiled: Compiled): OutputLogging {
+    return { outputNames: this.outputNames, lossWeights: compiled.lossWeights, metrics: compiled.metrics };
+  }
+
+  private expectedInputs(): Expected[] {
+    return this.topology('run').inputs.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype }));
+  }
+
+  private checkData(x: ModelData, y: ModelData): { xs: Tensor[]; ys: Tensor[] } {
+    const xs = standardizeAll(x, 'input', this.expectedInputs());
+    const ys = standardizeAll(y, 'target', this.topology('run').outputs.map((t) => ({ name: t.name, shape: t.shape, dtype: 'float32' as const })));
+    checkSampleCounts(xs, ys);
+    return { xs, ys };
+  }
+
+  /**
+   * The model as the runtime runs it, for `operation` (with the compiled heads unless predicting).
+   * @internal
+   */
+  program(operation: 'fit' | 'evaluate' | 'predict'): ModelProgram {
+    const compiled = operation === 'predict' ? null : this.compiled;
+    const countCorrect = (compiled?.metrics.length ?? 0) > 0;
+    return new ModelProgram({
+      topology: this.topology('run'),
+      heads: compiled ? compiled.losses.map((loss, i) => ({ loss, weight: compiled.lossWeights[i], countCorrect })) : [],
+    });
   }
 
   /**
    * Runs one fit / evaluate / predict (one at a time per model) on an executor: this thread's engine,
    * or the worker pool when `workers` asks for it and the step is large enough to gain from it.
    */
-  private async run<T>(
-    operation: string,
-    { workers, batchSize, compiled, sampleShape, samples }: { workers: WorkersOption; batchSize: number; compiled: { loss: Loss; optimizer: Optimizer; metrics: string[] } | null; sampleShape: number[]; samples: number },
-    body: (executor: Executor) => Promise<T>,
-  ): Promise<T> {
+  private async run<T>(operation: 'fit' | 'evaluate' | 'predict', { workers, batchSize, data }: { workers: WorkersOption; batchSize: number; data: [Tensor[], Tensor[]] }, body: (executor: Executor) => Promise<T>): Promise<T> {
     if (this.running) throw new StateError(`Cannot ${operation} model ${this.name}: ${this.running} is still running (await it first)`);
     this.running = operation;
     let release = () => {};
     let executor: Executor | null = null;
     try {
-      const graph = this.trainableGraph();
-      const countCorrect = (compiled?.metrics.length ?? 0) > 0;
-      const flopsPerSample = this.forwardFlopsPerSample();
-      const flops = flopsPerSample * batchSize * (operation === 'fit' ? 3 : 1);
-      const plan = await planWork(workers, flops, operation !== 'fit');
+      const program = this.program(operation);
+      const engine = await getEngine();
+      const samples = data[0][0].shape[0];
+      const shapes = { inputs: data[0].map((t) => t.shape.slice(1)), targets: data[1].map((t) => t.shape.slice(1)) };
+      const flopsPerSample = measureStep(engine, program, 1, shapes, false).flops;
+      const custom = this.layers.map((l) => l.className).filter((c) => !isBuiltInLayer(c));
+      if (custom.length && workers !== 'auto' && workers > 0) {
+        throw new ValueError(`Model ${this.name} uses layer class ${[...new Set(custom)].join(', ')}, registered on this thread only: pool workers cannot build it. Use workers: 0 (or 'auto')`);
+      }
+      const plan = custom.length ? { workers: 0, callerShare: false } : await planWork(workers, flopsPerSample * batchSize * (operation === 'fit' ? 3 : 1), operation !== 'fit');
       // inference, one call of few steps, uses the workers running now and never waits for any to
       // start (without a pool it starts one for later calls and runs here); training waits for its pool
       if (plan.callerShare && operation !== 'fit') {
@@ -343,23 +383,16 @@ export class LayersModel {
         if (plan.workers === 0) await letPoolStartProgress();
       }
       if (plan.workers === 0) plan.callerShare = false;
-      const engine = await getEngine();
       const shares = plan.workers + (plan.callerShare ? 1 : 0);
-      this.checkStepMemory(engine, Math.ceil(Math.min(batchSize, samples) / Math.max(shares, 1)), sampleShape);
-      const loss = compiled?.loss ?? null;
+      checkStepMemory(engine, program, Math.ceil(Math.min(batchSize, samples) / Math.max(shares, 1)), shapes, operation === 'fit');
+      const optimizer = operation === 'fit' ? this.compiled!.optimizer : null;
       if (plan.workers === 0) {
-        executor = new InProcessExecutor(engine, graph, loss, compiled?.optimizer ?? null, countCorrect);
+        executor = new InProcessExecutor(engine, program, optimizer);
       } else {
         const acquired = await acquirePool(plan.workers, this.id);
         release = acquired.release;
-        const model = { id: this.id, config: this.poolConfig(), weights: this.weights, graph };
-        executor = new PoolExecutor(engine, acquired.pool, model, {
-          workers: acquired.workers,
-          loss,
-          optimizer: operation === 'fit' ? compiled!.optimizer : null,
-          countCorrect,
-          local: plan.callerShare ? new InProcessExecutor(engine, graph, loss, null, countCorrect) : null,
-          flopsPerSample,
+        executor = new PoolExecutor(engine, acquired.pool, { id: this.id, config: this.poolConfig(), program }, {
+          workers: acquired.workers, optimizer, callerShare: plan.callerShare, flopsPerSample,
         });
       }
       return await body(executor);
@@ -371,95 +404,42 @@ export class LayersModel {
   }
 
   /**
-   * The config JSON the pool's workers build their replicas from, kept while the graph and its
+   * The config JSON the pool's workers build their replicas from, kept while the topology and its
    * trainable weights stay the same (building it cost ≈ 130 µs per predict call, 1.5% of a seed
    * predict). A layer's config changes after construction only through `trainable`, which decides
    * what the workers compute gradients for; a weightless layer's flag changes nothing they compute.
    */
   private poolConfig(): string {
-    const graph = this.graph('run');
+    const topology = this.topology('run');
     const trainable = this.trainableWeights;
     const kept = this.poolConfigCache;
-    if (kept && kept.graph === graph && kept.trainable.length === trainable.length && kept.trainable.every((v, i) => v === trainable[i])) return kept.json;
+    if (kept && kept.topology === topology && kept.trainable.length === trainable.length && kept.trainable.every((v, i) => v === trainable[i])) return kept.json;
     const json = JSON.stringify({ class_name: this.className, config: this.getConfig() });
-    this.poolConfigCache = { graph, trainable, json };
+    this.poolConfigCache = { topology, trainable, json };
     return json;
   }
-
-  /**
-   * Refuses a step that cannot fit in engine memory before any of it is allocated, saying how much
-   * it needs and the limit.
-   */
-  private checkStepMemory(engine: Engine, batch: number, sampleShape: number[]): void {
-    const graph = this.graph('run');
-    const shapes = new Map<SymbolicTensor, number[]>([[graph.input, [batch, ...sampleShape]]]);
-    let floats = 2 * batch * sampleShape.reduce((a, b) => a * b, 1);
-    for (const node of graph.nodes) {
-      const input = shapes.get(node.input)!;
-      floats += node.layer.stepFloats(input);
-      shapes.set(node.output, node.layer.computeOutputShape(input) as number[]);
-    }
-    const out = shapes.get(graph.output)!;
-    floats += 2 * out.reduce((a, b) => a * b, 1);
-    const needed = floats * 4;
-    const { bytesInUse } = engine.memoryStats();
-    if (needed + bytesInUse > MAX_MEMORY_BYTES) {
-      throw new ValueError(
-        `A step of ${batch} samples needs about ${formatBytes(needed)} of engine memory (${formatBytes(bytesInUse)} already in use), ` +
-          `more than the limit of ${formatBytes(MAX_MEMORY_BYTES)}; use a smaller batchSize${batch > 1 ? ` (at most about ${Math.max(1, Math.floor(batch * (MAX_MEMORY_BYTES - bytesInUse) / needed))})` : ''}`,
-      );
-    }
-  }
-
-  /** Multiply-adds ×2 of one sample's forward pass (GEMMs only): sizes the work for 'auto' workers. */
-  private forwardFlopsPerSample(): number {
-    return this.graph('run').nodes.reduce((n, node) => n + node.layer.forwardFlops(node.input.shape), 0);
-  }
-
-  /**
-   * The model as the training loops and the worker pool see it.
-   * @internal
-   */
-  trainableGraph(): TrainableGraph {
-    const graph = this.graph('run');
-    const output = graph.output.sourceLayer;
-    return {
-      trainableVariables: this.trainableWeights,
-      outputIsSoftmax: graph.output.node != null && output.outputIsSoftmax(),
-      inputShape: graph.input.shape,
-      outputShape: graph.output.shape,
-      inputName: graph.input.name,
-      outputName: output.name,
-      sampleFloats: sampleFloats([graph.input.shape, ...graph.nodes.map((node) => node.output.shape)]),
-      forward: (x, ctx) => graph.forward(x, ctx),
-    };
-  }
 }
 
-/** Floats of one sample over these shapes (batch axis first, ignored); null if a dimension is unknown. */
-function sampleFloats(shapes: Shape[]): number | null {
-  let floats = 0;
-  for (const shape of shapes) {
-    const sample = shape.slice(1);
-    if (sample.some((d) => d == null)) return null;
-    floats += sizeOf(sample as number[]);
-  }
-  return floats;
-}
-
-function single(arg: string, value: unknown): SymbolicTensor {
+/** A list of symbolic tensors from one or several, each checked. */
+function symbolicList(arg: string, value: unknown): SymbolicTensor[] {
   const list = Array.isArray(value) ? value : [value];
-  if (list.length !== 1) {
-    throw new ValueError(`model: ${arg} must be one symbolic tensor (models with several ${arg} are not supported yet); received ${list.length}`);
+  list.forEach((t, i) => {
+    if (!(t instanceof SymbolicTensor)) throw new ValueError(`model: ${arg}${Array.isArray(value) ? `[${i}]` : ''} must be a symbolic tensor from wl.input() or layer.apply(); received ${describe(t)}`);
+  });
+  if (arg === 'inputs') {
+    list.forEach((t: SymbolicTensor, i) => {
+      if (!(t.sourceLayer instanceof InputLayer)) throw new ValueError(`model: inputs${Array.isArray(value) ? `[${i}]` : ''} must come from wl.input(), but ${t.name} ${pythonTuple(t.shape)} is the output of a ${t.sourceLayer.className} layer`);
+    });
   }
-  if (!(list[0] instanceof SymbolicTensor)) throw new ValueError(`model: ${arg} must be a symbolic tensor from wl.input() or layer.apply(); received ${describe(list[0])}`);
-  return list[0];
+  return list as SymbolicTensor[];
 }
 
 /**
- * A functional model from an input and the output computed from it.
+ * A functional model from its inputs and the outputs computed from them (one or several of each).
  * @example const x = wl.input({ shape: [64, 15] }); const m = wl.model({ inputs: x, outputs: wl.layers.dense({ units: 8 }).apply(x) });
  */
+export function model(args: ModelArgs & { outputs: SymbolicTensor }): LayersModel<Tensor>;
+export function model(args: ModelArgs): LayersModel;
 export function model(args: ModelArgs): LayersModel {
   return new LayersModel(args);
 }

@@ -1,11 +1,13 @@
 /** Sequential: a stack of layers, each fed the previous one's output (tfjs / Keras semantics). */
 import { ValueError } from '../errors.js';
-import { InputLayer } from '../layers/input.js';
+import { sequentialInputFor } from '../graph/from-config.js';
+import { Topology } from '../graph/topology.js';
+import { InputLayer } from '../layers/core/input.js';
 import { Layer } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic.js';
 import { checkArgKeys } from '../layers/args.js';
-import { Graph } from './graph.js';
 import { LayersModel } from './model.js';
+import type { Tensor } from '../tensor.js';
 
 export interface SequentialArgs {
   /** Layers to add, in order. */
@@ -13,7 +15,7 @@ export interface SequentialArgs {
   name?: string;
 }
 
-export class Sequential extends LayersModel {
+export class Sequential extends LayersModel<Tensor> {
   private readonly stack: Layer[] = [];
   private input: SymbolicTensor | null = null;
   private output: SymbolicTensor | null = null;
@@ -35,7 +37,7 @@ export class Sequential extends LayersModel {
 
   /** Keras config: `{name, layers: [{class_name, config}]}`, the first layer with its batch_input_shape. */
   override getConfig(): Record<string, unknown> {
-    const input = this.graph('getConfig').input;
+    const input = this.topology('getConfig').inputs[0];
     const layers = this.stack.map((l, i) => {
       const config = l.getConfig();
       if (i === 0 && !config.batch_input_shape) config.batch_input_shape = [...input.shape];
@@ -56,19 +58,26 @@ export class Sequential extends LayersModel {
       this.input = this.output = layer.output;
       return;
     }
-    if (!this.input) {
-      if (!layer.batchInputShape) {
-        throw new ValueError('The first layer in a Sequential model must get an `inputShape` or `batchInputShape` argument.');
-      }
-      this.input = this.output = new InputLayer({ name: `${layer.name}_input`, batchInputShape: [...layer.batchInputShape] }).output;
-    }
+    if (!this.input) this.input = this.output = sequentialInputFor(layer).output;
     if (this.stack.some((l) => l.name === layer.name)) {
       throw new ValueError(`All layers added to a Sequential model should have unique names. Name "${layer.name}" is already the name of a layer in this model.`);
     }
     const out = layer.apply(this.output!);
+    if (Array.isArray(out)) throw new ValueError(`Sequential.add: layer ${layer.name} returns ${out.length} outputs; a Sequential model needs one per layer (use the functional API)`);
     this.stack.push(layer);
     this.output = out;
-    this.graphValue = new Graph(this.input, out);
+    this.topologyValue = new Topology([this.input], [out]);
+  }
+
+  /**
+   * Takes a chain already built from a config (graph/from-config.ts) as this model's layers.
+   * @internal
+   */
+  adopt(input: SymbolicTensor, output: SymbolicTensor, stack: Layer[]): void {
+    this.input = input;
+    this.output = output;
+    this.stack.push(...stack);
+    this.topologyValue = new Topology([input], [output]);
   }
 }
 

@@ -2,46 +2,55 @@
  * Tensors in engine memory during a step, and the scratch region that owns them: everything a step
  * allocates is released together when the step ends.
  */
-import type { Engine } from '../backend/engine.js';
+import type { Device } from '../backend/engine.js';
+import type { DType, HostArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 
-/** f32 data at a byte offset of engine memory, row-major. */
+/** Data at a byte offset of engine memory, row-major: float32 values, or int32 (bool as 0/1 int32). */
 export interface DeviceTensor {
   readonly ptr: number;
   readonly shape: readonly number[];
   readonly size: number;
+  /** Absent for float32. */
+  readonly dtype?: 'int32';
 }
 
 /** A view of the same data under another shape of equal size. */
 export function reshape(t: DeviceTensor, shape: readonly number[]): DeviceTensor {
-  return { ptr: t.ptr, shape, size: t.size };
+  return { ...t, shape };
+}
+
+/** The device dtype a host dtype travels as (bool widens to int32). */
+export function deviceDType(dtype: DType): 'float32' | 'int32' {
+  return dtype === 'float32' ? 'float32' : 'int32';
 }
 
 /** Per-step allocations, released at once. */
 export class Scratch {
   private readonly blocks: number[] = [];
 
-  constructor(readonly engine: Engine) {}
+  constructor(readonly engine: Device) {}
 
-  /** A tensor of `shape`, contents undefined. */
-  alloc(shape: readonly number[]): DeviceTensor {
+  /** A float32 tensor of `shape` (or int32 with `dtype`), contents undefined. */
+  alloc(shape: readonly number[], dtype?: 'int32'): DeviceTensor {
     const size = sizeOf(shape);
     const ptr = this.engine.allocF32(size);
     this.blocks.push(ptr);
-    return { ptr, shape, size };
+    return dtype ? { ptr, shape, size, dtype } : { ptr, shape, size };
   }
 
   /** A tensor of `shape` filled with zeros. */
   zeros(shape: readonly number[]): DeviceTensor {
     const t = this.alloc(shape);
-    this.engine.f32(t.ptr, t.size).fill(0);
+    this.engine.zero(t.ptr, t.size);
     return t;
   }
 
-  /** A tensor holding a copy of `data`. */
-  from(data: ArrayLike<number>, shape: readonly number[]): DeviceTensor {
-    const t = this.alloc(shape);
-    this.engine.write(t.ptr, data);
+  /** A tensor holding a copy of `data` (float32 unless `data` is an int32 or bool array). */
+  from(data: HostArray | ArrayLike<number>, shape: readonly number[]): DeviceTensor {
+    const integer = data instanceof Int32Array || data instanceof Uint8Array;
+    const t = this.alloc(shape, integer ? 'int32' : undefined);
+    this.engine.write(t.ptr, data, integer ? 'int32' : 'float32');
     return t;
   }
 

@@ -5,9 +5,10 @@
  * backward the loop one call followed by the weight gradients as single GEMMs over all B·T rows, and
  * dx swapped back to (B, T, F).
  */
-import type { Engine } from '../backend/engine.js';
+import type { Device } from '../backend/engine.js';
 import { GruFlags, type ActivationCode } from '../backend/activation-codes.js';
 import { matmul, matmulTransposeB } from './matmul.js';
+import { columnSums, swapLeadingAxes } from './elementwise.js';
 import type { DeviceTensor, Scratch } from './device-tensor.js';
 
 export interface GruOpConfig {
@@ -42,26 +43,22 @@ function kernelFlags(cfg: GruOpConfig): number {
   return (cfg.returnSequences ? GruFlags.returnSequences : 0) | (cfg.resetAfter ? GruFlags.resetAfter : 0) | GruFlags.zeroState;
 }
 
-/** Swap flag: reverse the time axis (axis 1 of (B,T,F), axis 0 of (T,B,F)) for go_backwards. */
-const REVERSE_D0 = 1;
-const REVERSE_D1 = 2;
-
 /**
  * x (B, T, F) → (B, T, u) with returnSequences, else (B, u). With `training` false nothing is kept
  * for backward (the loop reuses one step's buffers) and the cache is null. Small hidden sizes take
  * one kernel that fuses the input projection into every step (gruForwardSmall).
  */
 export function gruForward(
-  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training: false,
+  engine: Device, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training: false,
 ): { y: DeviceTensor; cache: null };
 export function gruForward(
-  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training?: true,
+  engine: Device, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training?: true,
 ): { y: DeviceTensor; cache: GruCache };
 export function gruForward(
-  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training?: boolean,
+  engine: Device, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training?: boolean,
 ): { y: DeviceTensor; cache: GruCache | null };
 export function gruForward(
-  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training = true,
+  engine: Device, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training = true,
 ): { y: DeviceTensor; cache: GruCache | null } {
   const [batch, steps, features] = x.shape;
   const u = cfg.units, u3 = 3 * u;
@@ -86,7 +83,7 @@ export function gruForward(
  * backward reads, plus x time-major (for dW = xᵀ·dxproj over all B·T rows) and a buffer for dxproj.
  */
 function gruForwardSmall(
-  engine: Engine, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training: boolean,
+  engine: Device, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training: boolean,
 ): { y: DeviceTensor; cache: GruCache | null } {
   const [batch, steps, features] = x.shape;
   const u = cfg.units;
@@ -101,10 +98,10 @@ function gruForwardSmall(
 }
 
 /** x (B, T, F) swapped to (T, B, F) in processing order (time reversed for go_backwards). */
-function timeMajor(engine: Engine, scratch: Scratch, x: DeviceTensor, cfg: GruOpConfig): DeviceTensor {
+function timeMajor(engine: Device, scratch: Scratch, x: DeviceTensor, cfg: GruOpConfig): DeviceTensor {
   const [batch, steps, features] = x.shape;
   const xt = scratch.alloc([steps, batch, features]);
-  engine.kernels.f32_swap_axes01(batch, steps, features, x.ptr, xt.ptr, cfg.goBackwards ? REVERSE_D1 : 0);
+  swapLeadingAxes(engine, batch, steps, features, x.ptr, xt.ptr, cfg.goBackwards ? 'd1' : undefined);
   return xt;
 }
 
@@ -112,10 +109,10 @@ function timeMajor(engine: Engine, scratch: Scratch, x: DeviceTensor, cfg: GruOp
  * What the time loop writes: states hs (kept + 1, B, u) with hs[0] zeroed, gates (kept, B, 3u),
  * aux (kept, B, u) and the output y; training keeps every step, inference one.
  */
-function loopBuffers(engine: Engine, scratch: Scratch, batch: number, steps: number, cfg: GruOpConfig, training: boolean) {
+function loopBuffers(engine: Device, scratch: Scratch, batch: number, steps: number, cfg: GruOpConfig, training: boolean) {
   const u = cfg.units, kept = training ? steps : 1;
   const hs = scratch.alloc([kept + 1, batch, u]);
-  engine.f32(hs.ptr, batch * u).fill(0);
+  engine.zero(hs.ptr, batch * u);
   return {
     hs,
     gates: scratch.alloc([kept, batch, 3 * u]),
@@ -129,7 +126,7 @@ function loopBuffers(engine: Engine, scratch: Scratch, batch: number, steps: num
  * `needInputGradient` is false (the GRU reads the model's input).
  */
 export function gruBackward(
-  engine: Engine, scratch: Scratch, cache: GruCache, dy: DeviceTensor,
+  engine: Device, scratch: Scratch, cache: GruCache, dy: DeviceTensor,
   w: GruPointers, grads: GruPointers, cfg: GruOpConfig, needInputGradient: boolean,
 ): DeviceTensor | null {
   const [steps, batch, features] = cache.xt.shape;
@@ -159,17 +156,17 @@ export function gruBackward(
       : { a: cache.aux.ptr + skip * u * 4, b: dxproj.ptr + skip * u3 * 4 + 2 * u * 4, ldb: u3 }),
   });
   if (grads.bias) {
-    engine.kernels.f32_colsum(rows, u3, dxproj.ptr, u3, grads.bias, 1);
+    columnSums(engine, rows, u3, dxproj.ptr, u3, grads.bias);
     if (duh) {
       // the recurrent bias row: [da_z | da_r | du_h]
-      engine.kernels.f32_colsum(rows, 2 * u, dxproj.ptr, u3, grads.bias + u3 * 4, 1);
-      engine.kernels.f32_colsum(rows, u, duh.ptr, u, grads.bias + (u3 + 2 * u) * 4, 1);
+      columnSums(engine, rows, 2 * u, dxproj.ptr, u3, grads.bias + u3 * 4);
+      columnSums(engine, rows, u, duh.ptr, u, grads.bias + (u3 + 2 * u) * 4);
     }
   }
   if (!needInputGradient) return null;
   const dxt = scratch.alloc([steps, batch, features]);
   matmulTransposeB(engine, scratch, { m: rows, n: features, k: u3, a: dxproj.ptr, b: w.kernel, c: dxt.ptr });
   const dx = scratch.alloc([batch, steps, features]);
-  engine.kernels.f32_swap_axes01(steps, batch, features, dxt.ptr, dx.ptr, cfg.goBackwards ? REVERSE_D0 : 0);
+  swapLeadingAxes(engine, steps, batch, features, dxt.ptr, dx.ptr, cfg.goBackwards ? 'd0' : undefined);
   return dx;
 }

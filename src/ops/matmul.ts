@@ -2,7 +2,7 @@
  * Matrix products on engine memory, through the one GEMM kernel: A·B, Aᵀ·B (strided A), and A·Bᵀ
  * (B transposed into scratch first; B is a weight matrix, small next to A).
  */
-import type { Engine } from '../backend/engine.js';
+import type { Device } from '../backend/engine.js';
 import { ActivationCode } from '../backend/activation-codes.js';
 import type { Scratch } from './device-tensor.js';
 
@@ -24,7 +24,7 @@ export interface MatmulArgs {
 }
 
 /** C (m, n) = act([C +] op(A)·B [+ bias]). */
-export function matmul(engine: Engine, args: MatmulArgs): void {
+export function matmul(engine: Device, args: MatmulArgs): void {
   const { m, n, k, a, b, c, transposeA = false } = args;
   const [rsa, csa] = transposeA ? [1, m] : [k, 1];
   engine.kernels.f32_gemm(
@@ -35,7 +35,7 @@ export function matmul(engine: Engine, args: MatmulArgs): void {
 
 /** C (m, n) [+]= A (m, k) · Bᵀ where B is stored (n, k). */
 export function matmulTransposeB(
-  engine: Engine, scratch: Scratch, { m, n, k, a, b, c, accumulate = false }: { m: number; n: number; k: number; a: number; b: number; c: number; accumulate?: boolean },
+  engine: Device, scratch: Scratch, { m, n, k, a, b, c, accumulate = false }: { m: number; n: number; k: number; a: number; b: number; c: number; accumulate?: boolean },
 ): void {
   const bt = scratch.alloc([k, n]);
   engine.kernels.f32_transpose(n, k, b, bt.ptr);

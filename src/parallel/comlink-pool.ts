@@ -4,9 +4,8 @@
  * / exit signal and a timeout; a failed worker is terminated and replaced on next use.
  */
 import { wrap, transfer, type Endpoint, type Remote } from 'comlink';
-import { workerFailed } from '../errors.js';
 import type { WorkerApi, WorkerResult, WorkerTask } from './protocol.js';
-import { transferables, type WorkerPool } from './pool.js';
+import { settleAll, transferables, type WorkerPool } from './pool.js';
 
 /** The failure signal of a worker: the first error or exit, delivered to whoever listens then or later. */
 export class FailureSignal {
@@ -72,12 +71,7 @@ export class ComlinkPool implements WorkerPool {
   async runAll(tasks: WorkerTask[]): Promise<WorkerResult[]> {
     if (this.destroyed) throw new Error('The worker pool was shut down');
     if (tasks.length > this.size) throw new Error(`ComlinkPool: ${tasks.length} tasks for ${this.size} workers`);
-    const settled = await Promise.allSettled(tasks.map((task, i) => this.call(i, task)));
-    const failed = settled.findIndex((s) => s.status === 'rejected');
-    if (failed >= 0) throw workerFailed(failed, tasks.length, tasks[failed].kind, (settled[failed] as PromiseRejectedResult).reason);
-    const results = settled.map((s) => (s as PromiseFulfilledResult<WorkerResult>).value);
-    results.forEach((r, i) => (this.workerMemory[i] = r.engineBytes ?? this.workerMemory[i] ?? 0));
-    return results;
+    return settleAll(tasks, (task, i) => this.call(i, task), this.workerMemory);
   }
 
   private slot(i: number): Slot {

@@ -1,8 +1,7 @@
 /** The Node transport: a piscina pool running dist/workers/node-worker.js. */
 import { Piscina } from 'piscina';
-import { workerFailed } from '../errors.js';
 import type { WorkerResult, WorkerTask } from './protocol.js';
-import { transferables, type WorkerPool } from './pool.js';
+import { settleAll, transferables, type WorkerPool } from './pool.js';
 
 /**
  * Worker heap limits. A worker's garbage is small and short-lived (task messages), so a small young
@@ -34,12 +33,7 @@ export class PiscinaPool implements WorkerPool {
   }
 
   async runAll(tasks: WorkerTask[]): Promise<WorkerResult[]> {
-    const settled = await Promise.allSettled(tasks.map((t) => this.piscina.run(t, { transferList: transferables(t) })));
-    const failed = settled.findIndex((s) => s.status === 'rejected');
-    if (failed >= 0) throw workerFailed(failed, tasks.length, tasks[failed].kind, (settled[failed] as PromiseRejectedResult).reason);
-    const results = settled.map((s) => (s as PromiseFulfilledResult<WorkerResult>).value);
-    results.forEach((r, i) => (this.workerMemory[i] = r.engineBytes ?? this.workerMemory[i] ?? 0));
-    return results;
+    return settleAll(tasks, (t) => this.piscina.run(t, { transferList: transferables(t) }), this.workerMemory);
   }
 
   async destroy(): Promise<void> {

@@ -1,4 +1,5 @@
 /** What the executor needs of a worker pool, whatever the transport (piscina or comlink). */
+import { workerFailed } from '../errors.js';
 import type { WorkerResult, WorkerTask } from './protocol.js';
 
 export interface WorkerPool {
@@ -22,7 +23,22 @@ export interface WorkerPool {
 
 /** Buffers a task can transfer instead of copying: its own x and y copies (never shared ones). */
 export function transferables(task: WorkerTask): ArrayBuffer[] {
-  return [task.x, task.y]
-    .filter((a): a is Float32Array => a != null && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength)
+  return [...task.x, ...(task.y ?? [])]
+    .filter((a) => a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength)
     .map((a) => a.buffer as ArrayBuffer);
+}
+
+/**
+ * Runs every task through `call` (one transport's way of sending a task to worker i) and waits for
+ * all of them to settle; if any failed, rejects with a WorkerError naming the first failed shard and
+ * its cause, else resolves the results in task order and records each worker's reported memory.
+ * Both transports share this, so a failure reads the same whichever ran it.
+ */
+export async function settleAll(tasks: WorkerTask[], call: (task: WorkerTask, index: number) => Promise<WorkerResult>, workerMemory: number[]): Promise<WorkerResult[]> {
+  const settled = await Promise.allSettled(tasks.map((t, i) => call(t, i)));
+  const failed = settled.findIndex((s) => s.status === 'rejected');
+  if (failed >= 0) throw workerFailed(failed, tasks.length, tasks[failed].kind, (settled[failed] as PromiseRejectedResult).reason);
+  const results = settled.map((s) => (s as PromiseFulfilledResult<WorkerResult>).value);
+  results.forEach((r, i) => (workerMemory[i] = r.engineBytes ?? workerMemory[i] ?? 0));
+  return results;
 }

@@ -1,10 +1,11 @@
 /**
  * Messages between the pool and its workers. A task is self-contained — the model's config, its
  * weights and one shard — so any worker can run any shard; a worker caches the replica it built
- * (by model id) and the weights version it loaded.
+ * (by model id) and the weights version it loaded. Inputs and targets keep their dtypes (float32,
+ * int32, bool) through the transport.
  */
-
 import type { KernelVariant } from '../backend/wasm-source.js';
+import type { HostArray } from '../dtype.js';
 
 export type TaskKind = 'train' | 'evaluate' | 'predict';
 
@@ -25,59 +26,58 @@ export interface WorkerTask {
   config: Uint8Array;
   /** Changes whenever `config` may have: a worker decodes the config only when this is new to it. */
   configVersion: number;
-  /** Keras loss name; null for predict. */
-  loss: string | null;
+  /** Per output: Keras loss name, weight, whether accuracy is counted; null for predict. */
+  heads: { loss: string; weight: number; countCorrect: boolean }[] | null;
   /** Every weight, Keras order, concatenated (backed by a SharedArrayBuffer where possible). */
   weights: Float32Array;
   /** Changes whenever the weights do. */
   weightsVersion: number;
-  x: Float32Array;
-  xShape: number[];
-  y: Float32Array | null;
-  yShape: number[] | null;
-  /** train: the gradient scale, 1 / (loss values in the whole step). */
-  scale: number;
-  /** predict with claims: the whole batch's shared output, where each chunk's outputs are written. */
-  output: Float32Array | null;
+  /** One array per model input. */
+  x: HostArray[];
+  xShapes: number[][];
+  /** One array per target (train / evaluate). */
+  y: HostArray[] | null;
+  yShapes: number[][] | null;
+  /** train: per output, weight / (loss values in the whole step). */
+  scales: number[];
+  /** predict with claims: per output, the whole batch's shared output, where each chunk's rows go. */
+  output: Float32Array[] | null;
   /**
-   * With shared memory (and for predict a known output size): x, y and output cover the whole batch,
+   * With shared memory (and for predict known output sizes): x, y and output cover the whole batch,
    * cut into chunks at `bounds` (row boundaries, see row-claims.ts), and the worker computes the
    * chunks it claims from the shared `counters` until none is left, rather than a fixed shard. The
-   * rows arrive after the task: a worker waits for each chunk it claims (row-claims.ts: claimCounters,
-   * awaitChunk).
+   * rows arrive after the task: a worker waits for each chunk it claims (row-claims.ts).
    */
   claims: { counters: Int32Array; bounds: number[] } | null;
   /** train with claims: one gradient slot per chunk (GradientBuffers layout), indexed by chunk. */
   chunkGradients: Float32Array[] | null;
-  /** Whether to count the rows predicted right (accuracy is a compiled metric). */
-  countCorrect: boolean;
   /** Index of the shard, for messages. */
   shard: number;
 }
 
-export interface WorkerResult {
-  /** train / evaluate: Σ of the loss values, their count, and the rows predicted right. */
-  sum?: number;
-  count?: number;
-  correct?: number;
+/** Per-output loss sums, counts and matches of a chunk or shard. */
+export interface TotalsMessage {
+  losses?: number[];
+  counts?: number[];
+  correct?: number[];
+}
+
+export interface WorkerResult extends TotalsMessage {
   /** train without claims: the shard's gradients (GradientBuffers layout). */
   gradients?: Float32Array;
   /** The worker engine's WebAssembly memory size, for monitoring. */
   engineBytes?: number;
-  /** predict without claims: the shard's outputs. */
-  y?: Float32Array;
-  /** predict: the output shape (of the shard, or of the last chunk claimed; absent when none was). */
-  yShape?: number[];
+  /** predict without claims: the shard's outputs, one per model output. */
+  y?: Float32Array[];
+  /** predict: the output shapes (of the shard, or of the last chunk claimed; absent when none was). */
+  yShapes?: number[][];
   /** With claims: the chunks this worker computed (train / evaluate: with their totals). */
   chunks?: ChunkResult[];
 }
 
 /** One claimed chunk's result: its index in the grid and, for train / evaluate, its totals. */
-export interface ChunkResult {
+export interface ChunkResult extends TotalsMessage {
   index: number;
-  sum?: number;
-  count?: number;
-  correct?: number;
 }
 
 /** What the worker shells expose. */

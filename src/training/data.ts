@@ -1,22 +1,81 @@
 /**
  * Turning what users pass to fit / evaluate / predict into tensors, checked against the model's
- * shapes with Keras's messages (shared/SPEC.md §7), and cutting them into batches.
+ * inputs and outputs (count, names, shapes, dtypes) with Keras's messages, and cutting them into
+ * batches.
  */
 import { ValueError, rankMismatch, shapeMismatch, sampleCountMismatch, describe } from '../errors.js';
+import { allocArray, type DType, type HostArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
 import { sizeOf } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { tensor } from '../tensor-creation.js';
+import type { HostTensor } from './executor.js';
 
-/** Accepted data: a Tensor, nested number arrays, or a flat typed array (shape taken from the model). */
-export type ModelData = Tensor | NestedArray[] | Float32Array | Float64Array;
+/** One array of data: a Tensor, nested number arrays, or a flat typed array (shape taken from the model). */
+export type ArrayData = Tensor | NestedArray[] | Float32Array | Float64Array | Int32Array;
 
-/** Converts `data` and checks it against `expected` (with batch axis), naming `layerName` on failure. */
-export function standardize(data: unknown, what: 'input' | 'target', layerName: string, expected: Shape): Tensor {
+/**
+ * Data for a model's inputs (or targets): one array for a model with one, else a list in the
+ * model's order or an object keyed by input (output) name.
+ */
+export type ModelData = ArrayData | ArrayData[] | Record<string, ArrayData>;
+
+/** What an input or output expects: its name, shape (batch axis first) and dtype. */
+export interface Expected {
+  name: string;
+  shape: Shape;
+  dtype: DType;
+}
+
+const isArrayData = (v: unknown) => v instanceof Tensor || ArrayBuffer.isView(v);
+
+/**
+ * Splits `data` into one entry per expected tensor: a single array for one tensor; a list (in
+ * order) or an object (by name) otherwise. Counts and names are checked, naming what was expected.
+ */
+function entries(data: unknown, what: 'input' | 'target', expected: Expected[]): unknown[] {
+  const names = expected.map((e) => e.name);
+  const plural = what === 'input' ? 'inputs' : 'targets';
+  if (data != null && typeof data === 'object' && !Array.isArray(data) && !isArrayData(data)) {
+    const given = Object.keys(data);
+    const unknown = given.filter((k) => !names.includes(k));
+    if (unknown.length) throw new ValueError(`Unknown ${what} name${unknown.length > 1 ? 's' : ''} ${unknown.map(describe).join(', ')} in the ${plural} object; the model's ${plural} are: ${names.join(', ')}`);
+    const missing = names.filter((n) => !given.includes(n));
+    if (missing.length) throw new ValueError(`The ${plural} object lacks ${missing.map(describe).join(', ')}; the model's ${plural} are: ${names.join(', ')}`);
+    return names.map((n) => (data as Record<string, unknown>)[n]);
+  }
+  // a list of arrays for a model of several (or a one-element list of a tensor / typed array)
+  const isList = Array.isArray(data) && data.length > 0 && data.every((d) => isArrayData(d) || (Array.isArray(d) && expected.length > 1));
+  if (expected.length === 1) return isList && data.length === 1 && isArrayData(data[0]) ? data : [data];
+  if (!Array.isArray(data)) {
+    throw new ValueError(`The model has ${expected.length} ${plural} (${names.join(', ')}), but 1 array was given (${describe(data)}): pass a list of ${expected.length} arrays or an object keyed by name`);
+  }
+  if (data.length !== expected.length) {
+    throw new ValueError(`The model has ${expected.length} ${plural} (${names.join(', ')}), but ${data.length} array${data.length === 1 ? ' was' : 's were'} given`);
+  }
+  return data;
+}
+
+/** Converts and checks data for every expected tensor; all must have the same number of samples. */
+export function standardizeAll(data: unknown, what: 'input' | 'target', expected: Expected[]): Tensor[] {
+  const list = entries(data, what, expected);
+  const tensors = list.map((d, i) => standardize(d, what, expected[i]));
+  const counts = tensors.map((t) => t.shape[0]);
+  if (counts.some((c) => c !== counts[0])) {
+    throw new ValueError(`All ${what} arrays should have the same number of samples. Got array sizes: ${tensors.map((t, i) => `${expected[i].name}: ${t.shape[0]}`).join(', ')}`);
+  }
+  return tensors;
+}
+
+/** Converts `data` and checks it against `expected` (shape with batch axis, dtype), naming it on failure. */
+export function standardize(data: unknown, what: 'input' | 'target', expected: Expected): Tensor {
   const t = toTensor(data, what, expected);
-  if (t.rank !== expected.length) throw rankMismatch(what, layerName, expected.length, t.shape);
-  for (let i = 1; i < expected.length; i++) {
-    if (expected[i] != null && expected[i] !== t.shape[i]) throw shapeMismatch(what, layerName, expected, t.shape);
+  if (t.rank !== expected.shape.length) throw rankMismatch(what, expected.name, expected.shape.length, t.shape);
+  for (let i = 1; i < expected.shape.length; i++) {
+    if (expected.shape[i] != null && expected.shape[i] !== t.shape[i]) throw shapeMismatch(what, expected.name, expected.shape, t.shape);
+  }
+  if (t.dtype !== expected.dtype) {
+    throw new ValueError(`Error when checking ${what}: expected ${expected.name} to be ${expected.dtype}, but got an array of dtype ${t.dtype} (shape ${JSON.stringify(t.shape)})`);
   }
   if (t.shape[0] === 0) throw new ValueError(`Error when checking ${what}: the array is empty (shape [${t.shape.join(', ')}]); at least one sample is needed`);
   checkFinite(t, what);
@@ -24,12 +83,12 @@ export function standardize(data: unknown, what: 'input' | 'target', layerName: 
 }
 
 /** Value arrays already found finite (a tensor is checked once, not at every fit / predict). */
-const checked = new WeakSet<Float32Array>();
+const checked = new WeakSet<HostArray>();
 
 /** NaN and ±Infinity in data are refused, naming the first one's position. */
 function checkFinite(t: Tensor, what: string): void {
   const data = t.dataSync();
-  if (checked.has(data)) return;
+  if (t.dtype !== 'float32' || checked.has(data)) return;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v - v !== 0) {
@@ -45,14 +104,15 @@ function checkFinite(t: Tensor, what: string): void {
   checked.add(data);
 }
 
-function toTensor(data: unknown, what: string, expected: Shape): Tensor {
+function toTensor(data: unknown, what: string, expected: Expected): Tensor {
   if (data instanceof Tensor) {
-    if (data.isDisposed) throw new ValueError(`The ${what} tensor is disposed`);
+    if (data.isDisposed) throw new ValueError(`The ${what} tensor for ${expected.name} is disposed`);
     return data;
   }
-  if (Array.isArray(data)) return tensor(data as NestedArray[]);
-  if (data instanceof Float32Array || data instanceof Float64Array) {
-    const sample = expected.slice(1);
+  // nested arrays take the dtype the model expects
+  if (Array.isArray(data)) return tensor(data as NestedArray[], undefined, expected.dtype);
+  if (data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array) {
+    const sample = expected.shape.slice(1);
     if (!sample.every((d) => d != null)) {
       throw new ValueError(`A flat ${data.constructor.name} ${what} needs the model's ${what} shape to be fully known; pass a Tensor with a shape instead`);
     }
@@ -60,31 +120,30 @@ function toTensor(data: unknown, what: string, expected: Shape): Tensor {
     if (data.length % per !== 0) {
       throw new ValueError(`A flat ${what} of ${data.length} values does not split into samples of shape [${sample.join(', ')}] (${per} values each)`);
     }
-    return tensor(data, [data.length / per, ...(sample as number[])]);
+    return tensor(data, [data.length / per, ...(sample as number[])], data instanceof Int32Array ? 'int32' : 'float32');
   }
-  throw new ValueError(`Expected the ${what} as a Tensor, nested arrays or a Float32Array, but got ${describe(data)}`);
+  throw new ValueError(`Expected the ${what} as a Tensor, nested arrays or a Float32Array, but got ${describe(data)} (for ${expected.name}; an Int32Array is accepted too)`);
 }
 
-export function checkSampleCounts(x: Tensor, y: Tensor): void {
-  if (x.shape[0] !== y.shape[0]) throw sampleCountMismatch(x.shape[0], y.shape[0]);
+export function checkSampleCounts(x: Tensor[], y: Tensor[]): void {
+  if (x[0].shape[0] !== y[0].shape[0]) throw sampleCountMismatch(x[0].shape[0], y[0].shape[0]);
 }
 
 /**
  * The samples `order[start..end)` of `t` as one contiguous batch: a view of t's values when they are
- * in order, else gathered into `into` (reused from step to step) or a new array. Executors copy what
- * they are given, so a view never leaves this thread.
+ * in order, else gathered into `into` (reused from step to step) or a new array of t's dtype.
+ * Executors copy what they are given, so a view never leaves this thread.
  */
-export function gatherRows(
-  t: Tensor, order: Int32Array | null, start: number, end: number, into?: Float32Array,
-): { data: Float32Array; shape: number[] } {
+export function gatherRows(t: Tensor, order: Int32Array | null, start: number, end: number, into?: HostArray): HostTensor {
   const rowSize = t.size / t.shape[0];
   const src = t.dataSync();
   const shape = [end - start, ...t.shape.slice(1)];
   if (order == null) return { data: src.subarray(start * rowSize, end * rowSize), shape };
-  const data = into && into.length >= (end - start) * rowSize ? into.subarray(0, (end - start) * rowSize) : new Float32Array((end - start) * rowSize);
+  const length = (end - start) * rowSize;
+  const data = into && into.length >= length && into.constructor === src.constructor ? into.subarray(0, length) : allocArray(t.dtype, length);
   for (let i = start; i < end; i++) {
     const r = order[i];
-    data.set(src.subarray(r * rowSize, (r + 1) * rowSize), (i - start) * rowSize);
+    data.set(src.subarray(r * rowSize, (r + 1) * rowSize) as never, (i - start) * rowSize);
   }
   return { data, shape };
 }

@@ -1,31 +1,59 @@
 /**
- * Where a model's batches run. The in-process executor runs them on this thread's engine; the worker
- * pool (src/parallel) implements the same interface by sharding each batch.
+ * Where a model's batches run. The in-process executor (runtime/) runs them on this thread's
+ * engine; the worker pool implements the same interface by splitting each batch.
  */
+import type { HostArray } from '../dtype.js';
 
-/** A batch of samples, row-major, first axis the samples. */
+/** Host values with a shape, first axis the samples. */
+export interface HostTensor {
+  data: HostArray;
+  shape: number[];
+}
+
+/** A batch: one array per model input, one per target (none for predict). */
 export interface Batch {
-  x: Float32Array;
-  xShape: number[];
-  y: Float32Array;
-  yShape: number[];
+  inputs: HostTensor[];
+  targets: HostTensor[];
+}
+
+/** Rows [start, end) of a host tensor, as a view. */
+export function tensorRows(t: HostTensor, start: number, end: number): HostTensor {
+  const row = t.data.length / t.shape[0];
+  return { data: t.data.subarray(start * row, end * row), shape: [end - start, ...t.shape.slice(1)] };
 }
 
 /** The rows [start, end) of a batch, as views. */
 export function batchRows(batch: Batch, start: number, end: number): Batch {
-  const view = (data: Float32Array) => {
-    const row = data.length / batch.xShape[0];
-    return data.subarray(start * row, end * row);
-  };
-  return { x: view(batch.x), xShape: [end - start, ...batch.xShape.slice(1)], y: view(batch.y), yShape: [end - start, ...batch.yShape.slice(1)] };
+  return { inputs: batch.inputs.map((t) => tensorRows(t, start, end)), targets: batch.targets.map((t) => tensorRows(t, start, end)) };
 }
 
-/** A batch's Σ of loss values, how many there are (one per row of the last axis), and how many rows
- * the prediction's argmax matches the target's (categorical accuracy). */
+/** Samples in a batch. */
+export function batchSize(batch: Batch): number {
+  return batch.inputs[0].shape[0];
+}
+
+/**
+ * Per model output: Σ of its loss values, how many there are (one per row of the last axis), and
+ * how many rows the prediction's argmax matches the target's (categorical accuracy).
+ */
 export interface BatchTotals {
-  sum: number;
-  count: number;
-  correct: number;
+  losses: number[];
+  counts: number[];
+  correct: number[];
+}
+
+export function emptyTotals(outputs: number): BatchTotals {
+  return { losses: new Array(outputs).fill(0), counts: new Array(outputs).fill(0), correct: new Array(outputs).fill(0) };
+}
+
+/** Adds `t` into `into`, output by output. */
+export function addTotals(into: BatchTotals, t: Partial<BatchTotals>): BatchTotals {
+  into.losses.forEach((_, i) => {
+    into.losses[i] += t.losses?.[i] ?? 0;
+    into.counts[i] += t.counts?.[i] ?? 0;
+    into.correct[i] += t.correct?.[i] ?? 0;
+  });
+  return into;
 }
 
 export interface Executor {
@@ -33,8 +61,8 @@ export interface Executor {
   trainBatch(batch: Batch): Promise<BatchTotals>;
   /** The batch's totals, without training. */
   evaluateBatch(batch: Batch): Promise<BatchTotals>;
-  /** The model's output for the samples in x. */
-  predictBatch(x: Float32Array, xShape: number[]): Promise<{ y: Float32Array; yShape: number[] }>;
+  /** The model's outputs for the samples in `inputs`. */
+  predictBatch(inputs: HostTensor[]): Promise<HostTensor[]>;
   /** Releases what the executor allocated (gradient buffers); the model stays usable. */
   dispose(): void;
 }

@@ -5,7 +5,8 @@ import { globalRandom } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { CallbackList, type CallbackModel, type CustomCallbackArgs, type Logs } from './callbacks.js';
 import { gatherRows, type ModelData } from './data.js';
-import type { BatchTotals, Executor } from './executor.js';
+import { addTotals, emptyTotals, type BatchTotals, type Executor } from './executor.js';
+import type { HostArray } from '../dtype.js';
 import { History } from './history.js';
 import { ProgressBar, defaultSink, type ProgressSink } from './progress.js';
 
@@ -95,76 +96,102 @@ export function resolveBatchSize(owner: string, value: unknown, fallback = 32): 
 }
 
 /** Keras's split: the last `fraction` of the samples (before any shuffling) validate. */
-export function splitForValidation(x: Tensor, y: Tensor, fraction: number): { x: Tensor; y: Tensor; xVal: Tensor; yVal: Tensor } {
-  const n = x.shape[0];
+export function splitForValidation(x: Tensor[], y: Tensor[], fraction: number): { x: Tensor[]; y: Tensor[]; xVal: Tensor[]; yVal: Tensor[] } {
+  const n = x[0].shape[0];
   const at = Math.floor(n * (1 - fraction));
   if (at < 1 || at >= n) {
     throw new ValueError(`validationSplit=${fraction} of ${n} samples leaves ${at} to train on and ${n - at} to validate on; both need at least one`);
   }
   const part = (t: Tensor, start: number, end: number) => {
     const { data, shape } = gatherRows(t, null, start, end);
-    return new Tensor(data.slice(), shape);
+    return new Tensor(data.slice() as HostArray, shape);
   };
-  return { x: part(x, 0, at), y: part(y, 0, at), xVal: part(x, at, n), yVal: part(y, at, n) };
+  const cut = (list: Tensor[], start: number, end: number) => list.map((t) => part(t, start, end));
+  return { x: cut(x, 0, at), y: cut(y, 0, at), xVal: cut(x, at, n), yVal: cut(y, at, n) };
+}
+
+/** How a model's outputs are logged: their names and loss weights, and the compiled metrics. */
+export interface OutputLogging {
+  /** The output layers' names, in output order. */
+  outputNames: string[];
+  /** Each output's weight in the total loss. */
+  lossWeights: number[];
+  /** The metrics compiled into the model (accuracy variants), logged by these names. */
+  metrics: string[];
+}
+
+/**
+ * The logs of totals as Keras and tfjs name them: `loss` (the weighted total), then for a model of
+ * several outputs `<output>_loss` each, then the metrics (`acc` / `accuracy` as compiled, prefixed
+ * `<output>_` when there are several outputs); all prefixed `val_` for validation.
+ */
+export function logsOf(t: BatchTotals, { outputNames, lossWeights, metrics }: OutputLogging, prefix = ''): Logs {
+  const means = t.losses.map((sum, i) => sum / t.counts[i]);
+  const logs: Logs = { [`${prefix}loss`]: means.reduce((total, m, i) => total + lossWeights[i] * m, 0) };
+  const several = outputNames.length > 1;
+  if (several) outputNames.forEach((name, i) => (logs[`${prefix}${name}_loss`] = means[i]));
+  for (const m of metrics) {
+    outputNames.forEach((name, i) => (logs[`${prefix}${several ? `${name}_` : ''}${m}`] = t.correct[i] / t.counts[i]));
+  }
+  return logs;
+}
+
+/** The names logsOf writes, in order (without and with the `val_` prefix). */
+export function logNames(logging: OutputLogging, validation: boolean): string[] {
+  const names = Object.keys(logsOf({ losses: logging.outputNames.map(() => 0), counts: logging.outputNames.map(() => 1), correct: logging.outputNames.map(() => 0) }, logging));
+  return [...names, ...(validation ? names.map((n) => `val_${n}`) : [])];
 }
 
 export interface FitContext {
-  /** The metrics compiled into the model (accuracy variants), logged by these names. */
-  metrics: string[];
-  validation: { x: Tensor; y: Tensor } | null;
+  logging: OutputLogging;
+  validation: { x: Tensor[]; y: Tensor[] } | null;
   model: CallbackModel;
   sink?: ProgressSink;
 }
 
-function logsOf(t: BatchTotals, metrics: string[], prefix = ''): Logs {
-  const logs: Logs = { [`${prefix}loss`]: t.sum / t.count };
-  for (const m of metrics) logs[`${prefix}${m}`] = t.correct / t.count;
-  return logs;
-}
-
 /** Runs the epochs; model.stopTraining is polled after every batch and epoch. */
-export async function fitLoop(executor: Executor, x: Tensor, y: Tensor, args: ResolvedFitArgs, ctx: FitContext): Promise<History> {
-  const { sink = defaultSink(), metrics, validation, model } = ctx;
-  const samples = x.shape[0];
+export async function fitLoop(executor: Executor, x: Tensor[], y: Tensor[], args: ResolvedFitArgs, ctx: FitContext): Promise<History> {
+  const { sink = defaultSink(), logging, validation, model } = ctx;
+  const samples = x[0].shape[0];
   const steps = Math.ceil(samples / args.batchSize);
   const history = new History({
     epochs: args.epochs, initialEpoch: args.initialEpoch, samples, steps, batchSize: args.batchSize,
     verbose: args.verbose, doValidation: validation != null,
-    metrics: ['loss', ...metrics, ...(validation ? ['val_loss', ...metrics.map((m) => `val_${m}`)] : [])],
+    metrics: logNames(logging, validation != null),
   });
   const { callbacks } = args;
   callbacks.setModel(model);
-  // one gather buffer each for x and y, reused by every step
-  const rowsOf = (t: Tensor) => new Float32Array(Math.min(args.batchSize, samples) * (t.size / samples));
-  const [xBuffer, yBuffer] = args.shuffle ? [rowsOf(x), rowsOf(y)] : [undefined, undefined];
+  // one gather buffer per array, reused by every step
+  const rowsOf = (t: Tensor) => gatherRows(t, Int32Array.from({ length: Math.min(args.batchSize, samples) }, (_, i) => i), 0, Math.min(args.batchSize, samples)).data;
+  const xBuffers = args.shuffle ? x.map(rowsOf) : [];
+  const yBuffers = args.shuffle ? y.map(rowsOf) : [];
   await callbacks.trainBegin({});
   for (let epoch = args.initialEpoch; epoch < args.epochs && !model.stopTraining; epoch++) {
     await callbacks.epochBegin(epoch, {});
     if (args.verbose > 0) sink.write(`Epoch ${epoch + 1}/${args.epochs}\n`);
     const bar = args.verbose > 0 ? new ProgressBar(samples, sink, args.verbose as 1 | 2) : null;
     const order = args.shuffle ? globalRandom().shuffle(Int32Array.from({ length: samples }, (_, i) => i)) : null;
-    const total: BatchTotals = { sum: 0, count: 0, correct: 0 };
+    const total = emptyTotals(y.length);
     let seen = 0;
     let last: Logs = {};
     for (let step = 0; step < steps; step++) {
       const start = step * args.batchSize;
       const end = Math.min(start + args.batchSize, samples);
       await callbacks.batchBegin(step, { batch: step, size: end - start });
-      const xb = gatherRows(x, order, start, end, xBuffer);
-      const yb = gatherRows(y, order, start, end, yBuffer);
-      const t = await executor.trainBatch({ x: xb.data, xShape: xb.shape, y: yb.data, yShape: yb.shape });
-      total.sum += t.sum;
-      total.count += t.count;
-      total.correct += t.correct;
+      const t = await executor.trainBatch({
+        inputs: x.map((xi, i) => gatherRows(xi, order, start, end, xBuffers[i])),
+        targets: y.map((yi, i) => gatherRows(yi, order, start, end, yBuffers[i])),
+      });
+      addTotals(total, t);
       seen = end;
-      last = logsOf(t, metrics);
+      last = logsOf(t, logging);
       // as Keras 2, the bar's last update waits for the epoch's end, so it can show validation
       if (end < samples) bar?.update(end, last);
       await callbacks.batchEnd(step, { batch: step, size: end - start, ...last });
       if (model.stopTraining) break;
     }
-    const logs = logsOf(total, metrics);
-    if (validation) Object.assign(logs, logsOf(await evaluateLoop(executor, validation.x, validation.y, args.batchSize), metrics, 'val_'));
+    const logs = logsOf(total, logging);
+    if (validation) Object.assign(logs, logsOf(await evaluateLoop(executor, validation.x, validation.y, args.batchSize), logging, 'val_'));
     const validationLogs = Object.fromEntries(Object.entries(logs).filter(([k]) => k.startsWith('val_')));
     bar?.update(seen, { ...last, ...validationLogs });
     history.record(epoch, logs);
@@ -174,36 +201,29 @@ export async function fitLoop(executor: Executor, x: Tensor, y: Tensor, args: Re
   return history;
 }
 
-/** Σ of loss values, their count and the rows predicted right, over all samples. */
-export async function evaluateLoop(executor: Executor, x: Tensor, y: Tensor, batchSize: number): Promise<BatchTotals> {
-  const total: BatchTotals = { sum: 0, count: 0, correct: 0 };
-  for (let start = 0; start < x.shape[0]; start += batchSize) {
-    const end = Math.min(start + batchSize, x.shape[0]);
-    const xb = gatherRows(x, null, start, end);
-    const yb = gatherRows(y, null, start, end);
-    const r = await executor.evaluateBatch({ x: xb.data, xShape: xb.shape, y: yb.data, yShape: yb.shape });
-    total.sum += r.sum;
-    total.count += r.count;
-    total.correct += r.correct;
+/** Σ of loss values, their count and the rows predicted right, per output, over all samples. */
+export async function evaluateLoop(executor: Executor, x: Tensor[], y: Tensor[], batchSize: number): Promise<BatchTotals> {
+  const total = emptyTotals(y.length);
+  for (let start = 0; start < x[0].shape[0]; start += batchSize) {
+    const end = Math.min(start + batchSize, x[0].shape[0]);
+    addTotals(total, await executor.evaluateBatch({
+      inputs: x.map((t) => gatherRows(t, null, start, end)),
+      targets: y.map((t) => gatherRows(t, null, start, end)),
+    }));
   }
   return total;
 }
 
-/** The model's outputs for all samples, batch by batch, in one tensor. */
-export async function predictLoop(executor: Executor, x: Tensor, batchSize: number): Promise<Tensor> {
-  const n = x.shape[0];
-  let out: Float32Array | null = null;
-  let outShape: number[] = [];
+/** The model's outputs for all samples, batch by batch, one tensor per output. */
+export async function predictLoop(executor: Executor, x: Tensor[], batchSize: number): Promise<Tensor<'float32'>[]> {
+  const n = x[0].shape[0];
+  let outs: { data: Float32Array; shape: number[] }[] | null = null;
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(start + batchSize, n);
-    const xb = gatherRows(x, null, start, end);
-    const { y, yShape } = await executor.predictBatch(xb.data, xb.shape);
-    if (start === 0 && end === n) return new Tensor(y, [n, ...yShape.slice(1)]); // one batch: no copy
-    if (out == null) {
-      outShape = [n, ...yShape.slice(1)];
-      out = new Float32Array((y.length / yShape[0]) * n);
-    }
-    out.set(y, start * (y.length / yShape[0]));
+    const ys = await executor.predictBatch(x.map((t) => gatherRows(t, null, start, end)));
+    if (start === 0 && end === n) return ys.map((y) => new Tensor(y.data as Float32Array, y.shape)); // one batch: no copy
+    outs ??= ys.map((y) => ({ data: new Float32Array((y.data.length / y.shape[0]) * n), shape: [n, ...y.shape.slice(1)] }));
+    ys.forEach((y, i) => outs![i].data.set(y.data as Float32Array, start * (y.data.length / y.shape[0])));
   }
-  return new Tensor(out!, outShape);
+  return outs!.map((o) => new Tensor(o.data, o.shape));
 }

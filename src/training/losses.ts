@@ -2,8 +2,9 @@
  * Losses as Keras computes them: a value per sample (and per timestep for sequence outputs), then the
  * mean over all of them ("sum over batch size" reduction). Names in Keras and tfjs spelling.
  */
-import type { Engine } from '../backend/engine.js';
+import type { Device } from '../backend/engine.js';
 import type { DeviceTensor } from '../ops/device-tensor.js';
+import { categoricalCrossEntropy, meanSquaredError as mseOp, softmaxCrossEntropy } from '../ops/loss.js';
 import { unknownName } from '../errors.js';
 
 export interface Loss {
@@ -17,29 +18,23 @@ export interface Loss {
    * Σ of the loss values; writes scale·dΣ/dyPred into `grad` (w.r.t. the softmax logits when
    * `fused`). yPred, yTrue and grad have the same shape.
    */
-  compute(engine: Engine, yPred: DeviceTensor, yTrue: DeviceTensor, grad: DeviceTensor, scale: number, fused: boolean): number;
+  compute(engine: Device, yPred: DeviceTensor, yTrue: DeviceTensor, grad: DeviceTensor, scale: number, fused: boolean): number;
 }
 
-const lastAxis = (shape: readonly number[]) => shape[shape.length - 1] ?? 1;
 const rowsOf = (shape: readonly number[]) => shape.slice(0, -1).reduce((a, b) => a * b, 1);
 
 /**
  * −Σ y·log(clip(p/Σp, 1e-7, 1−1e-7)) per row. Fused with a softmax output, the gradient w.r.t. the
  * logits is (p·Σy − y)·scale.
  * Keras-divergence: Keras's TF backend skips the clip entirely on its fused path; we clip the
- * reported value (as Keras's JAX backend and SPEC §4 do) and use the unclipped fused gradient.
+ * reported value (as Keras's JAX backend does) and use the unclipped fused gradient.
  */
 const categoricalCrossentropy: Loss = {
   name: 'categorical_crossentropy',
   fusesWithSoftmax: true,
   count: rowsOf,
-  compute(engine, yPred, yTrue, grad, scale, fused) {
-    const n = lastAxis(yPred.shape);
-    const rows = yPred.size / n;
-    return fused
-      ? engine.kernels.f32_softmax_ce(rows, n, yPred.ptr, yTrue.ptr, grad.ptr, scale)
-      : engine.kernels.f32_categorical_ce(rows, n, yPred.ptr, yTrue.ptr, grad.ptr, scale);
-  },
+  compute: (engine, yPred, yTrue, grad, scale, fused) =>
+    fused ? softmaxCrossEntropy(engine, yPred, yTrue, grad, scale) : categoricalCrossEntropy(engine, yPred, yTrue, grad, scale),
 };
 
 /** mean over the last axis of (p − y)², per row. */
@@ -47,10 +42,7 @@ const meanSquaredError: Loss = {
   name: 'mean_squared_error',
   fusesWithSoftmax: false,
   count: rowsOf,
-  compute(engine, yPred, yTrue, grad, scale) {
-    const n = lastAxis(yPred.shape);
-    return engine.kernels.f32_mse(yPred.size, yPred.ptr, yTrue.ptr, grad.ptr, scale / n) / n;
-  },
+  compute: (engine, yPred, yTrue, grad, scale) => mseOp(engine, yPred, yTrue, grad, scale),
 };
 
 const BY_NAME: Record<string, Loss> = {

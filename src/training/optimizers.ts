@@ -7,6 +7,7 @@ import { ValueError, describe, invalidArgument, unknownName } from '../errors.js
 import type { GradientMap } from '../layers/context.js';
 import { LayerVariable } from '../layers/variable.js';
 import { checkArgKeys } from '../layers/args.js';
+import { adamUpdate, rmspropUpdate, sgdUpdate } from '../ops/optimizer.js';
 
 export abstract class Optimizer {
   /** Keras class name. */
@@ -129,7 +130,7 @@ export class RMSprop extends Optimizer {
     const [rms, ...rest] = this.slotPtrs(engine, v);
     const m = this.momentum > 0 ? rest.shift()! : 0;
     const mg = this.centered ? rest.shift()! : 0;
-    engine.kernels.f32_rmsprop(v.size, v.ptrIn(engine), g, rms, m, mg, this.learningRate, this.rho, 1 - this.rho, this.epsilon, this.momentum, this.centered ? 1 : 0);
+    rmspropUpdate(engine, v.size, v.ptrIn(engine), g, { rms, momentum: m, mg }, { lr: this.learningRate, rho: this.rho, epsilon: this.epsilon, momentum: this.momentum, centered: this.centered });
   }
 
   getConfig(): Record<string, unknown> {
@@ -173,7 +174,7 @@ export class Adam extends Optimizer {
     const [m, s] = this.slotPtrs(engine, v);
     const t = this.iterations;
     const alpha = (this.learningRate * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-    engine.kernels.f32_adam(v.size, v.ptrIn(engine), g, m, s, alpha, 1 - this.beta1, 1 - this.beta2, this.epsilon);
+    adamUpdate(engine, v.size, v.ptrIn(engine), g, m, s, alpha, this.beta1, this.beta2, this.epsilon);
   }
 
   getConfig(): Record<string, unknown> {
@@ -212,7 +213,7 @@ export class SGD extends Optimizer {
 
   protected update(engine: Engine, v: LayerVariable, g: number): void {
     const [m = 0] = this.slotPtrs(engine, v);
-    engine.kernels.f32_sgd(v.size, v.ptrIn(engine), g, m, this.learningRate, this.momentum, this.nesterov ? 1 : 0);
+    sgdUpdate(engine, v.size, v.ptrIn(engine), g, m, this.learningRate, this.momentum, this.nesterov);
   }
 
   getConfig(): Record<string, unknown> {

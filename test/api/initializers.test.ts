@@ -48,7 +48,7 @@ describe('initializers (Keras 3 semantics)', () => {
 
   it('names resolve in tfjs and Keras spellings, and {className, config} objects', () => {
     for (const name of ['glorotUniform', 'glorot_uniform', 'GlorotUniform']) {
-      expect(wl.layers.dense({ units: 2, kernelInitializer: name }).kernelInitializer.className).toBe('GlorotUniform');
+      expect(wl.layers.dense({ units: 2, kernelInitializer: name }).getConfig().kernel_initializer).toMatchObject({ class_name: 'GlorotUniform' });
     }
     const d = wl.layers.dense({ units: 2, kernelInitializer: { className: 'Constant', config: { value: 0.5 } }, inputShape: [3] });
     const m = wl.sequential({ layers: [d] });

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { MIN_FLOPS_PER_SHARE } from '../../src/parallel/worker-count.js';
+import { MIN_FLOPS_PER_SHARE } from '../../src/runtime/plan.js';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 

@@ -142,7 +142,7 @@ describe('save → load over random models', () => {
         expect(loaded.getConfig()).toEqual(model.getConfig());
         const x = wl.randomUniform([3, 4, features]);
         const [a, b] = [await model.predict(x, { workers: 0 }), await loaded.predict(x, { workers: 0 })];
-        expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+        expect(Array.from((b as wl.Tensor).dataSync())).toEqual(Array.from((a as wl.Tensor).dataSync()));
         model.dispose();
         loaded.dispose();
       }),

@@ -146,9 +146,10 @@ describe('fuzzing model.json and the weight buffer (fast-check, fixed seed)', ()
       ),
       { numRuns: 1000, seed: 20261127, interruptAfterTimeLimit: 120_000 },
     );
-    // the mutations reach both outcomes: harmless ones load, hostile ones are refused
+    // the mutations reach both outcomes: harmless ones load, hostile ones are refused (48 of these
+    // load since layer configs check `trainable`'s type and refuse InputLayer keys by name)
     expect(outcomes.loaded + outcomes.refused).toBe(1000);
-    expect(outcomes.loaded).toBeGreaterThan(50);
+    expect(outcomes.loaded).toBeGreaterThan(40);
     expect(outcomes.refused).toBeGreaterThan(200);
   }, 180_000);
 });

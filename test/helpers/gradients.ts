@@ -2,7 +2,8 @@
 import { expect } from 'vitest';
 import type * as wl from '../../src/index.js';
 import { getEngine } from '../../src/backend/engine.js';
-import { InProcessExecutor } from '../../src/training/in-process.js';
+import { ModelProgram } from '../../src/runtime/program.js';
+import { StepRunner } from '../../src/runtime/step-runner.js';
 import { resolveLoss, type LossIdentifier } from '../../src/training/losses.js';
 import { numericGradient } from '../reference/finite-difference.js';
 import { expectClose } from './compare.js';
@@ -10,12 +11,13 @@ import { expectClose } from './compare.js';
 /** The wasm engine's loss and dLoss/dw (Keras order) on one batch. */
 export async function engineGradients(model: wl.LayersModel, loss: LossIdentifier, x: wl.Tensor, y: wl.Tensor) {
   const engine = await getEngine();
-  const executor = new InProcessExecutor(engine, model.trainableGraph(), resolveLoss(loss), null);
+  const program = new ModelProgram({ topology: model.graphTopology, heads: [{ loss: resolveLoss(loss), weight: 1, countCorrect: false }] });
+  const runner = new StepRunner(engine, program);
   try {
-    const { sum, count } = executor.computeGradients({ x: x.dataSync(), xShape: x.shape, y: y.dataSync(), yShape: y.shape });
-    return { loss: sum / count, grads: model.trainableWeights.map((v) => executor.gradients().read(v)) };
+    const { losses, counts } = runner.computeGradients({ inputs: [{ data: x.dataSync(), shape: x.shape }], targets: [{ data: y.dataSync(), shape: y.shape }] });
+    return { loss: losses[0] / counts[0], grads: model.trainableWeights.map((v) => runner.gradients().read(v)) };
   } finally {
-    executor.dispose();
+    runner.dispose();
   }
 }
 

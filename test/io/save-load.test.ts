@@ -19,7 +19,7 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 async function samePredictions(a: wl.LayersModel, b: wl.LayersModel, shape: number[]) {
   const x = wl.randomUniform(shape);
-  expectIdentical((await b.predict(x, { workers: 0 })).dataSync(), (await a.predict(x, { workers: 0 })).dataSync(), 'predictions');
+  expectIdentical((await b.predict(x, { workers: 0 }) as wl.Tensor).dataSync(), (await a.predict(x, { workers: 0 }) as wl.Tensor).dataSync(), 'predictions');
 }
 
 describe('save → load', () => {

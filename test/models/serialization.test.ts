@@ -8,7 +8,7 @@ import { expectIdentical } from '../helpers/compare.js';
 async function sameFunction(a: wl.LayersModel, b: wl.LayersModel, inputShape: number[]) {
   b.setWeights(a.getWeights());
   const x = wl.randomUniform(inputShape);
-  expectIdentical((await b.predict(x)).dataSync(), (await a.predict(x)).dataSync(), 'predictions');
+  expectIdentical((await b.predict(x) as wl.Tensor).dataSync(), (await a.predict(x) as wl.Tensor).dataSync(), 'predictions');
 }
 
 describe('model configs (Keras format): to config, through JSON, and back', () => {

@@ -4,8 +4,8 @@
 import { describe, it, expect, afterEach, vi } from 'vitest';
 import { availableParallelism } from 'node:os';
 import * as wl from '../../src/index.js';
-import { InProcessExecutor } from '../../src/training/in-process.js';
-import { MIN_INFERENCE_FLOPS_PER_SHARE } from '../../src/parallel/worker-count.js';
+import { StepRunner } from '../../src/runtime/step-runner.js';
+import { MIN_INFERENCE_FLOPS_PER_SHARE } from '../../src/runtime/plan.js';
 import { chunkBounds, chunkPolicy } from '../../src/parallel/row-claims.js';
 import { poolSizeOrStart, releaseModel } from '../../src/parallel/pool-registry.js';
 import { poolStats, resetPool } from '../helpers/pool.js';
@@ -43,10 +43,10 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     const expected = Array.from(await (await m.predict(xs, { batchSize: SAMPLES, workers: 0 })).data());
     expect(poolStats().size).toBe(0);
 
-    const local = vi.spyOn(InProcessExecutor.prototype, 'predictBatch');
+    const local = vi.spyOn(StepRunner.prototype, 'predict');
     const first = await m.predict(xs, { batchSize: SAMPLES });
     expect(Array.from(await first.data())).toEqual(expected);
-    expect(local.mock.calls.map((c) => c[1][0])).toEqual([SAMPLES]); // all of it, on this thread
+    expect(local.mock.calls.map((c) => c[0][0].shape[0])).toEqual([SAMPLES]); // all of it, on this thread
     await poolStarted();
     expect(poolStats()).toEqual({ size: 1, liveWorkers: 1 });
 
@@ -55,7 +55,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     expect(shared.shape).toEqual([SAMPLES, 5]);
     expect(Array.from(await shared.data())).toEqual(expected);
     // this thread claimed the first chunk, then claimed on alongside the worker, straight into the result
-    const mine = local.mock.calls.map((c) => c[1][0]);
+    const mine = local.mock.calls.map((c) => c[0][0].shape[0]);
     expect(mine[0]).toBe(chunkBounds(chunkPolicy(SAMPLES, 2, FLOPS_PER_SAMPLE))[1]);
     expect(mine.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(SAMPLES);
   });
@@ -68,15 +68,15 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     await m.predict(xs, { batchSize: rows });
     await poolStarted();
     // this thread loses 100 ms before each of its chunks (a core shared with something else)
-    const original = InProcessExecutor.prototype.predictBatch;
-    const local = vi.spyOn(InProcessExecutor.prototype, 'predictBatch').mockImplementation(function (this: InProcessExecutor, ...args) {
+    const original = StepRunner.prototype.predict;
+    const local = vi.spyOn(StepRunner.prototype, 'predict').mockImplementation(function (this: StepRunner, ...args) {
       const until = performance.now() + 100;
       while (performance.now() < until);
       return original.apply(this, args);
     });
     const y = await m.predict(xs, { batchSize: rows });
     expect(Array.from(await y.data())).toEqual(expected);
-    const mine = local.mock.calls.map((c) => c[1][0]);
+    const mine = local.mock.calls.map((c) => c[0][0].shape[0]);
     expect(mine[0]).toBe(chunkBounds(chunkPolicy(rows, 2, FLOPS_PER_SAMPLE))[1]);
     // a fixed split would have left half of the rows (70) here; the worker claimed most of them
     expect(mine.reduce((a, b) => a + b, 0)).toBeLessThan(rows / 2);
@@ -90,14 +90,14 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
       const ys = wl.oneHot(wl.tensor1d(Array.from({ length: 4 * SAMPLES }, (_, i) => i % 5)), 5);
       await m.predict(xs, { batchSize: 4 * SAMPLES }); // the pool, started in the background
       await poolStarted();
-      const original = InProcessExecutor.prototype.computeGradients;
-      const local = vi.spyOn(InProcessExecutor.prototype, 'computeGradients').mockImplementation(function (this: InProcessExecutor, ...args) {
+      const original = StepRunner.prototype.computeGradients;
+      const local = vi.spyOn(StepRunner.prototype, 'computeGradients').mockImplementation(function (this: StepRunner, ...args) {
         const until = performance.now() + (slowHere ? 100 : 0);
         while (performance.now() < until);
         return original.apply(this, args);
       });
       const history = await m.fit(xs, ys, { batchSize: 2 * SAMPLES, epochs: 2, verbose: 0 });
-      const rowsHere = local.mock.calls.reduce((n, c) => n + c[0].xShape[0], 0);
+      const rowsHere = local.mock.calls.reduce((n, c) => n + c[0].inputs[0].shape[0], 0);
       local.mockRestore();
       const weights = m.getWeights().map((w) => Array.from(w.dataSync()));
       await m.dispose();
@@ -115,7 +115,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
   it('a loop of awaited predicts that never yields to the event loop still gets its pool started', async () => {
     const m = model();
     const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
-    const local = vi.spyOn(InProcessExecutor.prototype, 'predictBatch');
+    const local = vi.spyOn(StepRunner.prototype, 'predict');
     let calls = 0;
     // only microtasks between calls: the pool's start needs event-loop tasks (module loading, worker start)
     while (poolStats().liveWorkers === 0 && calls < 2000) {
@@ -125,7 +125,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     expect(poolStats().liveWorkers).toBe(1);
     local.mockClear();
     await m.predict(xs, { batchSize: SAMPLES });
-    expect(local.mock.calls[0][1][0]).toBeLessThan(SAMPLES); // shared with the worker now
+    expect(local.mock.calls[0][0][0].shape[0]).toBeLessThan(SAMPLES); // shared with the worker now
   });
 
   it('batches of every size, and a last batch too small to split, come back whole and in order', async () => {
@@ -149,9 +149,9 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     const expected = await scores(0);
     await scores('auto');
     await poolStarted();
-    const local = vi.spyOn(InProcessExecutor.prototype, 'evaluateBatch');
+    const local = vi.spyOn(StepRunner.prototype, 'evaluate');
     const shared = await scores('auto');
-    expect(local.mock.calls[0][0].xShape[0]).toBe(chunkBounds(chunkPolicy(SAMPLES, 2, FLOPS_PER_SAMPLE))[1]);
+    expect(local.mock.calls[0][0].inputs[0].shape[0]).toBe(chunkBounds(chunkPolicy(SAMPLES, 2, FLOPS_PER_SAMPLE))[1]);
     expect(shared[0]).toBeCloseTo(expected[0], 6);
     expect(shared[1]).toBe(expected[1]);
   });
@@ -161,7 +161,9 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
     await m.predict(xs, { batchSize: SAMPLES });
     await poolStarted();
-    vi.spyOn(InProcessExecutor.prototype, 'predictBatch').mockRejectedValueOnce(new Error('injected failure on this thread'));
+    vi.spyOn(StepRunner.prototype, 'predict').mockImplementationOnce(() => {
+      throw new Error('injected failure on this thread');
+    });
     await expect(m.predict(xs, { batchSize: SAMPLES })).rejects.toThrow('injected failure on this thread');
     const again = await m.predict(xs, { batchSize: SAMPLES });
     expect(again.shape).toEqual([SAMPLES, 5]);
@@ -190,7 +192,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
   it('explicit worker counts keep this thread free: every shard goes to a worker', async () => {
     const m = model();
     const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
-    const local = vi.spyOn(InProcessExecutor.prototype, 'predictBatch');
+    const local = vi.spyOn(StepRunner.prototype, 'predict');
     await m.predict(xs, { batchSize: SAMPLES, workers: 2 });
     expect(local).not.toHaveBeenCalled();
     expect(poolStats().liveWorkers).toBe(2);

@@ -2,7 +2,7 @@
 // memory give, bit for bit, the float32 sums of adding them in JS, one slot after another.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { GradientBuffers } from '../../src/training/in-process.js';
+import { GradientBuffers } from '../../src/runtime/gradient-buffers.js';
 import { LayerVariable } from '../../src/layers/variable.js';
 import { testEngine } from '../helpers/engine.js';
 

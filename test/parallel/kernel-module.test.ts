@@ -21,7 +21,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function model(): wl.LayersModel {
+function model(): wl.LayersModel<wl.Tensor> {
   wl.setSeed(11);
   const m = wl.sequential({ layers: [wl.layers.gru({ units: 6, returnSequences: true, inputShape: [5, 3] }), wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 4, activation: 'softmax' }) })] });
   m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });

@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 import * as wl from '../../src/index.js';
 import { poolStats, resetPool } from '../helpers/pool.js';
 import { acquirePool } from '../../src/parallel/pool-registry.js';
-import { MIN_FLOPS_PER_SHARE, MIN_FLOPS_PER_WORKER, MIN_INFERENCE_FLOPS_PER_SHARE, planWork } from '../../src/parallel/worker-count.js';
+import { MIN_FLOPS_PER_SHARE, MIN_FLOPS_PER_WORKER, MIN_INFERENCE_FLOPS_PER_SHARE, planWork } from '../../src/runtime/plan.js';
 import { chunkBounds, chunkPolicy } from '../../src/parallel/row-claims.js';
-import { InProcessExecutor } from '../../src/training/in-process.js';
+import { StepRunner } from '../../src/runtime/step-runner.js';
 
 afterEach(resetPool);
 
@@ -114,13 +114,13 @@ describe('the worker pool lifecycle', () => {
     // grid and then chunks alongside the workers
     const cores = (await import('node:os')).availableParallelism();
     const shares = cores >= 2 ? Math.min(cores, Math.floor(stepFlops(128) / MIN_FLOPS_PER_SHARE)) : 1;
-    const local = vi.spyOn(InProcessExecutor.prototype, 'computeGradients');
+    const local = vi.spyOn(StepRunner.prototype, 'computeGradients');
     await gruModel(16).fit(xs, ys, { batchSize: 128, verbose: 0 });
     expect(poolStats().liveWorkers).toBe(shares - 1);
     const bounds = chunkBounds(chunkPolicy(128, shares, stepFlops(1)));
     const grid = bounds.slice(1).map((end, i) => end - bounds[i]);
-    expect(local.mock.calls[0][0].xShape[0]).toBe(grid[0]);
-    for (const c of local.mock.calls) expect(grid).toContain(c[0].xShape[0]);
+    expect(local.mock.calls[0][0].inputs[0].shape[0]).toBe(grid[0]);
+    for (const c of local.mock.calls) expect(grid).toContain(c[0].inputs[0].shape[0]);
     local.mockRestore();
     // inference: the seed's predict of 1000 samples (≈ 207 MFLOP) in batches of 32 (6.6 MFLOP)
     // stays in process; in one batch it is shared

@@ -10,7 +10,7 @@ afterAll(resetPool);
 
 interface Case {
   name: string;
-  build: () => wl.LayersModel;
+  build: () => wl.LayersModel<wl.Tensor>;
   samples: number;
   xShape: number[];
   yShape: number[];

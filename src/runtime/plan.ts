@@ -1,11 +1,20 @@
 /**
- * How an operation's batches are split. 'auto' takes as much of the available parallelism as gives
+ * Execution planning on a model's program: how an operation's batches are split (workers, this
+ * thread's share), what one step computes (FLOPs) and whether it fits in engine memory, both measured
+ * by running the step's code on the planning device. 'auto' takes as much of the available parallelism as gives
  * each share of a step enough work to pay for its messages, and stays on this thread when fewer than
  * two shares would qualify. Off a page's UI thread, this thread computes one share itself and
  * workers the rest: on n cores, n − 1 workers and no thread competing for a core.
  */
-import { availableParallelism } from './pool-registry.js';
+import { availableParallelism } from '../parallel/pool-registry.js';
+import { MAX_MEMORY_BYTES, formatBytes } from '../backend/arena.js';
+import type { Engine } from '../backend/engine.js';
+import { PlanningDevice } from '../backend/planning-device.js';
+import { ValueError } from '../errors.js';
 import type { WorkersOption } from '../training/fit.js';
+import type { Batch } from '../training/executor.js';
+import type { ModelProgram } from './program.js';
+import { StepRunner } from './step-runner.js';
 
 /**
  * Training, this thread computing one share: below this many FLOPs per share and step, 'auto' trains
@@ -66,4 +75,57 @@ function isNode(): boolean {
 /** A page's main thread (it has a document), which training leaves free for the page. */
 function onPageUiThread(): boolean {
   return typeof (globalThis as { document?: unknown }).document !== 'undefined';
+}
+
+/** What one step costs, measured on the planning device. */
+export interface StepCost {
+  /** FLOPs of the products (2 × multiply-adds). */
+  flops: number;
+  /** Peak bytes of engine memory the step allocates (scratch and the gradient block). */
+  bytes: number;
+  /** Kernel name → calls. */
+  calls: Map<string, number>;
+}
+
+/** The shapes of one sample of each input and target (the data's, so unknown model dimensions are known). */
+export interface SampleShapes {
+  inputs: readonly (readonly number[])[];
+  targets: readonly (readonly number[])[];
+}
+
+/** A batch of `rows` samples of these shapes and no values (the planning device reads none). */
+function shapeOnlyBatch(program: ModelProgram, rows: number, shapes: SampleShapes, withTargets: boolean): Batch {
+  const of = (sample: readonly number[], dtype: string) => ({ data: dtype === 'float32' ? new Float32Array(0) : new Int32Array(0), shape: [rows, ...sample] });
+  return {
+    inputs: program.topology.inputs.map((t, i) => of(shapes.inputs[i], t.dtype)),
+    targets: withTargets ? shapes.targets.map((s) => of(s, 'float32')) : [],
+  };
+}
+
+/**
+ * Runs one step of `rows` samples — training (forward, losses, backward) or inference — on the
+ * planning device: the FLOPs it computes, the bytes it allocates at its peak, and its kernel calls.
+ */
+export function measureStep(engine: Engine, program: ModelProgram, rows: number, shapes: SampleShapes, training: boolean): StepCost {
+  const device = new PlanningDevice(engine.kernels);
+  const runner = new StepRunner(device, program);
+  const batch = shapeOnlyBatch(program, rows, shapes, training);
+  if (training) runner.trainingPass(batch);
+  else runner.inferencePass(batch.inputs);
+  return { flops: device.flops, bytes: device.peak, calls: device.calls };
+}
+
+/**
+ * Refuses a training step that cannot fit in engine memory before any of it is allocated, saying
+ * how much it needs and the limit.
+ */
+export function checkStepMemory(engine: Engine, program: ModelProgram, rows: number, shapes: SampleShapes, training: boolean): void {
+  const needed = measureStep(engine, program, rows, shapes, training).bytes;
+  const { bytesInUse } = engine.memoryStats();
+  if (needed + bytesInUse > MAX_MEMORY_BYTES) {
+    throw new ValueError(
+      `A step of ${rows} samples needs about ${formatBytes(needed)} of engine memory (${formatBytes(bytesInUse)} already in use), ` +
+        `more than the limit of ${formatBytes(MAX_MEMORY_BYTES)}; use a smaller batchSize${rows > 1 ? ` (at most about ${Math.max(1, Math.floor(rows * (MAX_MEMORY_BYTES - bytesInUse) / needed))})` : ''}`,
+    );
+  }
 }

@@ -1,11 +1,15 @@
 /** Forward and backward of an activation (elementwise or softmax over the last axis) on engine memory. */
-import type { Engine } from '../backend/engine.js';
+import type { Device } from '../backend/engine.js';
 import { ActivationCode } from '../backend/activation-codes.js';
-import type { DeviceTensor, Scratch } from '../ops/device-tensor.js';
-import type { Activation } from './activations.js';
+import type { DeviceTensor, Scratch } from './device-tensor.js';
+
+/** An activation as the ops see it: an elementwise kernel code, or null for softmax over the last axis. */
+export interface ActivationOp {
+  readonly code: ActivationCode | null;
+}
 
 /** y = act(x); y may be x. */
-export function activationForward(engine: Engine, act: Activation, x: DeviceTensor, y: DeviceTensor): void {
+export function activationForward(engine: Device, act: ActivationOp, x: DeviceTensor, y: DeviceTensor): void {
   if (act.code == null) {
     const n = x.shape[x.shape.length - 1];
     engine.kernels.f32_softmax_rows(x.size / n, n, x.ptr, y.ptr);
@@ -15,7 +19,7 @@ export function activationForward(engine: Engine, act: Activation, x: DeviceTens
 }
 
 /** dL/dx from the output y and dL/dy (dy itself for linear). */
-export function activationBackward(engine: Engine, scratch: Scratch, act: Activation, y: DeviceTensor, dy: DeviceTensor): DeviceTensor {
+export function activationBackward(engine: Device, scratch: Scratch, act: ActivationOp, y: DeviceTensor, dy: DeviceTensor): DeviceTensor {
   if (act.code === ActivationCode.linear) return dy;
   const dx = scratch.alloc(dy.shape);
   if (act.code == null) {

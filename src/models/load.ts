@@ -1,10 +1,10 @@
 /** loadLayersModel(): models in the TF.js layers format, from this library, tfjs or Keras. */
 import { ValueError, describe } from '../errors.js';
-import type { LayersModel } from '../models/model.js';
-import { modelFromConfig, type ModelConfig } from '../models/serialization.js';
+import type { LayersModel } from './model.js';
+import { modelFromConfig, type ModelConfig } from './serialization.js';
 import { optimizerFromConfig } from '../training/optimizers.js';
-import { decodeWeights, type ModelArtifacts } from './artifacts.js';
-import { resolveHandler, type IOHandler } from './handlers.js';
+import { decodeWeights, type ModelArtifacts } from '../io/artifacts.js';
+import { resolveHandler, type IOHandler } from '../io/handlers.js';
 
 /**
  * Loads a model saved in the TF.js layers format (by this library, TensorFlow.js, or Keras through
@@ -39,7 +39,7 @@ export async function loadLayersModel(source: string | IOHandler | ModelArtifact
   const training = artifacts.trainingConfig as Record<string, unknown> | undefined;
   if (training?.optimizer_config && training.loss) {
     const optimizer = optimizerFromConfig(training.optimizer_config);
-    model.compile({ loss: training.loss as never, optimizer, metrics: (training.metrics as string[] | undefined) ?? [] });
+    model.compile({ loss: training.loss as never, optimizer, metrics: (training.metrics as string[] | undefined) ?? [], ...(training.loss_weights ? { lossWeights: training.loss_weights as number[] } : {}) });
     const state = new Map([...weights].filter(([, w]) => w.group === 'optimizer'));
     if (state.size) optimizer.setWeights(model.trainableWeights, state);
   }

@@ -1,0 +1,50 @@
+/**
+ * Element types a tensor keeps honestly: float32 values, int32 indices and bool flags each stay in
+ * their own typed array from tensor creation through batches, shuffling, shards and the worker
+ * transport (bool as one byte per element, 0 or 1).
+ */
+import { ValueError, describe } from './errors.js';
+
+export type DType = 'float32' | 'int32' | 'bool';
+
+/** The typed array of each dtype. */
+export interface DataTypeMap {
+  float32: Float32Array;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+
+/** Values of a tensor of any dtype. */
+export type HostArray = DataTypeMap[DType];
+
+export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
+
+/** The dtype an array holds: Float32Array → float32, Int32Array → int32, Uint8Array → bool. */
+export function dtypeOfArray(values: unknown): DType | null {
+  if (values instanceof Float32Array) return 'float32';
+  if (values instanceof Int32Array) return 'int32';
+  if (values instanceof Uint8Array) return 'bool';
+  return null;
+}
+
+/** A zero-filled array of `length` elements of `dtype`, on a SharedArrayBuffer when `shared`. */
+export function allocArray<D extends DType>(dtype: D, length: number, shared = false): DataTypeMap[D] {
+  const bytes = dtype === 'bool' ? length : length * 4;
+  const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  return (dtype === 'float32' ? new Float32Array(buffer) : dtype === 'int32' ? new Int32Array(buffer) : new Uint8Array(buffer)) as DataTypeMap[D];
+}
+
+/** Checks a dtype argument, naming the owner. */
+export function checkDType(owner: string, value: unknown): DType {
+  if (typeof value === 'string' && (DTYPES as readonly string[]).includes(value)) return value as DType;
+  throw new ValueError(`${owner}: received an invalid value for dtype, expected 'float32', 'int32' or 'bool'. Received: dtype=${describe(value)}`);
+}
+
+/** Converts numbers to `dtype` as tfjs does: int32 truncates toward zero, bool is value ≠ 0. */
+export function castArray<D extends DType>(values: ArrayLike<number>, dtype: D): DataTypeMap[D] {
+  const out = allocArray(dtype, values.length);
+  if (dtype === 'bool') for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
+  else if (dtype === 'int32') for (let i = 0; i < values.length; i++) out[i] = Math.trunc(values[i]);
+  else (out as Float32Array).set(values);
+  return out;
+}

@@ -1,0 +1,35 @@
+/**
+ * Loss kernels over rows of the last axis: each returns Σ of the loss values and writes
+ * scale·dΣ/d(input) into `grad`.
+ */
+import type { Device } from '../backend/engine.js';
+import type { DeviceTensor } from './device-tensor.js';
+
+const lastAxis = (t: DeviceTensor) => t.shape[t.shape.length - 1] ?? 1;
+
+/**
+ * Softmax + categorical cross-entropy fused: `probs` are a softmax's outputs and the gradient is
+ * taken w.r.t. its logits, (p·Σy − y)·scale; the value is −Σ y·log(clip(p, 1e-7, 1 − 1e-7)).
+ */
+export function softmaxCrossEntropy(engine: Device, probs: DeviceTensor, targets: DeviceTensor, grad: DeviceTensor, scale: number): number {
+  const n = lastAxis(probs);
+  return engine.kernels.f32_softmax_ce(probs.size / n, n, probs.ptr, targets.ptr, grad.ptr, scale);
+}
+
+/** Categorical cross-entropy of probabilities (normalised per row, clipped as Keras), gradient w.r.t. them. */
+export function categoricalCrossEntropy(engine: Device, probs: DeviceTensor, targets: DeviceTensor, grad: DeviceTensor, scale: number): number {
+  const n = lastAxis(probs);
+  return engine.kernels.f32_categorical_ce(probs.size / n, n, probs.ptr, targets.ptr, grad.ptr, scale);
+}
+
+/** Σ over rows of the mean over the last axis of (p − y)². */
+export function meanSquaredError(engine: Device, pred: DeviceTensor, targets: DeviceTensor, grad: DeviceTensor, scale: number): number {
+  const n = lastAxis(pred);
+  return engine.kernels.f32_mse(pred.size, pred.ptr, targets.ptr, grad.ptr, scale / n) / n;
+}
+
+/** Rows (over the last axis) whose argmax in `pred` equals the argmax in `targets`. */
+export function argmaxMatches(engine: Device, pred: DeviceTensor, targets: DeviceTensor): number {
+  const n = lastAxis(pred);
+  return engine.kernels.f32_argmax_matches(pred.size / n, n, pred.ptr, targets.ptr);
+}
