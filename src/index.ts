@@ -17,7 +17,7 @@ import { StateError } from './errors.js';
 import type { KernelVariant } from './backend/wasm-source.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
-export type { DType, DataTypeMap } from './dtype.js';
+export type { DType, DataTypeMap, HostArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export type { ActivationIdentifier } from './layers/activations.js';
 export { tensor, tensor1d, tensor2d, tensor3d, zeros, ones, randomUniform, randomNormal, oneHot, type TensorLike } from './tensor-creation.js';
@@ -25,8 +25,10 @@ export { layers, GRU, Dense, TimeDistributed, Activation, InputLayer } from './l
 export type { ActivationLayerArgs, DenseLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, TimeDistributedLayerArgs } from './layers/index.js';
 export { Layer, type ForwardResult, type InputSpec, type LayerClass } from './layers/layer.js';
 export type { ForwardContext, BackwardContext, GradientMap } from './layers/context.js';
-export { arg, layerSchema, LayerSchema, type ArgSpec, type ArgsOf } from './layers/schema.js';
-export type { DeviceTensor } from './ops/device-tensor.js';
+export { arg, layerSchema, LayerSchema, type ArgSpec, type ArgsOf, type Resolved, type Specs, type FromConfigContext } from './layers/schema.js';
+export type { DeviceTensor, Scratch } from './ops/device-tensor.js';
+export type { Device, Placeable } from './backend/engine.js';
+export type { Kernels } from './backend/kernels.js';
 export * as serialization from './layers/serialization-public.js';
 export { LayerVariable } from './layers/variable.js';
 export { SymbolicTensor } from './layers/symbolic.js';

@@ -133,7 +133,8 @@ export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-type Specs = Record<string, ArgSpec<unknown>>;
+/** A layer's argument specs by argument name. */
+export type Specs = Record<string, ArgSpec<unknown>>;
 /** The resolved values of a schema's arguments. */
 export type Resolved<S extends Specs> = { [K in keyof S]: S[K] extends ArgSpec<infer T> ? T : never };
 
