@@ -3,7 +3,7 @@
  * compile / fit / evaluate / predict / summary and weights in Keras order. Sequential builds on it.
  * The topology and its execution live below (graph/, runtime/); this is the public API.
  */
-import { getEngine } from '../backend/engine.js';
+import { getEngine, type Engine } from '../backend/engine.js';
 import { StateError, ValueError, pythonTuple, describe } from '../errors.js';
 import { Topology } from '../graph/topology.js';
 import { checkArgKeys } from '../layers/args.js';
@@ -16,7 +16,7 @@ import type { LayerVariable } from '../layers/variable.js';
 import { uniqueName } from '../layers/names.js';
 import { acquirePool, letPoolStartProgress, poolSizeOrStart, releaseModel } from '../parallel/pool-registry.js';
 import { InProcessExecutor } from '../runtime/in-process.js';
-import { checkStepMemory, measureStep, planWork } from '../runtime/plan.js';
+import { checkStepMemory, measureStep, planWork, type SampleShapes, type StepCost } from '../runtime/plan.js';
 import { PoolExecutor, forgetPoolModel } from '../runtime/pool-executor.js';
 import { ModelProgram } from '../runtime/program.js';
 import { Tensor } from '../tensor.js';
@@ -63,6 +63,8 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   private running: string | null = null;
   private disposed = false;
   private poolConfigCache: { topology: Topology; trainable: LayerVariable[]; json: string } | null = null;
+  /** The last program per operation, kept while the topology, compile and trainable weights stay the same. */
+  private programCache = new Map<string, { key: unknown[]; program: ModelProgram; costs: Map<string, StepCost> }>();
 
   constructor(args: ModelArgs | null, namePrefix = 'model', name?: string) {
     this.name = name ?? args?.name ?? uniqueName(namePrefix);
@@ -348,6 +350,36 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * @internal
    */
   program(operation: 'fit' | 'evaluate' | 'predict'): ModelProgram {
+    return this.cachedProgram(operation).program;
+  }
+
+  /**
+   * The program of `operation` and its measured step costs, kept while what they depend on stays
+   * the same (building and measuring them per call cost a seed predict ≈ 10%).
+   */
+  private cachedProgram(operation: 'fit' | 'evaluate' | 'predict') {
+    const key = [this.topology('run'), operation === 'predict' ? null : this.compiled, ...this.trainableWeights];
+    const kept = this.programCache.get(operation);
+    if (kept && kept.key.length === key.length && kept.key.every((k, i) => k === key[i])) return kept;
+    const entry = { key, program: this.buildProgram(operation), costs: new Map<string, StepCost>() };
+    this.programCache.set(operation, entry);
+    return entry;
+  }
+
+  /** A step's measured cost, kept per program and shapes. */
+  private stepCost(operation: 'fit' | 'evaluate' | 'predict', engine: Engine, rows: number, shapes: SampleShapes, training: boolean): StepCost {
+    const { program, costs } = this.cachedProgram(operation);
+    const key = JSON.stringify([rows, shapes, training]);
+    let cost = costs.get(key);
+    if (!cost) {
+      cost = measureStep(engine, program, rows, shapes, training);
+      if (costs.size > 16) costs.clear();
+      costs.set(key, cost);
+    }
+    return cost;
+  }
+
+  private buildProgram(operation: 'fit' | 'evaluate' | 'predict'): ModelProgram {
     const compiled = operation === 'predict' ? null : this.compiled;
     const countCorrect = (compiled?.metrics.length ?? 0) > 0;
     return new ModelProgram({
@@ -370,7 +402,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
       const engine = await getEngine();
       const samples = data[0][0].shape[0];
       const shapes = { inputs: data[0].map((t) => t.shape.slice(1)), targets: data[1].map((t) => t.shape.slice(1)) };
-      const flopsPerSample = measureStep(engine, program, 1, shapes, false).flops;
+      const flopsPerSample = this.stepCost(operation, engine, 1, shapes, false).flops;
       const custom = this.layers.map((l) => l.className).filter((c) => !isBuiltInLayer(c));
       if (custom.length && workers !== 'auto' && workers > 0) {
         throw new ValueError(`Model ${this.name} uses layer class ${[...new Set(custom)].join(', ')}, registered on this thread only: pool workers cannot build it. Use workers: 0 (or 'auto')`);
@@ -384,7 +416,8 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
       }
       if (plan.workers === 0) plan.callerShare = false;
       const shares = plan.workers + (plan.callerShare ? 1 : 0);
-      checkStepMemory(engine, program, Math.ceil(Math.min(batchSize, samples) / Math.max(shares, 1)), shapes, operation === 'fit');
+      const rows = Math.ceil(Math.min(batchSize, samples) / Math.max(shares, 1));
+      checkStepMemory(engine, this.stepCost(operation, engine, rows, shapes, operation === 'fit').bytes, rows);
       const optimizer = operation === 'fit' ? this.compiled!.optimizer : null;
       if (plan.workers === 0) {
         executor = new InProcessExecutor(engine, program, optimizer);

@@ -14,7 +14,8 @@ import { ValueError } from '../errors.js';
 import type { WorkersOption } from '../training/fit.js';
 import type { Batch } from '../training/executor.js';
 import type { ModelProgram } from './program.js';
-import { StepRunner } from './step-runner.js';
+import { StepRunner, inferenceRows } from './step-runner.js';
+import { Scratch } from '../ops/device-tensor.js';
 
 /**
  * Training, this thread computing one share: below this many FLOPs per share and step, 'auto' trains
@@ -109,18 +110,22 @@ function shapeOnlyBatch(program: ModelProgram, rows: number, shapes: SampleShape
 export function measureStep(engine: Engine, program: ModelProgram, rows: number, shapes: SampleShapes, training: boolean): StepCost {
   const device = new PlanningDevice(engine.kernels);
   const runner = new StepRunner(device, program);
-  const batch = shapeOnlyBatch(program, rows, shapes, training);
-  if (training) runner.trainingPass(batch);
-  else runner.inferencePass(batch.inputs);
+  if (training) runner.trainingPass(shapeOnlyBatch(program, rows, shapes, true));
+  else {
+    // inference runs in passes that each release their scratch: the peak is one pass's
+    const scratch = new Scratch(device);
+    const pass = Math.min(rows, inferenceRows(program.sampleFloats, rows));
+    program.executor.forward(shapeOnlyBatch(program, pass, shapes, false).inputs.map((t) => scratch.alloc(t.shape, t.data instanceof Int32Array ? 'int32' : undefined)), { engine: device, scratch, training: false });
+    scratch.release();
+  }
   return { flops: device.flops, bytes: device.peak, calls: device.calls };
 }
 
 /**
- * Refuses a training step that cannot fit in engine memory before any of it is allocated, saying
- * how much it needs and the limit.
+ * Refuses a step of `rows` samples that needs `needed` bytes (measureStep) when they cannot fit in
+ * engine memory, before any of it is allocated, saying how much it needs and the limit.
  */
-export function checkStepMemory(engine: Engine, program: ModelProgram, rows: number, shapes: SampleShapes, training: boolean): void {
-  const needed = measureStep(engine, program, rows, shapes, training).bytes;
+export function checkStepMemory(engine: Engine, needed: number, rows: number): void {
   const { bytesInUse } = engine.memoryStats();
   if (needed + bytesInUse > MAX_MEMORY_BYTES) {
     throw new ValueError(
