@@ -77,6 +77,13 @@ export class ModelProgram {
    * null when a dimension is unknown (inference then runs a batch in one pass).
    */
   get sampleFloats(): number | null {
+    this.sampleFloatsValue ??= { value: this.countSampleFloats() };
+    return this.sampleFloatsValue.value;
+  }
+
+  private sampleFloatsValue: { value: number | null } | null = null;
+
+  private countSampleFloats(): number | null {
     let floats = 0;
     for (const shape of [...this.inputShapes, ...this.topology.nodes.flatMap((n) => n.outputs.map((t) => t.shape))]) {
       const sample = shape.slice(1);
