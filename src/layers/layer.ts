@@ -76,7 +76,7 @@ export abstract class Layer<Cache = unknown> {
   private builtFlag = false;
   private readonly variables: LayerVariable[] = [];
 
-  protected constructor(args: LayerArgs) {
+  constructor(args: LayerArgs) {
     const cls = this.constructor as unknown as LayerClass;
     this.options = cls.schema.resolve(args ?? {});
     if (args.name != null && (typeof args.name !== 'string' || args.name.length === 0)) {
