@@ -28,6 +28,10 @@ class Projection extends wl.Layer<wl.DeviceTensor> {
   kernel: wl.LayerVariable | null = null;
   movingMean: wl.LayerVariable | null = null;
 
+  constructor(args: ProjectionArgs) {
+    super(args);
+  }
+
   protected override build([shape]: wl.Shape[]): void {
     const inputDim = shape[shape.length - 1]!;
     this.kernel = this.addWeight('kernel', [inputDim, this.options.units], this.options.kernelInitializer);
