@@ -16,6 +16,7 @@ export default async function setup(): Promise<void> {
     entries: {
       'faulty-node-worker': { src: 'test/fixtures/faulty-node-worker.ts', platform: 'node' },
       'faulty-comlink-worker': { src: 'test/fixtures/faulty-comlink-worker.ts', platform: 'node' },
+      'echo-worker': { src: 'test/fixtures/echo-worker.ts', platform: 'node' },
     },
   });
 }
