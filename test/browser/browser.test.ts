@@ -1,6 +1,7 @@
 // The browser suite: the shared parity cases and worker training in headless Chromium, in a
 // cross-origin-isolated page (SharedArrayBuffer) and in one that is not (transferred buffers), and
 // the demo page trained to the end and checked from its canvas.
+import { PARITY_CASES } from '../shared/parity-cases.js';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -56,7 +57,7 @@ describe.skipIf(!available)('in headless Chromium', () => {
       const report = (await page.evaluate('window.parity')) as ParityReport;
       await page.close();
       for (const r of report.results) expect(r.failure, r.name).toBeNull();
-      expect(report.results).toHaveLength(5);
+      expect(report.results).toHaveLength(PARITY_CASES.length);
       const shared = server() === isolated;
       expect(report.crossOriginIsolated).toBe(shared);
       expect(report.training.error).toBeNull();

@@ -1,5 +1,6 @@
 // The Deno suite: the library's ESM bundle under Deno (Web Workers via comlink), running the shared
 // parity cases, training the seed model1 on 2 workers, and the README's Deno example.
+import { PARITY_CASES } from '../shared/parity-cases.js';
 import { describe, it, expect } from 'vitest';
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -21,7 +22,7 @@ describe('in Deno', () => {
   it("passes the shared parity cases, trains the seed model1 on 2 Web Workers with shared memory, and 'auto' shares steps with this thread", async () => {
     const report = JSON.parse((await denoRun('dist/test-deno/deno-entry.js')).trim().split('\n').at(-1)!);
     for (const r of report.results) expect(r.failure, r.name).toBeNull();
-    expect(report.results).toHaveLength(5);
+    expect(report.results).toHaveLength(PARITY_CASES.length);
     expect(report.training.error).toBeNull();
     expect(report.training.pool).toMatchObject({ size: 2, transport: 'comlink', sharedMemory: true });
     expect(report.training.losses).toHaveLength(2);

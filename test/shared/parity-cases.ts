@@ -129,12 +129,59 @@ async function kerasGolden(wl: typeof WL): Promise<string | null> {
   return null;
 }
 
+/**
+ * A two-input, two-output model with a layer shared by both inputs and a GRU: trained in process and
+ * on 2 workers (the runtime's transport) from the same weights, then saved and loaded.
+ */
+async function multiInputOutput(wl: typeof WL): Promise<string | null> {
+  const build = () => {
+    wl.clearSession();
+    const seq = wl.input({ shape: [6, 3], name: 'seq' });
+    const side = wl.input({ shape: [3], name: 'side' });
+    const shared = wl.layers.dense({ units: 4, activation: 'tanh', name: 'shared' });
+    const tags = wl.layers.dense({ units: 2, activation: 'softmax', name: 'tags' }).apply(wl.layers.gru({ units: 5 }).apply(shared.apply(seq)));
+    const score = wl.layers.dense({ units: 1, name: 'score' }).apply(shared.apply(side));
+    const model = wl.model({ inputs: [seq, side], outputs: [tags, score] });
+    model.compile({ loss: ['categoricalCrossentropy', 'mse'], lossWeights: [1, 0.5], optimizer: 'rmsprop' });
+    return model;
+  };
+  wl.setSeed(12);
+  const x = [wl.randomUniform([40, 6, 3], -1, 1), wl.randomUniform([40, 3], -1, 1)];
+  const y = { tags: wl.oneHot(Array.from({ length: 40 }, (_, i) => i % 2), 2), score: wl.randomUniform([40, 1]) };
+  const train = async (workers: number) => {
+    const model = build();
+    wl.setSeed(3);
+    model.setWeights(model.getWeights().map((w) => wl.randomUniform(w.shape, -0.5, 0.5)));
+    const history = await model.fit(x, y, { batchSize: 20, epochs: 2, shuffle: false, verbose: 0, workers });
+    return { model, history };
+  };
+  const here = await train(0);
+  const pool = await train(2);
+  const weights = here.model.getWeights();
+  const failure = first(
+    closeness(pool.history.history.score_loss, here.history.history.score_loss, { tol: 1e-5, scale: 0.1, label: 'score_loss on 2 workers' }),
+    ...pool.model.getWeights().map((w, i) => closeness(w.dataSync(), weights[i].dataSync(), { tol: 1e-5, scale: 1, label: `weight ${i} on 2 workers` })),
+  );
+  if (failure) return failure;
+  const handler = wl.io.fromMemory();
+  await here.model.save(handler);
+  const loaded = await wl.loadLayersModel(handler);
+  const [a, b] = (await here.model.predict(x, { workers: 0 })) as WL.Tensor[];
+  const [c, d] = (await loaded.predict(x, { workers: 0 })) as WL.Tensor[];
+  await Promise.all([here.model.dispose(), pool.model.dispose(), loaded.dispose()]);
+  return first(
+    closeness(c.dataSync(), a.dataSync(), { tol: 0, scale: 0, label: 'loaded tags' }),
+    closeness(d.dataSync(), b.dataSync(), { tol: 0, scale: 0, label: 'loaded score' }),
+  );
+}
+
 export const PARITY_CASES: ParityCase[] = [
   { name: 'GEMM over a shape grid (direct and packed paths) vs float64', run: (_, e) => gemmGrid(e) },
   { name: 'softmax rows vs float64', run: (_, e) => softmaxRows(e) },
   { name: 'GRU forward and gradients vs the float64 reference (both reset_after, go_backwards)', run: (_, e) => gruVsReference(e) },
   { name: 'seed model summaries, exact text', run: (wl) => seedSummaries(wl) },
   { name: "Keras's GRU golden values (gru_test.py, four variants)", run: (wl) => kerasGolden(wl) },
+  { name: 'a two-input, two-output model with a shared layer: 2 workers match in process; save and load', run: (wl) => multiInputOutput(wl) },
 ];
 
 /** Runs every case; never throws (a thrown error is that case's failure). */
