@@ -4,8 +4,8 @@
 // A through its two strides (4 splatted elements per step) and B's rows through ldb; n must be a
 // multiple of 8. K runs in slices of KC_DIRECT so a slice of B stays in L2 across the row tiles.
 
-import { madd, splat } from "./simd";
-import { store2 } from "./gemm-packed";
+import { splat } from "./simd";
+import { ADJACENT, tile4 } from "./tile";
 
 const KC_DIRECT: i32 = 512;
 
@@ -50,25 +50,12 @@ export function gemmDirect(
   beta: bool, bias: usize, act: i32,
 ): void {
   const r1: usize = mr > 1 ? rs : 0, r2: usize = mr > 2 ? rs * 2 : 0, r3: usize = mr > 3 ? rs * 3 : 0;
-  let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
-  let c20 = splat(0), c21 = splat(0), c30 = splat(0), c31 = splat(0);
-  let pa = a, pb = b;
-  const pbEnd = b + <usize>kc * ldbB; // no step counter, as gemm-packed.ts micro4x8
-  while (pb < pbEnd) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let av = v128.load32_splat(pa);
-    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
-    av = v128.load32_splat(pa + r1);
-    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
-    av = v128.load32_splat(pa + r2);
-    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
-    av = v128.load32_splat(pa + r3);
-    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
-    pa += cs;
-    pb += ldbB;
-  }
-  store2(c, c00, c01, beta, bias, act);
-  if (mr > 1) store2(c + ldcB, c10, c11, beta, bias, act);
-  if (mr > 2) store2(c + 2 * ldcB, c20, c21, beta, bias, act);
-  if (mr > 3) store2(c + 3 * ldcB, c30, c31, beta, bias, act);
+  const z = splat(0);
+  tile4(
+    ADJACENT, z, z, z, z, z, z, z, z,
+    a, r1, r2, r3, cs, b, ldbB, b + <usize>kc * ldbB,
+    0, 0, 0, 0, 0, 0, 0,
+    c, c + ldcB, c + 2 * ldcB, c + 3 * ldcB, mr, false, 0, beta, bias, act,
+    false, 0, 0, 0, 0,
+  );
 }

@@ -3,7 +3,8 @@
 // microkernel streams both from L1/L2 whatever the strides of A (A·B or Aᵀ·B) and however long K is.
 // Only the last slice of K applies the bias and activation; earlier slices accumulate into C.
 
-import { madd, splat, vact } from "./simd";
+import { splat, vact } from "./simd";
+import { A_PACKED, ADJACENT, tile4 } from "./tile";
 
 export const MR = 4;
 export const NR = 8;
@@ -170,38 +171,22 @@ function packABlock(a: usize, rsa: i32, csa: i32, mc: i32, kc: i32, dst: usize):
   kc: i32, pa: usize, pb: usize, c: usize, ldc: i32, mr: i32, nr: i32,
   beta: bool, bias: usize, act: i32, tile: usize,
 ): void {
-  let c00 = splat(0), c01 = splat(0), c10 = splat(0), c11 = splat(0);
-  let c20 = splat(0), c21 = splat(0), c30 = splat(0), c31 = splat(0);
-  // ended on B's pointer rather than a step counter: one scalar add fewer per step, and in this
-  // function TurboFan then keeps the loop tighter — 1.01–1.08× on the GEMM and GRU(256) shapes (up
-  // to 1.19× while the VM ran slow), 1.05–1.12× in the relaxed build (bench/ab-kernels.mjs; the
-  // standalone probe loop did not gain)
-  const pbEnd = pb + (<usize>kc * NR << 2);
-  while (pb < pbEnd) {
-    const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-    let av = v128.load32_splat(pa);
-    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
-    av = v128.load32_splat(pa, 4);
-    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
-    av = v128.load32_splat(pa, 8);
-    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
-    av = v128.load32_splat(pa, 12);
-    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
-    pa += MR << 2;
-    pb += NR << 2;
-  }
   const ldc4 = <usize>ldc << 2;
+  const z = splat(0), pbEnd = pb + (<usize>kc * NR << 2);
   if (mr == MR && nr == NR) {
-    store2(c, c00, c01, beta, bias, act);
-    store2(c + ldc4, c10, c11, beta, bias, act);
-    store2(c + 2 * ldc4, c20, c21, beta, bias, act);
-    store2(c + 3 * ldc4, c30, c31, beta, bias, act);
+    tile4(
+      A_PACKED | ADJACENT, z, z, z, z, z, z, z, z,
+      pa, 0, 0, 0, MR << 2, pb, NR << 2, pbEnd, 0, 0, 0, 0, 0, 0, 0,
+      c, c + ldc4, c + 2 * ldc4, c + 3 * ldc4, MR, false, 0, beta, bias, act, false, 0, 0, 0, 0,
+    );
     return;
   }
-  v128.store(tile, c00); v128.store(tile, c01, 16);
-  v128.store(tile, c10, 32); v128.store(tile, c11, 48);
-  v128.store(tile, c20, 64); v128.store(tile, c21, 80);
-  v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  // a partial tile's sums go to `tile` as they are, and from there to the rows and columns that exist
+  tile4(
+    A_PACKED | ADJACENT, z, z, z, z, z, z, z, z,
+    pa, 0, 0, 0, MR << 2, pb, NR << 2, pbEnd, 0, 0, 0, 0, 0, 0, 0,
+    tile, tile + 32, tile + 64, tile + 96, MR, false, 0, false, 0, 0, false, 0, 0, 0, 0,
+  );
   for (let r = 0; r < mr; r++) {
     for (let j = 0; j < nr; j++) {
       const cp = c + <usize>r * ldc4 + (<usize>j << 2);
@@ -211,19 +196,4 @@ function packABlock(a: usize, rsa: i32, csa: i32, mc: i32, kc: i32, dst: usize):
       store<f32>(cp, f32x4.extract_lane(vact(f32x4.splat(v), act), 0));
     }
   }
-}
-
-/** One row of a 4×8 tile: 8 floats of C = act(C·beta + v + bias). */
-// @ts-ignore: decorator
-@inline export function store2(c: usize, v0: v128, v1: v128, beta: bool, bias: usize, act: i32): void {
-  if (beta) {
-    v0 = f32x4.add(v0, v128.load(c));
-    v1 = f32x4.add(v1, v128.load(c, 16));
-  }
-  if (bias) {
-    v0 = f32x4.add(v0, v128.load(bias));
-    v1 = f32x4.add(v1, v128.load(bias, 16));
-  }
-  v128.store(c, vact(v0, act));
-  v128.store(c, vact(v1, act), 16);
 }

@@ -1,14 +1,14 @@
 // The backward step of the GRU for small hidden sizes (see gru-small.ts), called by
 // f32_gru_seq_bwd for each timestep. Four batch rows at a time: the gate gradients of the block's
 // rows, then the recurrent products with Uᵀ read in place into 8 accumulators (two output vectors ×
-// four rows), as many as V8 keeps in registers. The product loops are written out where they run: a
-// helper cannot hand 8 accumulators back (no multi-value returns here, and a struct would live in
-// memory), so only whole blocks — init, loop, store — are shared (blockProduct, blockProduct2).
+// four rows), as many as V8 keeps in registers: each block — init, the products, the store — is
+// tile.ts's tile4 (blockProduct, blockProduct2).
 //
 // Layouts as in gru.ts: hs (T+1, B, u) states, gates (T, B, 3u) = [z | r | h~], aux (T, B, u) =
 // u_h (reset_after) or r ⊙ h (not). Byte offsets throughout.
 
-import { madd, splat, vactGrad } from "./simd";
+import { ACT_LINEAR, splat, vactGrad } from "./simd";
+import { ADJACENT, NARROW, tile4 } from "./tile";
 
 /**
  * One step of backward through time for small hidden sizes, replacing the per-row gate pass and the
@@ -42,19 +42,21 @@ export function gruSmallBackStep(
       continue;
     }
     const r0 = <usize>b * uB, r1 = <usize>min(b + 1, last) * uB, r2 = <usize>min(b + 2, last) * uB, r3 = <usize>min(b + 3, last) * uB;
+    // the rows after the block's first, as offsets from it: in dx (3u floats a row) and in du
+    const x1 = (r1 - r0) * 3, x2 = (r2 - r0) * 3, x3 = (r3 - r0) * 3, o1 = r1 - r0, o2 = r2 - r0, o3 = r3 - r0;
     if (!resetAfter) {
       // d(r⊙h) = da_h·U_hᵀ, then da_r from it
       const utH = ut + 2 * uB * <usize>u;
       let jo: usize = 0;
       for (; jo + 32 <= uB; jo += 32) {
         blockProduct2(
-          dx + 3 * r0 + 2 * uB, dx + 3 * r1 + 2 * uB, dx + 3 * r2 + 2 * uB, dx + 3 * r3 + 2 * uB, uB,
+          dx + 3 * r0 + 2 * uB, x1, x2, x3, uB,
           0, 0, 0, 0, 0, utH + jo, uB, jo, 0, g, 0, drh, r0, r1, r2, r3,
         );
       }
       for (; jo < uB; jo += 16) {
         blockProduct(
-          dx + 3 * r0 + 2 * uB, dx + 3 * r1 + 2 * uB, dx + 3 * r2 + 2 * uB, dx + 3 * r3 + 2 * uB, uB,
+          dx + 3 * r0 + 2 * uB, x1, x2, x3, uB,
           0, 0, 0, 0, 0, utH + jo, uB, jo, 0, g, 0, drh, r0, r1, r2, r3,
         );
       }
@@ -67,15 +69,15 @@ export function gruSmallBackStep(
     let jo: usize = 0;
     for (; jo + 32 <= uB; jo += 32) {
       blockProduct2(
-        dx + 3 * r0, dx + 3 * r1, dx + 3 * r2, dx + 3 * r3, 2 * uB,
-        du + r0, du + r1, du + r2, du + r3, resetAfter ? uB : 0,
+        dx + 3 * r0, x1, x2, x3, 2 * uB,
+        du + r0, o1, o2, o3, resetAfter ? uB : 0,
         ut + jo, uB, jo, resetAfter ? 1 : 2, g, drh, dh, r0, r1, r2, r3,
       );
     }
     for (; jo < uB; jo += 16) {
       blockProduct(
-        dx + 3 * r0, dx + 3 * r1, dx + 3 * r2, dx + 3 * r3, 2 * uB,
-        du + r0, du + r1, du + r2, du + r3, resetAfter ? uB : 0,
+        dx + 3 * r0, x1, x2, x3, 2 * uB,
+        du + r0, o1, o2, o3, resetAfter ? uB : 0,
         ut + jo, uB, jo, resetAfter ? 1 : 2, g, drh, dh, r0, r1, r2, r3,
       );
     }
@@ -84,80 +86,45 @@ export function gruSmallBackStep(
 
 /**
  * One output vector (columns jo…jo+3) of four rows: acc = init + Σ_p s[p]·Uᵀ[p] over the first
- * source's k1 bytes, then the second's k2 (Uᵀ rows continue), stored into dst rows. init: 0 none,
- * 1 dst ⊙ z, 2 dst ⊙ z + drh ⊙ r (z, r from the gates g; dst and drh rows at offsets r0…r3).
+ * source's k1 bytes, then the second's k2 (Uᵀ rows continue), stored into dst rows. Source rows:
+ * s, s + sq1, s + sq2, s + sq3 (and t's likewise). init: 0 none, 1 dst ⊙ z, 2 dst ⊙ z + drh ⊙ r
+ * (z, r from the gates g; dst and drh rows at offsets r0…r3).
  */
 // @ts-ignore: decorator
 @inline function blockProduct(
-  s0: usize, s1: usize, s2: usize, s3: usize, k1: usize,
-  t0: usize, t1: usize, t2: usize, t3: usize, k2: usize,
+  s: usize, sq1: usize, sq2: usize, sq3: usize, k1: usize,
+  t: usize, tq1: usize, tq2: usize, tq3: usize, k2: usize,
   pu: usize, uB: usize, jo: usize, init: i32, g: usize, drh: usize, dst: usize,
   r0: usize, r1: usize, r2: usize, r3: usize,
 ): void {
-  let c0 = initial(init, g, drh, dst, r0, jo, uB), c1 = initial(init, g, drh, dst, r1, jo, uB);
-  let c2 = initial(init, g, drh, dst, r2, jo, uB), c3 = initial(init, g, drh, dst, r3, jo, uB);
-  for (let ko: usize = 0; ko < k1; ko += 4) {
-    const w = v128.load(pu);
-    c0 = madd(v128.load32_splat(s0 + ko), w, c0);
-    c1 = madd(v128.load32_splat(s1 + ko), w, c1);
-    c2 = madd(v128.load32_splat(s2 + ko), w, c2);
-    c3 = madd(v128.load32_splat(s3 + ko), w, c3);
-    pu += uB;
-  }
-  for (let ko: usize = 0; ko < k2; ko += 4) {
-    const w = v128.load(pu);
-    c0 = madd(v128.load32_splat(t0 + ko), w, c0);
-    c1 = madd(v128.load32_splat(t1 + ko), w, c1);
-    c2 = madd(v128.load32_splat(t2 + ko), w, c2);
-    c3 = madd(v128.load32_splat(t3 + ko), w, c3);
-    pu += uB;
-  }
-  v128.store(dst + r0 + jo, c0);
-  v128.store(dst + r1 + jo, c1);
-  v128.store(dst + r2 + jo, c2);
-  v128.store(dst + r3 + jo, c3);
+  const c0 = initial(init, g, drh, dst, r0, jo, uB), c1 = initial(init, g, drh, dst, r1, jo, uB);
+  const c2 = initial(init, g, drh, dst, r2, jo, uB), c3 = initial(init, g, drh, dst, r3, jo, uB);
+  const mid = pu + (k1 >> 2) * uB;
+  tile4(
+    NARROW, c0, c0, c1, c1, c2, c2, c3, c3,
+    s, sq1, sq2, sq3, 4, pu, uB, mid, t, tq1, tq2, tq3, mid, mid + (k2 >> 2) * uB, 0,
+    dst + r0 + jo, dst + r1 + jo, dst + r2 + jo, dst + r3 + jo, 4, false, 0, false, 0, ACT_LINEAR, false, 0, 0, 0, 0,
+  );
 }
 
 /** blockProduct over two output vectors (jo…jo+7): 8 accumulators. */
 // @ts-ignore: decorator
 @inline function blockProduct2(
-  s0: usize, s1: usize, s2: usize, s3: usize, k1: usize,
-  t0: usize, t1: usize, t2: usize, t3: usize, k2: usize,
+  s: usize, sq1: usize, sq2: usize, sq3: usize, k1: usize,
+  t: usize, tq1: usize, tq2: usize, tq3: usize, k2: usize,
   pu: usize, uB: usize, jo: usize, init: i32, g: usize, drh: usize, dst: usize,
   r0: usize, r1: usize, r2: usize, r3: usize,
 ): void {
-  let c0 = initial(init, g, drh, dst, r0, jo, uB), c1 = initial(init, g, drh, dst, r1, jo, uB);
-  let c2 = initial(init, g, drh, dst, r2, jo, uB), c3 = initial(init, g, drh, dst, r3, jo, uB);
-  let e0 = initial(init, g, drh, dst, r0, jo + 16, uB), e1 = initial(init, g, drh, dst, r1, jo + 16, uB);
-  let e2 = initial(init, g, drh, dst, r2, jo + 16, uB), e3 = initial(init, g, drh, dst, r3, jo + 16, uB);
-  for (let ko: usize = 0; ko < k1; ko += 4) {
-    const w = v128.load(pu), v = v128.load(pu, 16);
-    let a = v128.load32_splat(s0 + ko);
-    c0 = madd(a, w, c0); e0 = madd(a, v, e0);
-    a = v128.load32_splat(s1 + ko);
-    c1 = madd(a, w, c1); e1 = madd(a, v, e1);
-    a = v128.load32_splat(s2 + ko);
-    c2 = madd(a, w, c2); e2 = madd(a, v, e2);
-    a = v128.load32_splat(s3 + ko);
-    c3 = madd(a, w, c3); e3 = madd(a, v, e3);
-    pu += uB;
-  }
-  for (let ko: usize = 0; ko < k2; ko += 4) {
-    const w = v128.load(pu), v = v128.load(pu, 16);
-    let a = v128.load32_splat(t0 + ko);
-    c0 = madd(a, w, c0); e0 = madd(a, v, e0);
-    a = v128.load32_splat(t1 + ko);
-    c1 = madd(a, w, c1); e1 = madd(a, v, e1);
-    a = v128.load32_splat(t2 + ko);
-    c2 = madd(a, w, c2); e2 = madd(a, v, e2);
-    a = v128.load32_splat(t3 + ko);
-    c3 = madd(a, w, c3); e3 = madd(a, v, e3);
-    pu += uB;
-  }
-  v128.store(dst + r0 + jo, c0); v128.store(dst + r0 + jo, e0, 16);
-  v128.store(dst + r1 + jo, c1); v128.store(dst + r1 + jo, e1, 16);
-  v128.store(dst + r2 + jo, c2); v128.store(dst + r2 + jo, e2, 16);
-  v128.store(dst + r3 + jo, c3); v128.store(dst + r3 + jo, e3, 16);
+  const c0 = initial(init, g, drh, dst, r0, jo, uB), c1 = initial(init, g, drh, dst, r1, jo, uB);
+  const c2 = initial(init, g, drh, dst, r2, jo, uB), c3 = initial(init, g, drh, dst, r3, jo, uB);
+  const e0 = initial(init, g, drh, dst, r0, jo + 16, uB), e1 = initial(init, g, drh, dst, r1, jo + 16, uB);
+  const e2 = initial(init, g, drh, dst, r2, jo + 16, uB), e3 = initial(init, g, drh, dst, r3, jo + 16, uB);
+  const mid = pu + (k1 >> 2) * uB;
+  tile4(
+    ADJACENT, c0, e0, c1, e1, c2, e2, c3, e3,
+    s, sq1, sq2, sq3, 4, pu, uB, mid, t, tq1, tq2, tq3, mid, mid + (k2 >> 2) * uB, 0,
+    dst + r0 + jo, dst + r1 + jo, dst + r2 + jo, dst + r3 + jo, 4, false, 0, false, 0, ACT_LINEAR, false, 0, 0, 0, 0,
+  );
 }
 
 // @ts-ignore: decorator
