@@ -56,10 +56,23 @@ export interface Kernels {
   f32_swap_axes01(d0: number, d1: number, inner: number, src: number, dst: number, flags: number): void;
 }
 
-/** Names of every kernel, to check a module before use. */
-export const KERNEL_NAMES: readonly (keyof Kernels)[] = [
-  'heap_base', 'workspace_bytes', 'f32_set_workspace', 'f32_gemm', 'f32_transpose', 'f32_colsum', 'f32_gru_seq_fwd', 'f32_gru_seq_bwd', 'gru_fwd_work_floats', 'gru_bwd_work_floats',
-  'gru_small_units', 'f32_gru_fwd_small',
-  'f32_softmax_rows', 'f32_softmax_rows_bwd', 'f32_softmax_ce', 'f32_categorical_ce', 'f32_mse', 'f32_argmax_matches',
-  'f32_rmsprop', 'f32_adam', 'f32_sgd', 'f32_activation', 'f32_activation_bwd', 'f32_add_inplace', 'f32_all_finite', 'f32_swap_axes01',
-];
+/**
+ * Every kernel's name, to check a module before use. The names are kept in one place that cannot
+ * drift: this object must have exactly the keys of `Kernels` (`satisfies` rejects a missing name and
+ * an extra one at compile time), and test/kernels/kernel-list.test.ts checks that both kernel builds
+ * export exactly these functions. A new kernel: export it from assembly/index.ts, type it in
+ * `Kernels`, name it here.
+ */
+const KERNEL_NAME_SET = {
+  heap_base: true, workspace_bytes: true, f32_set_workspace: true,
+  f32_gemm: true, f32_transpose: true, f32_colsum: true,
+  f32_gru_seq_fwd: true, f32_gru_seq_bwd: true, gru_fwd_work_floats: true, gru_bwd_work_floats: true,
+  gru_small_units: true, f32_gru_fwd_small: true,
+  f32_softmax_rows: true, f32_softmax_rows_bwd: true, f32_softmax_ce: true, f32_categorical_ce: true, f32_mse: true,
+  f32_argmax_matches: true,
+  f32_rmsprop: true, f32_adam: true, f32_sgd: true,
+  f32_activation: true, f32_activation_bwd: true, f32_add_inplace: true, f32_all_finite: true, f32_swap_axes01: true,
+} satisfies Record<keyof Kernels, true>;
+
+/** Names of every kernel (see KERNEL_NAME_SET). */
+export const KERNEL_NAMES = Object.freeze(Object.keys(KERNEL_NAME_SET) as (keyof Kernels)[]);
