@@ -29,9 +29,9 @@ export function dtypeOfArray(values: unknown): DType | null {
 
 /** A zero-filled array of `length` elements of `dtype`, on a SharedArrayBuffer when `shared`. */
 export function allocArray<D extends DType>(dtype: D, length: number, shared = false): DataTypeMap[D] {
-  const bytes = dtype === 'bool' ? length : length * 4;
-  const buffer = shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-  return (dtype === 'float32' ? new Float32Array(buffer) : dtype === 'int32' ? new Int32Array(buffer) : new Uint8Array(buffer)) as DataTypeMap[D];
+  const Type = (dtype === 'float32' ? Float32Array : dtype === 'int32' ? Int32Array : Uint8Array) as unknown as new (arg: number | ArrayBufferLike) => DataTypeMap[D];
+  const bytesPer = dtype === 'bool' ? 1 : 4;
+  return shared ? new Type(new SharedArrayBuffer(length * bytesPer)) : new Type(length);
 }
 
 /** Checks a dtype argument, naming the owner. */

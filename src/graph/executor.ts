@@ -7,8 +7,11 @@ import type { Device } from '../backend/engine.js';
 import { addInPlace } from '../ops/elementwise.js';
 import type { DeviceTensor, Scratch } from '../ops/device-tensor.js';
 import type { GradientMap } from '../layers/context.js';
+import { Layer } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic.js';
 import type { Topology } from './topology.js';
+
+const NO_MASKS: readonly (DeviceTensor | null)[] = [];
 
 export interface RunContext {
   readonly engine: Device;
@@ -48,10 +51,12 @@ export class GraphExecutor {
       const { outputs, cache } = node.layer.forward(nodeInputs, {
         engine: ctx.engine, scratch: ctx.scratch, training: ctx.training, masks: nodeMasks, stateSums: ctx.training ? ctx.stateSums ?? null : null,
       });
-      const outMasks = node.layer.computeMask(nodeInputs, nodeMasks, outputs.length);
+      // the default computeMask gives no mask for inputs without one: skip the call on the hot path
+      const unmasked = nodeMasks.every((m) => m == null) && node.layer.computeMask === Layer.prototype.computeMask;
+      const outMasks = unmasked ? NO_MASKS : node.layer.computeMask(nodeInputs, nodeMasks, outputs.length);
       node.outputs.forEach((t, i) => {
         values.set(t, outputs[i]);
-        masks.set(t, outMasks[i]);
+        masks.set(t, outMasks[i] ?? null);
       });
       caches.push(cache);
     }

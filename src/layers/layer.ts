@@ -52,6 +52,13 @@ export interface LayerClass {
   new (args: any): Layer;
 }
 
+let trainableChanges = 0;
+
+/** Changes whenever any layer's `trainable` flag does (programs built for the old flags are stale). */
+export function trainableVersion(): number {
+  return trainableChanges;
+}
+
 /** The default snake_case name prefix of a class: `TimeDistributed` → `time_distributed`. */
 function snakePrefix(className: string): string {
   return className.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
@@ -60,7 +67,7 @@ function snakePrefix(className: string): string {
 export abstract class Layer<Cache = unknown> {
   /** The layer's name: given, or `<snake_class>_<n>` (Keras 2 / tfjs naming). */
   readonly name: string;
-  trainable: boolean;
+  private trainableFlag = true;
   /** The input shape given at construction (with batch axis), if any. */
   readonly batchInputShape: Shape | null;
   /** The calls of this layer, in order (a shared layer has several). @internal */
@@ -92,6 +99,16 @@ export abstract class Layer<Cache = unknown> {
   }
 
   /** Keras class name: 'GRU', 'Dense', 'TimeDistributed', 'Activation', 'InputLayer'... */
+  /** Whether the layer's weights are updated by training (setting it changes what a step computes). */
+  get trainable(): boolean {
+    return this.trainableFlag;
+  }
+
+  set trainable(value: boolean) {
+    if (value !== this.trainableFlag) trainableChanges++;
+    this.trainableFlag = value;
+  }
+
   get className(): string {
     return (this.constructor as unknown as LayerClass).className;
   }

@@ -9,7 +9,7 @@ import { Topology } from '../graph/topology.js';
 import { checkArgKeys } from '../layers/args.js';
 import { InputLayer } from '../layers/core/input.js';
 import type { Layer } from '../layers/layer.js';
-import { checkWeightShape } from '../layers/layer.js';
+import { checkWeightShape, trainableVersion } from '../layers/layer.js';
 import { isBuiltInLayer } from '../layers/registry.js';
 import { SymbolicTensor, type Node } from '../layers/symbolic.js';
 import type { LayerVariable } from '../layers/variable.js';
@@ -113,13 +113,13 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     return this.topology('graphNodes').nodes;
   }
 
-  /** Every weight, Keras order (a shared layer's once). */
+  /** Every weight, Keras order (a shared layer's once: the topology lists each layer once). */
   get weights(): LayerVariable[] {
-    return [...new Set(this.layers.flatMap((l) => l.weights))];
+    return this.layers.flatMap((l) => l.weights);
   }
 
   get trainableWeights(): LayerVariable[] {
-    return [...new Set(this.layers.flatMap((l) => l.trainableWeights))];
+    return this.layers.flatMap((l) => l.trainableWeights);
   }
 
   /** The optimizer given to compile (its state is the model's training state). */
@@ -358,7 +358,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * the same (building and measuring them per call cost a seed predict ≈ 10%).
    */
   private cachedProgram(operation: 'fit' | 'evaluate' | 'predict') {
-    const key = [this.topology('run'), operation === 'predict' ? null : this.compiled, ...this.trainableWeights];
+    const key = [this.topology('run'), operation === 'predict' ? null : this.compiled, trainableVersion()];
     const kept = this.programCache.get(operation);
     if (kept && kept.key.length === key.length && kept.key.every((k, i) => k === key[i])) return kept;
     const entry = { key, program: this.buildProgram(operation), costs: new Map<string, StepCost>() };
@@ -369,7 +369,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   /** A step's measured cost, kept per program and shapes. */
   private stepCost(operation: 'fit' | 'evaluate' | 'predict', engine: Engine, rows: number, shapes: SampleShapes, training: boolean): StepCost {
     const { program, costs } = this.cachedProgram(operation);
-    const key = JSON.stringify([rows, shapes, training]);
+    const key = `${rows} ${training} ${shapes.inputs.join(';')} ${shapes.targets.join(';')}`;
     let cost = costs.get(key);
     if (!cost) {
       cost = measureStep(engine, program, rows, shapes, training);

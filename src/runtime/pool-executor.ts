@@ -121,7 +121,7 @@ export class PoolExecutor implements Executor {
   private weightsVersion = 0;
   private readonly local: StepRunner | null;
   private readonly channel: ModelChannel;
-  private readonly grads: GradientBuffers;
+  private ownGrads: GradientBuffers | null = null;
   private readonly program: ModelProgram;
 
   constructor(
@@ -134,7 +134,13 @@ export class PoolExecutor implements Executor {
     this.local = options.callerShare ? new StepRunner(engine, model.program) : null;
     this.channel = channelFor(model, pool.sharedMemory);
     this.publish();
-    this.grads = this.local ? this.local.gradients() : new GradientBuffers(engine, model.program.accumulated);
+  }
+
+  /** Where the chunks' gradients are summed (training only): this thread's runner's block, or one of its own. */
+  private get grads(): GradientBuffers {
+    if (this.local) return this.local.gradients();
+    this.ownGrads ??= new GradientBuffers(this.engine, this.program.accumulated);
+    return this.ownGrads;
   }
 
   /** Threads computing each batch: the workers, and this one when it takes a share. */
@@ -370,7 +376,7 @@ export class PoolExecutor implements Executor {
   }
 
   dispose(): void {
-    if (this.local) this.local.dispose();
-    else this.grads.dispose();
+    this.local?.dispose();
+    this.ownGrads?.dispose();
   }
 }

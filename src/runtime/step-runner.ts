@@ -7,7 +7,6 @@
 import type { Device, Engine } from '../backend/engine.js';
 import { Scratch, type DeviceTensor } from '../ops/device-tensor.js';
 import { argmaxMatches } from '../ops/loss.js';
-import { allocArray } from '../dtype.js';
 import { emptyTotals, type Batch, type BatchTotals, type HostTensor } from '../training/executor.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { GradientBuffers } from './gradient-buffers.js';
@@ -138,7 +137,7 @@ export class StepRunner {
         outs ??= pass.outputs.map((y, i) => {
           const size = (y.size / (end - start)) * rows;
           if (into?.[i] && into[i].length !== size) throw new Error(`predict: an output slot of ${into[i].length} floats for ${size} outputs`);
-          return { data: into?.[i] ?? allocArray('float32', size), shape: [rows, ...y.shape.slice(1)] };
+          return { data: into?.[i] ?? new Float32Array(size), shape: [rows, ...y.shape.slice(1)] };
         });
         pass.outputs.forEach((y, i) => outs![i].data.set(engine.f32(y.ptr, y.size), start * (y.size / (end - start))));
       } finally {
