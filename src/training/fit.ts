@@ -6,7 +6,7 @@ import { Tensor } from '../tensor.js';
 import { CallbackList, type CallbackModel, type CustomCallbackArgs, type Logs } from './callbacks.js';
 import { gatherRows, type ModelData } from './data.js';
 import { addTotals, emptyTotals, type BatchTotals, type Executor } from './executor.js';
-import type { HostArray } from '../dtype.js';
+import { allocArray, type HostArray } from '../dtype.js';
 import { History } from './history.js';
 import { ProgressBar, defaultSink, type ProgressSink } from './progress.js';
 
@@ -162,7 +162,7 @@ export async function fitLoop(executor: Executor, x: Tensor[], y: Tensor[], args
   const { callbacks } = args;
   callbacks.setModel(model);
   // one gather buffer per array, reused by every step
-  const rowsOf = (t: Tensor) => gatherRows(t, Int32Array.from({ length: Math.min(args.batchSize, samples) }, (_, i) => i), 0, Math.min(args.batchSize, samples)).data;
+  const rowsOf = (t: Tensor) => allocArray(t.dtype, Math.min(args.batchSize, samples) * (t.size / samples));
   const xBuffers = args.shuffle ? x.map(rowsOf) : [];
   const yBuffers = args.shuffle ? y.map(rowsOf) : [];
   await callbacks.trainBegin({});
