@@ -45,6 +45,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GRU256, SEED } from './config.mjs';
 import { gru256Data, seedData } from './data.mjs';
+import { gru256Model, seedModel } from './models.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [argA, argB = repoRoot] = process.argv.slice(2);
@@ -138,34 +139,6 @@ function copyWeights(a, b, libB, id) {
     warn(`${id}: A's weights do not fit B's model (${e.message}); B keeps its own initial weights`);
     return false;
   }
-}
-
-/** The seed's model1 / model2 / model3 (stack-ours.mjs, test/helpers/seed-models.ts). */
-function seedModel(wl, kind) {
-  const m = wl.sequential();
-  m.add(wl.layers.gru({
-    units: SEED.hidden, returnSequences: kind !== 'model3', inputShape: [SEED.maxLen, SEED.inputSize],
-    resetAfter: false, recurrentActivation: 'hard_sigmoid',
-  }));
-  const dense = wl.layers.dense({ units: SEED.outputSize });
-  m.add(kind === 'model1' ? wl.layers.timeDistributed({ layer: dense }) : dense);
-  m.add(wl.layers.activation({ activation: 'softmax' }));
-  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
-  return m;
-}
-
-/** GRU(256) as stack-ours.mjs builds it. */
-function gru256Model(wl) {
-  const { units, steps, features, outputs } = GRU256;
-  const m = wl.sequential({
-    layers: [
-      wl.layers.gru({ units, returnSequences: true, inputShape: [steps, features], resetAfter: false, recurrentActivation: 'hard_sigmoid' }),
-      wl.layers.timeDistributed({ layer: wl.layers.dense({ units: outputs }) }),
-      wl.layers.activation({ activation: 'softmax' }),
-    ],
-  });
-  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
-  return m;
 }
 
 let seedCache = null;

@@ -8,6 +8,7 @@ import { Engine } from '../dist/backend/engine.js';
 import { GRU256, SEED, planFor } from './config.mjs';
 import { microkernelProbe } from './ceiling.mjs';
 import { gru256Data, uniform } from './data.mjs';
+import { gru256Model, seedModel } from './models.mjs';
 import { gemmError } from './gemm-check.mjs';
 import { serve } from './stack-server.mjs';
 import { PARTS } from './workload.mjs';
@@ -29,30 +30,12 @@ wl.setSeed(42);
 const { variant } = await wl.ready(stackName === 'ours-relaxed' ? { variant: 'relaxed-simd', enableRelaxedSimdFlag: true } : {});
 
 // The seed's Keras 2 GRU: reset_after=false, hard_sigmoid — the same math as tfjs's GRU.
-function model(kind) {
-  const m = wl.sequential();
-  m.add(wl.layers.gru({
-    units: SEED.hidden, returnSequences: kind !== 'model3', inputShape: [SEED.maxLen, SEED.inputSize],
-    resetAfter: false, recurrentActivation: 'hard_sigmoid',
-  }));
-  const dense = wl.layers.dense({ units: SEED.outputSize });
-  m.add(kind === 'model1' ? wl.layers.timeDistributed({ layer: dense }) : dense);
-  m.add(wl.layers.activation({ activation: 'softmax' }));
-  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
-  return m;
-}
+const model = (kind) => seedModel(wl, kind);
 
 // GRU(256) with tfjs's GRU math too (reset_after=false, hard_sigmoid), on 2048 samples per epoch.
 async function gru256() {
-  const { units, steps, features, outputs, batchSize, samples } = GRU256;
-  const m = wl.sequential({
-    layers: [
-      wl.layers.gru({ units, returnSequences: true, inputShape: [steps, features], resetAfter: false, recurrentActivation: 'hard_sigmoid' }),
-      wl.layers.timeDistributed({ layer: wl.layers.dense({ units: outputs }) }),
-      wl.layers.activation({ activation: 'softmax' }),
-    ],
-  });
-  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+  const { batchSize, samples } = GRU256;
+  const m = gru256Model(wl);
   const { x, y } = gru256Data(samples, GRU256);
   const [xt, yt] = [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
   return { samples, threads: GRU256.workers, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0, workers: GRU256.workers })).history.loss[0] };

@@ -1,28 +1,17 @@
 /**
- * Helpers of the test/net safety net, kept free of the library's internals (and of the other test
- * helpers) so the net survives a refactor that moves code: a seeded generator and a closeness check.
+ * Helpers of the test/net safety net, kept free of the library's internals so the net survives a
+ * refactor that moves code: a seeded generator (shared with the other suites) and a closeness check.
  */
 import { expect } from 'vitest';
 
-/** mulberry32: a small seeded generator, independent of the engine's RNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: a small seeded generator, independent of the engine's RNG (test/helpers/rng.ts). */
+export { testRng as rng } from '../helpers/rng.js';
 
 /**
  * `n` values uniform in [lo, hi), each exactly representable in float32, so that a float64
  * computation in the test sees exactly the values the engine holds.
  */
-export function f32Values(next: () => number, n: number, lo = -1, hi = 1): Float64Array {
-  return Float64Array.from({ length: n }, () => Math.fround(lo + (hi - lo) * next()));
-}
+export { uniform as f32Values } from '../helpers/rng.js';
 
 /** Root mean square of the values (a typical magnitude to judge near-zero elements against). */
 export function rms(values: ArrayLike<number>): number {
