@@ -3,22 +3,19 @@
  * compile / fit / evaluate / predict / summary and weights in Keras order. Sequential builds on it.
  * The topology and its execution live below (graph/, runtime/); this is the public API.
  */
-import { getEngine, type Engine } from '../backend/engine.js';
 import { StateError, ValueError, pythonTuple, describe } from '../errors.js';
 import { Topology } from '../graph/topology.js';
 import { checkArgKeys } from '../layers/args.js';
 import { InputLayer } from '../layers/core/input.js';
 import type { Layer } from '../layers/layer.js';
-import { checkWeightShape, trainableVersion } from '../layers/layer.js';
-import { isBuiltInLayer } from '../layers/registry.js';
+import { checkWeightShape } from '../layers/layer.js';
 import { SymbolicTensor, type Node } from '../layers/symbolic.js';
 import type { LayerVariable } from '../layers/variable.js';
 import { uniqueName } from '../layers/names.js';
-import { acquirePool, letPoolStartProgress, poolSizeOrStart, releaseModel } from '../parallel/pool-registry.js';
-import { InProcessExecutor } from '../runtime/in-process.js';
-import { checkStepMemory, measureStep, planWork, type SampleShapes, type StepCost } from '../runtime/plan.js';
-import { PoolExecutor, forgetPoolModel } from '../runtime/pool-executor.js';
-import { ModelProgram } from '../runtime/program.js';
+import { releaseModel } from '../parallel/pool-registry.js';
+import { forgetPoolModel } from '../runtime/pool-executor.js';
+import type { ModelProgram } from '../runtime/program.js';
+import { ModelRuntime, type Operation, type Session } from '../runtime/session.js';
 import { Tensor } from '../tensor.js';
 import { checkSampleCounts, standardizeAll, type Expected, type ModelData } from '../training/data.js';
 import type { Executor } from '../training/executor.js';
@@ -63,8 +60,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   private running: string | null = null;
   private disposed = false;
   private poolConfigCache: { topology: Topology; trainable: LayerVariable[]; json: string } | null = null;
-  /** The last program per operation, kept while the topology, compile and trainable weights stay the same. */
-  private programCache = new Map<string, { key: unknown[]; program: ModelProgram; costs: Map<string, StepCost> }>();
+  private runtimeValue: { topology: Topology; runtime: ModelRuntime } | null = null;
 
   constructor(args: ModelArgs | null, namePrefix = 'model', name?: string) {
     this.name = name ?? args?.name ?? uniqueName(namePrefix);
@@ -349,89 +345,40 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * The model as the runtime runs it, for `operation` (with the compiled heads unless predicting).
    * @internal
    */
-  program(operation: 'fit' | 'evaluate' | 'predict'): ModelProgram {
-    return this.cachedProgram(operation).program;
+  program(operation: Operation): ModelProgram {
+    return this.runtime().program(operation);
   }
 
-  /**
-   * The program of `operation` and its measured step costs, kept while what they depend on stays
-   * the same (building and measuring them per call cost a seed predict ≈ 10%).
-   */
-  private cachedProgram(operation: 'fit' | 'evaluate' | 'predict') {
-    const key = [this.topology('run'), operation === 'predict' ? null : this.compiled, trainableVersion()];
-    const kept = this.programCache.get(operation);
-    if (kept && kept.key.length === key.length && kept.key.every((k, i) => k === key[i])) return kept;
-    const entry = { key, program: this.buildProgram(operation), costs: new Map<string, StepCost>() };
-    this.programCache.set(operation, entry);
-    return entry;
-  }
-
-  /** A step's measured cost, kept per program and shapes. */
-  private stepCost(operation: 'fit' | 'evaluate' | 'predict', engine: Engine, rows: number, shapes: SampleShapes, training: boolean): StepCost {
-    const { program, costs } = this.cachedProgram(operation);
-    const key = `${rows} ${training} ${shapes.inputs.join(';')} ${shapes.targets.join(';')}`;
-    let cost = costs.get(key);
-    if (!cost) {
-      cost = measureStep(engine, program, rows, shapes, training);
-      if (costs.size > 16) costs.clear();
-      costs.set(key, cost);
+  /** The runtime's view of this model (programs and costs kept between calls). */
+  private runtime(): ModelRuntime {
+    const topology = this.topology('run');
+    if (this.runtimeValue?.topology !== topology) {
+      this.runtimeValue = {
+        topology,
+        runtime: new ModelRuntime({ id: this.id, name: this.name, topology, compiled: () => this.compiled, config: () => this.poolConfig() }),
+      };
     }
-    return cost;
-  }
-
-  private buildProgram(operation: 'fit' | 'evaluate' | 'predict'): ModelProgram {
-    const compiled = operation === 'predict' ? null : this.compiled;
-    const countCorrect = (compiled?.metrics.length ?? 0) > 0;
-    return new ModelProgram({
-      topology: this.topology('run'),
-      heads: compiled ? compiled.losses.map((loss, i) => ({ loss, weight: compiled.lossWeights[i], countCorrect })) : [],
-    });
+    return this.runtimeValue.runtime;
   }
 
   /**
-   * Runs one fit / evaluate / predict (one at a time per model) on an executor: this thread's engine,
-   * or the worker pool when `workers` asks for it and the step is large enough to gain from it.
+   * Runs one fit / evaluate / predict (one at a time per model) on an executor the runtime opens:
+   * this thread's engine, or the worker pool when `workers` asks for it and the step is large
+   * enough to gain from it.
    */
-  private async run<T>(operation: 'fit' | 'evaluate' | 'predict', { workers, batchSize, data }: { workers: WorkersOption; batchSize: number; data: [Tensor[], Tensor[]] }, body: (executor: Executor) => Promise<T>): Promise<T> {
+  private async run<T>(operation: Operation, { workers, batchSize, data }: { workers: WorkersOption; batchSize: number; data: [Tensor[], Tensor[]] }, body: (executor: Executor) => Promise<T>): Promise<T> {
     if (this.running) throw new StateError(`Cannot ${operation} model ${this.name}: ${this.running} is still running (await it first)`);
     this.running = operation;
-    let release = () => {};
-    let executor: Executor | null = null;
+    let session: Session | null = null;
     try {
-      const program = this.program(operation);
-      const engine = await getEngine();
-      const samples = data[0][0].shape[0];
-      const shapes = { inputs: data[0].map((t) => t.shape.slice(1)), targets: data[1].map((t) => t.shape.slice(1)) };
-      const flopsPerSample = this.stepCost(operation, engine, 1, shapes, false).flops;
-      const custom = this.layers.map((l) => l.className).filter((c) => !isBuiltInLayer(c));
-      if (custom.length && workers !== 'auto' && workers > 0) {
-        throw new ValueError(`Model ${this.name} uses layer class ${[...new Set(custom)].join(', ')}, registered on this thread only: pool workers cannot build it. Use workers: 0 (or 'auto')`);
-      }
-      const plan = custom.length ? { workers: 0, callerShare: false } : await planWork(workers, flopsPerSample * batchSize * (operation === 'fit' ? 3 : 1), operation !== 'fit');
-      // inference, one call of few steps, uses the workers running now and never waits for any to
-      // start (without a pool it starts one for later calls and runs here); training waits for its pool
-      if (plan.callerShare && operation !== 'fit') {
-        plan.workers = Math.min(plan.workers, poolSizeOrStart(plan.workers, this.id));
-        if (plan.workers === 0) await letPoolStartProgress();
-      }
-      if (plan.workers === 0) plan.callerShare = false;
-      const shares = plan.workers + (plan.callerShare ? 1 : 0);
-      const rows = Math.ceil(Math.min(batchSize, samples) / Math.max(shares, 1));
-      checkStepMemory(engine, this.stepCost(operation, engine, rows, shapes, operation === 'fit').bytes, rows);
-      const optimizer = operation === 'fit' ? this.compiled!.optimizer : null;
-      if (plan.workers === 0) {
-        executor = new InProcessExecutor(engine, program, optimizer);
-      } else {
-        const acquired = await acquirePool(plan.workers, this.id);
-        release = acquired.release;
-        executor = new PoolExecutor(engine, acquired.pool, { id: this.id, config: this.poolConfig(), program }, {
-          workers: acquired.workers, optimizer, callerShare: plan.callerShare, flopsPerSample,
-        });
-      }
-      return await body(executor);
+      session = await this.runtime().open({
+        operation, workers, batchSize, samples: data[0][0].shape[0],
+        shapes: { inputs: data[0].map((t) => t.shape.slice(1)), targets: data[1].map((t) => t.shape.slice(1)) },
+        optimizer: operation === 'fit' ? this.compiled!.optimizer : null,
+      });
+      return await body(session.executor);
     } finally {
-      executor?.dispose();
-      release();
+      session?.close();
       this.running = null;
     }
   }

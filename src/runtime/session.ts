@@ -1,0 +1,144 @@
+/**
+ * Where one fit / evaluate / predict runs, decided on a plain description of the model: its
+ * program (kept while the topology, the compile and the trainable flags stay the same), the measured
+ * cost of its steps, and the plan — this thread, or the worker pool with or without this thread's
+ * share — with the memory check before anything is allocated. models/ asks for an executor here and
+ * knows nothing of pools, plans or costs.
+ */
+import { getEngine, type Engine } from '../backend/engine.js';
+import { ValueError } from '../errors.js';
+import type { Topology } from '../graph/topology.js';
+import { trainableVersion } from '../layers/layer.js';
+import { isBuiltInLayer } from '../layers/registry.js';
+import { acquirePool, letPoolStartProgress, poolSizeOrStart } from '../parallel/pool-registry.js';
+import type { Executor } from '../training/executor.js';
+import type { WorkersOption } from '../training/fit.js';
+import type { Loss } from '../training/losses.js';
+import type { Optimizer } from '../training/optimizers.js';
+import { InProcessExecutor } from './in-process.js';
+import { checkStepMemory, measureStep, planWork, type SampleShapes, type StepCost } from './plan.js';
+import { PoolExecutor } from './pool-executor.js';
+import { ModelProgram } from './program.js';
+
+export type Operation = 'fit' | 'evaluate' | 'predict';
+
+/** What a session needs of a model: nothing of its API, only these. */
+export interface ModelDescription {
+  /** Identifies the model to the worker pool. */
+  id: number;
+  name: string;
+  topology: Topology;
+  /** The compiled losses, loss weights and metrics now (null when not compiled; predict needs none). */
+  compiled(): { losses: Loss[]; lossWeights: number[]; metrics: string[] } | null;
+  /** The Keras config JSON the pool's workers build their replicas from. */
+  config(): string;
+}
+
+export interface SessionRequest {
+  operation: Operation;
+  workers: WorkersOption;
+  batchSize: number;
+  samples: number;
+  /** One sample's shape of each input and target (targets empty for predict). */
+  shapes: SampleShapes;
+  /** fit only. */
+  optimizer: Optimizer | null;
+}
+
+/** An open executor; `close()` releases it and the pool it holds. */
+export interface Session {
+  executor: Executor;
+  close(): void;
+}
+
+interface Kept {
+  key: unknown[];
+  program: ModelProgram;
+  costs: Map<string, StepCost>;
+}
+
+/** Programs and step costs of one model, kept between calls (rebuilding them cost a seed predict ≈ 10%). */
+export class ModelRuntime {
+  private readonly kept = new Map<Operation, Kept>();
+
+  constructor(private readonly model: ModelDescription) {}
+
+  /** The program of `operation`: the compiled heads unless predicting. */
+  program(operation: Operation): ModelProgram {
+    return this.entry(operation).program;
+  }
+
+  private entry(operation: Operation): Kept {
+    const compiled = operation === 'predict' ? null : this.model.compiled();
+    const key = [this.model.topology, compiled, trainableVersion()];
+    const kept = this.kept.get(operation);
+    if (kept && kept.key.every((k, i) => k === key[i])) return kept;
+    const countCorrect = (compiled?.metrics.length ?? 0) > 0;
+    const program = new ModelProgram({
+      topology: this.model.topology,
+      heads: compiled ? compiled.losses.map((loss, i) => ({ loss, weight: compiled.lossWeights[i], countCorrect })) : [],
+    });
+    const entry = { key, program, costs: new Map<string, StepCost>() };
+    this.kept.set(operation, entry);
+    return entry;
+  }
+
+  /** A step's measured cost, kept per program and shapes. */
+  private cost(operation: Operation, engine: Engine, rows: number, shapes: SampleShapes, training: boolean): StepCost {
+    const { program, costs } = this.entry(operation);
+    const key = `${rows} ${training} ${shapes.inputs.join(';')} ${shapes.targets.join(';')}`;
+    let cost = costs.get(key);
+    if (!cost) {
+      cost = measureStep(engine, program, rows, shapes, training);
+      if (costs.size > 16) costs.clear();
+      costs.set(key, cost);
+    }
+    return cost;
+  }
+
+  /**
+   * An executor for one operation: this thread's engine, or the worker pool when `workers` asks
+   * for it and a step is large enough to gain from it. Refuses a step that cannot fit in memory, and
+   * a model with layer classes the workers cannot build on explicit workers.
+   */
+  async open({ operation, workers, batchSize, samples, shapes, optimizer }: SessionRequest): Promise<Session> {
+    const program = this.program(operation);
+    const engine = await getEngine();
+    const flopsPerSample = this.cost(operation, engine, 1, shapes, false).flops;
+    const custom = [...new Set(this.model.topology.layers.map((l) => l.className).filter((c) => !isBuiltInLayer(c)))];
+    if (custom.length && workers !== 'auto' && workers > 0) {
+      throw new ValueError(`Model ${this.model.name} uses layer class ${custom.join(', ')}, registered on this thread only: pool workers cannot build it. Use workers: 0 (or 'auto')`);
+    }
+    const plan = custom.length ? { workers: 0, callerShare: false } : await planWork(workers, flopsPerSample * batchSize * (operation === 'fit' ? 3 : 1), operation !== 'fit');
+    // inference, one call of few steps, uses the workers running now and never waits for any to
+    // start (without a pool it starts one for later calls and runs here); training waits for its pool
+    if (plan.callerShare && operation !== 'fit') {
+      plan.workers = Math.min(plan.workers, poolSizeOrStart(plan.workers, this.model.id));
+      if (plan.workers === 0) await letPoolStartProgress();
+    }
+    if (plan.workers === 0) plan.callerShare = false;
+    const shares = plan.workers + (plan.callerShare ? 1 : 0);
+    const rows = Math.ceil(Math.min(batchSize, samples) / Math.max(shares, 1));
+    checkStepMemory(engine, this.cost(operation, engine, rows, shapes, operation === 'fit').bytes, rows);
+    if (plan.workers === 0) {
+      const executor = new InProcessExecutor(engine, program, optimizer);
+      return { executor, close: () => executor.dispose() };
+    }
+    const acquired = await acquirePool(plan.workers, this.model.id);
+    try {
+      const executor = new PoolExecutor(engine, acquired.pool, { id: this.model.id, config: this.model.config(), program }, {
+        workers: acquired.workers, optimizer, callerShare: plan.callerShare, flopsPerSample,
+      });
+      return {
+        executor,
+        close: () => {
+          executor.dispose();
+          acquired.release();
+        },
+      };
+    } catch (e) {
+      acquired.release();
+      throw e;
+    }
+  }
+}
