@@ -33,3 +33,15 @@ export function argmaxMatches(engine: Device, pred: DeviceTensor, targets: Devic
   const n = lastAxis(pred);
   return engine.kernels.f32_argmax_matches(pred.size / n, n, pred.ptr, targets.ptr);
 }
+
+/**
+ * Elements where (pred > 0.5) equals the target (Keras's binary_accuracy, threshold 0.5); read
+ * from engine memory (one value per row for a one-unit output).
+ */
+export function thresholdMatches(engine: Device, pred: DeviceTensor, targets: DeviceTensor): number {
+  const p = engine.f32(pred.ptr, pred.size);
+  const t = engine.f32(targets.ptr, targets.size);
+  let matches = 0;
+  for (let i = 0; i < p.length; i++) if ((p[i] > 0.5 ? 1 : 0) === t[i]) matches++;
+  return matches;
+}

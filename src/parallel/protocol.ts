@@ -26,8 +26,8 @@ export interface WorkerTask {
   config: Uint8Array;
   /** Changes whenever `config` may have: a worker decodes the config only when this is new to it. */
   configVersion: number;
-  /** Per output: Keras loss name, weight, whether accuracy is counted; null for predict. */
-  heads: { loss: string; weight: number; countCorrect: boolean }[] | null;
+  /** Per output: Keras loss name, weight, which accuracy is counted; null for predict. */
+  heads: { loss: string; weight: number; accuracy: 'binary' | 'categorical' | null }[] | null;
   /** Every weight, Keras order, concatenated (backed by a SharedArrayBuffer where possible). */
   weights: Float32Array;
   /** Changes whenever the weights do. */

@@ -17,8 +17,19 @@ export interface OutputHead {
   loss: Loss | null;
   /** Its weight in the total loss (compile's lossWeights; default 1). */
   weight: number;
-  /** Whether accuracy is counted for this output. */
-  countCorrect: boolean;
+  /**
+   * Which accuracy is counted for this output, if any: Keras resolves 'accuracy' by the output's
+   * last axis — one unit is binary accuracy (prediction > 0.5 equals the target), several are
+   * categorical (argmax equals argmax).
+   */
+  accuracy: Accuracy | null;
+}
+
+export type Accuracy = 'binary' | 'categorical';
+
+/** The accuracy Keras counts for 'accuracy' on an output of this shape. */
+export function accuracyFor(outputShape: readonly (number | null)[]): Accuracy {
+  return outputShape[outputShape.length - 1] === 1 ? 'binary' : 'categorical';
 }
 
 export interface ProgramSpec {

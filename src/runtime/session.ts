@@ -18,7 +18,7 @@ import type { Optimizer } from '../training/optimizers.js';
 import { InProcessExecutor } from './in-process.js';
 import { checkStepMemory, measureStep, planWork, type SampleShapes, type StepCost } from './plan.js';
 import { PoolExecutor } from './pool-executor.js';
-import { ModelProgram } from './program.js';
+import { ModelProgram, accuracyFor } from './program.js';
 
 export type Operation = 'fit' | 'evaluate' | 'predict';
 
@@ -73,10 +73,12 @@ export class ModelRuntime {
     const key = [this.model.topology, compiled, trainableVersion()];
     const kept = this.kept.get(operation);
     if (kept && kept.key.every((k, i) => k === key[i])) return kept;
-    const countCorrect = (compiled?.metrics.length ?? 0) > 0;
+    const counted = (compiled?.metrics.length ?? 0) > 0;
     const program = new ModelProgram({
       topology: this.model.topology,
-      heads: compiled ? compiled.losses.map((loss, i) => ({ loss, weight: compiled.lossWeights[i], countCorrect })) : [],
+      heads: compiled ? compiled.losses.map((loss, i) => ({
+        loss, weight: compiled.lossWeights[i], accuracy: counted ? accuracyFor(this.model.topology.outputs[i].shape) : null,
+      })) : [],
     });
     const entry = { key, program, costs: new Map<string, StepCost>() };
     this.kept.set(operation, entry);

@@ -6,7 +6,7 @@
  */
 import type { Device, Engine } from '../backend/engine.js';
 import { Scratch, type DeviceTensor } from '../ops/device-tensor.js';
-import { argmaxMatches } from '../ops/loss.js';
+import { argmaxMatches, thresholdMatches } from '../ops/loss.js';
 import { emptyTotals, type Batch, type BatchTotals, type HostTensor } from '../training/executor.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { GradientBuffers } from './gradient-buffers.js';
@@ -98,7 +98,7 @@ export class StepRunner {
       const target = scratch.from(batch.targets[i].data, batch.targets[i].shape);
       const grad = scratch.alloc(y.shape);
       totals.counts[i] = loss.count(batch.targets[i].shape);
-      if (head.countCorrect) totals.correct[i] = argmaxMatches(engine, y, target);
+      if (head.accuracy) totals.correct[i] = head.accuracy === 'binary' ? thresholdMatches(engine, y, target) : argmaxMatches(engine, y, target);
       totals.losses[i] = loss.compute(engine, y, target, grad, scales[i], training && program.fused[i]);
       if (training) dOutputs[i] = grad;
     });

@@ -1,7 +1,9 @@
 /**
- * Metrics compile() accepts: the accuracy family, which for categorical outputs is Keras's
- * categorical accuracy (argmax of the prediction equals argmax of the target), averaged over samples
- * and, for sequence outputs, timesteps. Logged under the name given (`accuracy`, `val_accuracy`).
+ * Metrics compile() accepts: the accuracy family, resolved per output as Keras resolves 'accuracy'
+ * (runtime/program.ts accuracyFor): binary accuracy (prediction > 0.5 equals the target) for an
+ * output of one unit, categorical accuracy (argmax of the prediction equals argmax of the target)
+ * otherwise; averaged over samples and, for sequence outputs, timesteps. Logged under the name
+ * given (`accuracy`, `acc`, `val_accuracy`).
  */
 import { invalidArgument, unknownName } from '../errors.js';
 
