@@ -14,6 +14,7 @@
 import { getEngine, shutdownEngine, type EngineOptions } from './backend/engine.js';
 import { shutdownPool } from './parallel/pool-registry.js';
 import { StateError } from './errors.js';
+import { registerLayer } from './layers/registry.js';
 import type { KernelVariant } from './backend/wasm-source.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
@@ -29,7 +30,8 @@ export { arg, layerSchema, LayerSchema, type ArgSpec, type ArgsOf, type Resolved
 export type { DeviceTensor, Scratch } from './ops/device-tensor.js';
 export type { Device, Placeable } from './backend/engine.js';
 export type { Kernels } from './backend/kernels.js';
-export * as serialization from './layers/serialization-public.js';
+/** tfjs's tf.serialization: `registerClass(cls)` lets configs naming a layer class of one's own load. */
+export const serialization = { registerClass: registerLayer };
 export { LayerVariable } from './layers/variable.js';
 export { SymbolicTensor } from './layers/symbolic.js';
 export { input, type InputArgs } from './layers/core/input.js';

@@ -18,6 +18,7 @@ export interface LayerArgs {
   dtype?: 'float32';
 }
 
+/** Arguments every layer takes (handled by the Layer base class; every schema accepts them). */
 export const BASE_ARG_KEYS = ['name', 'inputShape', 'batchInputShape', 'batchSize', 'trainable', 'dtype'] as const;
 
 /** Throws on keys that are not arguments of `owner`, suggesting the camelCase spelling of a snake_case key. */
@@ -33,12 +34,6 @@ export function checkArgKeys(owner: string, args: object, known: readonly string
 
 export function positiveInteger(owner: string, arg: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw invalidArgument(owner, arg, 'a positive integer', value);
-  return value;
-}
-
-export function booleanArg(owner: string, arg: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalidArgument(owner, arg, 'true or false', value);
   return value;
 }
 

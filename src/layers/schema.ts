@@ -7,7 +7,7 @@
  * than silently dropped.
  */
 import { ValueError, describe, invalidArgument } from '../errors.js';
-import { checkArgKeys } from './args.js';
+import { BASE_ARG_KEYS, checkArgKeys } from './args.js';
 import { resolveActivation, type Activation } from './activations.js';
 import { Deferred, resolveInitializer, serializeInitializer, type Initializer } from './initializers.js';
 import type { Layer } from './layer.js';
@@ -122,8 +122,6 @@ export const arg = {
   },
 };
 
-/** Arguments every layer takes; handled by the Layer base class, listed here so checks know them. */
-export const BASE_ARGS = ['name', 'inputShape', 'batchInputShape', 'batchSize', 'trainable', 'dtype'] as const;
 
 /** Config keys every layer may carry besides its own (Keras 3 adds module, registered_name, build_config). */
 const BASE_CONFIG_KEYS = ['name', 'trainable', 'dtype', 'batch_input_shape', 'module', 'registered_name', 'build_config'];
@@ -147,7 +145,7 @@ export class LayerSchema<S extends Specs> {
   readonly argNames: readonly string[];
 
   constructor(readonly className: string, readonly specs: S) {
-    this.argNames = [...BASE_ARGS, ...Object.keys(specs)];
+    this.argNames = [...BASE_ARG_KEYS, ...Object.keys(specs)];
   }
 
   /** Checks `args` (an object of known keys, valid values) and returns every argument resolved. */
@@ -199,6 +197,6 @@ export class LayerSchema<S extends Specs> {
  * default only.
  */
 export function layerSchema<Args>() {
-  return <S extends Specs & { [K in Exclude<keyof Args, (typeof BASE_ARGS)[number]>]-?: ArgSpec<unknown> }>(className: string, specs: S) =>
+  return <S extends Specs & { [K in Exclude<keyof Args, (typeof BASE_ARG_KEYS)[number]>]-?: ArgSpec<unknown> }>(className: string, specs: S) =>
     new LayerSchema<S>(className, specs);
 }

@@ -49,8 +49,3 @@ export class Node {
     this.outputs = outputShapes.map((shape, i) => new SymbolicTensor(shape, outputDTypes[i], layer, this, i));
   }
 }
-
-/** True for a symbolic tensor or a non-empty list of them. */
-export function isSymbolic(value: unknown): value is SymbolicTensor | SymbolicTensor[] {
-  return value instanceof SymbolicTensor || (Array.isArray(value) && value.length > 0 && value.every((v) => v instanceof SymbolicTensor));
-}

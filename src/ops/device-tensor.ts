@@ -3,7 +3,7 @@
  * allocates is released together when the step ends.
  */
 import type { Device } from '../backend/engine.js';
-import type { DType, HostArray } from '../dtype.js';
+import type { HostArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 
 /** Data at a byte offset of engine memory, row-major: float32 values, or int32 (bool as 0/1 int32). */
@@ -18,11 +18,6 @@ export interface DeviceTensor {
 /** A view of the same data under another shape of equal size. */
 export function reshape(t: DeviceTensor, shape: readonly number[]): DeviceTensor {
   return { ...t, shape };
-}
-
-/** The device dtype a host dtype travels as (bool widens to int32). */
-export function deviceDType(dtype: DType): 'float32' | 'int32' {
-  return dtype === 'float32' ? 'float32' : 'int32';
 }
 
 /** Per-step allocations, released at once. */

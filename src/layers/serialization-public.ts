@@ -1,2 +1,0 @@
-/** wl.serialization (tfjs's tf.serialization): registering layer classes of one's own. */
-export { registerLayer as registerClass } from './registry.js';
