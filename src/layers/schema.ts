@@ -59,6 +59,28 @@ export const arg = {
       toConfig: identity,
     };
   },
+  /** A fraction in [0, 1) (a dropout rate), default 0. */
+  rate(): ArgSpec<number> {
+    return {
+      resolve(owner, name, v) {
+        if (v === undefined || v === null) return 0;
+        if (typeof v !== 'number' || !(v >= 0 && v < 1)) throw invalidArgument(owner, name, 'a number in [0, 1)', v);
+        return v;
+      },
+      toConfig: identity,
+    };
+  },
+  /** One of a fixed list of values (Keras's default first). */
+  oneOf<T>(allowed: readonly T[]): ArgSpec<T> {
+    return {
+      resolve(owner, name, v) {
+        if (v === undefined) return allowed[0];
+        if (!allowed.some((a) => a === v)) throw invalidArgument(owner, name, `one of ${allowed.map((a) => describe(a)).join(', ')}`, v);
+        return v as T;
+      },
+      toConfig: identity,
+    };
+  },
   /** An activation name (tfjs or Keras spelling); `elementwise` refuses softmax. */
   activation(fallback: string, { elementwise = false } = {}): ArgSpec<Activation> {
     return {
