@@ -9,13 +9,16 @@ export const ActivationCode = {
 
 export type ActivationCode = (typeof ActivationCode)[keyof typeof ActivationCode];
 
-/** Flag bits of the GRU kernels; must match assembly/gru.ts. */
-export const GruFlags = {
+/** Flag bits of the recurrent kernels; must match assembly/rnn/flags.ts. */
+export const RnnFlags = {
   returnSequences: 1,
-  /** f32_gru_fwd_small only (the other kernels take x already reversed). */
+  /** The GRU's small forward kernel only (the other kernels take x already reversed). */
   goBackwards: 2,
+  /** GRU only: the reset gate applies after the recurrent product. */
   resetAfter: 4,
   inference: 8,
-  /** The sequence kernels: the initial state is zero, so the first step's recurrent products are skipped. */
+  /** The initial state is zero, so the first step's recurrent products are skipped. */
   zeroState: 16,
+  /** With a mask: a masked step outputs zeros instead of the previous output. */
+  zeroOutputForMask: 32,
 } as const;

@@ -6,7 +6,7 @@
  * dx swapped back to (B, T, F).
  */
 import type { Device } from '../backend/engine.js';
-import { GruFlags, type ActivationCode } from '../backend/activation-codes.js';
+import { RnnFlags, type ActivationCode } from '../backend/activation-codes.js';
 import { matmul, matmulTransposeB } from './matmul.js';
 import { columnSums, swapLeadingAxes } from './elementwise.js';
 import type { DeviceTensor, Scratch } from './device-tensor.js';
@@ -40,7 +40,7 @@ export interface GruCache {
 
 /** The sequence kernels' flags; the layer has no initial-state input, so hs[0] is always zero. */
 function kernelFlags(cfg: GruOpConfig): number {
-  return (cfg.returnSequences ? GruFlags.returnSequences : 0) | (cfg.resetAfter ? GruFlags.resetAfter : 0) | GruFlags.zeroState;
+  return (cfg.returnSequences ? RnnFlags.returnSequences : 0) | (cfg.resetAfter ? RnnFlags.resetAfter : 0) | RnnFlags.zeroState;
 }
 
 /**
@@ -72,7 +72,7 @@ export function gruForward(
   const work = scratch.alloc([engine.kernels.gru_fwd_work_floats(u)]);
   engine.kernels.f32_gru_seq_fwd(
     batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr, work.ptr,
-    kernelFlags(cfg) | (training ? 0 : GruFlags.inference), cfg.recurrentActivation, cfg.activation,
+    kernelFlags(cfg) | (training ? 0 : RnnFlags.inference), cfg.recurrentActivation, cfg.activation,
   );
   return { y, cache: training ? { xt, xproj, hs, gates, aux } : null };
 }
@@ -90,7 +90,7 @@ function gruForwardSmall(
   const { hs, gates, aux, y } = loopBuffers(engine, scratch, batch, steps, cfg, training);
   engine.kernels.f32_gru_fwd_small(
     batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, y.ptr,
-    kernelFlags(cfg) | (cfg.goBackwards ? GruFlags.goBackwards : 0) | (training ? 0 : GruFlags.inference),
+    kernelFlags(cfg) | (cfg.goBackwards ? RnnFlags.goBackwards : 0) | (training ? 0 : RnnFlags.inference),
     cfg.recurrentActivation, cfg.activation,
   );
   if (!training) return { y, cache: null };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ActivationCode, GruFlags } from '../../src/backend/activation-codes.js';
+import { ActivationCode, RnnFlags } from '../../src/backend/activation-codes.js';
 import { Scratch } from '../../src/ops/device-tensor.js';
 import { gruForward, gruBackward, type GruOpConfig } from '../../src/ops/gru.js';
 import { gruForwardRef, gruBackwardRef, type GruRefConfig } from '../reference/gru.js';
@@ -108,7 +108,7 @@ describe('GRU sequence kernels (forward, backward through time, weight-gradient 
   }
 });
 
-describe('GRU kernels with a zero initial state (GruFlags.zeroState)', () => {
+describe('GRU kernels with a zero initial state (RnnFlags.zeroState)', () => {
   // With h0 = 0 the skipped products are exactly zero: every kept buffer and gradient must equal
   // what the kernels compute from h0 when the flag is clear (=== compares +0 and -0 as equal).
   const configs = [
@@ -137,7 +137,7 @@ describe('GRU kernels with a zero initial state (GruFlags.zeroState)', () => {
           const aux = scratch.alloc([steps, batch, u]), out = scratch.alloc([batch, steps, u]);
           const xproj = scratch.alloc([steps, batch, u3]);
           const xd = scratch.from(x, [batch, steps, features]);
-          const base = GruFlags.returnSequences | (resetAfter ? GruFlags.resetAfter : 0) | flags;
+          const base = RnnFlags.returnSequences | (resetAfter ? RnnFlags.resetAfter : 0) | flags;
           if (small) {
             k.f32_gru_fwd_small(batch, steps, u, features, xd.ptr, W, b, U, hs.ptr, gates.ptr, aux.ptr, out.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
           } else {
@@ -158,7 +158,7 @@ describe('GRU kernels with a zero initial state (GruFlags.zeroState)', () => {
           scratch.release();
         }
       };
-      const full = run(0), skipped = run(GruFlags.zeroState);
+      const full = run(0), skipped = run(RnnFlags.zeroState);
       full.forEach((values, i) => {
         const other = skipped[i];
         const differing = values.findIndex((v, j) => v !== other[j]);

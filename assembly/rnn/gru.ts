@@ -8,24 +8,12 @@
 // aux (T, B, u) = u_h = h·U_h + br_h (reset_after) or r ⊙ h (not reset_after), duh (T, B, u) the
 // gradient of u_h (reset_after). Outputs stay in processing order (Keras's go_backwards).
 
-import { f32_transpose, gemmPrepacked } from "./gemm";
-import { packB, packedBFloats } from "./gemm-packed";
-import { ACT_HARD_SIGMOID, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate8InPlace, ld, st, splat, vact, vactGrad } from "./simd";
+import { f32_transpose, gemmPrepacked } from "../gemm";
+import { packB, packedBFloats } from "../gemm-packed";
+import { ACT_HARD_SIGMOID, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate8InPlace, ld, st, splat, vact, vactGrad } from "../simd";
 import { gruSmallSeq, smallUnits } from "./gru-small";
 import { gruSmallBackStep } from "./gru-small-bwd";
-
-/** Flag bits of the GRU kernels (go_backwards, bit 2, is the caller's: it reverses the input). */
-export const GRU_RETURN_SEQUENCES: i32 = 1;
-export const GRU_RESET_AFTER: i32 = 4;
-/** Inference: keep nothing for backward; hs holds 2 states (ping-pong), gates and aux one step. */
-export const GRU_INFERENCE: i32 = 8;
-/**
- * The caller's promise that the initial state hs[0] is zero (the layer has no initial-state input):
- * the first step's recurrent products are then zero and skipped, forward (h0·U, also in
- * f32_gru_fwd_small) and backward (the gradient of h0, which nothing reads). One step of T: 1/T of
- * the time loop's GEMM work.
- */
-export const GRU_ZERO_STATE: i32 = 16;
+import { RNN_INFERENCE, RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_STATE } from "./flags";
 
 /** Scratch floats f32_gru_seq_fwd needs in `work`: the packed recurrent kernel. */
 export function gru_fwd_work_floats(units: i32): usize {
@@ -41,8 +29,8 @@ export function gru_bwd_work_floats(batch: i32, units: i32): usize {
  * Forward pass over `steps` timesteps.
  * xproj (T,B,3u): x·W + input bias, in processing order. recKernel U (u,3u). recBias (3u) or 0: the recurrent bias,
  * used with reset_after only. hs (T+1,B,u): hs[0] is read as the initial state, hs[1..T] written.
- * gates, aux: written (see the file comment). With GRU_INFERENCE, hs is (2,B,u), gates (B,3u) and
- * aux (B,u): nothing is kept. out: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u);
+ * gates, aux: written (see the file comment). With RNN_INFERENCE, hs is (2,B,u), gates (B,3u) and
+ * aux (B,u): nothing is kept. out: (B,T,u) with RNN_RETURN_SEQUENCES, else (B,u);
  * 0 to skip. work: gru_fwd_work_floats(units) f32 for the packed recurrent kernel. recAct and act
  * are activation codes (see simd.ts).
  */
@@ -55,12 +43,12 @@ export function f32_gru_seq_fwd(
   const u = units, u3 = 3 * units;
   const uB = <usize>u << 2, u3B = <usize>u3 << 2;
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
-  const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
-  const keep = (flags & GRU_INFERENCE) == 0;
-  const zeroState = (flags & GRU_ZERO_STATE) != 0;
+  const returnSequences = (flags & RNN_RETURN_SEQUENCES) != 0;
+  const keep = (flags & RNN_INFERENCE) == 0;
+  const zeroState = (flags & RNN_ZERO_STATE) != 0;
   // U packed once for all steps: whole (reset_after) or as its [z | r] and h column blocks
   const packedU = work, packedUh = work + (packedBFloats(u, 2 * u) << 2);
-  if (flags & GRU_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
+  if (flags & RNN_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
   else {
     packB(u, 2 * u, recKernel, u3, packedU);
     packB(u, u, recKernel + (<usize>(2 * u) << 2), u3, packedUh);
@@ -73,7 +61,7 @@ export function f32_gru_seq_fwd(
     const ax = aux + (keep ? <usize>t * stateBytes : 0);
     // h0 = 0: h0·U is zero, so the step's recurrent projection is the recurrent bias alone
     const skip = zeroState && t == 0;
-    if (flags & GRU_RESET_AFTER) {
+    if (flags & RNN_RESET_AFTER) {
       if (skip) fillRows(batch, u3, recBias, g);
       else gemmPrepacked(batch, u3, u, hPrev, u, 1, packedU, g, u3, 0, recBias, ACT_LINEAR);
       resetAfterPass(batch, uB, xproj + <usize>t * gateBytes, g, hPrev, hNext, ax, recAct, act);
@@ -113,10 +101,10 @@ export function gru_small_units(units: i32): i32 {
  * The forward pass for small hidden sizes (gru_small_units) with the input projection fused into
  * each step: x (B, T, F) as the model receives it (flag 2 reads it backwards), kernel (F, 3u), bias
  * (3u, or 2·3u with reset_after; 0 without), recKernel (u, 3u); hs[0] zeroed by the caller (with
- * GRU_ZERO_STATE, step 0 skips the h·U products, which are zero). Training
- * (no GRU_INFERENCE) keeps hs (T+1, B, u), gates (T, B, 3u) and aux (T, B, u) as f32_gru_seq_fwd
- * does, for f32_gru_seq_bwd; with GRU_INFERENCE hs is (2, B, u), gates (B, 3u) and aux (B, u)
- * scratch. out: (B, T, u) with GRU_RETURN_SEQUENCES, else (B, u).
+ * RNN_ZERO_STATE, step 0 skips the h·U products, which are zero). Training
+ * (no RNN_INFERENCE) keeps hs (T+1, B, u), gates (T, B, 3u) and aux (T, B, u) as f32_gru_seq_fwd
+ * does, for f32_gru_seq_bwd; with RNN_INFERENCE hs is (2, B, u), gates (B, 3u) and aux (B, u)
+ * scratch. out: (B, T, u) with RNN_RETURN_SEQUENCES, else (B, u).
  */
 export function f32_gru_fwd_small(
   batch: i32, steps: i32, units: i32, features: i32,
@@ -292,14 +280,14 @@ const PASS_RESET_AFTER = 0, PASS_UPDATE_RESET = 1, PASS_CANDIDATE = 2;
 
 /**
  * Backward through time, from what f32_gru_seq_fwd kept.
- * dOut: (B,T,u) with GRU_RETURN_SEQUENCES, else (B,u) for the last state. Writes dxproj (T,B,3u) =
+ * dOut: (B,T,u) with RNN_RETURN_SEQUENCES, else (B,u) for the last state. Writes dxproj (T,B,3u) =
  * [da_z | da_r | da_h], the gradient of x·W + input bias (it may be xproj's buffer: xproj is not read
  * here), and with reset_after duh (T,B,u) = da_h ⊙ r, the gradient of u_h (it may be aux's buffer:
  * each step reads u_h before it writes du_h in its place); the recurrent projection's
  * gradient is [da_z | da_r | du_h] (reset_after) or [da_z | da_r | da_h], so the caller forms dW, dU
  * and the biases as single GEMMs over all B·T rows.
  * work: gru_bwd_work_floats(batch, units) f32: Uᵀ, the running dh (left holding dL/dh0, except with
- * GRU_ZERO_STATE, which skips that gradient), d(r⊙h), then Uᵀ packed once as its [z | r] and h row
+ * RNN_ZERO_STATE, which skips that gradient), d(r⊙h), then Uᵀ packed once as its [z | r] and h row
  * blocks.
  */
 export function f32_gru_seq_bwd(
@@ -311,9 +299,9 @@ export function f32_gru_seq_bwd(
   const u = units, u3 = 3 * units;
   const uB = <usize>u << 2, u3B = <usize>u3 << 2;
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
-  const returnSequences = (flags & GRU_RETURN_SEQUENCES) != 0;
-  const resetAfter = (flags & GRU_RESET_AFTER) != 0;
-  const zeroState = (flags & GRU_ZERO_STATE) != 0;
+  const returnSequences = (flags & RNN_RETURN_SEQUENCES) != 0;
+  const resetAfter = (flags & RNN_RESET_AFTER) != 0;
+  const zeroState = (flags & RNN_ZERO_STATE) != 0;
   const ut = work;
   const dh = ut + <usize>u3 * uB;
   const drh = dh + stateBytes;

@@ -7,8 +7,8 @@
 // Layouts as in gru.ts: hs (T+1, B, u) states, gates (T, B, 3u) = [z | r | h~], aux (T, B, u) =
 // u_h (reset_after) or r ⊙ h (not). Byte offsets throughout.
 
-import { ACT_LINEAR, splat, vactGrad } from "./simd";
-import { ADJACENT, NARROW, tile4 } from "./tile";
+import { ACT_LINEAR, splat, vactGrad } from "../simd";
+import { ADJACENT, NARROW, tile4 } from "../tile";
 
 /**
  * One step of backward through time for small hidden sizes, replacing the per-row gate pass and the

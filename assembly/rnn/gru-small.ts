@@ -16,8 +16,9 @@
 // Layouts as in gru.ts: hs (T+1, B, u) states, gates (T, B, 3u) = [z | r | h~], aux (T, B, u) =
 // u_h (reset_after) or r ⊙ h (not); inference keeps one step of each. Byte offsets throughout.
 
-import { ACT_HARD_SIGMOID, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate4InPlace, activate8InPlace, splat } from "./simd";
-import { ADJACENT, NARROW, PARKED, SPLIT, tile4 } from "./tile";
+import { ACT_HARD_SIGMOID, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate4InPlace, activate8InPlace, splat } from "../simd";
+import { ADJACENT, NARROW, PARKED, SPLIT, tile4 } from "../tile";
+import { RNN_GO_BACKWARDS, RNN_INFERENCE, RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_STATE } from "./flags";
 
 /** The largest hidden size the small path takes. */
 export const SMALL_UNITS: i32 = 32;
@@ -28,13 +29,6 @@ export const SMALL_UNITS: i32 = 32;
   return (units & 3) == 0 && units <= SMALL_UNITS;
 }
 
-/** Flag bit of gruSmallSeq: read x from its last timestep to its first (go_backwards). */
-export const GRU_GO_BACKWARDS: i32 = 2;
-/** Flag bit of gruSmallSeq: keep nothing for backward (as gru.ts's GRU_INFERENCE). */
-const INFERENCE: i32 = 8;
-/** Flag bit of gruSmallSeq: hs[0] is zero (as gru.ts's GRU_ZERO_STATE), so step 0 skips h·U. */
-const ZERO_STATE: i32 = 16;
-
 /**
  * A whole sequence with the input projection fused in: each step reads its rows of x (B, T, F)
  * (batch-major, as the model receives it) and multiplies them by the kernel W (F, 3u) in the same
@@ -43,7 +37,7 @@ const ZERO_STATE: i32 = 16;
  * (3u) with reset_after; 0 without. Training (flag 8 clear) keeps what backward reads, in
  * f32_gru_seq_fwd's layouts: hs (T+1, B, u) with hs[0] the initial state, gates (T, B, 3u) and
  * aux (T, B, u). Inference (flag 8) keeps nothing: hs (2, B, u) ping-pongs from hs[0], g (B, 3u)
- * and ax (B, u) hold one step. out: (B, T, u) with GRU_RETURN_SEQUENCES (processing order), else
+ * and ax (B, u) hold one step. out: (B, T, u) with RNN_RETURN_SEQUENCES (processing order), else
  * the last state (B, u). Batch tails run as a block of four whose missing rows repeat the last row:
  * they compute and store the same values at the same places.
  */
@@ -71,9 +65,9 @@ export function gruSmallSeq(
 ): void {
   const uB = <usize>u << 2, u3B = uB * 3, fB = <usize>features << 2;
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
-  const resetAfter = (flags & 4) != 0, returnSequences = (flags & 1) != 0, backwards = (flags & GRU_GO_BACKWARDS) != 0;
-  const keep = (flags & INFERENCE) == 0;
-  const zeroState = (flags & ZERO_STATE) != 0;
+  const resetAfter = (flags & RNN_RESET_AFTER) != 0, returnSequences = (flags & RNN_RETURN_SEQUENCES) != 0, backwards = (flags & RNN_GO_BACKWARDS) != 0;
+  const keep = (flags & RNN_INFERENCE) == 0;
+  const zeroState = (flags & RNN_ZERO_STATE) != 0;
   const bi = bias, br = bias && resetAfter ? bias + u3B : 0;
   const last = batch - 1;
   for (let t = 0; t < steps; t++) {
