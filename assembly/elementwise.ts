@@ -2,7 +2,7 @@
 
 import { ld, st, vact, vactGrad } from "./simd";
 
-/** dst[i] = act(src[i]) for i < n. dst may equal src. */
+/** dst[i] = act(src[i]) for i < n, `act` any activation code of simd.ts (0 … 5). dst may equal src. */
 export function f32_activation(n: i32, src: usize, dst: usize, act: i32): void {
   const bytes = <usize>n << 2;
   let o: usize = 0;

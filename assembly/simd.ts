@@ -8,6 +8,8 @@ export const ACT_RELU: i32 = 1;
 export const ACT_SIGMOID: i32 = 2;
 export const ACT_HARD_SIGMOID: i32 = 3;
 export const ACT_TANH: i32 = 4;
+/** Keras 3's hard sigmoid, clip(x/6 + 0.5, 0, 1) (ACT_HARD_SIGMOID is Keras 2's and tfjs's 0.2x + 0.5). */
+export const ACT_HARD_SIGMOID_KERAS3: i32 = 5;
 
 /** a·b + c; one fused instruction in the relaxed-SIMD build. */
 // @ts-ignore: decorator
@@ -125,6 +127,12 @@ const ROUNDING_BIAS: f32 = 12582912.0;
   return clamp(madd(x, splat(0.2), splat(0.5)), 0.0, 1.0);
 }
 
+/** Keras 3 hard sigmoid: relu6(x + 3) / 6 = clip(x/6 + 0.5, 0, 1). */
+// @ts-ignore: decorator
+@inline export function vhardsigmoidKeras3(x: v128): v128 {
+  return clamp(madd(x, splat(<f32>(1.0 / 6.0)), splat(0.5)), 0.0, 1.0);
+}
+
 /** tanh's exponent argument: −2|x|, clamped at −18 (past which tanh is 1 in float32). */
 // @ts-ignore: decorator
 @inline function tanhArg(x: v128): v128 {
@@ -215,13 +223,15 @@ const ROUNDING_BIAS: f32 = 12582912.0;
     case ACT_SIGMOID: return vsigmoid(x);
     case ACT_HARD_SIGMOID: return vhardsigmoid(x);
     case ACT_TANH: return vtanh(x);
+    case ACT_HARD_SIGMOID_KERAS3: return vhardsigmoidKeras3(x);
     default: return x;
   }
 }
 
 /**
  * Derivative of activation `act` expressed through its output y = act(x):
- * relu 1[y>0], sigmoid y(1−y), hard sigmoid 0.2·1[0<y<1], tanh 1−y², linear 1.
+ * relu 1[y>0], sigmoid y(1−y), hard sigmoid 0.2·1[0<y<1] (Keras 3's: 1/6·1[0<y<1]), tanh 1−y²,
+ * linear 1.
  */
 // @ts-ignore: decorator
 @inline export function vactGrad(y: v128, act: i32): v128 {
@@ -233,6 +243,10 @@ const ROUNDING_BIAS: f32 = 12582912.0;
       return v128.and(inside, splat(0.2));
     }
     case ACT_TANH: return f32x4.sub(splat(1.0), f32x4.mul(y, y));
+    case ACT_HARD_SIGMOID_KERAS3: {
+      const inside = v128.and(f32x4.gt(y, splat(0.0)), f32x4.lt(y, splat(1.0)));
+      return v128.and(inside, splat(<f32>(1.0 / 6.0)));
+    }
     default: return splat(1.0);
   }
 }

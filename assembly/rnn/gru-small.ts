@@ -16,7 +16,7 @@
 // Layouts as in gru.ts: hs (T+1, B, u) states, gates (T, B, 3u) = [z | r | h~], aux (T, B, u) =
 // u_h (reset_after) or r ⊙ h (not); inference keeps one step of each. Byte offsets throughout.
 
-import { ACT_HARD_SIGMOID, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate4InPlace, activate8InPlace, splat } from "../simd";
+import { ACT_HARD_SIGMOID, ACT_HARD_SIGMOID_KERAS3, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate4InPlace, activate8InPlace, splat } from "../simd";
 import { ADJACENT, NARROW, PARKED, SPLIT, tile4 } from "../tile";
 import { RNN_GO_BACKWARDS, RNN_INFERENCE, RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_STATE } from "./flags";
 
@@ -45,13 +45,15 @@ export function gruSmallSeq(
   batch: i32, steps: i32, u: i32, features: i32, x: usize, W: usize, bias: usize, U: usize,
   hs: usize, gates: usize, aux: usize, out: usize, flags: i32, recAct: i32, act: i32,
 ): void {
-  // Keras's and tfjs's activation pairs get copies of their own, where the activations are inlined
+  // Keras's (2 and 3) and tfjs's activation pairs get copies of their own, where the activations are inlined
   // constants: with a code known only at run time, every vector of the gate math went through a
   // switch and the accumulators were spilled around it (the seed's steps ran 6-8% slower)
   if (act == ACT_TANH && recAct == ACT_SIGMOID) {
     smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, flags, ACT_SIGMOID, ACT_TANH);
   } else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID) {
     smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, flags, ACT_HARD_SIGMOID, ACT_TANH);
+  } else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID_KERAS3) {
+    smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, flags, ACT_HARD_SIGMOID_KERAS3, ACT_TANH);
   } else {
     smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, flags, recAct, act);
   }

@@ -10,7 +10,7 @@
 
 import { f32_transpose, gemmPrepacked } from "../gemm";
 import { packB, packedBFloats } from "../gemm-packed";
-import { ACT_HARD_SIGMOID, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate8InPlace, ld, st, splat, vact, vactGrad } from "../simd";
+import { ACT_HARD_SIGMOID, ACT_HARD_SIGMOID_KERAS3, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate8InPlace, ld, st, splat, vact, vactGrad } from "../simd";
 import { gruSmallSeq, smallUnits } from "./gru-small";
 import { gruSmallBackStep } from "./gru-small-bwd";
 import { RNN_INFERENCE, RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_STATE } from "./flags";
@@ -118,13 +118,15 @@ export function f32_gru_fwd_small(
 
 /**
  * One step's gate passes over its batch rows (xp, g: the step's (B, 3u) projections; hp, hn, ax:
- * (B, u)). Keras's and tfjs's activations get copies of their own with the activations inlined,
- * where the long ones (tanh, sigmoid) run eight vectors side by side; other pairs, one at a time
+ * (B, u)). The activation pairs of Keras (2 and 3: sigmoid or either hard sigmoid, with tanh) get
+ * copies of their own with the activations inlined, where the long ones (tanh, sigmoid) run eight
+ * vectors side by side; other pairs, one at a time
  * (1.10× forward for Keras's pair at u = 256, 1.02× for tfjs's; the rest of the step is GEMMs).
  */
 function resetAfterPass(batch: i32, uB: usize, xp: usize, g: usize, hp: usize, hn: usize, ax: usize, recAct: i32, act: i32): void {
   if (act == ACT_TANH && recAct == ACT_SIGMOID) gateRows(PASS_RESET_AFTER, batch, uB, xp, g, hp, hn, ax, ACT_SIGMOID, ACT_TANH, true);
   else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID) gateRows(PASS_RESET_AFTER, batch, uB, xp, g, hp, hn, ax, ACT_HARD_SIGMOID, ACT_TANH, true);
+  else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID_KERAS3) gateRows(PASS_RESET_AFTER, batch, uB, xp, g, hp, hn, ax, ACT_HARD_SIGMOID_KERAS3, ACT_TANH, true);
   else gateRows(PASS_RESET_AFTER, batch, uB, xp, g, hp, hn, ax, recAct, act, false);
 }
 
@@ -132,6 +134,7 @@ function resetAfterPass(batch: i32, uB: usize, xp: usize, g: usize, hp: usize, h
 function updateResetPass(batch: i32, uB: usize, xp: usize, g: usize, hp: usize, ax: usize, recAct: i32): void {
   if (recAct == ACT_SIGMOID) gateRows(PASS_UPDATE_RESET, batch, uB, xp, g, hp, 0, ax, ACT_SIGMOID, ACT_LINEAR, true);
   else if (recAct == ACT_HARD_SIGMOID) gateRows(PASS_UPDATE_RESET, batch, uB, xp, g, hp, 0, ax, ACT_HARD_SIGMOID, ACT_LINEAR, true);
+  else if (recAct == ACT_HARD_SIGMOID_KERAS3) gateRows(PASS_UPDATE_RESET, batch, uB, xp, g, hp, 0, ax, ACT_HARD_SIGMOID_KERAS3, ACT_LINEAR, true);
   else gateRows(PASS_UPDATE_RESET, batch, uB, xp, g, hp, 0, ax, recAct, ACT_LINEAR, false);
 }
 

@@ -5,6 +5,8 @@ export const ActivationCode = {
   sigmoid: 2,
   hardSigmoid: 3,
   tanh: 4,
+  /** Keras 3's hard sigmoid, clip(x/6 + 0.5, 0, 1); `hardSigmoid` is Keras 2's and tfjs's 0.2x + 0.5. */
+  keras3HardSigmoid: 5,
 } as const;
 
 export type ActivationCode = (typeof ActivationCode)[keyof typeof ActivationCode];

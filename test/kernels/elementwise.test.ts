@@ -1,13 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { ActivationCode } from '../../src/backend/activation-codes.js';
-import { act, actGrad, type RefActivation } from '../reference/activations.js';
+import { act, actGrad, type RefActivationK3 } from '../reference/activations.js';
 import { expectClose } from '../helpers/compare.js';
 import { testEngine, put, space } from '../helpers/engine.js';
 import { testRng, uniform } from '../helpers/rng.js';
 
-const ACTIVATIONS: [RefActivation, ActivationCode][] = [
+const ACTIVATIONS: [RefActivationK3, ActivationCode][] = [
   ['linear', ActivationCode.linear], ['relu', ActivationCode.relu], ['sigmoid', ActivationCode.sigmoid],
-  ['hardSigmoid', ActivationCode.hardSigmoid], ['tanh', ActivationCode.tanh],
+  ['hardSigmoid', ActivationCode.hardSigmoid], ['tanh', ActivationCode.tanh], ['keras3HardSigmoid', ActivationCode.keras3HardSigmoid],
 ];
 
 describe('f32_activation / f32_activation_bwd', () => {
@@ -28,6 +28,22 @@ describe('f32_activation / f32_activation_bwd', () => {
       }
     });
   }
+
+  // shared/SPEC-LAYERS.md §16 [obs]: Keras 3's hard_sigmoid at x = (−4, −1, 0, 0.5, 3) is
+  // (0, 0.3333, 0.5, 0.5833, 1), tfjs's hardSigmoid (0, 0.3, 0.5, 0.6, 1); Keras 3's gradient is
+  // 1/6 on (−3, 3) (keras/src/backend/tensorflow/nn.py: relu6(x + 3) / 6)
+  it("Keras 3's hard sigmoid (code 5): values and gradient; code 3 stays tfjs's", async () => {
+    const engine = await testEngine();
+    const x = [-4, -1, 0, 0.5, 3, -3, 2.9];
+    const px = put(engine, x), py = space(engine, x.length), pdx = space(engine, x.length);
+    engine.kernels.f32_activation(x.length, px, py, ActivationCode.keras3HardSigmoid);
+    const y = engine.read(py, x.length);
+    expectClose(y, [0, 1 / 3, 0.5, 7 / 12, 1, 0, 2.9 / 6 + 0.5], { tol: 1e-7, scale: 1 });
+    engine.kernels.f32_activation_bwd(x.length, py, put(engine, x.map(() => 1)), pdx, ActivationCode.keras3HardSigmoid);
+    expectClose(engine.read(pdx, x.length), [0, 1 / 6, 1 / 6, 1 / 6, 0, 0, 1 / 6], { tol: 1e-8, scale: 1 });
+    engine.kernels.f32_activation(5, px, py, ActivationCode.hardSigmoid);
+    expectClose(engine.read(py, 5), [0, 0.3, 0.5, 0.6, 1], { tol: 1e-7, scale: 1 });
+  });
 
   it('sigmoid and tanh saturate cleanly at ±100 and keep tanh odd and accurate near 0', async () => {
     const engine = await testEngine();

@@ -3,20 +3,20 @@ import { ActivationCode, RnnFlags } from '../../src/backend/activation-codes.js'
 import { Scratch } from '../../src/ops/device-tensor.js';
 import { gruForward, gruBackward, type GruOpConfig } from '../../src/ops/gru.js';
 import { gruForwardRef, gruBackwardRef, type GruRefConfig } from '../reference/gru.js';
-import type { RefActivation } from '../reference/activations.js';
+import type { RefActivationK3 } from '../reference/activations.js';
 import { expectClose, sumTolerance } from '../helpers/compare.js';
 import { testEngine } from '../helpers/engine.js';
 import { testRng, uniform } from '../helpers/rng.js';
 
-const codes: Record<RefActivation, ActivationCode> = {
+const codes: Record<RefActivationK3, ActivationCode> = {
   linear: ActivationCode.linear, relu: ActivationCode.relu, sigmoid: ActivationCode.sigmoid,
-  hardSigmoid: ActivationCode.hardSigmoid, tanh: ActivationCode.tanh,
+  hardSigmoid: ActivationCode.hardSigmoid, tanh: ActivationCode.tanh, keras3HardSigmoid: ActivationCode.keras3HardSigmoid,
 };
 
 interface Case {
   batch: number; steps: number; features: number; units: number;
   resetAfter: boolean; returnSequences: boolean; goBackwards: boolean;
-  recurrentActivation: RefActivation; activation: RefActivation; useBias: boolean;
+  recurrentActivation: RefActivationK3; activation: RefActivationK3; useBias: boolean;
 }
 
 function cases(): Case[] {
@@ -39,6 +39,13 @@ function cases(): Case[] {
     out.push({ batch: 3, steps: 4, features: 6, units: 8, resetAfter, returnSequences: false, goBackwards: true, recurrentActivation: 'hardSigmoid', activation: 'relu', useBias: !resetAfter });
     out.push({ batch: 7, steps: 3, features: 5, units: 32, resetAfter, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
     out.push({ batch: 2, steps: 2, features: 4, units: 36, resetAfter, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'tanh', useBias: true });
+  }
+  // Keras 3's hard sigmoid (code 5): its own copies of the gate passes (tanh candidate), small and
+  // packed paths, both reset modes; and as the candidate's activation (the generic pass)
+  for (const resetAfter of [true, false]) {
+    out.push({ batch: 6, steps: 5, features: 7, units: 16, resetAfter, returnSequences: true, goBackwards: false, recurrentActivation: 'keras3HardSigmoid', activation: 'tanh', useBias: true });
+    out.push({ batch: 5, steps: 4, features: 3, units: 40, resetAfter, returnSequences: !resetAfter, goBackwards: resetAfter, recurrentActivation: 'keras3HardSigmoid', activation: 'tanh', useBias: true });
+    out.push({ batch: 3, steps: 3, features: 4, units: 6, resetAfter, returnSequences: true, goBackwards: false, recurrentActivation: 'sigmoid', activation: 'keras3HardSigmoid', useBias: true });
   }
   out.push({ batch: 1, steps: 1, features: 1, units: 12, resetAfter: false, returnSequences: true, goBackwards: true, recurrentActivation: 'sigmoid', activation: 'linear', useBias: true });
   // the packed path's blocks: u = 13 is a panel of 8 columns per gate, then 4 units and 1, over

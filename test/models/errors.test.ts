@@ -62,7 +62,7 @@ describe('invalid layer arguments fail at construction, naming the argument and 
     ['units=0', () => wl.layers.gru({ units: 0 }), 'GRU: received an invalid value for units, expected a positive integer. Received: units=0'],
     ['units=1.5', () => wl.layers.dense({ units: 1.5 }), 'Dense: received an invalid value for units, expected a positive integer. Received: units=1.5'],
     ['units="16"', () => wl.layers.dense({ units: '16' as never }), 'Dense: received an invalid value for units, expected a positive integer. Received: units="16"'],
-    ['unknown activation', () => wl.layers.dense({ units: 2, activation: 'swish' as never }), 'Unknown activation: "swish". Expected one of: linear, relu, sigmoid, hard_sigmoid, hardSigmoid, tanh, softmax'],
+    ['unknown activation', () => wl.layers.dense({ units: 2, activation: 'swish' as never }), 'Unknown activation: "swish". Expected one of: linear, relu, sigmoid, hard_sigmoid, hardSigmoid, keras3_hard_sigmoid, keras3HardSigmoid, tanh, softmax'],
     ['softmax as a GRU activation', () => wl.layers.gru({ units: 2, activation: 'softmax' }), 'GRU: received an invalid value for activation, expected an elementwise activation (tanh, sigmoid, hard_sigmoid, relu, linear). Received: activation="softmax"'],
     ['snake_case argument', () => wl.layers.gru({ units: 2, return_sequences: true } as never), 'GRU: unknown argument return_sequences. Did you mean returnSequences?'],
     ['misspelt argument', () => wl.layers.dense({ units: 2, usebias: false } as never), 'Dense: unknown argument usebias.'],

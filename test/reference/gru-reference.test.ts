@@ -8,7 +8,7 @@ import { testRng, uniform } from '../helpers/rng.js';
 
 describe('float64 GRU reference: backward vs central finite differences', () => {
   for (const resetAfter of [true, false]) for (const returnSequences of [true, false]) for (const goBackwards of [false, true]) {
-    for (const recurrentActivation of ['sigmoid', 'hardSigmoid'] as const) {
+    for (const recurrentActivation of ['sigmoid', 'hardSigmoid', 'keras3HardSigmoid'] as const) {
       it(`resetAfter=${resetAfter} returnSequences=${returnSequences} goBackwards=${goBackwards} ${recurrentActivation}`, () => {
         const rng = testRng(7 + (resetAfter ? 1 : 0) + (returnSequences ? 2 : 0) + (goBackwards ? 4 : 0));
         const [batch, steps, features, units] = [2, 4, 3, 3];

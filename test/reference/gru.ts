@@ -3,13 +3,13 @@
  * a time (no GEMMs, no layouts): the reference the kernels are checked against. Its own gradient is
  * checked by central finite differences in test/reference/reference.test.ts.
  */
-import { act, actGrad, type RefActivation } from './activations.js';
+import { act, actGrad, type RefActivationK3 } from './activations.js';
 
 export interface GruRefConfig {
   units: number;
   resetAfter: boolean;
-  recurrentActivation: RefActivation;
-  activation: RefActivation;
+  recurrentActivation: RefActivationK3;
+  activation: RefActivationK3;
   goBackwards: boolean;
   returnSequences: boolean;
 }
