@@ -24,6 +24,8 @@ export interface RunContext {
 /** A forward pass's outputs, and the backward from the gradients w.r.t. them. */
 export interface GraphPass {
   readonly outputs: DeviceTensor[];
+  /** Each output's mask (null where none reached it). */
+  readonly masks: (DeviceTensor | null)[];
   /**
    * Runs the graph backward from dL/d(output) (null for an output without loss) and accumulates
    * into `gradients`. Where the executor was told an output's gradient is w.r.t. its softmax's
@@ -48,12 +50,12 @@ export class GraphExecutor {
     for (const node of topology.nodes) {
       const nodeInputs = node.inputs.map((t) => values.get(t)!);
       const nodeMasks = node.inputs.map((t) => masks.get(t) ?? null);
-      const { outputs, cache } = node.layer.forward(nodeInputs, {
+      const { outputs, cache, masks: madeMasks } = node.layer.forward(nodeInputs, {
         engine: ctx.engine, scratch: ctx.scratch, training: ctx.training, masks: nodeMasks, stateSums: ctx.training ? ctx.stateSums ?? null : null,
       });
       // the default computeMask gives no mask for inputs without one: skip the call on the hot path
       const unmasked = nodeMasks.every((m) => m == null) && node.layer.computeMask === Layer.prototype.computeMask;
-      const outMasks = unmasked ? NO_MASKS : node.layer.computeMask(nodeInputs, nodeMasks, outputs.length);
+      const outMasks = madeMasks ?? (unmasked ? NO_MASKS : node.layer.computeMask(nodeInputs, nodeMasks, outputs.length));
       node.outputs.forEach((t, i) => {
         values.set(t, outputs[i]);
         masks.set(t, outMasks[i] ?? null);
@@ -61,7 +63,7 @@ export class GraphExecutor {
       caches.push(cache);
     }
     const outputs = topology.outputs.map((t) => values.get(t)!);
-    return { outputs, backward: (dOutputs, gradients) => this.backward(dOutputs, gradients, caches, ctx) };
+    return { outputs, masks: topology.outputs.map((t) => masks.get(t) ?? null), backward: (dOutputs, gradients) => this.backward(dOutputs, gradients, caches, ctx) };
   }
 
   private backward(dOutputs: (DeviceTensor | null)[], gradients: GradientMap, caches: unknown[], ctx: RunContext): void {

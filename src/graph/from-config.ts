@@ -126,11 +126,15 @@ function inboundRefs(layerName: string, node: unknown): TensorRef[] {
   // Keras 3: {args: [tensor or [tensors]], kwargs}
   if (node != null && typeof node === 'object' && !Array.isArray(node)) {
     const { args, kwargs } = node as { args?: unknown; kwargs?: Record<string, unknown> };
-    if (kwargs != null && Object.keys(kwargs).some((k) => kwargs[k] != null && k !== 'training' && k !== 'mask')) {
+    const supported = ['training', 'mask', 'initial_state'];
+    if (kwargs != null && Object.keys(kwargs).some((k) => kwargs[k] != null && !supported.includes(k))) {
       throw new ValueError(`${where} passes keyword arguments that are not supported: ${describe(kwargs)}`);
     }
+    if (kwargs?.mask != null) throw new ValueError(`${where} passes an explicit mask tensor, which is not supported (masks come from Masking or Embedding layers)`);
     if (!Array.isArray(args) || args.length !== 1) throw new ValueError(`${where} must have args: [input or [inputs]], got ${describe(args)}`);
-    const tensors = Array.isArray(args[0]) ? args[0] : [args[0]];
+    // a recurrent layer's initial_state tensors are its extra inputs, after x
+    const states = kwargs?.initial_state == null ? [] : Array.isArray(kwargs.initial_state) ? kwargs.initial_state : [kwargs.initial_state];
+    const tensors = [...(Array.isArray(args[0]) ? args[0] : [args[0]]), ...states];
     return tensors.map((t) => {
       const history = (t as { config?: { keras_history?: unknown } })?.config?.keras_history;
       return checkRef(where, history);

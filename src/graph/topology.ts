@@ -35,6 +35,21 @@ export class Topology {
     for (const node of this.nodes) this.addLayer(node.layer);
   }
 
+  /**
+   * Per output: whether a mask can reach it (Masking, Embedding(maskZero), through the layers that
+   * pass masks on): its loss is then a mean over the unmasked steps only.
+   */
+  maskableOutputs(): boolean[] {
+    const maskable = new Set<SymbolicTensor>();
+    for (const node of this.nodes) {
+      const inputsMasked = node.inputs.map((t) => maskable.has(t));
+      node.outputs.forEach((t, i) => {
+        if (node.layer.outputMayBeMasked(inputsMasked, i)) maskable.add(t);
+      });
+    }
+    return this.outputs.map((t) => maskable.has(t));
+  }
+
   /** Depth-first from the outputs: each node after the nodes it reads from. */
   private visitFromOutputs(): void {
     const done = new Set<Node>();

@@ -3,7 +3,12 @@ import { Activation, type ActivationLayerArgs } from './core/activation.js';
 import { Dense, type DenseLayerArgs } from './core/dense.js';
 import { InputLayer, type InputLayerArgs } from './core/input.js';
 import type { LayerArgs } from './args.js';
+import { Masking, type MaskingLayerArgs } from './core/masking.js';
 import { GRU, type GRULayerArgs } from './recurrent/gru.js';
+import { LSTM, type LSTMLayerArgs } from './recurrent/lstm.js';
+import type { RecurrentCallArgs, RecurrentLayerArgs } from './recurrent/recurrent.js';
+import { SimpleRNN, type SimpleRNNLayerArgs } from './recurrent/simple-rnn.js';
+import { Bidirectional, type BidirectionalLayerArgs, type MergeMode } from './wrappers/bidirectional.js';
 import { TimeDistributed, type TimeDistributedLayerArgs } from './wrappers/time-distributed.js';
 
 export const layers = {
@@ -12,6 +17,26 @@ export const layers = {
    * @example wl.layers.gru({ units: 16, returnSequences: true, inputShape: [64, 15] })
    */
   gru: (args: GRULayerArgs) => new GRU(args),
+  /**
+   * LSTM over a (batch, time, features) input, Keras 3 defaults (sigmoid gates, forget bias 1).
+   * @example wl.layers.lstm({ units: 128, returnSequences: true, inputShape: [40, 57] })
+   */
+  lstm: (args: LSTMLayerArgs) => new LSTM(args),
+  /**
+   * Fully connected recurrent layer: h = activation(x·W + b + h·U).
+   * @example wl.layers.simpleRNN({ units: 32, activation: 'relu' })
+   */
+  simpleRNN: (args: SimpleRNNLayerArgs) => new SimpleRNN(args),
+  /**
+   * A recurrent layer run forward and backward over the sequence, outputs merged.
+   * @example wl.layers.bidirectional({ layer: wl.layers.lstm({ units: 32, returnSequences: true }), mergeMode: 'concat' })
+   */
+  bidirectional: (args: BidirectionalLayerArgs) => new Bidirectional(args),
+  /**
+   * Masks the timesteps whose features all equal maskValue, for the recurrent layers after it.
+   * @example wl.layers.masking({ maskValue: 0, inputShape: [20, 8] })
+   */
+  masking: (args: MaskingLayerArgs = {}) => new Masking(args),
   /**
    * Densely connected layer on the last axis of an input of any rank.
    * @example wl.layers.dense({ units: 8, activation: 'softmax' })
@@ -31,5 +56,8 @@ export const layers = {
   inputLayer: (args: InputLayerArgs) => new InputLayer(args),
 };
 
-export { Activation, Dense, GRU, InputLayer, TimeDistributed };
-export type { ActivationLayerArgs, DenseLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, TimeDistributedLayerArgs };
+export { Activation, Bidirectional, Dense, GRU, InputLayer, LSTM, Masking, SimpleRNN, TimeDistributed };
+export type {
+  ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,
+  MergeMode, RecurrentCallArgs, RecurrentLayerArgs, SimpleRNNLayerArgs, TimeDistributedLayerArgs,
+};

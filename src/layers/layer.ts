@@ -35,10 +35,18 @@ export interface InputSpec {
   axes?: Record<number, number>;
 }
 
+/** Options of a call on symbolic tensors (tfjs's kwargs). */
+export interface CallArgs {
+  /** Recurrent layers: the initial states ([h], or [h, c] for an LSTM; Bidirectional: forward's then backward's). */
+  initialState?: SymbolicTensor | SymbolicTensor[];
+}
+
 /** What forward returns: the outputs, and what backward will need. */
 export interface ForwardResult<Cache> {
   outputs: DeviceTensor[];
   cache: Cache;
+  /** The outputs' masks, from a layer that makes them while computing (Masking); else computeMask gives them. */
+  masks?: (DeviceTensor | null)[];
 }
 
 /** A layer class as the registry knows it: its Keras class name, its schema, its constructor. */
@@ -170,6 +178,14 @@ export abstract class Layer<Cache = unknown> {
   }
 
   /**
+   * Whether output `index` can carry a mask when the inputs flagged in `inputsMasked` can (a static
+   * view of computeMask, for the loss: a mask that reaches an output weights its loss).
+   */
+  outputMayBeMasked(inputsMasked: readonly boolean[], _index: number): boolean {
+    return this.supportsMasking && inputsMasked[0] === true;
+  }
+
+  /**
    * State variables (non-trainable, e.g. moving statistics) this layer updates in training through
    * ctx.stateSums; each gets an accumulator laid out like a gradient.
    */
@@ -226,11 +242,11 @@ export abstract class Layer<Cache = unknown> {
    * @example const y = wl.layers.dense({ units: 8 }).apply(x);
    * @example const sum = wl.layers.add().apply([a, b]);
    */
-  apply(input: SymbolicTensor): SymbolicTensor;
-  apply(inputs: SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
-  apply(input: SymbolicTensor | SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
-  apply(input: SymbolicTensor | SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
-    const inputs = Array.isArray(input) ? input : [input];
+  apply(input: SymbolicTensor, kwargs?: CallArgs): SymbolicTensor;
+  apply(inputs: SymbolicTensor[], kwargs?: CallArgs): SymbolicTensor | SymbolicTensor[];
+  apply(input: SymbolicTensor | SymbolicTensor[], kwargs?: CallArgs): SymbolicTensor | SymbolicTensor[];
+  apply(input: SymbolicTensor | SymbolicTensor[], kwargs?: CallArgs): SymbolicTensor | SymbolicTensor[] {
+    const inputs = this.callInputs(Array.isArray(input) ? input : [input], kwargs);
     const [fewest, most] = this.inputCountRange();
     const bad = inputs.find((t) => !(t instanceof SymbolicTensor));
     if (bad !== undefined || inputs.length === 0) {
@@ -251,6 +267,17 @@ export abstract class Layer<Cache = unknown> {
     const node = new Node(this, inputs, outputShapes, this.outputDTypes(inputs.map((t) => t.dtype), outputShapes.length));
     this.inboundNodes.push(node);
     return node.outputs.length === 1 ? node.outputs[0] : [...node.outputs];
+  }
+
+  /**
+   * The node's inputs for a call's inputs and options: none are taken by default; recurrent layers
+   * append `initialState` to the inputs.
+   */
+  protected callInputs(inputs: SymbolicTensor[], kwargs?: CallArgs): SymbolicTensor[] {
+    if (kwargs != null && (typeof kwargs !== 'object' || Object.keys(kwargs).some((k) => (kwargs as Record<string, unknown>)[k] !== undefined))) {
+      throw new ValueError(`Layer ${this.name} (${this.className}) takes no call options, but received ${describe(kwargs)}`);
+    }
+    return inputs;
   }
 
   /** Builds the layer for `inputShapes` (as apply does, or a wrapper for its inner layer). */

@@ -8,7 +8,11 @@ import { Activation } from './core/activation.js';
 import { Dense } from './core/dense.js';
 import { InputLayer } from './core/input.js';
 import type { Layer, LayerClass } from './layer.js';
+import { Masking } from './core/masking.js';
 import { GRU } from './recurrent/gru.js';
+import { LSTM } from './recurrent/lstm.js';
+import { SimpleRNN } from './recurrent/simple-rnn.js';
+import { Bidirectional } from './wrappers/bidirectional.js';
 import type { FromConfigContext } from './schema.js';
 import { TimeDistributed } from './wrappers/time-distributed.js';
 
@@ -44,7 +48,7 @@ export function registerLayer(cls: LayerClass): void {
   CLASSES.set(cls.className, cls as Registered);
 }
 
-for (const cls of [InputLayer, Dense, GRU, Activation, TimeDistributed] as LayerClass[]) {
+for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking] as LayerClass[]) {
   registerLayer(cls);
   BUILT_IN.add(cls.className);
 }

@@ -269,6 +269,18 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   }
 
   /** Number of weights (trainable and not). */
+  /**
+   * Stateful recurrent layers start from zero states again (tfjs's model.resetStates; in Keras 3
+   * call each layer's reset_state()).
+   */
+  resetStates(): void {
+    this.assertUsable('resetStates');
+    for (const layer of this.layers) {
+      const stateful = layer as Layer & { stateful?: boolean; resetStates?: () => void };
+      if (stateful.stateful === true) stateful.resetStates!();
+    }
+  }
+
   countParams(): number {
     return this.weights.reduce((n, v) => n + v.size, 0);
   }

@@ -48,10 +48,13 @@ export class ModelProgram {
   /** Non-trainable variables updated in training (moving statistics), and the layer of each. */
   readonly stateVariables: LayerVariable[];
   readonly stateOwners: Map<LayerVariable, Layer>;
+  /** Per output: a mask can reach it, so its loss and metrics count the unmasked steps only. */
+  readonly maskedOutputs: boolean[];
 
   constructor({ topology, heads }: ProgramSpec) {
     this.topology = topology;
     this.heads = heads;
+    this.maskedOutputs = topology.maskableOutputs();
     this.fused = topology.outputs.map((t, i) => {
       const loss = heads[i]?.loss;
       if (!loss?.fusesWithSoftmax || t.node == null || t.node.outputs.length !== 1 || !t.sourceLayer.outputIsSoftmax()) return false;

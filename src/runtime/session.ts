@@ -111,7 +111,11 @@ export class ModelRuntime {
     if (custom.length && workers !== 'auto' && workers > 0) {
       throw new ValueError(`Model ${this.model.name} uses layer class ${custom.join(', ')}, registered on this thread only: pool workers cannot build it. Use workers: 0 (or 'auto')`);
     }
-    const plan = custom.length ? { workers: 0, callerShare: false } : await planWork(workers, flopsPerSample * batchSize * (operation === 'fit' ? 3 : 1), operation !== 'fit');
+    const stateful = statefulLayers(this.model.topology.layers);
+    if (stateful.length) checkStatefulBatches(stateful, workers, batchSize, samples, operation);
+    // a masked loss is a mean over the whole step's unmasked steps: one share computes it
+    const maskedLoss = operation === 'fit' && program.maskedOutputs.some(Boolean);
+    const plan = custom.length || stateful.length || maskedLoss ? { workers: 0, callerShare: false } : await planWork(workers, flopsPerSample * batchSize * (operation === 'fit' ? 3 : 1), operation !== 'fit');
     // inference, one call of few steps, uses the workers running now and never waits for any to
     // start (without a pool it starts one for later calls and runs here); training waits for its pool
     if (plan.callerShare && operation !== 'fit') {
@@ -141,6 +145,35 @@ export class ModelRuntime {
     } catch (e) {
       acquired.release();
       throw e;
+    }
+  }
+}
+
+/** A layer that carries its states between calls, and the batch size it was built for. */
+interface StatefulLayer {
+  name: string;
+  stateful: boolean;
+  statefulBatchSize: number | null;
+}
+
+function statefulLayers(layers: readonly object[]): StatefulLayer[] {
+  return layers.filter((l): l is StatefulLayer => (l as Partial<StatefulLayer>).stateful === true);
+}
+
+/**
+ * Stateful layers run in this thread (their states follow the whole batch from one call to the
+ * next), on batches of the size they were built for: anything else is refused before any work.
+ */
+function checkStatefulBatches(layers: StatefulLayer[], workers: number | 'auto', batchSize: number, samples: number, operation: string): void {
+  const names = layers.map((l) => l.name).join(', ');
+  if (workers !== 'auto' && workers > 0) {
+    throw new ValueError(`Layer ${names} is stateful: its states carry from one batch to the next, so it runs in the calling thread. Use workers: 0 (or 'auto')`);
+  }
+  for (const layer of layers) {
+    const size = layer.statefulBatchSize;
+    const rows = Math.min(batchSize, samples);
+    if (size != null && (rows !== size || samples % size !== 0)) {
+      throw new ValueError(`Layer ${layer.name} is stateful with batch size ${size}: ${operation} must run on batches of exactly ${size} samples, but got ${samples} sample(s) in batches of ${batchSize}`);
     }
   }
 }

@@ -7,6 +7,8 @@
 import type { Device, Engine } from '../backend/engine.js';
 import { Scratch, type DeviceTensor } from '../ops/device-tensor.js';
 import { argmaxMatches, thresholdMatches } from '../ops/loss.js';
+import { gatherRows, scatterRows, validSteps } from '../ops/mask.js';
+import type { GraphPass } from '../graph/executor.js';
 import { emptyTotals, type Batch, type BatchTotals, type HostTensor } from '../training/executor.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { GradientBuffers } from './gradient-buffers.js';
@@ -65,8 +67,8 @@ export class StepRunner {
       grads.zero();
       const inputs = batch.inputs.map((t) => scratch.from(t.data, t.shape));
       const pass = program.executor.forward(inputs, { engine, scratch, training: true, stateSums: grads.map });
-      const s = scales ?? lossScales(program, batch.targets.map((t) => t.shape));
-      const { totals, dOutputs } = this.losses(scratch, pass.outputs, batch, s, true);
+      if (scales && program.maskedOutputs.some(Boolean)) throw new Error('A masked loss is computed over whole steps only (the session runs such models in one share)');
+      const { totals, dOutputs } = this.losses(scratch, pass, batch, scales ?? null, true);
       pass.backward(dOutputs, grads.map);
       return totals;
     } finally {
@@ -81,26 +83,37 @@ export class StepRunner {
     try {
       const inputs = batch.inputs.map((t) => scratch.from(t.data, t.shape));
       const pass = program.executor.forward(inputs, { engine, scratch, training: false });
-      return this.losses(scratch, pass.outputs, batch, program.heads.map(() => 1), false).totals;
+      return this.losses(scratch, pass, batch, program.heads.map(() => 1), false).totals;
     } finally {
       scratch.release();
     }
   }
 
-  /** Every head's loss sum (and, training, its output gradient). */
-  private losses(scratch: Scratch, outputs: DeviceTensor[], batch: Batch, scales: number[], training: boolean) {
+  /**
+   * Every head's loss sum (and, training, its output gradient scaled by `scales`, or by this
+   * step's own lossScales when null). An output a mask reached counts its unmasked steps only
+   * (Keras 3): their rows are packed, the loss and metric run on them, and the gradient of the
+   * masked rows is 0; the step's scale is then weight / (unmasked steps).
+   */
+  private losses(scratch: Scratch, pass: GraphPass, batch: Batch, scales: number[] | null, training: boolean) {
     const { program, engine } = this;
-    const totals = emptyTotals(outputs.length);
-    const dOutputs: (DeviceTensor | null)[] = outputs.map(() => null);
+    const totals = emptyTotals(pass.outputs.length);
+    const dOutputs: (DeviceTensor | null)[] = pass.outputs.map(() => null);
+    const stepScales = scales ?? lossScales(program, batch.targets.map((t) => t.shape));
     program.heads.forEach((head, i) => {
       const loss = head.loss!;
-      const y = outputs[i];
-      const target = scratch.from(batch.targets[i].data, batch.targets[i].shape);
+      const mask = pass.masks[i];
+      const full = pass.outputs[i];
+      const fullTarget = scratch.from(batch.targets[i].data, batch.targets[i].shape);
+      const valid = mask ? validSteps(engine, mask) : null;
+      const y = valid ? gatherRows(engine, scratch, full, valid, full.size / mask!.size) : full;
+      const target = valid ? gatherRows(engine, scratch, fullTarget, valid, fullTarget.size / mask!.size) : fullTarget;
       const grad = scratch.alloc(y.shape);
-      totals.counts[i] = loss.count(batch.targets[i].shape);
+      totals.counts[i] = loss.count(target.shape);
       if (head.accuracy) totals.correct[i] = head.accuracy === 'binary' ? thresholdMatches(engine, y, target) : argmaxMatches(engine, y, target);
-      totals.losses[i] = loss.compute(engine, y, target, grad, scales[i], training && program.fused[i]);
-      if (training) dOutputs[i] = grad;
+      const scale = valid && !scales ? head.weight / Math.max(valid.length, 1) : stepScales[i];
+      totals.losses[i] = loss.compute(engine, y, target, grad, scale, training && program.fused[i]);
+      if (training) dOutputs[i] = valid ? scatterRows(engine, scratch, grad, valid, full.shape) : grad;
     });
     return { totals, dOutputs };
   }
