@@ -37,6 +37,23 @@ export interface Kernels {
     dxproj: number, duh: number, work: number,
     flags: number, recAct: number, act: number,
   ): void;
+  /** Scratch floats of f32_rnn_seq_fwd: round8(G·u)·u + round4(B·u), G = 4 for the LSTM (cell 1), 1 for SimpleRNN (0). */
+  rnn_fwd_work_floats(cell: number, batch: number, units: number): number;
+  /** Scratch floats of f32_rnn_seq_bwd: round8(u)·G·u + (2·S + 1)·round4(B·u) + G·u·u, S = 2 states for the LSTM, 1 for SimpleRNN. */
+  rnn_bwd_work_floats(cell: number, batch: number, units: number): number;
+  /** The uniform cells' sequence forward (assembly/rnn/sequence.ts): cell 0 SimpleRNN, 1 LSTM. */
+  f32_rnn_seq_fwd(
+    cell: number, batch: number, steps: number, units: number,
+    xproj: number, recKernel: number, hs: number, cs: number, gates: number, aux: number, out: number, mask: number, work: number,
+    flags: number, recAct: number, act: number,
+  ): void;
+  /** Backward through time of f32_rnn_seq_fwd: dxproj (T, B, G·u), dh0 and dc0. */
+  f32_rnn_seq_bwd(
+    cell: number, batch: number, steps: number, units: number,
+    recKernel: number, hs: number, cs: number, gates: number, aux: number, dOut: number, dhT: number, dcT: number, mask: number,
+    dxproj: number, dh0: number, dc0: number, work: number,
+    flags: number, recAct: number, act: number,
+  ): void;
   f32_softmax_rows(rows: number, n: number, src: number, dst: number): void;
   f32_softmax_rows_bwd(rows: number, n: number, y: number, dy: number, dx: number): void;
   f32_softmax_ce(rows: number, n: number, probs: number, targets: number, dlogits: number, scale: number): number;
@@ -68,6 +85,7 @@ const KERNEL_NAME_SET = {
   f32_gemm: true, f32_transpose: true, f32_colsum: true,
   f32_gru_seq_fwd: true, f32_gru_seq_bwd: true, gru_fwd_work_floats: true, gru_bwd_work_floats: true,
   gru_small_units: true, f32_gru_fwd_small: true,
+  f32_rnn_seq_fwd: true, f32_rnn_seq_bwd: true, rnn_fwd_work_floats: true, rnn_bwd_work_floats: true,
   f32_softmax_rows: true, f32_softmax_rows_bwd: true, f32_softmax_ce: true, f32_categorical_ce: true, f32_mse: true,
   f32_argmax_matches: true,
   f32_rmsprop: true, f32_adam: true, f32_sgd: true,

@@ -1,0 +1,106 @@
+// The LSTM's fused pointwise step, forward and backward, over one step's rows (the time loop and the
+// products are sequence.ts's). Keras's equations (shared/SPEC-LAYERS.md §2.3), gate blocks
+// [i | f | c | o] of z = x·W + b + h_prev·U:
+//   i = σ(z_i)  f = σ(z_f)  g = φ(z_c)  o = σ(z_o)   c = f ⊙ c_prev + i ⊙ g   h = o ⊙ φ(c)
+// Rows: gates (B, 4u) = [i | f | g | o] after activation, aux (B, u) = φ(c), states (B, u).
+
+import { ACT_HARD_SIGMOID, ACT_HARD_SIGMOID_KERAS3, ACT_SIGMOID, ACT_TANH, ld, st, vact, vactGrad } from "../simd";
+import { activateRun8, addActivate8 } from "./simple-rnn-cell";
+
+/**
+ * Forward over `batch` rows: g holds the step's h_prev·U (B, 4u) and becomes [i | f | g | o]; xp
+ * the input projection (B, 4u); cp, cn the previous and new carries, hn the new state, ax φ(c)
+ * (all (B, u)). Keras's (3 and 2) and tfjs's activation pairs get copies with the activations inlined, where
+ * tanh and the sigmoid run eight vectors side by side.
+ */
+export function lstmForwardRows(batch: i32, u: i32, xp: usize, g: usize, cp: usize, cn: usize, hn: usize, ax: usize, recAct: i32, act: i32): void {
+  if (act == ACT_TANH && recAct == ACT_SIGMOID) forwardRows(batch, u, xp, g, cp, cn, hn, ax, ACT_SIGMOID, ACT_TANH);
+  else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID) forwardRows(batch, u, xp, g, cp, cn, hn, ax, ACT_HARD_SIGMOID, ACT_TANH);
+  else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID_KERAS3) forwardRows(batch, u, xp, g, cp, cn, hn, ax, ACT_HARD_SIGMOID_KERAS3, ACT_TANH);
+  else forwardRows(batch, u, xp, g, cp, cn, hn, ax, recAct, act);
+}
+
+// @ts-ignore: decorator
+@inline function forwardRows(batch: i32, u: i32, xp: usize, g: usize, cp: usize, cn: usize, hn: usize, ax: usize, recAct: i32, act: i32): void {
+  const uB = <usize>u << 2;
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * uB, rowG = row << 2;
+    const x = xp + rowG, gr = g + rowG, c0 = cp + row, c1 = cn + row, h1 = hn + row, a = ax + row;
+    let o: usize = 0;
+    for (; o + 128 <= uB; o += 128) cells8(o, uB, x, gr, c0, c1, h1, a, recAct, act);
+    for (; o + 16 <= uB; o += 16) cell(o, uB, x, gr, c0, c1, h1, a, recAct, act, true);
+    for (; o < uB; o += 4) cell(o, uB, x, gr, c0, c1, h1, a, recAct, act, false);
+  }
+}
+
+/** Eight vectors of units (o … o + 127) of one row: each gate's run, then the carry and the state. */
+// @ts-ignore: decorator
+@inline function cells8(o: usize, uB: usize, xp: usize, g: usize, cp: usize, cn: usize, hn: usize, ax: usize, recAct: i32, act: i32): void {
+  const gi = g + o, gf = gi + uB, gc = gf + uB, go = gc + uB;
+  addActivate8(gi, xp + o, recAct);
+  addActivate8(gf, xp + uB + o, recAct);
+  addActivate8(gc, xp + 2 * uB + o, act);
+  addActivate8(go, xp + 3 * uB + o, recAct);
+  for (let i: usize = 0; i < 128; i += 16) {
+    const c = f32x4.add(f32x4.mul(v128.load(gf + i), v128.load(cp + o + i)), f32x4.mul(v128.load(gi + i), v128.load(gc + i)));
+    v128.store(cn + o + i, c);
+    v128.store(ax + o + i, c);
+  }
+  activateRun8(ax + o, act);
+  for (let i: usize = 0; i < 128; i += 16) v128.store(hn + o + i, f32x4.mul(v128.load(go + i), v128.load(ax + o + i)));
+}
+
+/** One vector of units at o (or one unit when `vec` is false) of one row. */
+// @ts-ignore: decorator
+@inline function cell(o: usize, uB: usize, xp: usize, g: usize, cp: usize, cn: usize, hn: usize, ax: usize, recAct: i32, act: i32, vec: bool): void {
+  const gi = g + o, gf = gi + uB, gc = gf + uB, go = gc + uB;
+  const i = vact(f32x4.add(ld(xp + o, vec), ld(gi, vec)), recAct);
+  const f = vact(f32x4.add(ld(xp + uB + o, vec), ld(gf, vec)), recAct);
+  const gg = vact(f32x4.add(ld(xp + 2 * uB + o, vec), ld(gc, vec)), act);
+  const og = vact(f32x4.add(ld(xp + 3 * uB + o, vec), ld(go, vec)), recAct);
+  const c = f32x4.add(f32x4.mul(f, ld(cp + o, vec)), f32x4.mul(i, gg));
+  const a = vact(c, act);
+  st(gi, i, vec); st(gf, f, vec); st(gc, gg, vec); st(go, og, vec);
+  st(cn + o, c, vec);
+  st(ax + o, a, vec);
+  st(hn + o, f32x4.mul(og, a), vec);
+}
+
+/**
+ * Backward over `batch` rows, from the step's kept gates g ([i | f | g | o], (B, 4u)), ax = φ(c)
+ * and the previous carry cp: with dh the gradient of the step's h and dc of its c (both (B, u)),
+ * writes dx (B, 4u), the gradient of z, and replaces dc by the gradient of c_prev. dh is read only
+ * (its replacement, dx·Uᵀ, is the loop's product).
+ */
+export function lstmBackwardRows(batch: i32, u: i32, g: usize, ax: usize, cp: usize, dh: usize, dc: usize, dx: usize, recAct: i32, act: i32): void {
+  if (act == ACT_TANH && recAct == ACT_SIGMOID) backwardRows(batch, u, g, ax, cp, dh, dc, dx, ACT_SIGMOID, ACT_TANH);
+  else backwardRows(batch, u, g, ax, cp, dh, dc, dx, recAct, act);
+}
+
+// @ts-ignore: decorator
+@inline function backwardRows(batch: i32, u: i32, g: usize, ax: usize, cp: usize, dh: usize, dc: usize, dx: usize, recAct: i32, act: i32): void {
+  const uB = <usize>u << 2;
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * uB, rowG = row << 2;
+    let o: usize = 0;
+    for (; o + 16 <= uB; o += 16) cellGrad(o, uB, g + rowG, ax + row, cp + row, dh + row, dc + row, dx + rowG, recAct, act, true);
+    for (; o < uB; o += 4) cellGrad(o, uB, g + rowG, ax + row, cp + row, dh + row, dc + row, dx + rowG, recAct, act, false);
+  }
+}
+
+/**
+ * One vector of units: dc_t = dc + dh ⊙ o ⊙ φ'(c), then dz_i = dc_t ⊙ g ⊙ σ'(i),
+ * dz_f = dc_t ⊙ c_prev ⊙ σ'(f), dz_c = dc_t ⊙ i ⊙ φ'(g), dz_o = dh ⊙ φ(c) ⊙ σ'(o); dc_prev = dc_t ⊙ f.
+ */
+// @ts-ignore: decorator
+@inline function cellGrad(o: usize, uB: usize, g: usize, ax: usize, cp: usize, dhp: usize, dcp: usize, dx: usize, recAct: i32, act: i32, vec: bool): void {
+  const gi = g + o, gf = gi + uB, gc = gf + uB, go = gc + uB;
+  const i = ld(gi, vec), f = ld(gf, vec), gg = ld(gc, vec), og = ld(go, vec);
+  const a = ld(ax + o, vec), dh = ld(dhp + o, vec);
+  const dct = f32x4.add(ld(dcp + o, vec), f32x4.mul(f32x4.mul(dh, og), vactGrad(a, act)));
+  st(dx + o, f32x4.mul(f32x4.mul(dct, gg), vactGrad(i, recAct)), vec);
+  st(dx + uB + o, f32x4.mul(f32x4.mul(dct, ld(cp + o, vec)), vactGrad(f, recAct)), vec);
+  st(dx + 2 * uB + o, f32x4.mul(f32x4.mul(dct, i), vactGrad(gg, act)), vec);
+  st(dx + 3 * uB + o, f32x4.mul(f32x4.mul(dh, a), vactGrad(og, recAct)), vec);
+  st(dcp + o, f32x4.mul(dct, f), vec);
+}
