@@ -22,16 +22,18 @@ export type { DType, DataTypeMap, HostArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export type { ActivationIdentifier } from './layers/activations.js';
 export { tensor, tensor1d, tensor2d, tensor3d, zeros, ones, randomUniform, randomNormal, oneHot, type TensorLike } from './tensor-creation.js';
-export { layers, GRU, LSTM, SimpleRNN, Bidirectional, Masking, Dense, TimeDistributed, Activation, InputLayer } from './layers/index.js';
+export { layers, GRU, LSTM, SimpleRNN, Bidirectional, Masking, Dense, Dropout, SpatialDropout1D, TimeDistributed, Activation, InputLayer } from './layers/index.js';
 export type {
-  ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,
+  ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, DropoutLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,
+  SpatialDropout1DLayerArgs,
   MergeMode, RecurrentCallArgs, RecurrentLayerArgs, SimpleRNNLayerArgs, TimeDistributedLayerArgs,
 } from './layers/index.js';
 export { Recurrent } from './layers/recurrent/recurrent.js';
-export { Layer, type ForwardResult, type InputSpec, type LayerClass } from './layers/layer.js';
+export { Layer, type CallArgs, type ForwardResult, type InputSpec, type LayerClass } from './layers/layer.js';
 export type { ForwardContext, BackwardContext, GradientMap } from './layers/context.js';
 export { arg, layerSchema, LayerSchema, type ArgSpec, type ArgsOf, type Resolved, type Specs, type FromConfigContext } from './layers/schema.js';
 export type { DeviceTensor, Scratch } from './ops/device-tensor.js';
+export type { NoiseSource } from './ops/dropout.js';
 export type { Device, Placeable } from './backend/engine.js';
 export type { Kernels } from './backend/kernels.js';
 /** tfjs's tf.serialization: `registerClass(cls)` lets configs naming a layer class of one's own load. */

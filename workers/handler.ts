@@ -19,6 +19,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   const batch: Batch = {
     inputs: task.x.map((data, i) => ({ data, shape: task.xShapes[i] })),
     targets: (task.y ?? []).map((data, i) => ({ data, shape: task.yShapes![i] })),
+    seed: task.seed, firstRow: task.firstRow,
   };
   const result = task.claims ? runClaimed(runner, task, batch, task.claims) : runShard(runner, task, batch);
   return { ...result, engineBytes: engine.memoryStats().memoryBytes };

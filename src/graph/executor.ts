@@ -7,6 +7,8 @@ import type { Device } from '../backend/engine.js';
 import { addInPlace } from '../ops/elementwise.js';
 import type { DeviceTensor, Scratch } from '../ops/device-tensor.js';
 import type { GradientMap } from '../layers/context.js';
+import type { NoiseSource } from '../ops/dropout.js';
+import { mixSeed } from '../random-noise.js';
 import { Layer } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic.js';
 import type { Topology } from './topology.js';
@@ -19,6 +21,8 @@ export interface RunContext {
   readonly training: boolean;
   /** Training: accumulators of the state variables' update sums (see Layer.stateVariables). */
   readonly stateSums?: GradientMap | null;
+  /** Training: the step's noise seed and the chunk's first row (each node gets the seed mixed with its index). */
+  readonly noise?: NoiseSource | null;
 }
 
 /** A forward pass's outputs, and the backward from the gradients w.r.t. them. */
@@ -47,11 +51,13 @@ export class GraphExecutor {
     const masks = new Map<SymbolicTensor, DeviceTensor | null>();
     topology.inputs.forEach((t, i) => values.set(t, inputs[i]));
     const caches: unknown[] = [];
-    for (const node of topology.nodes) {
+    const noise = ctx.training ? ctx.noise ?? null : null;
+    topology.nodes.forEach((node, index) => {
       const nodeInputs = node.inputs.map((t) => values.get(t)!);
       const nodeMasks = node.inputs.map((t) => masks.get(t) ?? null);
       const { outputs, cache, masks: madeMasks } = node.layer.forward(nodeInputs, {
         engine: ctx.engine, scratch: ctx.scratch, training: ctx.training, masks: nodeMasks, stateSums: ctx.training ? ctx.stateSums ?? null : null,
+        noise: noise && { seed: mixSeed(noise.seed, index), firstRow: noise.firstRow },
       });
       // the default computeMask gives no mask for inputs without one: skip the call on the hot path
       const unmasked = nodeMasks.every((m) => m == null) && node.layer.computeMask === Layer.prototype.computeMask;
@@ -61,7 +67,7 @@ export class GraphExecutor {
         masks.set(t, outMasks[i] ?? null);
       });
       caches.push(cache);
-    }
+    });
     const outputs = topology.outputs.map((t) => values.get(t)!);
     return { outputs, masks: topology.outputs.map((t) => masks.get(t) ?? null), backward: (dOutputs, gradients) => this.backward(dOutputs, gradients, caches, ctx) };
   }

@@ -1,6 +1,7 @@
 /** What a layer's forward and backward get from the graph executor running them. */
 import type { Device } from '../backend/engine.js';
 import type { DeviceTensor, Scratch } from '../ops/device-tensor.js';
+import type { NoiseSource } from '../ops/dropout.js';
 import type { LayerVariable } from './variable.js';
 
 /** Byte offset of each variable's accumulator (gradients, or state-update sums). */
@@ -19,6 +20,12 @@ export interface ForwardContext {
    * applyStateUpdate runs once. Null outside training.
    */
   readonly stateSums: GradientMap | null;
+  /**
+   * Training only: the seed of this step's noise for this layer call (the graph executor mixes the
+   * node's index into the step's seed) and the chunk's first row in the whole batch, so dropout masks
+   * depend on (seed, global row, element) and not on how the batch was split. Null outside training.
+   */
+  readonly noise: NoiseSource | null;
 }
 
 export interface BackwardContext {

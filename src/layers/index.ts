@@ -1,9 +1,11 @@
 /** Layer factories, spelled as tfjs's `tf.layers.*`. */
 import { Activation, type ActivationLayerArgs } from './core/activation.js';
 import { Dense, type DenseLayerArgs } from './core/dense.js';
+import { Dropout, type DropoutLayerArgs } from './core/dropout.js';
 import { InputLayer, type InputLayerArgs } from './core/input.js';
 import type { LayerArgs } from './args.js';
 import { Masking, type MaskingLayerArgs } from './core/masking.js';
+import { SpatialDropout1D, type SpatialDropout1DLayerArgs } from './core/spatial-dropout1d.js';
 import { GRU, type GRULayerArgs } from './recurrent/gru.js';
 import { LSTM, type LSTMLayerArgs } from './recurrent/lstm.js';
 import type { RecurrentCallArgs, RecurrentLayerArgs } from './recurrent/recurrent.js';
@@ -38,6 +40,20 @@ export const layers = {
    */
   masking: (args: MaskingLayerArgs = {}) => new Masking(args),
   /**
+   * Drops a fraction `rate` of its input's elements in training, scaling the rest by 1/(1 − rate);
+   * the identity in predict and evaluate. Masks depend only on the step's seed and the sample, so a
+   * seeded fit gives the same weights on any number of workers.
+   * @example wl.layers.dropout({ rate: 0.2 })
+   * @example wl.layers.dropout({ rate: 0.5, noiseShape: [null, 1, null], seed: 7 })
+   */
+  dropout: (args: DropoutLayerArgs) => new Dropout(args),
+  /**
+   * Dropout of whole channels of a (batch, time, channels) input: a dropped channel is zero at every
+   * timestep of that sample (mask shape (batch, 1, channels)); the identity outside training.
+   * @example wl.layers.spatialDropout1d({ rate: 0.3 })
+   */
+  spatialDropout1d: (args: SpatialDropout1DLayerArgs) => new SpatialDropout1D(args),
+  /**
    * Densely connected layer on the last axis of an input of any rank.
    * @example wl.layers.dense({ units: 8, activation: 'softmax' })
    */
@@ -56,8 +72,9 @@ export const layers = {
   inputLayer: (args: InputLayerArgs) => new InputLayer(args),
 };
 
-export { Activation, Bidirectional, Dense, GRU, InputLayer, LSTM, Masking, SimpleRNN, TimeDistributed };
+export { Activation, Bidirectional, Dense, Dropout, GRU, InputLayer, LSTM, Masking, SimpleRNN, SpatialDropout1D, TimeDistributed };
 export type {
-  ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,
+  ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, DropoutLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,
+  SpatialDropout1DLayerArgs,
   MergeMode, RecurrentCallArgs, RecurrentLayerArgs, SimpleRNNLayerArgs, TimeDistributedLayerArgs,
 };

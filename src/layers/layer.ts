@@ -199,6 +199,15 @@ export abstract class Layer<Cache = unknown> {
    */
   applyStateUpdate(_engine: Device, _variable: LayerVariable, _sumPtr: number, _rows: number): void {}
 
+  /**
+   * The seeds of the training noise this layer draws (dropout): one entry per source, its `seed`
+   * argument or null when none was given; empty for a layer that draws none (the default). fit
+   * derives its steps' noise seeds from these when every entry is set (random-noise.ts).
+   */
+  get noiseSeeds(): (number | null)[] {
+    return [];
+  }
+
   /** True when the layer's last operation is a softmax over the last axis (fusable with cross-entropy). */
   outputIsSoftmax(): boolean {
     return false;

@@ -6,9 +6,11 @@
 import { ValueError, describe, unknownName } from '../errors.js';
 import { Activation } from './core/activation.js';
 import { Dense } from './core/dense.js';
+import { Dropout } from './core/dropout.js';
 import { InputLayer } from './core/input.js';
 import type { Layer, LayerClass } from './layer.js';
 import { Masking } from './core/masking.js';
+import { SpatialDropout1D } from './core/spatial-dropout1d.js';
 import { GRU } from './recurrent/gru.js';
 import { LSTM } from './recurrent/lstm.js';
 import { SimpleRNN } from './recurrent/simple-rnn.js';
@@ -48,7 +50,7 @@ export function registerLayer(cls: LayerClass): void {
   CLASSES.set(cls.className, cls as Registered);
 }
 
-for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking] as LayerClass[]) {
+for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D] as LayerClass[]) {
   registerLayer(cls);
   BUILT_IN.add(cls.className);
 }

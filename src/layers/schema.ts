@@ -70,6 +70,27 @@ export const arg = {
       toConfig: identity,
     };
   },
+  /** A required fraction in [0, 1] (the Dropout layers' rate; Keras 3 refuses values outside, tfjs clips them). */
+  fraction(): ArgSpec<number> {
+    return {
+      resolve(owner, name, v) {
+        if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw invalidArgument(owner, name, 'a number in [0, 1]', v);
+        return v;
+      },
+      toConfig: identity,
+    };
+  },
+  /** An optional integer seed (null: none). */
+  seed(): ArgSpec<number | null> {
+    return {
+      resolve(owner, name, v) {
+        if (v === undefined || v === null) return null;
+        if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw invalidArgument(owner, name, 'an integer or null', v);
+        return v;
+      },
+      toConfig: identity,
+    };
+  },
   /** One of a fixed list of values (Keras's default first). */
   oneOf<T>(allowed: readonly T[]): ArgSpec<T> {
     return {

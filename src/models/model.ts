@@ -16,6 +16,8 @@ import { releaseModel } from '../parallel/pool-registry.js';
 import { forgetPoolModel } from '../runtime/pool-executor.js';
 import type { ModelProgram } from '../runtime/program.js';
 import { ModelRuntime, type Operation, type Session } from '../runtime/session.js';
+import { globalRandom } from '../random.js';
+import { mixSeed, stepSeedBase } from '../random-noise.js';
 import { Tensor } from '../tensor.js';
 import { checkSampleCounts, standardizeAll, type Expected, type ModelData } from '../training/data.js';
 import type { Executor } from '../training/executor.js';
@@ -59,6 +61,8 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   private compiled: Compiled | null = null;
   private running: string | null = null;
   private disposed = false;
+  /** Training steps taken with noise (dropout), across fits: each step's noise seed mixes it in. */
+  private noiseSteps = 0;
   private poolConfigCache: { topology: Topology; trainable: LayerVariable[]; json: string } | null = null;
   private runtimeValue: { topology: Topology; runtime: ModelRuntime } | null = null;
 
@@ -180,9 +184,10 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
       ({ x: xs, y: ys } = split);
       validation = { x: split.xVal, y: split.yVal };
     }
+    const nextStepSeed = this.stepSeeds();
     return this.run('fit', { workers: options.workers, batchSize: options.batchSize, data: [xs, ys] }, (executor) => {
       this.stopTraining = false;
-      return fitLoop(executor, xs, ys, options, { logging: this.logging(compiled), validation, model: this });
+      return fitLoop(executor, xs, ys, options, { logging: this.logging(compiled), validation, model: this, nextStepSeed });
     });
   }
 
@@ -330,6 +335,18 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     this.assertUsable(operation);
     if (!this.topologyValue) throw new StateError(`Cannot ${operation}: model ${this.name} has no layers yet`);
     return this.topologyValue;
+  }
+
+  /**
+   * The seeds of this fit's steps for the training noise (dropout masks), or undefined when no layer
+   * draws any (nothing is drawn from the global stream then). From the layers' own seeds when every
+   * noise layer has one, else from one draw of the global stream (random-noise.ts: stepSeedBase).
+   */
+  private stepSeeds(): (() => number) | undefined {
+    const seeds = this.topology('fit').layers.flatMap((l) => l.noiseSeeds);
+    if (seeds.length === 0) return undefined;
+    const base = stepSeedBase(seeds, () => globalRandom().seed());
+    return () => mixSeed(base, this.noiseSteps++);
   }
 
   private requireCompiled(operation: string): Compiled {

@@ -40,6 +40,10 @@ export interface WorkerTask {
   yShapes: number[][] | null;
   /** train: per output, weight / (loss values in the whole step). */
   scales: number[];
+  /** train: the seed of the step's noise (dropout masks); masks depend on it and the global row only. */
+  seed: number;
+  /** The first row of x within the step's whole batch (a shard's start; 0 with claims, whose x is the whole batch). */
+  firstRow: number;
   /** predict with claims: per output, the whole batch's shared output, where each chunk's rows go. */
   output: Float32Array[] | null;
   /**

@@ -184,7 +184,7 @@ export class PoolExecutor implements Executor {
     return {
       kind, kernels: { module: this.engine.module, variant: this.engine.variant }, modelId: this.model.id, config: this.channel.configBytes, configVersion: this.channel.configVersion,
       heads, weights: this.channel.weights, weightsVersion: this.weightsVersion,
-      scales: [], output: null, claims: null, chunkGradients: null,
+      scales: [], seed: 0, firstRow: 0, output: null, claims: null, chunkGradients: null,
       ...fields,
     };
   }
@@ -231,7 +231,7 @@ export class PoolExecutor implements Executor {
     const y = batch.targets.map((t, i) => sharedBuffer(this.channel, `y${i}`, t.data, t.data.length));
     const tasks = Array.from({ length: this.options.workers }, (_, shard) => this.task(kind, {
       x, xShapes: batch.inputs.map((t) => t.shape), y: kind === 'predict' ? null : y, yShapes: kind === 'predict' ? null : batch.targets.map((t) => t.shape),
-      claims: { counters, bounds }, ...extra, shard,
+      claims: { counters, bounds }, seed: batch.seed ?? 0, ...extra, shard,
     }));
     const pending = this.pool.runAll(tasks);
     try {
@@ -273,7 +273,7 @@ export class PoolExecutor implements Executor {
       return this.task(kind, {
         x: part.inputs.map((t) => t.data.slice()), xShapes: part.inputs.map((t) => t.shape),
         y: kind === 'predict' ? null : part.targets.map((t) => t.data.slice()), yShapes: kind === 'predict' ? null : part.targets.map((t) => t.shape),
-        scales, shard,
+        scales, seed: part.seed, firstRow: part.firstRow, shard,
       });
     });
   }

@@ -66,7 +66,8 @@ export class StepRunner {
     try {
       grads.zero();
       const inputs = batch.inputs.map((t) => scratch.from(t.data, t.shape));
-      const pass = program.executor.forward(inputs, { engine, scratch, training: true, stateSums: grads.map });
+      const noise = { seed: batch.seed ?? 0, firstRow: batch.firstRow ?? 0 };
+      const pass = program.executor.forward(inputs, { engine, scratch, training: true, stateSums: grads.map, noise });
       if (scales && program.maskedOutputs.some(Boolean)) throw new Error('A masked loss is computed over whole steps only (the session runs such models in one share)');
       const { totals, dOutputs } = this.losses(scratch, pass, batch, scales ?? null, true);
       pass.backward(dOutputs, grads.map);

@@ -14,6 +14,10 @@ export interface HostTensor {
 export interface Batch {
   inputs: HostTensor[];
   targets: HostTensor[];
+  /** Training: the seed of the step's noise (dropout masks); 0 when absent. */
+  seed?: number;
+  /** The first row of these rows within the step's whole batch (a chunk's); 0 when absent. */
+  firstRow?: number;
 }
 
 /** Rows [start, end) of a host tensor, as a view. */
@@ -22,9 +26,12 @@ export function tensorRows(t: HostTensor, start: number, end: number): HostTenso
   return { data: t.data.subarray(start * row, end * row), shape: [end - start, ...t.shape.slice(1)] };
 }
 
-/** The rows [start, end) of a batch, as views. */
+/** The rows [start, end) of a batch, as views; they keep the step's seed and know their first row in it. */
 export function batchRows(batch: Batch, start: number, end: number): Batch {
-  return { inputs: batch.inputs.map((t) => tensorRows(t, start, end)), targets: batch.targets.map((t) => tensorRows(t, start, end)) };
+  return {
+    inputs: batch.inputs.map((t) => tensorRows(t, start, end)), targets: batch.targets.map((t) => tensorRows(t, start, end)),
+    seed: batch.seed ?? 0, firstRow: (batch.firstRow ?? 0) + start,
+  };
 }
 
 /** Samples in a batch. */

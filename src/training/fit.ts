@@ -147,6 +147,8 @@ export interface FitContext {
   validation: { x: Tensor[]; y: Tensor[] } | null;
   model: CallbackModel;
   sink?: ProgressSink;
+  /** The seed of the next training step's noise (dropout masks); absent: 0 (a model without noise). */
+  nextStepSeed?: () => number;
 }
 
 /** Runs the epochs; model.stopTraining is polled after every batch and epoch. */
@@ -181,6 +183,7 @@ export async function fitLoop(executor: Executor, x: Tensor[], y: Tensor[], args
       const t = await executor.trainBatch({
         inputs: x.map((xi, i) => gatherRows(xi, order, start, end, xBuffers[i])),
         targets: y.map((yi, i) => gatherRows(yi, order, start, end, yBuffers[i])),
+        seed: ctx.nextStepSeed?.() ?? 0,
       });
       addTotals(total, t);
       seen = end;

@@ -10,6 +10,7 @@ import { ValueError, describe, pythonTuple } from '../../errors.js';
 import type { Device } from '../../backend/engine.js';
 import type { Shape } from '../../shape.js';
 import type { DeviceTensor } from '../../ops/device-tensor.js';
+import { dropoutMask, multiplyBroadcast } from '../../ops/dropout.js';
 import { copyFloats, type CellPointers, type SequenceConfig } from '../../ops/rnn.js';
 import type { Activation, ActivationIdentifier } from '../activations.js';
 import type { LayerArgs } from '../args.js';
@@ -42,13 +43,18 @@ export interface RecurrentLayerArgs extends LayerArgs {
   goBackwards?: boolean;
   /** Each call starts from the previous call's final states (needs a fixed batch size); resetStates() zeroes them. */
   stateful?: boolean;
-  /** Only 0 (input dropout is not supported yet). */
+  /**
+   * Input dropout rate in [0, 1), default 0: in training x is multiplied by one (batch, features)
+   * mask, 0 or 1/(1 − rate), the same at every timestep and for every gate (Keras's implementation 2).
+   */
   dropout?: number;
   /** Only 0 (recurrent dropout is not supported yet). */
   recurrentDropout?: number;
   /** Accepted for compatibility; the kernels always run the loop themselves. */
   unroll?: boolean;
-  /** Accepted for compatibility (Keras's implementation 1/2); no effect without dropout. */
+  /** Seeds the input dropout masks (Keras 3): a fit whose noise layers all have seeds repeats by itself. */
+  seed?: number | null;
+  /** Accepted for compatibility (Keras's implementation 1/2); no effect: input dropout always shares one mask between the gates (implementation 2). */
   implementation?: number;
   /** Keras 3: a masked step outputs zeros instead of the previous output (default false). */
   zeroOutputForMask?: boolean;
@@ -80,8 +86,8 @@ export const RECURRENT_SPECS = {
   biasInitializer: arg.initializer('zeros'),
   ...WEIGHT_OPTIONS_AT_DEFAULT,
   ...RECURRENT_OPTIONS_AT_DEFAULT,
-  dropout: arg.onlyDefault([0], 'dropout inside recurrent layers is not supported yet'),
-  recurrentDropout: arg.onlyDefault([0], 'dropout inside recurrent layers is not supported yet'),
+  dropout: arg.rate(),
+  recurrentDropout: arg.onlyDefault([0], 'recurrent dropout is not supported yet'),
   returnSequences: arg.bool(false),
   returnState: arg.bool(false),
   goBackwards: arg.bool(false),
@@ -90,7 +96,7 @@ export const RECURRENT_SPECS = {
   implementation: { ...arg.ignored('number', null), omitFromConfig: true },
   zeroOutputForMask: { ...arg.bool(false), omitFromConfig: true },
   timeMajor: { ...arg.onlyDefault([false], NOT_YET), omitFromConfig: true },
-  seed: { ...arg.onlyDefault([null], NOT_YET), omitFromConfig: true },
+  seed: arg.seed(),
   useCudnn: { ...arg.onlyDefault(['auto', true, false]), omitFromConfig: true },
 };
 
@@ -108,10 +114,14 @@ interface RecurrentOptions {
   goBackwards: boolean;
   stateful: boolean;
   zeroOutputForMask: boolean;
+  dropout: number;
+  seed: number | null;
 }
 
 interface RecurrentCache {
   cell: unknown;
+  /** Training with input dropout: the (batch, 1, features) mask x was multiplied by. */
+  dropoutMask: DeviceTensor | null;
   /** Whether the initial states came in as inputs (their gradients are wanted then). */
   statesGiven: boolean;
 }
@@ -164,6 +174,10 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
 
   get stateful(): boolean {
     return this.options.stateful;
+  }
+
+  override get noiseSeeds(): (number | null)[] {
+    return this.options.dropout > 0 ? [this.options.seed] : [];
   }
 
   /** A stateful layer's fixed batch size (null before build, or when not stateful). */
@@ -273,10 +287,15 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
     // sizes before any work; the planner measures steps of other sizes, which carry nothing)
     const carry = this.stateful && !initialStates && batch === this.statefulBatchSize;
     if (carry) initialStates = this.carried.map((v) => ({ ptr: engine.place(v), shape: [batch, this.units], size: batch * this.units }));
-    const result = this.cell.forward(engine, scratch, { x, initialStates, mask }, this.pointers(engine, this.cellWeights), this.sequenceConfig(), training);
+    // input dropout (Keras §1.7): one (B, F) mask for every timestep and gate
+    const dropMask = ctx.noise && this.options.dropout > 0
+      ? dropoutMask(engine, scratch, { noise: ctx.noise, rate: this.options.dropout, shape: [batch, 1, x.shape[2]] })
+      : null;
+    const input = dropMask ? multiplyBroadcast(engine, scratch, x, dropMask) : x;
+    const result = this.cell.forward(engine, scratch, { x: input, initialStates, mask }, this.pointers(engine, this.cellWeights), this.sequenceConfig(), training);
     if (carry) result.states.forEach((s, i) => copyFloats(engine, s.size, s.ptr, engine.place(this.carried[i])));
     const outputs = this.returnState ? [result.output, ...result.states] : [result.output];
-    return { outputs, cache: result.cache == null ? null : { cell: result.cache, statesGiven: givenStates.length > 0 } };
+    return { outputs, cache: result.cache == null ? null : { cell: result.cache, dropoutMask: dropMask, statesGiven: givenStates.length > 0 } };
   }
 
   /** @internal */
@@ -296,7 +315,8 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
       engine, scratch, cache.cell, dOutput, dStates, this.pointers(engine, this.cellWeights), gradPointers,
       this.sequenceConfig(), needInput, needStates,
     );
-    return cache.statesGiven ? [dx, ...dInitial] : [dx];
+    const dInput = dx && cache.dropoutMask ? multiplyBroadcast(engine, scratch, dx, cache.dropoutMask) : dx;
+    return cache.statesGiven ? [dInput, ...dInitial] : [dInput];
   }
 
   /** Stateful layers: the states start from zeros again (tfjs also takes explicit values). */

@@ -10,6 +10,7 @@ import { ValueError } from '../../errors.js';
 import type { Shape } from '../../shape.js';
 import { add, concatLastAxis, multiply, reverseTime, scale, sliceLastAxis } from '../../ops/combine.js';
 import type { DeviceTensor } from '../../ops/device-tensor.js';
+import { mixSeed } from '../../random-noise.js';
 import type { LayerArgs } from '../args.js';
 import type { BackwardContext, ForwardContext } from '../context.js';
 import { Layer, type CallArgs, type ForwardResult, type InputSpec, type LayerClass } from '../layer.js';
@@ -170,6 +171,10 @@ export class Bidirectional extends Layer<BidirectionalCache | null> {
     return this.forwardLayer.countParams() + this.backwardLayer.countParams();
   }
 
+  override get noiseSeeds(): (number | null)[] {
+    return [...this.forwardLayer.noiseSeeds, ...this.backwardLayer.noiseSeeds];
+  }
+
   /** Stateful inner layers: both directions start from zeros again. */
   resetStates(): void {
     this.forwardLayer.resetStates();
@@ -187,7 +192,9 @@ export class Bidirectional extends Layer<BidirectionalCache | null> {
     const half = this.stateCount;
     const innerCtx = { ...ctx, masks: [ctx.masks[0] ?? null] };
     const fwd = this.forwardLayer.forward([x, ...states.slice(0, half)], innerCtx);
-    const bwd = this.backwardLayer.forward([x, ...states.slice(half)], innerCtx);
+    // the backward layer's dropout masks differ from the forward layer's (its own seed)
+    const noise = ctx.noise && { ...ctx.noise, seed: mixSeed(ctx.noise.seed, 1) };
+    const bwd = this.backwardLayer.forward([x, ...states.slice(half)], { ...innerCtx, noise });
     const [y, ...fwdStates] = fwd.outputs;
     const [yBack, ...bwdStates] = bwd.outputs;
     const yRev = this.returnSequences ? reverseTime(engine, scratch, yBack) : yBack;

@@ -76,6 +76,10 @@ export class TimeDistributed extends Layer<unknown> {
     return this.trainable ? this.layer.nonTrainableWeights : this.layer.weights;
   }
 
+  override get noiseSeeds(): (number | null)[] {
+    return this.layer.noiseSeeds;
+  }
+
   override get stateVariables(): LayerVariable[] {
     return this.layer.stateVariables;
   }
@@ -91,7 +95,9 @@ export class TimeDistributed extends Layer<unknown> {
   /** @internal */
   forward([x]: DeviceTensor[], ctx: ForwardContext): ForwardResult<unknown> {
     const [batch, steps, ...rest] = x.shape;
-    const { outputs: [y], cache } = this.layer.forward([reshape(x, [batch * steps, ...rest])], { ...ctx, masks: [null] });
+    // the inner layer's rows are (sample, step) pairs: sample r's start at row r·steps of the whole batch
+    const noise = ctx.noise && { ...ctx.noise, firstRow: ctx.noise.firstRow * steps };
+    const { outputs: [y], cache } = this.layer.forward([reshape(x, [batch * steps, ...rest])], { ...ctx, masks: [null], noise });
     return { outputs: [reshape(y, [batch, steps, ...y.shape.slice(1)])], cache };
   }
 
