@@ -194,6 +194,11 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
     return { ndim: 3 };
   }
 
+  /** The input spec is x's; initial states are checked against (batch, units) in computeOutputShapes. */
+  protected override assertInputCompatible(shape: Shape, index = 0): void {
+    if (index === 0) super.assertInputCompatible(shape, 0);
+  }
+
   protected override inputCountRange(): [number, number] {
     return [1, 1 + this.stateCount];
   }

@@ -116,6 +116,11 @@ export class Bidirectional extends Layer<BidirectionalCache | null> {
     return { ndim: 3 };
   }
 
+  /** The input spec is x's; initial states are checked against (batch, units) in computeOutputShapes. */
+  protected override assertInputCompatible(shape: Shape, index = 0): void {
+    if (index === 0) super.assertInputCompatible(shape, 0);
+  }
+
   protected override inputCountRange(): [number, number] {
     return [1, 1 + 2 * this.stateCount];
   }
