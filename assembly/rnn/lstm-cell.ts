@@ -4,7 +4,7 @@
 //   i = σ(z_i)  f = σ(z_f)  g = φ(z_c)  o = σ(z_o)   c = f ⊙ c_prev + i ⊙ g   h = o ⊙ φ(c)
 // Rows: gates (B, 4u) = [i | f | g | o] after activation, aux (B, u) = φ(c), states (B, u).
 
-import { ACT_HARD_SIGMOID, ACT_HARD_SIGMOID_KERAS3, ACT_SIGMOID, ACT_TANH, ld, st, vact, vactGrad } from "../simd";
+import { ACT_HARD_SIGMOID, ACT_HARD_SIGMOID_KERAS3, ACT_SIGMOID, ACT_TANH, activate4InPlace, activate8InPlace, ld, st, vact, vactGrad } from "../simd";
 import { activateRun8, addActivate8 } from "./simple-rnn-cell";
 
 /**
@@ -22,6 +22,10 @@ export function lstmForwardRows(batch: i32, u: i32, xp: usize, g: usize, cp: usi
 
 // @ts-ignore: decorator
 @inline function forwardRows(batch: i32, u: i32, xp: usize, g: usize, cp: usize, cn: usize, hn: usize, ax: usize, recAct: i32, act: i32): void {
+  if ((u & 3) == 0 && u < 32) {
+    forwardBlocks(batch, u, xp, g, cp, cn, hn, ax, recAct, act);
+    return;
+  }
   const uB = <usize>u << 2;
   for (let b = 0; b < batch; b++) {
     const row = <usize>b * uB, rowG = row << 2;
@@ -31,6 +35,61 @@ export function lstmForwardRows(batch: i32, u: i32, xp: usize, g: usize, cp: usi
     for (; o + 16 <= uB; o += 16) cell(o, uB, x, gr, c0, c1, h1, a, recAct, act, true);
     for (; o < uB; o += 4) cell(o, uB, x, gr, c0, c1, h1, a, recAct, act, false);
   }
+}
+
+/**
+ * forwardRows for u a multiple of 4 below 32, where a row's gate has fewer than eight vectors: four
+ * rows at a time, each activation over the four rows' vectors side by side (eight chains for a
+ * pair of vectors; at B = 128, u = 16, T = 64: 1.1× the training forward, 1.17× inference, of row by
+ * row with one chain at a time). Batch
+ * tails repeat the block's last row in the activations, which load all their vectors before
+ * storing any, so a repeated row is activated once; the sums and products run over the real rows.
+ */
+// @ts-ignore: decorator
+@inline function forwardBlocks(batch: i32, u: i32, xp: usize, g: usize, cp: usize, cn: usize, hn: usize, ax: usize, recAct: i32, act: i32): void {
+  const uB = <usize>u << 2, gB = uB << 2, last = batch - 1;
+  for (let b = 0; b < batch; b += 4) {
+    const rows = min(4, batch - b);
+    const b1 = <usize>min(b + 1, last), b2 = <usize>min(b + 2, last), b3 = <usize>min(b + 3, last);
+    const g0 = g + <usize>b * gB, g1 = g + b1 * gB, g2 = g + b2 * gB, g3 = g + b3 * gB;
+    // z = x·W + b + h·U over the block's real rows, which are contiguous
+    const zBytes = <usize>rows * gB;
+    for (let o: usize = 0; o < zBytes; o += 16) v128.store(g0 + o, f32x4.add(v128.load(xp + <usize>b * gB + o), v128.load(g0 + o)));
+    activateBlock(g0, g1, g2, g3, uB, recAct);
+    activateBlock(g0 + uB, g1 + uB, g2 + uB, g3 + uB, uB, recAct);
+    activateBlock(g0 + 2 * uB, g1 + 2 * uB, g2 + 2 * uB, g3 + 2 * uB, uB, act);
+    activateBlock(g0 + 3 * uB, g1 + 3 * uB, g2 + 3 * uB, g3 + 3 * uB, uB, recAct);
+    for (let r = 0; r < rows; r++) {
+      const row = <usize>(b + r) * uB, gr = g0 + <usize>r * gB;
+      for (let o: usize = 0; o < uB; o += 16) {
+        const c = f32x4.add(f32x4.mul(v128.load(gr + uB + o), v128.load(cp + row + o)), f32x4.mul(v128.load(gr + o), v128.load(gr + 2 * uB + o)));
+        v128.store(cn + row + o, c);
+        v128.store(ax + row + o, c);
+      }
+    }
+    activateBlock(ax + <usize>b * uB, ax + b1 * uB, ax + b2 * uB, ax + b3 * uB, uB, act);
+    for (let r = 0; r < rows; r++) {
+      const row = <usize>(b + r) * uB, gr = g0 + <usize>r * gB;
+      for (let o: usize = 0; o < uB; o += 16) v128.store(hn + row + o, f32x4.mul(v128.load(gr + 3 * uB + o), v128.load(ax + row + o)));
+    }
+  }
+}
+
+/**
+ * The first uB bytes (a multiple of 16) at each of four row addresses (which may repeat) activated
+ * in place: pairs of vectors as eight chains (tanh, sigmoid) and a last single vector as four.
+ */
+// @ts-ignore: decorator
+@inline function activateBlock(p0: usize, p1: usize, p2: usize, p3: usize, uB: usize, act: i32): void {
+  let o: usize = 0;
+  for (; o + 32 <= uB; o += 32) {
+    if (act == ACT_TANH || act == ACT_SIGMOID) activate8InPlace(p0 + o, p1 + o, p2 + o, p3 + o, 16, act == ACT_TANH);
+    else {
+      activate4InPlace(p0 + o, p1 + o, p2 + o, p3 + o, act);
+      activate4InPlace(p0 + o + 16, p1 + o + 16, p2 + o + 16, p3 + o + 16, act);
+    }
+  }
+  if (o < uB) activate4InPlace(p0 + o, p1 + o, p2 + o, p3 + o, act);
 }
 
 /** Eight vectors of units (o … o + 127) of one row: each gate's run, then the carry and the state. */
