@@ -40,10 +40,10 @@ export function lstmForwardRows(batch: i32, u: i32, xp: usize, g: usize, cp: usi
 /**
  * forwardRows for u a multiple of 4 below 32, where a row's gate has fewer than eight vectors: four
  * rows at a time, each activation over the four rows' vectors side by side (eight chains for a
- * pair of vectors; at B = 128, u = 16, T = 64: 1.1× the training forward, 1.17× inference, of row by
- * row with one chain at a time). Batch
- * tails repeat the block's last row in the activations, which load all their vectors before
- * storing any, so a repeated row is activated once; the sums and products run over the real rows.
+ * pair of vectors; at B = 128, u = 16, T = 64: 1.1× the training forward, 1.17× inference, of row
+ * by row with one chain at a time). Batch tails repeat the block's last row in the activations,
+ * which load all their vectors before storing any, so a repeated row is activated once; the sums
+ * and products run over the real rows.
  */
 // @ts-ignore: decorator
 @inline function forwardBlocks(batch: i32, u: i32, xp: usize, g: usize, cp: usize, cn: usize, hn: usize, ax: usize, recAct: i32, act: i32): void {
