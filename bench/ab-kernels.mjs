@@ -47,7 +47,7 @@ function gruSmall(name, rows, training, acts) {
       const [hs, g, ax, out] = [(kept + 1) * rows * u, kept * rows * 3 * u, kept * rows * u, rows * T * u].map((n) => zeros(e, n));
       const flags = RETURN_SEQUENCES | ZERO_STATE | acts.flags | (training ? 0 : INFERENCE);
       return {
-        run: () => k.f32_gru_fwd_small(rows, T, u, F, d.x, d.W, d.bias, d.U, hs, g, ax, out, flags, acts.recAct, acts.act),
+        run: () => k.f32_gru_fwd_small(rows, T, u, F, d.x, d.W, d.bias, d.U, hs, g, ax, out, 0, 0, flags, acts.recAct, acts.act),
         // inference's gates and aux are scratch; training keeps them for backward
         outputs: () => [out, hs, ...(training ? [g, ax] : [])].map((p) => e.read(p, sizes.get(p))),
       };
@@ -62,10 +62,10 @@ function gruPacked(name, acts) {
     data: { xproj: [T * B * 3 * u], U: [u * 3 * u], bias: [3 * u] },
     setup(e, d) {
       const k = e.kernels;
-      const [hs, g, ax, out, work] = [(T + 1) * B * u, T * B * 3 * u, T * B * u, B * T * u, k.gru_fwd_work_floats(u)].map((n) => zeros(e, n));
+      const [hs, g, ax, out, work] = [(T + 1) * B * u, T * B * 3 * u, T * B * u, B * T * u, k.gru_fwd_work_floats(B, u)].map((n) => zeros(e, n));
       const flags = RETURN_SEQUENCES | ZERO_STATE | acts.flags;
       return {
-        run: () => k.f32_gru_seq_fwd(B, T, u, d.xproj, d.U, acts.flags ? d.bias : 0, hs, g, ax, out, work, flags, acts.recAct, acts.act),
+        run: () => k.f32_gru_seq_fwd(B, T, u, d.xproj, d.U, acts.flags ? d.bias : 0, hs, g, ax, out, 0, work, flags, acts.recAct, acts.act),
         outputs: () => [out, hs, g, ax].map((p) => e.read(p, sizes.get(p))),
       };
     },

@@ -18,7 +18,8 @@
 
 import { ACT_HARD_SIGMOID, ACT_HARD_SIGMOID_KERAS3, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate4InPlace, activate8InPlace, splat } from "../simd";
 import { ADJACENT, NARROW, PARKED, SPLIT, tile4 } from "../tile";
-import { RNN_GO_BACKWARDS, RNN_INFERENCE, RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_STATE } from "./flags";
+import { RNN_GO_BACKWARDS, RNN_INFERENCE, RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_FOR_MASK, RNN_ZERO_STATE } from "./flags";
+import { maskForwardStep, writeStepOutput } from "./gru-mask";
 
 /** The largest hidden size the small path takes. */
 export const SMALL_UNITS: i32 = 32;
@@ -38,38 +39,70 @@ export const SMALL_UNITS: i32 = 32;
  * f32_gru_seq_fwd's layouts: hs (T+1, B, u) with hs[0] the initial state, gates (T, B, 3u) and
  * aux (T, B, u). Inference (flag 8) keeps nothing: hs (2, B, u) ping-pongs from hs[0], g (B, 3u)
  * and ax (B, u) hold one step. out: (B, T, u) with RNN_RETURN_SEQUENCES (processing order), else
- * the last state (B, u). Batch tails run as a block of four whose missing rows repeat the last row:
- * they compute and store the same values at the same places.
+ * the last output (B, u). Batch tails run as a block of four whose missing rows repeat the last row:
+ * they compute and store the same values at the same places. mask: 0, or (T, B) in processing
+ * order: after each step's rows, the masked rows carry their states and the step's outputs come
+ * from `work`'s running output (B, u) (gru-mask.ts).
  */
 export function gruSmallSeq(
   batch: i32, steps: i32, u: i32, features: i32, x: usize, W: usize, bias: usize, U: usize,
-  hs: usize, gates: usize, aux: usize, out: usize, flags: i32, recAct: i32, act: i32,
+  hs: usize, gates: usize, aux: usize, out: usize, mask: usize, work: usize, flags: i32, recAct: i32, act: i32,
 ): void {
   // Keras's (2 and 3) and tfjs's activation pairs get copies of their own, where the activations are inlined
   // constants: with a code known only at run time, every vector of the gate math went through a
-  // switch and the accumulators were spilled around it (the seed's steps ran 6-8% slower)
+  // switch and the accumulators were spilled around it (the seed's steps ran 6-8% slower). Each copy
+  // is a function of its own: inlined side by side into one, a fourth copy made the others' steps
+  // 20-35% slower (V8 compiles a function that large less well)
   if (act == ACT_TANH && recAct == ACT_SIGMOID) {
-    smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, flags, ACT_SIGMOID, ACT_TANH);
+    seqSigmoidTanh(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, mask, work, flags);
   } else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID) {
-    smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, flags, ACT_HARD_SIGMOID, ACT_TANH);
+    seqHardSigmoidTanh(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, mask, work, flags);
   } else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID_KERAS3) {
-    smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, flags, ACT_HARD_SIGMOID_KERAS3, ACT_TANH);
+    seqKeras3HardSigmoidTanh(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, mask, work, flags);
   } else {
-    smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, flags, recAct, act);
+    smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, mask, work, flags, recAct, act);
   }
+}
+
+/** gruSmallSeq for (sigmoid, tanh): Keras 3's default pair. */
+function seqSigmoidTanh(
+  batch: i32, steps: i32, u: i32, features: i32, x: usize, W: usize, bias: usize, U: usize,
+  hs: usize, gates: usize, aux: usize, out: usize, mask: usize, work: usize, flags: i32,
+): void {
+  smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, mask, work, flags, ACT_SIGMOID, ACT_TANH);
+}
+
+/** gruSmallSeq for (hard sigmoid 0.2x + 0.5, tanh): Keras 2's and tfjs's pair. */
+function seqHardSigmoidTanh(
+  batch: i32, steps: i32, u: i32, features: i32, x: usize, W: usize, bias: usize, U: usize,
+  hs: usize, gates: usize, aux: usize, out: usize, mask: usize, work: usize, flags: i32,
+): void {
+  smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, mask, work, flags, ACT_HARD_SIGMOID, ACT_TANH);
+}
+
+/** gruSmallSeq for (Keras 3's hard sigmoid x/6 + 0.5, tanh). */
+function seqKeras3HardSigmoidTanh(
+  batch: i32, steps: i32, u: i32, features: i32, x: usize, W: usize, bias: usize, U: usize,
+  hs: usize, gates: usize, aux: usize, out: usize, mask: usize, work: usize, flags: i32,
+): void {
+  smallSeq(batch, steps, u, features, x, W, bias, U, hs, gates, aux, out, mask, work, flags, ACT_HARD_SIGMOID_KERAS3, ACT_TANH);
 }
 
 /** gruSmallSeq's body, inlined into each activation pair's copy. */
 // @ts-ignore: decorator
 @inline function smallSeq(
   batch: i32, steps: i32, u: i32, features: i32, x: usize, W: usize, bias: usize, U: usize,
-  hs: usize, gates: usize, aux: usize, out: usize, flags: i32, recAct: i32, act: i32,
+  hs: usize, gates: usize, aux: usize, out: usize, mask: usize, work: usize, flags: i32, recAct: i32, act: i32,
 ): void {
   const uB = <usize>u << 2, u3B = uB * 3, fB = <usize>features << 2;
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
   const resetAfter = (flags & RNN_RESET_AFTER) != 0, returnSequences = (flags & RNN_RETURN_SEQUENCES) != 0, backwards = (flags & RNN_GO_BACKWARDS) != 0;
   const keep = (flags & RNN_INFERENCE) == 0;
-  const zeroState = (flags & RNN_ZERO_STATE) != 0;
+  const zeroState = (flags & RNN_ZERO_STATE) != 0, zeroOutput = (flags & RNN_ZERO_OUTPUT_FOR_MASK) != 0;
+  // with a mask, the running output; the step's outputs are written after its rows (newState writes
+  // them as it forms them without one)
+  const lastOut = work;
+  if (mask) memory.fill(lastOut, 0, stateBytes);
   const bi = bias, br = bias && resetAfter ? bias + u3B : 0;
   const last = batch - 1;
   for (let t = 0; t < steps; t++) {
@@ -118,7 +151,7 @@ export function gruSmallSeq(
       // the candidate: x_h + (r ⊙ h)·U_h, or x_h + r ⊙ (h·U_h + br_h) with reset_after, whose x_h
       // waits in the gates' h~ slot while the sums take h·U_h + br_h (and training keeps that in ax)
       const s0 = resetAfter ? h0 : ax0;
-      const outT = returnSequences ? out + <usize>t * uB : 0, outStride = <usize>steps * uB;
+      const outT = returnSequences && !mask ? out + <usize>t * uB : 0, outStride = <usize>steps * uB;
       const hAct = longActivation(act) ? ACT_LINEAR : act;
       let jo: usize = 0;
       for (; jo + 32 <= uB; jo += 32) {
@@ -179,8 +212,12 @@ export function gruSmallSeq(
         newState(b3, jo, uB, g, hp, hn, outT, outStride);
       }
     }
+    if (mask) {
+      maskForwardStep(batch, uB, mask + <usize>t * (<usize>batch << 2), hp, hn, lastOut, zeroOutput);
+      if (returnSequences) writeStepOutput(batch, uB, lastOut, out, t, steps);
+    }
   }
-  if (!returnSequences) memory.copy(out, hs + <usize>(keep ? steps : steps & 1) * stateBytes, stateBytes);
+  if (!returnSequences) memory.copy(out, mask ? lastOut : hs + <usize>(keep ? steps : steps & 1) * stateBytes, stateBytes);
 }
 
 /**

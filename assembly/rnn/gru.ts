@@ -7,22 +7,40 @@
 // the initial state, gates (T, B, 3u) = [z | r | h~] after activation,
 // aux (T, B, u) = u_h = h·U_h + br_h (reset_after) or r ⊙ h (not reset_after), duh (T, B, u) the
 // gradient of u_h (reset_after). Outputs stay in processing order (Keras's go_backwards).
+// Masks (gru-mask.ts, on mask.ts): a (T, B) f32 row of 1 (valid) / 0 (masked) per step, in processing order; a
+// masked row carries its state and repeats its previous output (or outputs 0), and backward passes
+// its state gradient through unchanged. Without a mask no step does any of that work.
 
 import { f32_transpose, gemmPrepacked } from "../gemm";
 import { packB, packedBFloats } from "../gemm-packed";
 import { ACT_HARD_SIGMOID, ACT_HARD_SIGMOID_KERAS3, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate8InPlace, ld, st, splat, vact, vactGrad } from "../simd";
 import { gruSmallSeq, smallUnits } from "./gru-small";
 import { gruSmallBackStep } from "./gru-small-bwd";
-import { RNN_INFERENCE, RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_STATE } from "./flags";
+import { RNN_INFERENCE, RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_FOR_MASK, RNN_ZERO_STATE } from "./flags";
+import { maskBackwardAfter, maskBackwardBefore, maskForwardStep, writeStepOutput } from "./gru-mask";
+import { addRow } from "./mask";
 
-/** Scratch floats f32_gru_seq_fwd needs in `work`: the packed recurrent kernel. */
-export function gru_fwd_work_floats(units: i32): usize {
-  return packedBFloats(units, 2 * units) + packedBFloats(units, units) + packedBFloats(units, 3 * units);
+/** n rounded up to a multiple of 4 floats, so the regions after it stay 16-byte aligned. */
+// @ts-ignore: decorator
+@inline function round4(n: usize): usize {
+  return (n + 3) & ~(<usize>3);
 }
 
-/** Scratch floats f32_gru_seq_bwd needs in `work`. */
+/**
+ * Scratch floats f32_gru_seq_fwd and f32_gru_fwd_small need in `work`: the running output for masks
+ * (round4(B·u)), then U packed (round8(2u)·u + round8(u)·u + round8(3u)·u; the large path only).
+ */
+export function gru_fwd_work_floats(batch: i32, units: i32): usize {
+  return round4(<usize>batch * <usize>units) + packedBFloats(units, 2 * units) + packedBFloats(units, units) + packedBFloats(units, 3 * units);
+}
+
+/**
+ * Scratch floats f32_gru_seq_bwd needs in `work`: the running dh, d(r⊙h), dLast and the masked
+ * rows' saved dh (4·round4(B·u)), Uᵀ (3u·u), then Uᵀ packed as its [z | r] and h row blocks
+ * (round8(u)·2u + round8(u)·u).
+ */
 export function gru_bwd_work_floats(batch: i32, units: i32): usize {
-  return <usize>(3 * units) * <usize>units + 2 * <usize>batch * <usize>units + packedBFloats(2 * units, units) + packedBFloats(units, units);
+  return 4 * round4(<usize>batch * <usize>units) + <usize>(3 * units) * <usize>units + packedBFloats(2 * units, units) + packedBFloats(units, units);
 }
 
 /**
@@ -30,14 +48,16 @@ export function gru_bwd_work_floats(batch: i32, units: i32): usize {
  * xproj (T,B,3u): x·W + input bias, in processing order. recKernel U (u,3u). recBias (3u) or 0: the recurrent bias,
  * used with reset_after only. hs (T+1,B,u): hs[0] is read as the initial state, hs[1..T] written.
  * gates, aux: written (see the file comment). With RNN_INFERENCE, hs is (2,B,u), gates (B,3u) and
- * aux (B,u): nothing is kept. out: (B,T,u) with RNN_RETURN_SEQUENCES, else (B,u);
- * 0 to skip. work: gru_fwd_work_floats(units) f32 for the packed recurrent kernel. recAct and act
- * are activation codes (see simd.ts).
+ * aux (B,u): nothing is kept; the final state is hs[T & 1]. out: (B,T,u) with RNN_RETURN_SEQUENCES,
+ * else (B,u) the last output; 0 to skip. mask: 0 or (T,B) (see the file comment; with
+ * RNN_ZERO_OUTPUT_FOR_MASK a masked step outputs 0). work: gru_fwd_work_floats(batch, units) f32.
+ * Without RNN_ZERO_STATE, hs[0] may hold any initial state. recAct and act are activation codes
+ * (see simd.ts).
  */
 export function f32_gru_seq_fwd(
   batch: i32, steps: i32, units: i32,
   xproj: usize, recKernel: usize, recBias: usize,
-  hs: usize, gates: usize, aux: usize, out: usize, work: usize,
+  hs: usize, gates: usize, aux: usize, out: usize, mask: usize, work: usize,
   flags: i32, recAct: i32, act: i32,
 ): void {
   const u = units, u3 = 3 * units;
@@ -45,9 +65,11 @@ export function f32_gru_seq_fwd(
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
   const returnSequences = (flags & RNN_RETURN_SEQUENCES) != 0;
   const keep = (flags & RNN_INFERENCE) == 0;
-  const zeroState = (flags & RNN_ZERO_STATE) != 0;
-  // U packed once for all steps: whole (reset_after) or as its [z | r] and h column blocks
-  const packedU = work, packedUh = work + (packedBFloats(u, 2 * u) << 2);
+  const zeroState = (flags & RNN_ZERO_STATE) != 0, zeroOutput = (flags & RNN_ZERO_OUTPUT_FOR_MASK) != 0;
+  // the running output (masks), then U packed once for all steps: whole (reset_after) or as its
+  // [z | r] and h column blocks
+  const last = work, packedU = last + (round4(<usize>batch * <usize>u) << 2), packedUh = packedU + (packedBFloats(u, 2 * u) << 2);
+  if (mask) memory.fill(last, 0, stateBytes);
   if (flags & RNN_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
   else {
     packB(u, 2 * u, recKernel, u3, packedU);
@@ -73,13 +95,14 @@ export function f32_gru_seq_fwd(
       if (!skip) gemmPrepacked(batch, u, u, ax, u, 1, packedUh, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
       candidatePass(batch, uB, xproj + <usize>t * gateBytes, g, hPrev, hNext, act);
     }
-    if (out && returnSequences) {
-      for (let b = 0; b < batch; b++) {
-        memory.copy(out + (<usize>b * <usize>steps + <usize>t) * uB, hNext + <usize>b * uB, uB);
-      }
+    let output = hNext;
+    if (mask) {
+      output = last;
+      maskForwardStep(batch, uB, mask + <usize>t * (<usize>batch << 2), hPrev, hNext, last, zeroOutput);
     }
+    if (out && returnSequences) writeStepOutput(batch, uB, output, out, t, steps);
   }
-  if (out && !returnSequences) memory.copy(out, hs + <usize>(keep ? steps : steps & 1) * stateBytes, stateBytes);
+  if (out && !returnSequences) memory.copy(out, mask ? last : hs + <usize>(keep ? steps : steps & 1) * stateBytes, stateBytes);
 }
 
 /** Each of `rows` rows of `cols` floats at dst set to bias (cols floats), or zeroed when bias is 0. */
@@ -99,21 +122,23 @@ export function gru_small_units(units: i32): i32 {
 
 /**
  * The forward pass for small hidden sizes (gru_small_units) with the input projection fused into
- * each step: x (B, T, F) as the model receives it (flag 2 reads it backwards), kernel (F, 3u), bias
- * (3u, or 2·3u with reset_after; 0 without), recKernel (u, 3u); hs[0] zeroed by the caller (with
- * RNN_ZERO_STATE, step 0 skips the h·U products, which are zero). Training
- * (no RNN_INFERENCE) keeps hs (T+1, B, u), gates (T, B, 3u) and aux (T, B, u) as f32_gru_seq_fwd
- * does, for f32_gru_seq_bwd; with RNN_INFERENCE hs is (2, B, u), gates (B, 3u) and aux (B, u)
- * scratch. out: (B, T, u) with RNN_RETURN_SEQUENCES, else (B, u).
+ * each step: x (B, T, F) as the model receives it (RNN_GO_BACKWARDS reads it backwards), kernel
+ * (F, 3u), bias (3u, or 2·3u with reset_after; 0 without), recKernel (u, 3u); hs[0] the initial
+ * state, written by the caller (zeros with RNN_ZERO_STATE, where step 0 skips the h·U products).
+ * Training (no RNN_INFERENCE) keeps hs (T+1, B, u), gates (T, B, 3u) and aux (T, B, u) as
+ * f32_gru_seq_fwd does, for f32_gru_seq_bwd; with RNN_INFERENCE hs is (2, B, u) (the final state
+ * at hs[T & 1]), gates (B, 3u) and aux (B, u) scratch. out: (B, T, u) with RNN_RETURN_SEQUENCES,
+ * else (B, u) the last output. mask: 0 or (T, B) in processing order (as f32_gru_seq_fwd's).
+ * work: gru_fwd_work_floats(batch, units) f32 (read only with a mask).
  */
 export function f32_gru_fwd_small(
   batch: i32, steps: i32, units: i32, features: i32,
   x: usize, kernel: usize, bias: usize, recKernel: usize,
-  hs: usize, gates: usize, aux: usize, out: usize,
+  hs: usize, gates: usize, aux: usize, out: usize, mask: usize, work: usize,
   flags: i32, recAct: i32, act: i32,
 ): void {
   if (!smallUnits(units) || batch <= 0) unreachable();
-  gruSmallSeq(batch, steps, units, features, x, kernel, bias, recKernel, hs, gates, aux, out, flags, recAct, act);
+  gruSmallSeq(batch, steps, units, features, x, kernel, bias, recKernel, hs, gates, aux, out, mask, work, flags, recAct, act);
 }
 
 /**
@@ -282,21 +307,23 @@ const PASS_RESET_AFTER = 0, PASS_UPDATE_RESET = 1, PASS_CANDIDATE = 2;
 }
 
 /**
- * Backward through time, from what f32_gru_seq_fwd kept.
- * dOut: (B,T,u) with RNN_RETURN_SEQUENCES, else (B,u) for the last state. Writes dxproj (T,B,3u) =
- * [da_z | da_r | da_h], the gradient of x·W + input bias (it may be xproj's buffer: xproj is not read
- * here), and with reset_after duh (T,B,u) = da_h ⊙ r, the gradient of u_h (it may be aux's buffer:
- * each step reads u_h before it writes du_h in its place); the recurrent projection's
- * gradient is [da_z | da_r | du_h] (reset_after) or [da_z | da_r | da_h], so the caller forms dW, dU
- * and the biases as single GEMMs over all B·T rows.
- * work: gru_bwd_work_floats(batch, units) f32: Uᵀ, the running dh (left holding dL/dh0, except with
- * RNN_ZERO_STATE, which skips that gradient), d(r⊙h), then Uᵀ packed once as its [z | r] and h row
- * blocks.
+ * Backward through time, from what f32_gru_seq_fwd (or f32_gru_fwd_small) kept.
+ * dOut: (B,T,u) with RNN_RETURN_SEQUENCES, else (B,u) the last output's gradient. dhT: 0 or (B,u),
+ * the gradient arriving at the final state (return_state), added before step T−1. mask: 0 or the
+ * forward's (T,B) (file comment; a masked row's step passes its state gradient through and its
+ * gate gradients are 0). Writes dxproj (T,B,3u) = [da_z | da_r | da_h], the gradient of x·W +
+ * input bias (it may be xproj's buffer: xproj is not read here), and with reset_after duh (T,B,u) =
+ * da_h ⊙ r, the gradient of u_h (it may be aux's buffer: each step reads u_h before it writes du_h
+ * in its place); the recurrent projection's gradient is [da_z | da_r | du_h] (reset_after) or
+ * [da_z | da_r | da_h], so the caller forms dW, dU and the biases as single GEMMs over all B·T rows.
+ * dh0: 0 or (B,u), receives dL/dh0 (meaningful without RNN_ZERO_STATE; with it and no dh0 the first
+ * step's dh_prev is skipped). work: gru_bwd_work_floats(batch, units) f32: the running dh,
+ * d(r⊙h), dLast and saved masked dh rows, Uᵀ, then Uᵀ packed as its [z | r] and h row blocks.
  */
 export function f32_gru_seq_bwd(
   batch: i32, steps: i32, units: i32,
-  recKernel: usize, hs: usize, gates: usize, aux: usize, dOut: usize,
-  dxproj: usize, duh: usize, work: usize,
+  recKernel: usize, hs: usize, gates: usize, aux: usize, dOut: usize, dhT: usize, mask: usize,
+  dxproj: usize, duh: usize, dh0: usize, work: usize,
   flags: i32, recAct: i32, act: i32,
 ): void {
   const u = units, u3 = 3 * units;
@@ -304,74 +331,87 @@ export function f32_gru_seq_bwd(
   const stateBytes = <usize>batch * uB, gateBytes = <usize>batch * u3B;
   const returnSequences = (flags & RNN_RETURN_SEQUENCES) != 0;
   const resetAfter = (flags & RNN_RESET_AFTER) != 0;
-  const zeroState = (flags & RNN_ZERO_STATE) != 0;
-  const ut = work;
-  const dh = ut + <usize>u3 * uB;
-  const drh = dh + stateBytes;
-  const packedZR = drh + stateBytes, packedH = packedZR + (packedBFloats(2 * u, u) << 2);
+  const zeroState = (flags & RNN_ZERO_STATE) != 0, zeroOutput = (flags & RNN_ZERO_OUTPUT_FOR_MASK) != 0;
+  const region = round4(<usize>batch * <usize>u) << 2;
+  const dh = work, drh = dh + region, dLast = drh + region, savedH = dLast + region;
+  const ut = savedH + region;
+  const packedZR = ut + <usize>u3 * uB, packedH = packedZR + (packedBFloats(2 * u, u) << 2);
   const small = smallUnits(u);
   f32_transpose(u, u3, recKernel, ut);
   if (!small) {
     packB(2 * u, u, ut, u, packedZR);
     packB(u, u, ut + 2 * <usize>u * uB, u, packedH);
   }
-  memory.fill(dh, 0, stateBytes);
+  if (dhT) memory.copy(dh, dhT, stateBytes);
+  else memory.fill(dh, 0, stateBytes);
+  if (mask) memory.fill(dLast, 0, stateBytes);
   for (let t = steps - 1; t >= 0; t--) {
     const hPrev = hs + <usize>t * stateBytes;
     const g = gates + <usize>t * gateBytes;
     const ax = aux + <usize>t * stateBytes;
     const dx = dxproj + <usize>t * gateBytes;
     const du = duh + <usize>t * stateBytes;
+    // the step's output gradient: into dh, or with a mask into the last-output chain (gru-mask.ts)
+    const target = mask ? dLast : dh;
     if (returnSequences) {
       for (let b = 0; b < batch; b++) {
-        addRow(dh + <usize>b * uB, dOut + (<usize>b * <usize>steps + <usize>t) * uB, uB);
+        addRow(target + <usize>b * uB, dOut + (<usize>b * <usize>steps + <usize>t) * uB, uB);
       }
     } else if (t == steps - 1) {
-      addRow(dh, dOut, stateBytes);
+      addRow(target, dOut, stateBytes);
     }
-    if (small) {
-      gruSmallBackStep(batch, u, ut, g, hPrev, ax, dh, du, dx, drh, resetAfter, recAct, act, !(zeroState && t == 0));
-      continue;
+    const maskRow = mask ? mask + <usize>t * (<usize>batch << 2) : 0;
+    const masked = mask ? maskBackwardBefore(batch, uB, maskRow, dLast, dh, savedH, zeroOutput) : false;
+    // with h0 = 0 and no dh0 wanted, the first step's dh_prev is not read: skipped
+    const stateGrad = !(zeroState && t == 0 && !dh0);
+    if (small) gruSmallBackStep(batch, u, ut, g, hPrev, ax, dh, du, dx, drh, resetAfter, recAct, act, stateGrad);
+    else packedBackStep(batch, u, g, hPrev, ax, dh, du, dx, drh, packedZR, packedH, resetAfter, recAct, act, stateGrad);
+    if (masked) maskBackwardAfter(batch, uB, maskRow, dx, resetAfter ? du : 0, dh, savedH);
+  }
+  if (dh0) memory.copy(dh0, dh, stateBytes);
+}
+
+/**
+ * One step of backward through time for the packed path: the gate gradients row by row, then
+ * dh_prev from the products with Uᵀ packed (packedZR: its [z | r] rows, packedH: its h rows),
+ * replacing dh. Without stateGrad (the first step when h0 = 0 and dL/dh0 is not wanted) dh_prev is
+ * not formed, and without reset_after da_r = d(r⊙h0) ⊙ h0 ⊙ σ'(r) is zero.
+ */
+function packedBackStep(
+  batch: i32, u: i32, g: usize, hPrev: usize, ax: usize, dh: usize, du: usize, dx: usize, drh: usize,
+  packedZR: usize, packedH: usize, resetAfter: bool, recAct: i32, act: i32, stateGrad: bool,
+): void {
+  const uB = <usize>u << 2, u3 = 3 * u, u3B = uB * 3;
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * uB, rowG = <usize>b * u3B;
+    let o: usize = 0;
+    if (resetAfter) {
+      for (; o + 16 <= uB; o += 16) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, du + row, dx + rowG, recAct, act, true);
+      for (; o < uB; o += 4) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, du + row, dx + rowG, recAct, act, false);
+    } else {
+      for (; o + 16 <= uB; o += 16) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, dx + rowG, recAct, act, true);
+      for (; o < uB; o += 4) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, dx + rowG, recAct, act, false);
     }
+  }
+  if (!stateGrad) {
+    if (!resetAfter) for (let b = 0; b < batch; b++) memory.fill(dx + <usize>b * u3B + uB, 0, uB);
+    return;
+  }
+  if (resetAfter) {
+    // dh_prev = dh ⊙ z (already in dh) + [da_z | da_r]·[U_z | U_r]ᵀ + du_h·U_hᵀ
+    gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
+    gemmPrepacked(batch, u, u, du, u, 1, packedH, dh, u, 1, 0, ACT_LINEAR);
+  } else {
+    // d(r⊙h) = da_h·U_hᵀ, then da_r, then dh_prev = dh⊙z + d(r⊙h)⊙r + [da_z | da_r]·[U_z | U_r]ᵀ
+    gemmPrepacked(batch, u, u, dx + 2 * uB, u3, 1, packedH, drh, u, 0, 0, ACT_LINEAR);
     for (let b = 0; b < batch; b++) {
       const row = <usize>b * uB, rowG = <usize>b * u3B;
       let o: usize = 0;
-      if (resetAfter) {
-        for (; o + 16 <= uB; o += 16) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, du + row, dx + rowG, recAct, act, true);
-        for (; o < uB; o += 4) cellGradResetAfter(o, uB, g + rowG, hPrev + row, ax + row, dh + row, du + row, dx + rowG, recAct, act, false);
-      } else {
-        for (; o + 16 <= uB; o += 16) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, dx + rowG, recAct, act, true);
-        for (; o < uB; o += 4) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, dx + rowG, recAct, act, false);
-      }
+      for (; o + 16 <= uB; o += 16) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, true);
+      for (; o < uB; o += 4) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, false);
     }
-    if (zeroState && t == 0) {
-      // dL/dh0 is not needed; without reset_after, da_r = d(r⊙h0) ⊙ h0 ⊙ σ'(r) is zero
-      if (!resetAfter) for (let b = 0; b < batch; b++) memory.fill(dx + <usize>b * u3B + uB, 0, uB);
-      continue;
-    }
-    if (resetAfter) {
-      // dh_prev = dh ⊙ z (already in dh) + [da_z | da_r]·[U_z | U_r]ᵀ + du_h·U_hᵀ
-      gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
-      gemmPrepacked(batch, u, u, du, u, 1, packedH, dh, u, 1, 0, ACT_LINEAR);
-    } else {
-      // d(r⊙h) = da_h·U_hᵀ, then da_r, then dh_prev = dh⊙z + d(r⊙h)⊙r + [da_z | da_r]·[U_z | U_r]ᵀ
-      gemmPrepacked(batch, u, u, dx + 2 * uB, u3, 1, packedH, drh, u, 0, 0, ACT_LINEAR);
-      for (let b = 0; b < batch; b++) {
-        const row = <usize>b * uB, rowG = <usize>b * u3B;
-        let o: usize = 0;
-        for (; o + 16 <= uB; o += 16) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, true);
-        for (; o < uB; o += 4) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, false);
-      }
-      gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
-    }
+    gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
   }
-}
-
-// @ts-ignore: decorator
-@inline function addRow(dst: usize, src: usize, bytes: usize): void {
-  let o: usize = 0;
-  for (; o + 16 <= bytes; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  for (; o < bytes; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
 }
 
 /** reset_after: every gate gradient of one step; dh becomes dh ⊙ z (the direct path). */

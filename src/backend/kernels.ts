@@ -15,10 +15,11 @@ export interface Kernels {
   ): void;
   f32_transpose(rows: number, cols: number, src: number, dst: number): void;
   f32_colsum(rows: number, cols: number, src: number, ld: number, dst: number, accumulate: number): void;
+  /** The GRU's sequence forward (assembly/rnn/gru.ts); mask 0 or (T, B) in processing order. */
   f32_gru_seq_fwd(
     batch: number, steps: number, units: number,
     xproj: number, recKernel: number, recBias: number,
-    hs: number, gates: number, aux: number, out: number, work: number,
+    hs: number, gates: number, aux: number, out: number, mask: number, work: number,
     flags: number, recAct: number, act: number,
   ): void;
   /** 1 when f32_gru_fwd_small takes this hidden size. */
@@ -26,15 +27,18 @@ export interface Kernels {
   f32_gru_fwd_small(
     batch: number, steps: number, units: number, features: number,
     x: number, kernel: number, bias: number, recKernel: number,
-    hs: number, gates: number, aux: number, out: number,
+    hs: number, gates: number, aux: number, out: number, mask: number, work: number,
     flags: number, recAct: number, act: number,
   ): void;
-  gru_fwd_work_floats(units: number): number;
+  /** Scratch floats of both GRU forwards: round4(B·u) + round8(2u)·u + round8(u)·u + round8(3u)·u. */
+  gru_fwd_work_floats(batch: number, units: number): number;
+  /** Scratch floats of f32_gru_seq_bwd: 4·round4(B·u) + 3u·u + round8(u)·2u + round8(u)·u. */
   gru_bwd_work_floats(batch: number, units: number): number;
+  /** Backward through time of the GRU: dxproj (T, B, 3u), duh (T, B, u; reset_after), dh0 (B, u) or 0. */
   f32_gru_seq_bwd(
     batch: number, steps: number, units: number,
-    recKernel: number, hs: number, gates: number, aux: number, dOut: number,
-    dxproj: number, duh: number, work: number,
+    recKernel: number, hs: number, gates: number, aux: number, dOut: number, dhT: number, mask: number,
+    dxproj: number, duh: number, dh0: number, work: number,
     flags: number, recAct: number, act: number,
   ): void;
   /** Scratch floats of f32_rnn_seq_fwd: round8(G·u)·u + round4(B·u), G = 4 for the LSTM (cell 1), 1 for SimpleRNN (0). */

@@ -69,9 +69,9 @@ export function gruForward(
   matmul(engine, { m: steps * batch, n: u3, k: features, a: xt.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
   const { hs, gates, aux, y } = loopBuffers(engine, scratch, batch, steps, cfg, training);
   const recBias = cfg.resetAfter && w.bias ? w.bias + u3 * 4 : 0;
-  const work = scratch.alloc([engine.kernels.gru_fwd_work_floats(u)]);
+  const work = scratch.alloc([engine.kernels.gru_fwd_work_floats(batch, u)]);
   engine.kernels.f32_gru_seq_fwd(
-    batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr, work.ptr,
+    batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr, 0, work.ptr,
     kernelFlags(cfg) | (training ? 0 : RnnFlags.inference), cfg.recurrentActivation, cfg.activation,
   );
   return { y, cache: training ? { xt, xproj, hs, gates, aux } : null };
@@ -88,8 +88,9 @@ function gruForwardSmall(
   const [batch, steps, features] = x.shape;
   const u = cfg.units;
   const { hs, gates, aux, y } = loopBuffers(engine, scratch, batch, steps, cfg, training);
+  // the work area holds the running output of masks only: none without a mask
   engine.kernels.f32_gru_fwd_small(
-    batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, y.ptr,
+    batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, y.ptr, 0, 0,
     kernelFlags(cfg) | (cfg.goBackwards ? RnnFlags.goBackwards : 0) | (training ? 0 : RnnFlags.inference),
     cfg.recurrentActivation, cfg.activation,
   );
@@ -138,8 +139,8 @@ export function gruBackward(
   const duh = cfg.resetAfter ? cache.aux : null;
   const work = scratch.alloc([engine.kernels.gru_bwd_work_floats(batch, u)]);
   engine.kernels.f32_gru_seq_bwd(
-    batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dy.ptr,
-    dxproj.ptr, duh?.ptr ?? 0, work.ptr, kernelFlags(cfg), cfg.recurrentActivation, cfg.activation,
+    batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dy.ptr, 0, 0,
+    dxproj.ptr, duh?.ptr ?? 0, 0, work.ptr, kernelFlags(cfg), cfg.recurrentActivation, cfg.activation,
   );
   // dW += xᵀ·dxproj over all B·T rows
   matmul(engine, { m: features, n: u3, k: rows, a: cache.xt.ptr, transposeA: true, b: dxproj.ptr, c: grads.kernel, accumulate: true });

@@ -146,19 +146,19 @@ describe('GRU kernels with a zero initial state (RnnFlags.zeroState)', () => {
           const xd = scratch.from(x, [batch, steps, features]);
           const base = RnnFlags.returnSequences | (resetAfter ? RnnFlags.resetAfter : 0) | flags;
           if (small) {
-            k.f32_gru_fwd_small(batch, steps, u, features, xd.ptr, W, b, U, hs.ptr, gates.ptr, aux.ptr, out.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
+            k.f32_gru_fwd_small(batch, steps, u, features, xd.ptr, W, b, U, hs.ptr, gates.ptr, aux.ptr, out.ptr, 0, 0, base, ActivationCode.sigmoid, ActivationCode.tanh);
           } else {
             const xt = scratch.alloc([steps, batch, features]);
             k.f32_swap_axes01(batch, steps, features, xd.ptr, xt.ptr, 0);
             k.f32_gemm(steps * batch, u3, features, xt.ptr, features, 1, W, u3, xproj.ptr, u3, 0, b, ActivationCode.linear);
-            const work = scratch.alloc([k.gru_fwd_work_floats(u)]);
-            k.f32_gru_seq_fwd(batch, steps, u, xproj.ptr, U, resetAfter ? b + u3 * 4 : 0, hs.ptr, gates.ptr, aux.ptr, out.ptr, work.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
+            const work = scratch.alloc([k.gru_fwd_work_floats(batch, u)]);
+            k.f32_gru_seq_fwd(batch, steps, u, xproj.ptr, U, resetAfter ? b + u3 * 4 : 0, hs.ptr, gates.ptr, aux.ptr, out.ptr, 0, work.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
           }
           const forward = [hs, gates, aux, out].map((t) => engine.read(t.ptr, t.size));
           const dy = scratch.from(dOut, [batch, steps, u]);
           const duh = scratch.alloc([steps, batch, u]);
           const work = scratch.alloc([k.gru_bwd_work_floats(batch, u)]);
-          k.f32_gru_seq_bwd(batch, steps, u, U, hs.ptr, gates.ptr, aux.ptr, dy.ptr, xproj.ptr, resetAfter ? duh.ptr : 0, work.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
+          k.f32_gru_seq_bwd(batch, steps, u, U, hs.ptr, gates.ptr, aux.ptr, dy.ptr, 0, 0, xproj.ptr, resetAfter ? duh.ptr : 0, 0, work.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
           const backward = [xproj, ...(resetAfter ? [duh] : [])].map((t) => engine.read(t.ptr, t.size));
           return [...forward, ...backward];
         } finally {
@@ -171,6 +171,133 @@ describe('GRU kernels with a zero initial state (RnnFlags.zeroState)', () => {
         const differing = values.findIndex((v, j) => v !== other[j]);
         expect(differing, `buffer ${i} differs at ${differing}: ${values[differing]} vs ${other[differing]}`).toBe(-1);
       });
+    });
+  }
+});
+
+describe('GRU kernels with masks, initial states and state gradients (recurrent kernel ABI)', () => {
+  type MaskKind = 'none' | 'mask' | 'zeroOutput';
+  interface StateCase {
+    batch: number; steps: number; features: number; units: number;
+    resetAfter: boolean; returnSequences: boolean; goBackwards: boolean;
+    mask: MaskKind; initial: boolean; dhT: boolean; recurrentActivation: RefActivationK3;
+  }
+  // small path: u = 8 and 16 (blocks of four rows, a tail of 2 at B = 6); packed path: u = 40, 6
+  const stateCases: StateCase[] = [];
+  const acts: RefActivationK3[] = ['sigmoid', 'hardSigmoid', 'keras3HardSigmoid'];
+  let n = 0;
+  for (const units of [8, 16, 40, 6]) for (const resetAfter of [true, false]) for (const returnSequences of [true, false]) {
+    for (const mask of ['none', 'mask', 'zeroOutput'] as const) for (const initial of [false, true]) {
+      n++;
+      stateCases.push({
+        batch: 6, steps: 5, features: 3, units, resetAfter, returnSequences, goBackwards: n % 2 === 0,
+        mask, initial, dhT: initial || n % 3 === 0, recurrentActivation: acts[n % 3],
+      });
+    }
+  }
+
+  /**
+   * (B, T) in input order. Row 1 is masked at both ends (a masked leading step in processing
+   * order either way), row 2 everywhere, row 3 at its end (padding), row 4 at its start.
+   */
+  function maskOf(batch: number, steps: number, rng: () => number): number[] {
+    const rows = [
+      Array(steps).fill(1),
+      Array.from({ length: steps }, (_, t) => (t === 0 || t === steps - 1 ? 0 : 1)),
+      Array(steps).fill(0),
+      Array.from({ length: steps }, (_, t) => (t < steps - 2 ? 1 : 0)),
+      Array.from({ length: steps }, (_, t) => (t < 2 ? 0 : 1)),
+    ];
+    return Array.from({ length: batch }, (_, b) => rows[b] ?? Array.from({ length: steps }, () => (rng() < 0.35 ? 0 : 1))).flat();
+  }
+
+  for (const c of stateCases) {
+    const name = `u${c.units} resetAfter=${c.resetAfter} returnSequences=${c.returnSequences} goBackwards=${c.goBackwards} mask=${c.mask} ` +
+      `h0=${c.initial ? 'given' : 'zero (RNN_ZERO_STATE)'} dhT=${c.dhT} ${c.recurrentActivation}`;
+    it(`forward, inference and backward match the float64 reference: ${name}`, async () => {
+      const engine = await testEngine();
+      const k = engine.kernels;
+      const { batch, steps, features, units: u } = c;
+      const u3 = 3 * u;
+      const rng = testRng(u * 100 + stateCases.indexOf(c));
+      const x = uniform(rng, batch * steps * features);
+      const kernel = uniform(rng, features * u3, -0.6, 0.6);
+      const recurrentKernel = uniform(rng, u * u3, -0.6, 0.6);
+      const bias = uniform(rng, (c.resetAfter ? 2 : 1) * u3, -0.3, 0.3);
+      const mask = c.mask === 'none' ? null : maskOf(batch, steps, rng);
+      const h0 = c.initial ? uniform(rng, batch * u, -0.8, 0.8) : null;
+      const refCfg: GruRefConfig = { ...c, activation: 'tanh', zeroOutputForMask: c.mask === 'zeroOutput' };
+      const weights = { kernel, recurrentKernel, bias };
+      const ref = gruForwardRef(x, [batch, steps, features], weights, refCfg, { mask, initialState: h0 });
+      const dOut = uniform(rng, ref.out.length);
+      const dhT = c.dhT ? uniform(rng, batch * u) : null;
+      const refGrads = gruBackwardRef(ref, dOut, weights, refCfg, dhT);
+
+      const flags = (c.returnSequences ? RnnFlags.returnSequences : 0) | (c.resetAfter ? RnnFlags.resetAfter : 0)
+        | (c.initial ? 0 : RnnFlags.zeroState) | (c.mask === 'zeroOutput' ? RnnFlags.zeroOutputForMask : 0);
+      const recAct = codes[c.recurrentActivation], act = ActivationCode.tanh;
+      const small = k.gru_small_units(u) === 1;
+      const scratch = new Scratch(engine);
+      try {
+        const W = scratch.from(kernel, [features, u3]).ptr, U = scratch.from(recurrentKernel, [u, u3]).ptr;
+        const b = scratch.from(bias, [bias.length]).ptr;
+        const xd = scratch.from(x, [batch, steps, features]);
+        // the kernels' mask: (T, B) in processing order
+        const maskPtr = mask
+          ? scratch.from(Array.from({ length: steps * batch }, (_, i) => {
+            const t = Math.floor(i / batch), row = i % batch;
+            return mask[row * steps + (c.goBackwards ? steps - 1 - t : t)];
+          }), [steps, batch]).ptr
+          : 0;
+        const xproj = scratch.alloc([steps, batch, u3]);
+        if (!small) {
+          const xt = scratch.alloc([steps, batch, features]);
+          k.f32_swap_axes01(batch, steps, features, xd.ptr, xt.ptr, c.goBackwards ? 2 : 0);
+          k.f32_gemm(steps * batch, u3, features, xt.ptr, features, 1, W, u3, xproj.ptr, u3, 0, b, ActivationCode.linear);
+        }
+        const work = scratch.alloc([k.gru_fwd_work_floats(batch, u)]);
+        const forward = (training: boolean) => {
+          const kept = training ? steps : 1;
+          const hs = scratch.zeros([kept + 1, batch, u]), gates = scratch.alloc([kept, batch, u3]), aux = scratch.alloc([kept, batch, u]);
+          if (h0) engine.write(hs.ptr, h0);
+          const out = scratch.alloc(c.returnSequences ? [batch, steps, u] : [batch, u]);
+          const f = flags | (training ? 0 : RnnFlags.inference);
+          if (small) {
+            k.f32_gru_fwd_small(
+              batch, steps, u, features, xd.ptr, W, b, U, hs.ptr, gates.ptr, aux.ptr, out.ptr, maskPtr, work.ptr,
+              f | (c.goBackwards ? RnnFlags.goBackwards : 0), recAct, act,
+            );
+          } else {
+            k.f32_gru_seq_fwd(batch, steps, u, xproj.ptr, U, c.resetAfter ? b + u3 * 4 : 0, hs.ptr, gates.ptr, aux.ptr, out.ptr, maskPtr, work.ptr, f, recAct, act);
+          }
+          const final = training ? steps : steps & 1;
+          expectClose(engine.read(out.ptr, out.size), ref.out, { tol: 1e-5, scale: 1, label: training ? 'output' : 'inference output' });
+          expectClose(engine.read(hs.ptr + final * batch * u * 4, batch * u), ref.hT, { tol: 1e-5, scale: 1, label: training ? 'final state' : 'inference final state' });
+          return { hs, gates, aux };
+        };
+        forward(false);
+        const { hs, gates, aux } = forward(true);
+        const dy = scratch.from(dOut, [dOut.length]);
+        const dhTPtr = dhT ? scratch.from(dhT, [batch, u]).ptr : 0;
+        const dh0 = c.initial ? scratch.alloc([batch, u]) : null;
+        const duh = scratch.alloc([steps, batch, u]);
+        const bwork = scratch.alloc([k.gru_bwd_work_floats(batch, u)]);
+        k.f32_gru_seq_bwd(
+          batch, steps, u, U, hs.ptr, gates.ptr, aux.ptr, dy.ptr, dhTPtr, maskPtr,
+          xproj.ptr, c.resetAfter ? duh.ptr : 0, dh0?.ptr ?? 0, bwork.ptr, flags, recAct, act,
+        );
+        // the reference's (B, T, ·) rows in the kernels' (T, B, ·) order
+        const timeMajor = (v: Float64Array, width: number) => Float64Array.from({ length: v.length }, (_, i) => {
+          const t = Math.floor(i / (batch * width)), row = Math.floor(i / width) % batch;
+          return v[(row * steps + t) * width + (i % width)];
+        });
+        const tol = { tol: 2e-5, scale: 1 };
+        expectClose(engine.read(xproj.ptr, xproj.size), timeMajor(refGrads.dPre, u3), { ...tol, label: 'dxproj' });
+        if (c.resetAfter) expectClose(engine.read(duh.ptr, duh.size), timeMajor(refGrads.dUh, u), { ...tol, label: 'duh' });
+        if (dh0) expectClose(engine.read(dh0.ptr, dh0.size), refGrads.dh0, { ...tol, label: 'dh0' });
+      } finally {
+        scratch.release();
+      }
     });
   }
 });

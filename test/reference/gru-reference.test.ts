@@ -33,3 +33,36 @@ describe('float64 GRU reference: backward vs central finite differences', () => 
     }
   }
 });
+
+describe('float64 GRU reference with masks, an initial state and the final state gradient: backward vs central finite differences', () => {
+  for (const resetAfter of [true, false]) for (const returnSequences of [true, false]) for (const zeroOutputForMask of [false, true]) {
+    it(`resetAfter=${resetAfter} returnSequences=${returnSequences} zeroOutputForMask=${zeroOutputForMask}`, () => {
+      const rng = testRng(31 + (resetAfter ? 1 : 0) + (returnSequences ? 2 : 0) + (zeroOutputForMask ? 4 : 0));
+      const [batch, steps, features, units] = [3, 5, 2, 3];
+      const cfg: GruRefConfig = { units, resetAfter, returnSequences, goBackwards: resetAfter, recurrentActivation: 'sigmoid', activation: 'tanh', zeroOutputForMask };
+      const x = uniform(rng, batch * steps * features);
+      const w = {
+        kernel: uniform(rng, features * 3 * units, -0.8, 0.8),
+        recurrentKernel: uniform(rng, units * 3 * units, -0.8, 0.8),
+        bias: uniform(rng, (resetAfter ? 2 : 1) * 3 * units, -0.5, 0.5),
+      };
+      // row 0 masked at both ends, row 1 everywhere, row 2 in the middle
+      const mask = [0, 1, 1, 1, 0, /**/ 0, 0, 0, 0, 0, /**/ 1, 1, 0, 1, 1];
+      const h0 = uniform(rng, batch * units);
+      const shape: [number, number, number] = [batch, steps, features];
+      const probe = gruForwardRef(x, shape, w, cfg, { mask, initialState: h0 });
+      const cot = uniform(rng, probe.out.length), cotT = uniform(rng, batch * units);
+      const loss = () => {
+        const r = gruForwardRef(x, shape, w, cfg, { mask, initialState: h0 });
+        return dot(cot, r.out) + dot(cotT, r.hT);
+      };
+      const grads = gruBackwardRef(probe, cot, w, cfg, cotT);
+      const opts = { tol: 1e-6, scale: 1e-3 };
+      expectClose(grads.dx, numericGradient(loss, x), { ...opts, label: 'dx' });
+      expectClose(grads.dh0, numericGradient(loss, h0), { ...opts, label: 'dh0' });
+      expectClose(grads.dKernel, numericGradient(loss, w.kernel), { ...opts, label: 'dKernel' });
+      expectClose(grads.dRecurrentKernel, numericGradient(loss, w.recurrentKernel), { ...opts, label: 'dRecurrentKernel' });
+      expectClose(grads.dBias!, numericGradient(loss, w.bias), { ...opts, label: 'dBias' });
+    });
+  }
+});

@@ -1,7 +1,8 @@
 /**
  * Float64 GRU, forward and backward, written from the equations of shared/SPEC.md §2 one timestep at
- * a time (no GEMMs, no layouts): the reference the kernels are checked against. Its own gradient is
- * checked by central finite differences in test/reference/reference.test.ts.
+ * a time (no GEMMs, no layouts): the reference the kernels are checked against, with Keras 3's
+ * masked steps (shared/SPEC-LAYERS.md §1.6), an initial state and the final state's gradient. Its
+ * own gradient is checked by central finite differences in test/reference/gru-reference.test.ts.
  */
 import { act, actGrad, type RefActivationK3 } from './activations.js';
 
@@ -12,6 +13,16 @@ export interface GruRefConfig {
   activation: RefActivationK3;
   goBackwards: boolean;
   returnSequences: boolean;
+  /** With a mask: a masked step outputs zeros instead of the previous output. */
+  zeroOutputForMask?: boolean;
+}
+
+/** Optional inputs of the forward pass. */
+export interface GruRefInputs {
+  /** (B, T) in the input's time order (reversed with it for goBackwards), 1 valid, 0 masked. */
+  mask?: ArrayLike<number> | null;
+  /** h0 (B, u); zeros when absent. */
+  initialState?: ArrayLike<number> | null;
 }
 
 /** kernel (F, 3u), recurrentKernel (u, 3u), bias (3u) or (2, 3u) with resetAfter; row-major. */
@@ -23,25 +34,36 @@ export interface GruRefWeights {
 
 interface StepCache {
   x: Float64Array[]; h: Float64Array[]; z: Float64Array[]; r: Float64Array[]; hh: Float64Array[]; uh: Float64Array[];
+  valid: boolean[];
 }
 
 export interface GruRefResult {
   /** (B, T, u) or (B, u) */
   out: Float64Array;
+  /** The final state (B, u). */
+  hT: Float64Array;
   cache: { batch: number; steps: number; features: number; perStep: StepCache[] };
 }
 
+/**
+ * Per step and row: new = cell(x_t, h); h = valid ? new : h; out_t = valid ? new : (zeroOutputForMask
+ * ? 0 : out_{t−1}), out_{−1} = 0 (Keras 3's generic loop).
+ */
 export function gruForwardRef(
   x: ArrayLike<number>, [batch, steps, features]: [number, number, number], w: GruRefWeights, cfg: GruRefConfig,
+  { mask, initialState }: GruRefInputs = {},
 ): GruRefResult {
   const u = cfg.units;
   const out = new Float64Array(cfg.returnSequences ? batch * steps * u : batch * u);
+  const hT = new Float64Array(batch * u);
   const perStep: StepCache[] = [];
   for (let b = 0; b < batch; b++) {
-    const cache: StepCache = { x: [], h: [], z: [], r: [], hh: [], uh: [] };
-    let h = new Float64Array(u);
+    const cache: StepCache = { x: [], h: [], z: [], r: [], hh: [], uh: [], valid: [] };
+    let h = initialState ? Float64Array.from({ length: u }, (_, j) => initialState[b * u + j]) : new Float64Array(u);
+    let output = new Float64Array(u);
     for (let t = 0; t < steps; t++) {
       const tIn = cfg.goBackwards ? steps - 1 - t : t;
+      const valid = !mask || mask[b * steps + tIn] !== 0;
       const xt = Float64Array.from({ length: features }, (_, f) => x[(b * steps + tIn) * features + f]);
       const xw = matVec(xt, w.kernel, 3 * u);
       if (w.bias) for (let j = 0; j < 3 * u; j++) xw[j] += w.bias[j];
@@ -65,13 +87,20 @@ export function gruForwardRef(
       const next = new Float64Array(u);
       for (let j = 0; j < u; j++) next[j] = z[j] * h[j] + (1 - z[j]) * hh[j];
       cache.x.push(xt); cache.h.push(h); cache.z.push(z); cache.r.push(r); cache.hh.push(hh); cache.uh.push(uh);
-      h = next;
-      if (cfg.returnSequences) out.set(h, (b * steps + t) * u);
+      cache.valid.push(valid);
+      if (valid) {
+        h = next;
+        output = next;
+      } else if (cfg.zeroOutputForMask) {
+        output = new Float64Array(u);
+      }
+      if (cfg.returnSequences) out.set(output, (b * steps + t) * u);
     }
-    if (!cfg.returnSequences) out.set(h, b * u);
+    if (!cfg.returnSequences) out.set(output, b * u);
+    hT.set(h, b * u);
     perStep.push(cache);
   }
-  return { out, cache: { batch, steps, features, perStep } };
+  return { out, hT, cache: { batch, steps, features, perStep } };
 }
 
 export interface GruRefGrads {
@@ -79,24 +108,47 @@ export interface GruRefGrads {
   dKernel: Float64Array;
   dRecurrentKernel: Float64Array;
   dBias: Float64Array | null;
+  /** [da_z | da_r | da_h] per row and processed step, (B, T, 3u): the gradient of x·W + b. */
+  dPre: Float64Array;
+  /** da_h ⊙ r (B, T, u): the gradient of u_h = h·U_h + br_h (reset_after; zeros otherwise). */
+  dUh: Float64Array;
+  /** dL/dh0 (B, u). */
+  dh0: Float64Array;
 }
 
-/** Backward through time for the loss Σ dOut ⊙ out (SPEC §2's step equations). */
-export function gruBackwardRef(result: GruRefResult, dOut: ArrayLike<number>, w: GruRefWeights, cfg: GruRefConfig): GruRefGrads {
+/**
+ * Backward through time for the loss Σ dOut ⊙ out + Σ dhT ⊙ hT (SPEC §2's step equations). The
+ * output's gradient runs through the last-output chain dLast: dLast += dOut_t; a valid step moves
+ * it into dh, a masked one keeps it for the previous output (or drops it with zeroOutputForMask) and
+ * passes dh through unchanged.
+ */
+export function gruBackwardRef(
+  result: GruRefResult, dOut: ArrayLike<number>, w: GruRefWeights, cfg: GruRefConfig, dhT?: ArrayLike<number> | null,
+): GruRefGrads {
   const { batch, steps, features, perStep } = result.cache;
   const u = cfg.units, u3 = 3 * u;
   const dx = new Float64Array(batch * steps * features);
   const dKernel = new Float64Array(features * u3);
   const dRec = new Float64Array(u * u3);
   const dBias = w.bias ? new Float64Array(w.bias.length) : null;
+  const dPre = new Float64Array(batch * steps * u3), dUh = new Float64Array(batch * steps * u);
+  const dh0 = new Float64Array(batch * u);
   const U = w.recurrentKernel;
   for (let b = 0; b < batch; b++) {
     const c = perStep[b];
-    let dh = new Float64Array(u);
+    let dh = dhT ? Float64Array.from({ length: u }, (_, j) => dhT[b * u + j]) : new Float64Array(u);
+    const dLast = new Float64Array(u);
     for (let t = steps - 1; t >= 0; t--) {
       const tIn = cfg.goBackwards ? steps - 1 - t : t;
-      if (cfg.returnSequences) for (let j = 0; j < u; j++) dh[j] += dOut[(b * steps + t) * u + j];
-      else if (t === steps - 1) for (let j = 0; j < u; j++) dh[j] += dOut[b * u + j];
+      if (cfg.returnSequences) for (let j = 0; j < u; j++) dLast[j] += dOut[(b * steps + t) * u + j];
+      else if (t === steps - 1) for (let j = 0; j < u; j++) dLast[j] += dOut[b * u + j];
+      if (c.valid[t]) {
+        for (let j = 0; j < u; j++) dh[j] += dLast[j];
+        dLast.fill(0);
+      } else {
+        if (cfg.zeroOutputForMask) dLast.fill(0);
+        continue;
+      }
       const h = c.h[t], z = c.z[t], r = c.r[t], hh = c.hh[t], uh = c.uh[t], xt = c.x[t];
       const daZ = new Float64Array(u), daR = new Float64Array(u), daH = new Float64Array(u);
       const recGrad = new Float64Array(u3); // gradient of the recurrent projection, per column of U
@@ -131,6 +183,8 @@ export function gruBackwardRef(result: GruRefResult, dOut: ArrayLike<number>, w:
         }
       }
       const da = [...daZ, ...daR, ...daH];
+      dPre.set(da, (b * steps + t) * u3);
+      if (cfg.resetAfter) for (let j = 0; j < u; j++) dUh[(b * steps + t) * u + j] = daH[j] * r[j];
       for (let f = 0; f < features; f++) {
         let s = 0;
         for (let col = 0; col < u3; col++) {
@@ -142,8 +196,9 @@ export function gruBackwardRef(result: GruRefResult, dOut: ArrayLike<number>, w:
       if (dBias) for (let col = 0; col < u3; col++) dBias[col] += da[col];
       dh = dhPrev;
     }
+    dh0.set(dh, b * u);
   }
-  return { dx, dKernel, dRecurrentKernel: dRec, dBias };
+  return { dx, dKernel, dRecurrentKernel: dRec, dBias, dPre, dUh, dh0 };
 }
 
 /** v (n) · M (n, cols) */
