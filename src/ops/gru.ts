@@ -1,30 +1,23 @@
 /**
- * A GRU layer's whole sequence as a handful of kernel calls. Everything the time loop touches is
- * time-major and in processing order, so x is swapped to (T, B, F) once (time reversed for
- * go_backwards); then the input projection of every timestep is one GEMM, the loop one call, and in
- * backward the loop one call followed by the weight gradients as single GEMMs over all B·T rows, and
- * dx swapped back to (B, T, F).
+ * A GRU layer's whole sequence as a handful of kernel calls (the shared pieces are ops/rnn.ts's).
+ * Everything the time loop touches is time-major and in processing order, so x is swapped to
+ * (T, B, F) once (time reversed for go_backwards); then the input projection of every timestep is
+ * one GEMM, the loop one call, and in backward the loop one call followed by the weight gradients
+ * as single GEMMs over all B·T rows, and dx swapped back to (B, T, F). Small hidden sizes take one
+ * forward kernel that fuses the input projection into every step (assembly/rnn/gru-small.ts).
  */
 import type { Device } from '../backend/engine.js';
-import { RnnFlags, type ActivationCode } from '../backend/activation-codes.js';
+import { RnnFlags } from '../backend/activation-codes.js';
 import { matmul, matmulTransposeB } from './matmul.js';
-import { columnSums, swapLeadingAxes } from './elementwise.js';
+import { columnSums } from './elementwise.js';
 import type { DeviceTensor, Scratch } from './device-tensor.js';
+import {
+  batchMajor, finalSlot, sequenceFlags, stateAt, stateBuffer, timeMajor, timeMajorMask,
+  type CellPointers, type SequenceConfig, type SequenceGradients, type SequenceInputs, type SequenceOutputs,
+} from './rnn.js';
 
-export interface GruOpConfig {
-  units: number;
+export interface GruConfig extends SequenceConfig {
   resetAfter: boolean;
-  returnSequences: boolean;
-  goBackwards: boolean;
-  recurrentActivation: ActivationCode;
-  activation: ActivationCode;
-}
-
-/** Byte offsets of the weights (or of their gradients): kernel (F,3u), recurrent (u,3u), bias or 0. */
-export interface GruPointers {
-  kernel: number;
-  recurrentKernel: number;
-  bias: number;
 }
 
 /** What forward keeps for backward. */
@@ -36,117 +29,88 @@ export interface GruCache {
   hs: DeviceTensor;
   gates: DeviceTensor;
   aux: DeviceTensor;
+  mask: DeviceTensor | null;
+  zeroState: boolean;
 }
 
-/** The sequence kernels' flags; the layer has no initial-state input, so hs[0] is always zero. */
-function kernelFlags(cfg: GruOpConfig): number {
-  return (cfg.returnSequences ? RnnFlags.returnSequences : 0) | (cfg.resetAfter ? RnnFlags.resetAfter : 0) | RnnFlags.zeroState;
+function gruFlags(cfg: GruConfig, training: boolean, zeroState: boolean): number {
+  return sequenceFlags(cfg, training, zeroState) | (cfg.resetAfter ? RnnFlags.resetAfter : 0);
 }
 
 /**
- * x (B, T, F) → (B, T, u) with returnSequences, else (B, u). With `training` false nothing is kept
- * for backward (the loop reuses one step's buffers) and the cache is null. Small hidden sizes take
- * one kernel that fuses the input projection into every step (gruForwardSmall).
+ * x (B, T, F) → output (B, T, u) with returnSequences, else (B, u), and the final state. With
+ * `training` false nothing is kept for backward (the loop reuses one step's buffers) and the cache
+ * is null.
  */
 export function gruForward(
-  engine: Device, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training: false,
-): { y: DeviceTensor; cache: null };
-export function gruForward(
-  engine: Device, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training?: true,
-): { y: DeviceTensor; cache: GruCache };
-export function gruForward(
-  engine: Device, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training?: boolean,
-): { y: DeviceTensor; cache: GruCache | null };
-export function gruForward(
-  engine: Device, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training = true,
-): { y: DeviceTensor; cache: GruCache | null } {
+  engine: Device, scratch: Scratch, input: SequenceInputs, w: CellPointers, cfg: GruConfig, training: boolean,
+): SequenceOutputs<GruCache> {
+  const { x } = input;
   const [batch, steps, features] = x.shape;
   const u = cfg.units, u3 = 3 * u;
-  if (batch > 0 && engine.kernels.gru_small_units(u)) return gruForwardSmall(engine, scratch, x, w, cfg, training);
-  const xt = timeMajor(engine, scratch, x, cfg);
-  const xproj = scratch.alloc([steps, batch, u3]);
-  // input bias: the whole bias without reset_after, its first row with it
-  matmul(engine, { m: steps * batch, n: u3, k: features, a: xt.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
-  const { hs, gates, aux, y } = loopBuffers(engine, scratch, batch, steps, cfg, training);
-  const recBias = cfg.resetAfter && w.bias ? w.bias + u3 * 4 : 0;
+  const kept = training ? steps : 1;
+  const zeroState = input.initialStates == null;
+  const hs = stateBuffer(engine, scratch, kept, batch, u, input.initialStates?.[0] ?? null);
+  const gates = scratch.alloc([kept, batch, u3]);
+  const aux = scratch.alloc([kept, batch, u]);
+  const output = scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
+  const mask = timeMajorMask(engine, scratch, input.mask, cfg.goBackwards);
   const work = scratch.alloc([engine.kernels.gru_fwd_work_floats(batch, u)]);
-  engine.kernels.f32_gru_seq_fwd(
-    batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, y.ptr, 0, work.ptr,
-    kernelFlags(cfg) | (training ? 0 : RnnFlags.inference), cfg.recurrentActivation, cfg.activation,
-  );
-  return { y, cache: training ? { xt, xproj, hs, gates, aux } : null };
+  const flags = gruFlags(cfg, training, zeroState);
+  let xt: DeviceTensor, xproj: DeviceTensor;
+  if (batch > 0 && engine.kernels.gru_small_units(u)) {
+    // the input projection is fused into each step: x is read as given, and training keeps x
+    // time-major (for dW = xᵀ·dxproj over all B·T rows) and a buffer for dxproj
+    engine.kernels.f32_gru_fwd_small(
+      batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, output.ptr,
+      mask?.ptr ?? 0, work.ptr, flags | (cfg.goBackwards ? RnnFlags.goBackwards : 0), cfg.recurrentActivation, cfg.activation,
+    );
+    if (!training) return { output, states: [stateAt(hs, finalSlot(steps, false))], cache: null };
+    xt = timeMajor(engine, scratch, x, cfg.goBackwards);
+    xproj = scratch.alloc([steps, batch, u3]);
+  } else {
+    xt = timeMajor(engine, scratch, x, cfg.goBackwards);
+    xproj = scratch.alloc([steps, batch, u3]);
+    // input bias: the whole bias without reset_after, its first row with it
+    matmul(engine, { m: steps * batch, n: u3, k: features, a: xt.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
+    const recBias = cfg.resetAfter && w.bias ? w.bias + u3 * 4 : 0;
+    engine.kernels.f32_gru_seq_fwd(
+      batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, output.ptr,
+      mask?.ptr ?? 0, work.ptr, flags, cfg.recurrentActivation, cfg.activation,
+    );
+  }
+  const states = [stateAt(hs, finalSlot(steps, training))];
+  return { output, states, cache: training ? { xt, xproj, hs, gates, aux, mask, zeroState } : null };
 }
 
 /**
- * Small hidden sizes: one kernel runs the sequence with the input projection fused into each step,
- * so the (T, B, 3u) projection is never computed as a GEMM nor read back. Training keeps what
- * backward reads, plus x time-major (for dW = xᵀ·dxproj over all B·T rows) and a buffer for dxproj.
- */
-function gruForwardSmall(
-  engine: Device, scratch: Scratch, x: DeviceTensor, w: GruPointers, cfg: GruOpConfig, training: boolean,
-): { y: DeviceTensor; cache: GruCache | null } {
-  const [batch, steps, features] = x.shape;
-  const u = cfg.units;
-  const { hs, gates, aux, y } = loopBuffers(engine, scratch, batch, steps, cfg, training);
-  // the work area holds the running output of masks only: none without a mask
-  engine.kernels.f32_gru_fwd_small(
-    batch, steps, u, features, x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, gates.ptr, aux.ptr, y.ptr, 0, 0,
-    kernelFlags(cfg) | (cfg.goBackwards ? RnnFlags.goBackwards : 0) | (training ? 0 : RnnFlags.inference),
-    cfg.recurrentActivation, cfg.activation,
-  );
-  if (!training) return { y, cache: null };
-  return { y, cache: { xt: timeMajor(engine, scratch, x, cfg), xproj: scratch.alloc([steps, batch, 3 * u]), hs, gates, aux } };
-}
-
-/** x (B, T, F) swapped to (T, B, F) in processing order (time reversed for go_backwards). */
-function timeMajor(engine: Device, scratch: Scratch, x: DeviceTensor, cfg: GruOpConfig): DeviceTensor {
-  const [batch, steps, features] = x.shape;
-  const xt = scratch.alloc([steps, batch, features]);
-  swapLeadingAxes(engine, batch, steps, features, x.ptr, xt.ptr, cfg.goBackwards ? 'd1' : undefined);
-  return xt;
-}
-
-/**
- * What the time loop writes: states hs (kept + 1, B, u) with hs[0] zeroed, gates (kept, B, 3u),
- * aux (kept, B, u) and the output y; training keeps every step, inference one.
- */
-function loopBuffers(engine: Device, scratch: Scratch, batch: number, steps: number, cfg: GruOpConfig, training: boolean) {
-  const u = cfg.units, kept = training ? steps : 1;
-  const hs = scratch.alloc([kept + 1, batch, u]);
-  engine.zero(hs.ptr, batch * u);
-  return {
-    hs,
-    gates: scratch.alloc([kept, batch, 3 * u]),
-    aux: scratch.alloc([kept, batch, u]),
-    y: scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]),
-  };
-}
-
-/**
- * Accumulates the weight gradients into `grads` and returns dL/dx (B, T, F), or null when
- * `needInputGradient` is false (the GRU reads the model's input).
+ * Accumulates the weight gradients into `grads` and returns dL/dx (B, T, F) (null unless
+ * `needInput`) and dL/dh0 when `needStates[0]` (an initial state given as an input).
  */
 export function gruBackward(
-  engine: Device, scratch: Scratch, cache: GruCache, dy: DeviceTensor,
-  w: GruPointers, grads: GruPointers, cfg: GruOpConfig, needInputGradient: boolean,
-): DeviceTensor | null {
+  engine: Device, scratch: Scratch, cache: GruCache, dOutput: DeviceTensor | null, dStates: readonly (DeviceTensor | null)[],
+  w: CellPointers, grads: CellPointers, cfg: GruConfig, needInput: boolean, needStates: readonly boolean[],
+): SequenceGradients {
   const [steps, batch, features] = cache.xt.shape;
   const u = cfg.units, u3 = 3 * u;
   const rows = batch * steps;
+  const dOut = dOutput ?? scratch.zeros(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
+  const dh0 = needStates[0] && !cache.zeroState ? scratch.alloc([batch, u]) : null;
   // the projection is not needed any more: its buffer takes its gradient [da_z | da_r | da_h]
   const dxproj = cache.xproj;
   // with reset_after, du_h replaces u_h in aux (each step reads u_h before writing du_h there)
   const duh = cfg.resetAfter ? cache.aux : null;
   const work = scratch.alloc([engine.kernels.gru_bwd_work_floats(batch, u)]);
   engine.kernels.f32_gru_seq_bwd(
-    batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dy.ptr, 0, 0,
-    dxproj.ptr, duh?.ptr ?? 0, 0, work.ptr, kernelFlags(cfg), cfg.recurrentActivation, cfg.activation,
+    batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dOut.ptr, dStates[0]?.ptr ?? 0,
+    cache.mask?.ptr ?? 0, dxproj.ptr, duh?.ptr ?? 0, dh0?.ptr ?? 0, work.ptr,
+    gruFlags(cfg, true, cache.zeroState), cfg.recurrentActivation, cfg.activation,
   );
   // dW += xᵀ·dxproj over all B·T rows
   matmul(engine, { m: features, n: u3, k: rows, a: cache.xt.ptr, transposeA: true, b: dxproj.ptr, c: grads.kernel, accumulate: true });
-  // dU += h_prevᵀ·[da_z | da_r | ·]: hs[0..T) are the states each step read. The first step's rows
-  // add nothing (h0 = 0, and so r ⊙ h0 = 0), so the sums start at step 1.
-  const skip = Math.min(batch, rows), k = rows - skip;
+  // dU += h_prevᵀ·[da_z | da_r | ·]: hs[0..T) are the states each step read. With a zero initial
+  // state the first step's rows add nothing (h0 = 0, and so r ⊙ h0 = 0), so the sums start at step 1.
+  const skip = cache.zeroState ? Math.min(batch, rows) : 0, k = rows - skip;
   const hPrev = cache.hs.ptr + skip * u * 4;
   matmul(engine, { m: u, n: 2 * u, k, a: hPrev, transposeA: true, b: dxproj.ptr + skip * u3 * 4, ldb: u3, c: grads.recurrentKernel, ldc: u3, accumulate: true });
   // the candidate's columns: h_prevᵀ·du_h (reset_after), or (r ⊙ h_prev)ᵀ·da_h (kept in aux)
@@ -164,10 +128,8 @@ export function gruBackward(
       columnSums(engine, rows, u, duh.ptr, u, grads.bias + (u3 + 2 * u) * 4);
     }
   }
-  if (!needInputGradient) return null;
+  if (!needInput) return { dx: null, dStates: [dh0] };
   const dxt = scratch.alloc([steps, batch, features]);
   matmulTransposeB(engine, scratch, { m: rows, n: features, k: u3, a: dxproj.ptr, b: w.kernel, c: dxt.ptr });
-  const dx = scratch.alloc([batch, steps, features]);
-  swapLeadingAxes(engine, steps, batch, features, dxt.ptr, dx.ptr, cfg.goBackwards ? 'd0' : undefined);
-  return dx;
+  return { dx: batchMajor(engine, scratch, dxt, cfg.goBackwards), dStates: [dh0] };
 }

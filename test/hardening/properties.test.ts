@@ -78,9 +78,9 @@ describe('kernels vs float64 over random shapes', () => {
           const scratch = new Scratch(engine);
           try {
             const ptrs = { kernel: scratch.from(w.kernel, [w.kernel.length]).ptr, recurrentKernel: scratch.from(w.recurrentKernel, [w.recurrentKernel.length]).ptr, bias: scratch.from(w.bias, [w.bias.length]).ptr };
-            const { y } = gruForward(engine, scratch, scratch.from(x, [batch, steps, features]), ptrs, {
-              ...cfg, recurrentActivation: recurrentActivation === 'sigmoid' ? ActivationCode.sigmoid : ActivationCode.hardSigmoid, activation: ActivationCode.tanh,
-            });
+            const { output: y } = gruForward(engine, scratch, { x: scratch.from(x, [batch, steps, features]), initialStates: null, mask: null }, ptrs, {
+              ...cfg, zeroOutputForMask: false, recurrentActivation: recurrentActivation === 'sigmoid' ? ActivationCode.sigmoid : ActivationCode.hardSigmoid, activation: ActivationCode.tanh,
+            }, true);
             const failure = closeness(engine.read(y.ptr, y.size), ref.out, { tol: 1e-5, scale: 1 });
             if (failure) throw new Error(failure);
           } finally {

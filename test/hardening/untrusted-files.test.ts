@@ -46,7 +46,7 @@ describe('hostile model files, case by case', () => {
       const t = clone(good.modelTopology);
       layersOf(t)[2].class_name = 'Lambda';
       return { modelTopology: t };
-    }, 'Unknown layer class: "Lambda". Expected one of: InputLayer, Dense, GRU, Activation, TimeDistributed'],
+    }, 'Unknown layer class: "Lambda". Expected one of: InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed'],
     ['a __proto__ key in a layer config', () => {
       const t = JSON.parse(JSON.stringify(good.modelTopology).replace('"units":3', '"units":3,"__proto__":{"polluted":true}'));
       return { modelTopology: t };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActivationCode, RnnFlags } from '../../src/backend/activation-codes.js';
 import { Scratch } from '../../src/ops/device-tensor.js';
-import { gruForward, gruBackward, type GruOpConfig } from '../../src/ops/gru.js';
+import { gruForward, gruBackward, type GruConfig } from '../../src/ops/gru.js';
 import { gruForwardRef, gruBackwardRef, type GruRefConfig } from '../reference/gru.js';
 import type { RefActivationK3 } from '../reference/activations.js';
 import { expectClose, sumTolerance } from '../helpers/compare.js';
@@ -88,18 +88,18 @@ describe('GRU sequence kernels (forward, backward through time, weight-gradient 
           recurrentKernel: scratch.from(g0.rec, [recurrentKernel.length]).ptr,
           bias: g0.bias ? scratch.from(g0.bias, [g0.bias.length]).ptr : 0,
         };
-        const cfg: GruOpConfig = {
-          units: c.units, resetAfter: c.resetAfter, returnSequences: c.returnSequences, goBackwards: c.goBackwards,
+        const cfg: GruConfig = {
+          units: c.units, resetAfter: c.resetAfter, returnSequences: c.returnSequences, goBackwards: c.goBackwards, zeroOutputForMask: false,
           recurrentActivation: codes[c.recurrentActivation], activation: codes[c.activation],
         };
-        const xd = scratch.from(x, [c.batch, c.steps, c.features]);
+        const xd = { x: scratch.from(x, [c.batch, c.steps, c.features]), initialStates: null, mask: null };
         // inference keeps one step's buffers only: the same outputs
         const inference = gruForward(engine, scratch, xd, w, cfg, false);
-        expectClose(engine.read(inference.y.ptr, inference.y.size), ref.out, { tol: 1e-5, scale: 1, label: 'inference output' });
-        const { y, cache } = gruForward(engine, scratch, xd, w, cfg);
+        expectClose(engine.read(inference.output.ptr, inference.output.size), ref.out, { tol: 1e-5, scale: 1, label: 'inference output' });
+        const { output: y, cache } = gruForward(engine, scratch, xd, w, cfg, true);
         expectClose(engine.read(y.ptr, y.size), ref.out, { tol: 1e-5, scale: 1, label: 'output' });
         const dy = scratch.from(dOut, y.shape);
-        const dx = gruBackward(engine, scratch, cache, dy, w, grads, cfg, true)!;
+        const dx = gruBackward(engine, scratch, cache!, dy, [], w, grads, cfg, true, []).dx!;
         const rows = c.batch * c.steps;
         const tol = sumTolerance(rows * u3);
         expectClose(engine.read(dx.ptr, dx.size), refGrads.dx, { tol, scale: 1, label: 'dx' });

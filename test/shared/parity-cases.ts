@@ -74,9 +74,9 @@ async function gruVsReference(engine: Engine): Promise<string | null> {
     try {
       const wp = { kernel: scratch.from(w.kernel, [w.kernel.length]).ptr, recurrentKernel: scratch.from(w.recurrentKernel, [w.recurrentKernel.length]).ptr, bias: scratch.from(w.bias, [w.bias.length]).ptr };
       const gp = { kernel: scratch.zeros([w.kernel.length]).ptr, recurrentKernel: scratch.zeros([w.recurrentKernel.length]).ptr, bias: scratch.zeros([w.bias.length]).ptr };
-      const opCfg = { ...cfg, recurrentActivation: ActivationCode.sigmoid, activation: ActivationCode.tanh };
-      const { y, cache } = gruForward(engine, scratch, scratch.from(x, [batch, steps, features]), wp, opCfg);
-      const dx = gruBackward(engine, scratch, cache, scratch.from(dOut, y.shape), wp, gp, opCfg, true)!;
+      const opCfg = { ...cfg, zeroOutputForMask: false, recurrentActivation: ActivationCode.sigmoid, activation: ActivationCode.tanh };
+      const { output: y, cache } = gruForward(engine, scratch, { x: scratch.from(x, [batch, steps, features]), initialStates: null, mask: null }, wp, opCfg, true);
+      const dx = gruBackward(engine, scratch, cache!, scratch.from(dOut, y.shape), [], wp, gp, opCfg, true, []).dx!;
       const label = `GRU resetAfter=${resetAfter} goBackwards=${goBackwards}`;
       const tol = sumTolerance(batch * steps * u3);
       const failure = first(

@@ -206,7 +206,7 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
   /**
    * `apply(x, {initialState})` (or `apply([x, ...states])`) starts the sequence from the given
    * states instead of zeros, and gradients flow into them.
-   * @example const [out, h, c] = wl.layers.lstm({ units: 8, returnState: true }).apply(x) as wl.SymbolicTensor[];
+   * @example const [out, h, c] = wl.layers.lstm({ units: 8, returnState: true }).apply([x]) as wl.SymbolicTensor[];
    * @example const y = wl.layers.lstm({ units: 8 }).apply(decoderInput, { initialState: [h, c] });
    */
   protected override callInputs(inputs: SymbolicTensor[], kwargs?: CallArgs): SymbolicTensor[] {
