@@ -12,7 +12,7 @@ enough text, it learns which letters follow which, then words, then a little of 
 quick brown fox jumps over the lazy dog again, because repetition is how a small model learns.`
   .replace(/\s+/g, ' ');
 const STEPS = 24;
-const EPOCHS = Number(process.argv[2] ?? 12);
+const EPOCHS = Number(process.argv[2] ?? 40);
 
 const chars = [...new Set(TEXT)].sort();
 const index = new Map(chars.map((c, i) => [c, i]));
