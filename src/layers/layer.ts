@@ -177,6 +177,11 @@ export abstract class Layer<Cache = unknown> {
     return Array.from({ length: outputCount }, () => mask);
   }
 
+  /** Why this layer cannot be trained as configured (checked before fit starts), or null. */
+  unsupportedInTraining(): string | null {
+    return null;
+  }
+
   /**
    * Whether output `index` can carry a mask when the inputs flagged in `inputsMasked` can (a static
    * view of computeMask, for the loss: a mask that reaches an output weights its loss).

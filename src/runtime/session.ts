@@ -111,6 +111,10 @@ export class ModelRuntime {
     if (custom.length && workers !== 'auto' && workers > 0) {
       throw new ValueError(`Model ${this.model.name} uses layer class ${custom.join(', ')}, registered on this thread only: pool workers cannot build it. Use workers: 0 (or 'auto')`);
     }
+    if (operation === 'fit') {
+      const refusal = this.model.topology.layers.map((l) => l.unsupportedInTraining()).find((r) => r != null);
+      if (refusal) throw new ValueError(refusal);
+    }
     const stateful = statefulLayers(this.model.topology.layers);
     if (stateful.length) checkStatefulBatches(stateful, workers, batchSize, samples, operation);
     // a masked loss is a mean over the whole step's unmasked steps: one share computes it

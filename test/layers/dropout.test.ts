@@ -146,9 +146,22 @@ describe('Dropout', () => {
     expect(() => wl.layers.dropout({ rate: 0.5, noiseShape: [0] })).toThrow('noiseShape');
     expect(() => wl.layers.dropout({ rate: 0.5, seed: 1.5 })).toThrow('expected an integer or null. Received: seed=1.5');
     expect(() => wl.layers.lstm({ units: 4, dropout: 1 })).toThrow('LSTM: received an invalid value for dropout, expected a number in [0, 1). Received: dropout=1');
-    expect(() => wl.layers.lstm({ units: 4, recurrentDropout: 0.2 })).toThrow('recurrent dropout is not supported yet');
+    expect(() => wl.layers.lstm({ units: 4, recurrentDropout: 1 })).toThrow('LSTM: received an invalid value for recurrentDropout, expected a number in [0, 1). Received: recurrentDropout=1');
     const layer = wl.layers.dropout({ rate: 0.5, noiseShape: [null, 3] });
     expect(() => layer.apply(wl.input({ shape: [4] }))).toThrow('noiseShape (None, 3) does not broadcast to the input shape (None, 4)');
+  });
+
+  it('recurrentDropout: inference runs (dropout does nothing there), training is refused before any work', async () => {
+    const model = wl.sequential({ layers: [wl.layers.gru({ units: 3, recurrentDropout: 0.2, inputShape: [4, 2] }), wl.layers.dense({ units: 2 })] });
+    model.compile({ loss: 'meanSquaredError', optimizer: 'sgd' });
+    const x = wl.randomUniform([5, 4, 2]);
+    const before = model.getWeights().map((w) => w.dataSync().slice());
+    const plain = wl.sequential({ layers: [wl.layers.gru({ units: 3, inputShape: [4, 2] }), wl.layers.dense({ units: 2 })] });
+    plain.setWeights(model.getWeights());
+    expect((await model.predict(x, { workers: 0 }) as wl.Tensor).dataSync()).toEqual((await plain.predict(x, { workers: 0 }) as wl.Tensor).dataSync());
+    await expect(model.fit(x, wl.randomUniform([5, 2]), { epochs: 1, verbose: 0, workers: 0 }))
+      .rejects.toThrow(/GRU gru_\d+ has recurrentDropout 0.2: recurrent dropout is supported for inference \(where it does nothing\) but not in training yet/);
+    model.getWeights().forEach((w, i) => expect(w.dataSync()).toEqual(before[i]));
   });
 
   it('writes rate, noise_shape and seed to its config and reads them back', async () => {

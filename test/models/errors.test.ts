@@ -67,7 +67,7 @@ describe('invalid layer arguments fail at construction, naming the argument and 
     ['snake_case argument', () => wl.layers.gru({ units: 2, return_sequences: true } as never), 'GRU: unknown argument return_sequences. Did you mean returnSequences?'],
     ['misspelt argument', () => wl.layers.dense({ units: 2, usebias: false } as never), 'Dense: unknown argument usebias.'],
     ['dropout', () => wl.layers.gru({ units: 2, dropout: 1 }), 'GRU: received an invalid value for dropout, expected a number in [0, 1). Received: dropout=1'],
-    ['recurrentDropout', () => wl.layers.lstm({ units: 2, recurrentDropout: 0.2 }), 'LSTM: received an invalid value for recurrentDropout, expected 0 (recurrent dropout is not supported yet). Received: recurrentDropout=0.2'],
+    ['recurrentDropout', () => wl.layers.lstm({ units: 2, recurrentDropout: -0.2 }), 'LSTM: received an invalid value for recurrentDropout, expected a number in [0, 1). Received: recurrentDropout=-0.2'],
     ['mergeMode', () => wl.layers.bidirectional({ layer: wl.layers.lstm({ units: 2 }), mergeMode: 'max' as never }), "Bidirectional: received an invalid value for mergeMode, expected one of \"concat\", \"sum\", \"mul\", \"ave\", null. Received: mergeMode=\"max\""],
     ['Bidirectional around Dense', () => wl.layers.bidirectional({ layer: wl.layers.dense({ units: 2 }) }), 'Bidirectional: the layer argument must be a recurrent layer (LSTM, GRU, SimpleRNN), got Dense'],
     ['resetAfter="no"', () => wl.layers.gru({ units: 2, resetAfter: 'no' as never }), 'GRU: received an invalid value for resetAfter, expected true or false. Received: resetAfter="no"'],

@@ -57,7 +57,7 @@ describe('model configs (Keras format): to config, through JSON, and back', () =
   it('refuses unsupported or unknown config entries by name', () => {
     expect(() => layerFromConfig({ class_name: 'Conv3D', config: {} })).toThrow('Unknown layer class: "Conv3D". Expected one of: InputLayer, Dense, GRU, LSTM, SimpleRNN');
     expect(() => layerFromConfig({ class_name: 'LSTM', config: {} })).toThrow('LSTM: received an invalid value for units, expected a positive integer. Received: units=undefined');
-    expect(() => layerFromConfig({ class_name: 'GRU', config: { units: 4, recurrent_dropout: 0.2 } })).toThrow('GRU config: recurrent_dropout=0.2 is not supported');
+    expect(() => layerFromConfig({ class_name: 'GRU', config: { units: 4, time_major: true } })).toThrow('GRU config: time_major=true is not supported');
     expect(() => layerFromConfig({ class_name: 'Dense', config: { units: 4, kernel_regularizer: { class_name: 'L2' } } })).toThrow('Dense config: kernel_regularizer={"class_name":"L2"} is not supported');
     expect(() => layerFromConfig({ class_name: 'Dense', config: { units: 4, dtype: 'float16' } })).toThrow('dtype="float16" is not supported (float32 only)');
     expect(() => modelFromConfig({ class_name: 'Graph' as never, config: { layers: [] } })).toThrow('Unknown model class: "Graph"');

@@ -48,7 +48,11 @@ export interface RecurrentLayerArgs extends LayerArgs {
    * mask, 0 or 1/(1 − rate), the same at every timestep and for every gate (Keras's implementation 2).
    */
   dropout?: number;
-  /** Only 0 (recurrent dropout is not supported yet). */
+  /**
+   * Accepted for inference (where dropout does nothing: a Keras model with recurrent_dropout loads and
+   * predicts exactly); training such a layer is refused before any work, as recurrent dropout is
+   * not supported in training yet.
+   */
   recurrentDropout?: number;
   /** Accepted for compatibility; the kernels always run the loop themselves. */
   unroll?: boolean;
@@ -87,7 +91,7 @@ export const RECURRENT_SPECS = {
   ...WEIGHT_OPTIONS_AT_DEFAULT,
   ...RECURRENT_OPTIONS_AT_DEFAULT,
   dropout: arg.rate(),
-  recurrentDropout: arg.onlyDefault([0], 'recurrent dropout is not supported yet'),
+  recurrentDropout: arg.rate(),
   returnSequences: arg.bool(false),
   returnState: arg.bool(false),
   goBackwards: arg.bool(false),
@@ -261,6 +265,11 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
 
   override outputMayBeMasked(inputsMasked: readonly boolean[], index: number): boolean {
     return index === 0 && this.returnSequences && inputsMasked[0] === true;
+  }
+
+  override unsupportedInTraining(): string | null {
+    const rate = (this.options as { recurrentDropout?: number }).recurrentDropout ?? 0;
+    return rate > 0 ? `${this.className} ${this.name} has recurrentDropout ${rate}: recurrent dropout is supported for inference (where it does nothing) but not in training yet; set recurrentDropout: 0 to train` : null;
   }
 
   /** What the op's loop needs. @internal */

@@ -160,6 +160,10 @@ export class Bidirectional extends Layer<BidirectionalCache | null> {
     return index < (this.mergeMode === null ? 2 : 1) && this.returnSequences && inputsMasked[0] === true;
   }
 
+  override unsupportedInTraining(): string | null {
+    return this.forwardLayer.unsupportedInTraining();
+  }
+
   override get weights(): LayerVariable[] {
     return [...this.forwardLayer.weights, ...this.backwardLayer.weights];
   }

@@ -64,6 +64,10 @@ export class TimeDistributed extends Layer<unknown> {
     return this.layer.outputIsSoftmax();
   }
 
+  override unsupportedInTraining(): string | null {
+    return this.layer.unsupportedInTraining();
+  }
+
   override get weights(): LayerVariable[] {
     return this.layer.weights;
   }
