@@ -125,11 +125,11 @@ export const arg = {
     };
   },
   /** A layer instance (a wrapper's inner layer); its config nests `{module, class_name, config}`. */
-  layer(): ArgSpec<Layer> {
+  layer(example = 'wl.layers.dense({ units: 8 })'): ArgSpec<Layer> {
     return {
       resolve(owner, name, v) {
         if (v == null || typeof v !== 'object' || typeof (v as Layer).getConfig !== 'function' || typeof (v as Layer).apply !== 'function') {
-          throw new ValueError(`${owner}: the ${name} argument must be a layer, e.g. wl.layers.dense({ units: 8 }). Received: ${name}=${describe(v)}`);
+          throw new ValueError(`${owner}: the ${name} argument must be a layer, e.g. ${example}. Received: ${name}=${describe(v)}`);
         }
         return v as Layer;
       },

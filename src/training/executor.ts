@@ -47,10 +47,28 @@ export interface BatchTotals {
   losses: number[];
   counts: number[];
   correct: number[];
+  /**
+   * Totals over several batches (an epoch): `losses` then holds Σ batch mean × batch rows and this
+   * Σ rows per output (Keras's epoch value, the batch means weighted by batch size; with a mask
+   * the batch means count different numbers of steps, so this differs from pooling the steps).
+   */
+  lossRows?: number[];
 }
 
 export function emptyTotals(outputs: number): BatchTotals {
   return { losses: new Array(outputs).fill(0), counts: new Array(outputs).fill(0), correct: new Array(outputs).fill(0) };
+}
+
+/** Adds one batch of `rows` samples into epoch totals: its loss as its mean × rows, the metrics' counts as they are. */
+export function addBatchTotals(into: BatchTotals, t: BatchTotals, rows: number): BatchTotals {
+  into.lossRows ??= into.losses.map(() => 0);
+  into.losses.forEach((_, i) => {
+    if (t.counts[i] > 0) into.losses[i] += (t.losses[i] / t.counts[i]) * rows;
+    into.lossRows![i] += rows;
+    into.counts[i] += t.counts[i];
+    into.correct[i] += t.correct[i];
+  });
+  return into;
 }
 
 /** Adds `t` into `into`, output by output. */

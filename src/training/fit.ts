@@ -5,7 +5,7 @@ import { globalRandom } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { CallbackList, type CallbackModel, type CustomCallbackArgs, type Logs } from './callbacks.js';
 import { gatherRows, type ModelData } from './data.js';
-import { addTotals, emptyTotals, type BatchTotals, type Executor } from './executor.js';
+import { addBatchTotals, emptyTotals, type BatchTotals, type Executor } from './executor.js';
 import { allocArray, type HostArray } from '../dtype.js';
 import { History } from './history.js';
 import { ProgressBar, defaultSink, type ProgressSink } from './progress.js';
@@ -126,7 +126,7 @@ export interface OutputLogging {
  * `<output>_` when there are several outputs); all prefixed `val_` for validation.
  */
 export function logsOf(t: BatchTotals, { outputNames, lossWeights, metrics }: OutputLogging, prefix = ''): Logs {
-  const means = t.losses.map((sum, i) => sum / t.counts[i]);
+  const means = t.losses.map((sum, i) => sum / (t.lossRows?.[i] ?? t.counts[i]));
   const logs: Logs = { [`${prefix}loss`]: means.reduce((total, m, i) => total + lossWeights[i] * m, 0) };
   const several = outputNames.length > 1;
   if (several) outputNames.forEach((name, i) => (logs[`${prefix}${name}_loss`] = means[i]));
@@ -185,7 +185,7 @@ export async function fitLoop(executor: Executor, x: Tensor[], y: Tensor[], args
         targets: y.map((yi, i) => gatherRows(yi, order, start, end, yBuffers[i])),
         seed: ctx.nextStepSeed?.() ?? 0,
       });
-      addTotals(total, t);
+      addBatchTotals(total, t, end - start);
       seen = end;
       last = logsOf(t, logging);
       // as Keras 2, the bar's last update waits for the epoch's end, so it can show validation
@@ -204,15 +204,15 @@ export async function fitLoop(executor: Executor, x: Tensor[], y: Tensor[], args
   return history;
 }
 
-/** Σ of loss values, their count and the rows predicted right, per output, over all samples. */
+/** Per output over all samples: the batch losses' means weighted by batch size, and the metric counts. */
 export async function evaluateLoop(executor: Executor, x: Tensor[], y: Tensor[], batchSize: number): Promise<BatchTotals> {
   const total = emptyTotals(y.length);
   for (let start = 0; start < x[0].shape[0]; start += batchSize) {
     const end = Math.min(start + batchSize, x[0].shape[0]);
-    addTotals(total, await executor.evaluateBatch({
+    addBatchTotals(total, await executor.evaluateBatch({
       inputs: x.map((t) => gatherRows(t, null, start, end)),
       targets: y.map((t) => gatherRows(t, null, start, end)),
-    }));
+    }), end - start);
   }
   return total;
 }

@@ -99,12 +99,10 @@ describe('masked loss and metrics (Keras 3: unmasked steps only)', () => {
     await model.dispose();
   });
 
-  // DEFECT (reported): with a mask and several batches, evaluate() and fit()'s History give the mean
-  // over all batches' unmasked steps; Keras 3 averages the batches' losses (each a masked mean)
-  // weighted by batch size (§17.3, last bullet; the loss tracker's sample_weight is the batch size).
-  // it.fails: this turns into a failure (to flip to it) once the library follows Keras here.
-  it.fails('evaluate() in several batches: the loss is the batch-size-weighted mean of the batches\' masked means, accuracy counts unmasked steps over all batches (Keras 3)', () => severalBatches('evaluate'));
-  it.fails('fit() History in several batches (learning rate 1e-30: the weights stay): the same batch-size-weighted mean (Keras 3)', () => severalBatches('fit'));
+  // Keras 3 averages the batches' losses (each a masked mean) weighted by batch size (§17.3, last
+  // bullet; the loss tracker's sample_weight is the batch size), not all batches' unmasked steps pooled.
+  it('evaluate() in several batches: the loss is the batch-size-weighted mean of the batches\' masked means, accuracy counts unmasked steps over all batches (Keras 3)', () => severalBatches('evaluate'));
+  it('fit() History in several batches (learning rate 1e-30: the weights stay): the same batch-size-weighted mean (Keras 3)', () => severalBatches('fit'));
 
   async function severalBatches(how: 'evaluate' | 'fit'): Promise<void> {
     const n = 8, batch = 3; // batches of 3, 3, 2

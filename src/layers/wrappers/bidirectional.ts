@@ -29,7 +29,7 @@ export interface BidirectionalLayerArgs extends LayerArgs {
 }
 
 const SCHEMA = layerSchema<BidirectionalLayerArgs>()('Bidirectional', {
-  layer: arg.layer(),
+  layer: arg.layer('wl.layers.lstm({ units: 8 })'),
   mergeMode: arg.oneOf<MergeMode>(['concat', 'sum', 'mul', 'ave', null]),
   backwardLayer: { ...arg.onlyDefault([null], 'a separate backward layer is not supported yet'), omitFromConfig: true },
   weights: { ...arg.onlyDefault([null], 'pass weights with setWeights() after building'), omitFromConfig: true },
