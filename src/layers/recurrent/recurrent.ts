@@ -119,6 +119,7 @@ interface RecurrentOptions {
   stateful: boolean;
   zeroOutputForMask: boolean;
   dropout: number;
+  recurrentDropout: number;
   seed: number | null;
 }
 
@@ -268,7 +269,7 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
   }
 
   override unsupportedInTraining(): string | null {
-    const rate = (this.options as { recurrentDropout?: number }).recurrentDropout ?? 0;
+    const rate = this.options.recurrentDropout;
     return rate > 0 ? `${this.className} ${this.name} has recurrentDropout ${rate}: recurrent dropout is supported for inference (where it does nothing) but not in training yet; set recurrentDropout: 0 to train` : null;
   }
 
