@@ -4,62 +4,34 @@
 // 8, 16 and 40 (the thin in-place products; B·u over eight-vector runs and tails), 43 and 72 (the
 // packed products); batch 1, 5 and 130 (two row blocks of the packed GEMM); steps 1 and 4.
 import { describe, it } from 'vitest';
-import { ActivationCode, RnnFlags as Flag } from '../../src/backend/activation-codes.js';
+import { RnnFlags as Flag } from '../../src/backend/activation-codes.js';
 import type { Engine } from '../../src/backend/engine.js';
 import { Scratch } from '../../src/ops/device-tensor.js';
-import {
-  simpleRnnBackwardRef, simpleRnnForwardRef, type SimpleRnnRefConfig, type SimpleRnnRefWeights,
-} from '../reference/simple-rnn.js';
+import { simpleRnnBackwardRef, simpleRnnForwardRef, type SimpleRnnRefConfig } from '../reference/simple-rnn.js';
 import type { RefActivationK3 as RefActivation } from '../reference/activations.js';
-import { dot, numericGradient } from '../reference/finite-difference.js';
-import { expectClose, sumTolerance } from '../helpers/compare.js';
-import { testEngine } from '../helpers/engine.js';
+import { dot } from '../reference/finite-difference.js';
+import { expectFiniteDifferences } from '../reference/gradient-check.js';
+import { expectClose } from '../helpers/compare.js';
 import { testRng, uniform } from '../helpers/rng.js';
+import { activationCodes as codes, forwardTol, gradientTol, kernelInputs, nanTensor, readStateRow, stateRows } from './rnn-kernel-device.js';
+import {
+  activationCase, goBackwardsCases, itRunsCases, itSweepsSizes, packedCases, randomProblem, seeded, type RnnCase, type RunCase, type SharedCase,
+} from './rnn-kernel-cases.js';
 
 /** The cell code of assembly/rnn/flags.ts. */
 const CELL_SIMPLE_RNN = 0;
 
-const codes: Record<RefActivation, number> = {
-  linear: ActivationCode.linear, relu: ActivationCode.relu, sigmoid: ActivationCode.sigmoid,
-  hardSigmoid: ActivationCode.hardSigmoid, tanh: ActivationCode.tanh, keras3HardSigmoid: ActivationCode.keras3HardSigmoid,
-};
-
-type MaskKind = 'none' | 'mask' | 'zeroOutput';
-
-interface Case {
-  batch: number; steps: number; units: number; features: number; activation: RefActivation;
-  returnSequences: boolean; goBackwards: boolean; mask: MaskKind;
-  /** A non-zero initial state (else RNN_ZERO_STATE). */
-  initial: boolean;
+interface Case extends RnnCase {
+  activation: RefActivation;
   /** A gradient arriving at the final state (dhT). */
   stateGrad: boolean;
-}
-
-/**
- * A (B, T) mask in input order: row 0's first step masked (a masked leading step with a non-zero
- * initial state outputs 0), the last row of a batch of more than two masked throughout, the rest
- * random with one step in three masked.
- */
-function makeMask(rng: () => number, batch: number, steps: number): Float64Array {
-  const m = new Float64Array(batch * steps);
-  for (let b = 0; b < batch; b++) for (let t = 0; t < steps; t++) {
-    const masked = (b === 0 && t === 0) || (batch > 2 && b === batch - 1) || rng() < 1 / 3;
-    m[b * steps + t] = masked ? 0 : 1;
-  }
-  return m;
 }
 
 /** Runs the kernels on one case and checks every output against the reference. */
 async function check(engine: Engine, c: Case, seed: number): Promise<void> {
   const rng = testRng(seed);
   const { batch, steps, units: u, features } = c;
-  const x = uniform(rng, batch * steps * features);
-  const w: SimpleRnnRefWeights = {
-    kernel: uniform(rng, features * u, -0.6, 0.6),
-    recurrentKernel: uniform(rng, u * u, -0.6, 0.6),
-    bias: uniform(rng, u, -0.3, 0.3),
-  };
-  const mask = c.mask === 'none' ? null : makeMask(rng, batch, steps);
+  const { x, w, mask } = randomProblem(rng, c, 1, { weight: 0.6, bias: 0.3 });
   const initialState = c.initial ? uniform(rng, batch * u) : null;
   const cfg: SimpleRnnRefConfig = { ...c, zeroOutputForMask: c.mask === 'zeroOutput' };
   const ref = simpleRnnForwardRef({ x, shape: [batch, steps, features], mask, initialState }, w, cfg);
@@ -67,54 +39,28 @@ async function check(engine: Engine, c: Case, seed: number): Promise<void> {
   const dState = c.stateGrad ? uniform(rng, batch * u) : null;
   const grads = simpleRnnBackwardRef(ref, dOut, w, cfg, dState);
 
-  // what the caller hands the kernels: the input projection and the mask time-major in processing order
-  const xproj = new Float64Array(steps * batch * u);
-  const maskT = new Float64Array(steps * batch);
-  for (let t = 0; t < steps; t++) for (let b = 0; b < batch; b++) {
-    const tIn = c.goBackwards ? steps - 1 - t : t;
-    for (let j = 0; j < u; j++) {
-      let s = w.bias![j];
-      for (let k = 0; k < features; k++) s += x[(b * steps + tIn) * features + k] * w.kernel[k * u + j];
-      xproj[(t * batch + b) * u + j] = s;
-    }
-    if (mask) maskT[t * batch + b] = mask[b * steps + tIn];
-  }
   const k = engine.kernels;
   const scratch = new Scratch(engine);
-  const nan = (shape: number[]) => {
-    const t = scratch.alloc(shape);
-    engine.f32(t.ptr, t.size).fill(Number.NaN);
-    return t;
-  };
+  const nan = (shape: number[]) => nanTensor(engine, scratch, shape);
   try {
-    const flags = (c.returnSequences ? Flag.returnSequences : 0) | (c.initial ? 0 : Flag.zeroState) |
-      (c.mask === 'zeroOutput' ? Flag.zeroOutputForMask : 0);
-    const xp = scratch.from(xproj, [steps, batch, u]).ptr;
-    const U = scratch.from(w.recurrentKernel, [u, u]).ptr;
-    const maskPtr = mask ? scratch.from(maskT, [steps, batch]).ptr : 0;
-    const outShape = c.returnSequences ? [batch, steps, u] : [batch, u];
+    const { xp, U, maskPtr, flags, outShape } = kernelInputs(scratch, c, x, w, u, mask);
     const act = codes[c.activation];
     const label = (s: string) => `${s} (${JSON.stringify(c)})`;
-    const forwardTol = { tol: 1e-5, scale: 1 };
     // hs with the initial state in its first row
-    const stateRows = (kept: number) => {
-      const t = scratch.zeros([kept + 1, batch, u]);
-      if (initialState) engine.write(t.ptr, initialState);
-      return t;
-    };
+    const states = (kept: number) => stateRows(engine, scratch, c, kept, initialState);
     // inference: the state ping-pongs
     {
-      const hs = stateRows(1), out = nan(outShape);
+      const hs = states(1), out = nan(outShape);
       const work = scratch.alloc([k.rnn_fwd_work_floats(CELL_SIMPLE_RNN, batch, u)]);
       k.f32_rnn_seq_fwd(CELL_SIMPLE_RNN, batch, steps, u, xp, U, hs.ptr, 0, 0, 0, out.ptr, maskPtr, work.ptr, flags | Flag.inference, 0, act);
       expectClose(engine.read(out.ptr, out.size), ref.out, { ...forwardTol, label: label('inference output') });
-      expectClose(engine.read(hs.ptr + (steps & 1) * batch * u * 4, batch * u), ref.state, { ...forwardTol, label: label('inference final h') });
+      expectClose(readStateRow(engine, c, hs, steps & 1), ref.state, { ...forwardTol, label: label('inference final h') });
     }
-    const hs = stateRows(steps), out = nan(outShape);
+    const hs = states(steps), out = nan(outShape);
     const work = scratch.alloc([k.rnn_fwd_work_floats(CELL_SIMPLE_RNN, batch, u)]);
     k.f32_rnn_seq_fwd(CELL_SIMPLE_RNN, batch, steps, u, xp, U, hs.ptr, 0, 0, 0, out.ptr, maskPtr, work.ptr, flags, 0, act);
     expectClose(engine.read(out.ptr, out.size), ref.out, { ...forwardTol, label: label('output') });
-    expectClose(engine.read(hs.ptr + steps * batch * u * 4, batch * u), ref.state, { ...forwardTol, label: label('final h') });
+    expectClose(readStateRow(engine, c, hs, steps), ref.state, { ...forwardTol, label: label('final h') });
 
     const dy = scratch.from(dOut, outShape).ptr;
     const dhT = dState ? scratch.from(dState, [batch, u]).ptr : 0;
@@ -123,55 +69,27 @@ async function check(engine: Engine, c: Case, seed: number): Promise<void> {
     // with a zero initial state dL/dh0 is not asked for (the kernel skips the last product)
     k.f32_rnn_seq_bwd(CELL_SIMPLE_RNN, batch, steps, u, U, hs.ptr, 0, 0, 0, dy, dhT, 0, maskPtr,
       dxproj.ptr, c.initial ? dh0.ptr : 0, 0, bwork.ptr, flags, 0, act);
-    const tol = sumTolerance(steps * u);
-    // gradients are sums of terms as large as the largest gradient (they grow through U as they go back)
-    const grad = (expected: Float64Array, what: string) => ({ tol, scale: Math.max(1, ...expected.map(Math.abs)), label: label(what) });
-    expectClose(engine.read(dxproj.ptr, dxproj.size), grads.dPre, grad(grads.dPre, 'dxproj'));
-    if (c.initial) expectClose(engine.read(dh0.ptr, dh0.size), grads.dInitialState, grad(grads.dInitialState, 'dh0'));
+    const grad = gradientTol(steps, u);
+    expectClose(engine.read(dxproj.ptr, dxproj.size), grads.dPre, grad(grads.dPre, label('dxproj')));
+    if (c.initial) expectClose(engine.read(dh0.ptr, dh0.size), grads.dInitialState, grad(grads.dInitialState, label('dh0')));
   } finally {
     scratch.release();
   }
 }
 
 const base = { features: 3, activation: 'tanh', goBackwards: false } as const;
+/** A shared case, with tanh unless it sets the activation. */
+const runCase: RunCase<SharedCase & { activation?: RefActivation }> = (engine, { stateGrads: stateGrad, ...s }, seed) =>
+  check(engine, { ...base, ...s, stateGrad }, seed);
+
 const activations = ['linear', 'relu', 'sigmoid', 'hardSigmoid', 'tanh', 'keras3HardSigmoid'] as const;
+const activationCases = activations.flatMap((activation) => [40, 5, 72].map((units) => ({ ...activationCase(units), activation })));
 
 describe('SimpleRNN sequence kernels against the float64 reference', () => {
-  for (const units of [3, 8, 16, 40, 43]) for (const batch of [1, 5]) for (const steps of [1, 4]) {
-    it(`u${units} B${batch} T${steps}: return_sequences both ways, masks, initial states, state gradients`, async () => {
-      const engine = await testEngine();
-      let seed = units * 1000 + batch * 10 + steps;
-      for (const returnSequences of [true, false]) for (const mask of ['none', 'mask', 'zeroOutput'] as const) {
-        for (const initial of [false, true]) for (const stateGrad of [false, true]) {
-          await check(engine, { ...base, batch, steps, units, returnSequences, mask, initial, stateGrad }, seed++);
-        }
-      }
-    });
-  }
-
-  it('every activation code (0-5), on eight-vector runs and tails', async () => {
-    const engine = await testEngine();
-    let seed = 91;
-    for (const activation of activations) for (const units of [40, 5, 72]) {
-      await check(engine, {
-        batch: 5, steps: 4, units, features: 3, activation,
-        returnSequences: true, goBackwards: false, mask: 'mask', initial: true, stateGrad: true,
-      }, seed++);
-    }
-  });
-
-  it('go_backwards: the caller reverses the projection and the mask', async () => {
-    const engine = await testEngine();
-    await check(engine, { ...base, batch: 5, steps: 4, units: 8, goBackwards: true, returnSequences: true, mask: 'mask', initial: true, stateGrad: false }, 5);
-    await check(engine, { ...base, batch: 5, steps: 4, units: 43, goBackwards: true, returnSequences: false, mask: 'zeroOutput', initial: false, stateGrad: true }, 6);
-  });
-
-  it('the packed products past one block: 130 rows, and u = 264', async () => {
-    const engine = await testEngine();
-    await check(engine, { ...base, batch: 130, steps: 3, units: 13, returnSequences: true, mask: 'mask', initial: true, stateGrad: true }, 8);
-    await check(engine, { ...base, batch: 130, steps: 2, units: 16, returnSequences: false, mask: 'none', initial: false, stateGrad: false }, 9);
-    await check(engine, { ...base, batch: 5, steps: 3, units: 264, returnSequences: true, mask: 'mask', initial: true, stateGrad: true }, 10);
-  });
+  itSweepsSizes(runCase);
+  itRunsCases('every activation code (0-5), on eight-vector runs and tails', seeded(activationCases, 91), runCase);
+  itRunsCases('go_backwards: the caller reverses the projection and the mask', goBackwardsCases(43), runCase);
+  itRunsCases('the packed products past one block: 130 rows, and u = 264', packedCases, runCase);
 });
 
 describe('float64 SimpleRNN reference: backward vs central finite differences', () => {
@@ -181,13 +99,7 @@ describe('float64 SimpleRNN reference: backward vs central finite differences', 
         const rng = testRng(41 + (returnSequences ? 1 : 0) + (zeroOutputForMask ? 2 : 0));
         const [batch, steps, features, units] = [3, 4, 3, 3];
         const cfg: SimpleRnnRefConfig = { units, activation, returnSequences, goBackwards: false, zeroOutputForMask };
-        const x = uniform(rng, batch * steps * features);
-        const w = {
-          kernel: uniform(rng, features * units, -0.8, 0.8),
-          recurrentKernel: uniform(rng, units * units, -0.8, 0.8),
-          bias: uniform(rng, units, -0.5, 0.5),
-        };
-        const mask = makeMask(rng, batch, steps);
+        const { x, w, mask } = randomProblem(rng, { batch, steps, features, units, mask: 'mask' }, 1, { weight: 0.8, bias: 0.5 });
         const h0 = uniform(rng, batch * units);
         const inputs = { x, shape: [batch, steps, features] as [number, number, number], mask, initialState: h0 };
         const probe = simpleRnnForwardRef(inputs, w, cfg);
@@ -197,12 +109,10 @@ describe('float64 SimpleRNN reference: backward vs central finite differences', 
           return dot(cot, r.out) + dot(dh, r.state);
         };
         const g = simpleRnnBackwardRef(probe, cot, w, cfg, dh);
-        const opts = { tol: 1e-6, scale: 1e-3 };
-        expectClose(g.dx, numericGradient(loss, x), { ...opts, label: 'dx' });
-        expectClose(g.dKernel, numericGradient(loss, w.kernel), { ...opts, label: 'dKernel' });
-        expectClose(g.dRecurrentKernel, numericGradient(loss, w.recurrentKernel), { ...opts, label: 'dRecurrentKernel' });
-        expectClose(g.dBias!, numericGradient(loss, w.bias), { ...opts, label: 'dBias' });
-        expectClose(g.dInitialState, numericGradient(loss, h0), { ...opts, label: 'dh0' });
+        expectFiniteDifferences(loss, [
+          ['dx', g.dx, x], ['dKernel', g.dKernel, w.kernel], ['dRecurrentKernel', g.dRecurrentKernel, w.recurrentKernel],
+          ['dBias', g.dBias!, w.bias], ['dh0', g.dInitialState, h0],
+        ]);
       });
     }
   }

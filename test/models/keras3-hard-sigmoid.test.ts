@@ -33,6 +33,19 @@ function expectWithin2e5(actual: ArrayLike<number>, expected: number[], label: s
   const worst = Math.max(...expected.map((v, i) => Math.abs(actual[i] - v)));
   expect(worst, label).toBeLessThanOrEqual(2e-5);
 }
+/** The fixture's model (the Python above) with its weights, the GRU's recurrent activation `recurrentActivation`. */
+function fixtureModel(recurrentActivation: 'keras3HardSigmoid' | 'hardSigmoid'): wl.LayersModel {
+  const model = wl.sequential({
+    layers: [
+      wl.layers.gru({ units: 5, returnSequences: true, resetAfter: false, recurrentActivation, inputShape: [6, 4] }),
+      wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 3 }) }),
+      wl.layers.activation({ activation: 'softmax' }),
+    ],
+  });
+  model.setWeights(fixture.weights.map(tensorOf));
+  return model;
+}
+
 const keras3 = (x: number) => Math.min(Math.max(x / 6 + 0.5, 0), 1);
 
 describe("Keras 3's hard sigmoid (keras3HardSigmoid)", () => {
@@ -84,14 +97,7 @@ describe("Keras 3's hard sigmoid (keras3HardSigmoid)", () => {
   });
 
   it('a Keras 3 GRU(reset_after=False, recurrent_activation="hard_sigmoid") model: predict, loss and gradients within 2e-5', async () => {
-    const model = wl.sequential({
-      layers: [
-        wl.layers.gru({ units: 5, returnSequences: true, resetAfter: false, recurrentActivation: 'keras3HardSigmoid', inputShape: [6, 4] }),
-        wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 3 }) }),
-        wl.layers.activation({ activation: 'softmax' }),
-      ],
-    });
-    model.setWeights(fixture.weights.map(tensorOf));
+    const model = fixtureModel('keras3HardSigmoid');
     const x = tensorOf(fixture.inputs[0]), y = tensorOf(fixture.targets[0]);
     const out = (await model.predict(x, { workers: 0 })) as wl.Tensor;
     expect(out.shape).toEqual(fixture.outputs[0].shape);
@@ -100,14 +106,7 @@ describe("Keras 3's hard sigmoid (keras3HardSigmoid)", () => {
     expect(Math.abs(loss - fixture.loss_value)).toBeLessThan(2e-5);
     grads.forEach((g, i) => expectWithin2e5(g, fixture.gradients[i].data, fixture.gradients[i].path));
     // tfjs's hard sigmoid (0.2x + 0.5) does not reproduce Keras 3's outputs
-    const tfjs = wl.sequential({
-      layers: [
-        wl.layers.gru({ units: 5, returnSequences: true, resetAfter: false, recurrentActivation: 'hardSigmoid', inputShape: [6, 4] }),
-        wl.layers.timeDistributed({ layer: wl.layers.dense({ units: 3 }) }),
-        wl.layers.activation({ activation: 'softmax' }),
-      ],
-    });
-    tfjs.setWeights(fixture.weights.map(tensorOf));
+    const tfjs = fixtureModel('hardSigmoid');
     const other = ((await tfjs.predict(x, { workers: 0 })) as wl.Tensor).dataSync();
     expect(Math.max(...Array.from(other, (v, i) => Math.abs(v - fixture.outputs[0].data[i])))).toBeGreaterThan(1e-3);
   });

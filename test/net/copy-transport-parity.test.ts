@@ -11,17 +11,8 @@ import { describe, it, expect, afterAll, beforeAll, vi } from 'vitest';
 import * as wl from '../../src/index.js';
 import { expectNear, rms } from './support.js';
 
-vi.mock('../../src/parallel/comlink-pool.js', async (importOriginal) => {
-  const mod = await importOriginal<typeof import('../../src/parallel/comlink-pool.js')>();
-  /** The comlink pool as a page without cross-origin isolation makes it: sharedMemory false. */
-  class CopyingComlinkPool extends mod.ComlinkPool {
-    constructor(...args: ConstructorParameters<typeof mod.ComlinkPool>) {
-      const [size, spawn, , timeoutMs] = args;
-      super(size, spawn, false, timeoutMs);
-    }
-  }
-  return { ...mod, ComlinkPool: CopyingComlinkPool };
-});
+vi.mock('../../src/parallel/comlink-pool.js', async (importOriginal) =>
+  (await import('../helpers/copying-comlink-pool.js')).withCopyingComlinkPool(await importOriginal()));
 
 const SAMPLES = 37; // prime: no batch size divides it, and the last batches (7, 17) split unevenly over the workers
 const EPOCHS = 2;

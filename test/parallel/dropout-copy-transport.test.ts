@@ -7,16 +7,8 @@ import * as wl from '../../src/index.js';
 import { expectSameTraining, train } from '../helpers/dropout-fit.js';
 import { resetPool } from '../helpers/pool.js';
 
-vi.mock('../../src/parallel/comlink-pool.js', async (importOriginal) => {
-  const mod = await importOriginal<typeof import('../../src/parallel/comlink-pool.js')>();
-  class CopyingComlinkPool extends mod.ComlinkPool {
-    constructor(...args: ConstructorParameters<typeof mod.ComlinkPool>) {
-      const [size, spawn, , timeoutMs] = args;
-      super(size, spawn, false, timeoutMs);
-    }
-  }
-  return { ...mod, ComlinkPool: CopyingComlinkPool };
-});
+vi.mock('../../src/parallel/comlink-pool.js', async (importOriginal) =>
+  (await import('../helpers/copying-comlink-pool.js')).withCopyingComlinkPool(await importOriginal()));
 
 beforeAll(async () => {
   await resetPool();

@@ -2,8 +2,8 @@
 // forward pass: this is what makes the reference trustworthy enough to judge the kernels.
 import { describe, it } from 'vitest';
 import { gruForwardRef, gruBackwardRef, type GruRefConfig } from './gru.js';
-import { numericGradient, dot } from './finite-difference.js';
-import { expectClose } from '../helpers/compare.js';
+import { dot } from './finite-difference.js';
+import { expectFiniteDifferences } from './gradient-check.js';
 import { testRng, uniform } from '../helpers/rng.js';
 
 describe('float64 GRU reference: backward vs central finite differences', () => {
@@ -24,11 +24,10 @@ describe('float64 GRU reference: backward vs central finite differences', () => 
         const cot = uniform(rng, probe.out.length);
         const loss = () => dot(cot, gruForwardRef(x, shape, w, cfg).out);
         const grads = gruBackwardRef(probe, cot, w, cfg);
-        const opts = { tol: 1e-6, scale: 1e-3 };
-        expectClose(grads.dx, numericGradient(loss, x), { ...opts, label: 'dx' });
-        expectClose(grads.dKernel, numericGradient(loss, w.kernel), { ...opts, label: 'dKernel' });
-        expectClose(grads.dRecurrentKernel, numericGradient(loss, w.recurrentKernel), { ...opts, label: 'dRecurrentKernel' });
-        expectClose(grads.dBias!, numericGradient(loss, w.bias), { ...opts, label: 'dBias' });
+        expectFiniteDifferences(loss, [
+          ['dx', grads.dx, x], ['dKernel', grads.dKernel, w.kernel], ['dRecurrentKernel', grads.dRecurrentKernel, w.recurrentKernel],
+          ['dBias', grads.dBias!, w.bias],
+        ]);
       });
     }
   }
@@ -57,12 +56,10 @@ describe('float64 GRU reference with masks, an initial state and the final state
         return dot(cot, r.out) + dot(cotT, r.hT);
       };
       const grads = gruBackwardRef(probe, cot, w, cfg, cotT);
-      const opts = { tol: 1e-6, scale: 1e-3 };
-      expectClose(grads.dx, numericGradient(loss, x), { ...opts, label: 'dx' });
-      expectClose(grads.dh0, numericGradient(loss, h0), { ...opts, label: 'dh0' });
-      expectClose(grads.dKernel, numericGradient(loss, w.kernel), { ...opts, label: 'dKernel' });
-      expectClose(grads.dRecurrentKernel, numericGradient(loss, w.recurrentKernel), { ...opts, label: 'dRecurrentKernel' });
-      expectClose(grads.dBias!, numericGradient(loss, w.bias), { ...opts, label: 'dBias' });
+      expectFiniteDifferences(loss, [
+        ['dx', grads.dx, x], ['dh0', grads.dh0, h0], ['dKernel', grads.dKernel, w.kernel],
+        ['dRecurrentKernel', grads.dRecurrentKernel, w.recurrentKernel], ['dBias', grads.dBias!, w.bias],
+      ]);
     });
   }
 });

@@ -5,6 +5,9 @@
  * own gradient is checked by central finite differences in test/reference/gru-reference.test.ts.
  */
 import { act, actGrad, type RefActivationK3 } from './activations.js';
+import {
+  accumulate, backwardThroughTime, inputStep, matVec, matVecBackward, runSequence, type RefWeights,
+} from './sequence-common.js';
 
 export interface GruRefConfig {
   units: number;
@@ -26,11 +29,7 @@ export interface GruRefInputs {
 }
 
 /** kernel (F, 3u), recurrentKernel (u, 3u), bias (3u) or (2, 3u) with resetAfter; row-major. */
-export interface GruRefWeights {
-  kernel: Float64Array;
-  recurrentKernel: Float64Array;
-  bias: Float64Array | null;
-}
+export type GruRefWeights = RefWeights;
 
 interface StepCache {
   x: Float64Array[]; h: Float64Array[]; z: Float64Array[]; r: Float64Array[]; hh: Float64Array[]; uh: Float64Array[];
@@ -54,52 +53,34 @@ export function gruForwardRef(
   { mask, initialState }: GruRefInputs = {},
 ): GruRefResult {
   const u = cfg.units;
-  const out = new Float64Array(cfg.returnSequences ? batch * steps * u : batch * u);
-  const hT = new Float64Array(batch * u);
-  const perStep: StepCache[] = [];
-  for (let b = 0; b < batch; b++) {
-    const cache: StepCache = { x: [], h: [], z: [], r: [], hh: [], uh: [], valid: [] };
-    let h = initialState ? Float64Array.from({ length: u }, (_, j) => initialState[b * u + j]) : new Float64Array(u);
-    let output = new Float64Array(u);
-    for (let t = 0; t < steps; t++) {
-      const tIn = cfg.goBackwards ? steps - 1 - t : t;
-      const valid = !mask || mask[b * steps + tIn] !== 0;
-      const xt = Float64Array.from({ length: features }, (_, f) => x[(b * steps + tIn) * features + f]);
-      const xw = matVec(xt, w.kernel, 3 * u);
-      if (w.bias) for (let j = 0; j < 3 * u; j++) xw[j] += w.bias[j];
-      const hu = matVec(h, w.recurrentKernel, 3 * u);
-      if (w.bias && cfg.resetAfter) for (let j = 0; j < 3 * u; j++) hu[j] += w.bias[3 * u + j];
-      const z = new Float64Array(u), r = new Float64Array(u), hh = new Float64Array(u), uh = new Float64Array(u);
-      for (let j = 0; j < u; j++) {
-        z[j] = act(xw[j] + hu[j], cfg.recurrentActivation);
-        r[j] = act(xw[u + j] + hu[u + j], cfg.recurrentActivation);
-      }
-      if (cfg.resetAfter) {
-        for (let j = 0; j < u; j++) {
-          uh[j] = hu[2 * u + j];
-          hh[j] = act(xw[2 * u + j] + r[j] * uh[j], cfg.activation);
-        }
-      } else {
-        const rh = h.map((v, j) => r[j] * v);
-        const rhu = matVec(rh, w.recurrentKernel, 3 * u);
-        for (let j = 0; j < u; j++) hh[j] = act(xw[2 * u + j] + rhu[2 * u + j], cfg.activation);
-      }
-      const next = new Float64Array(u);
-      for (let j = 0; j < u; j++) next[j] = z[j] * h[j] + (1 - z[j]) * hh[j];
-      cache.x.push(xt); cache.h.push(h); cache.z.push(z); cache.r.push(r); cache.hh.push(hh); cache.uh.push(uh);
-      cache.valid.push(valid);
-      if (valid) {
-        h = next;
-        output = next;
-      } else if (cfg.zeroOutputForMask) {
-        output = new Float64Array(u);
-      }
-      if (cfg.returnSequences) out.set(output, (b * steps + t) * u);
+  const perStep: StepCache[] = Array.from({ length: batch }, () => ({ x: [], h: [], z: [], r: [], hh: [], uh: [], valid: [] }));
+  const { out, finalStates: [hT] } = runSequence(x, { ...cfg, batch, steps, features, mask }, [initialState], (xt, [h], { b, valid }) => {
+    const xw = matVec(xt, w.kernel, 3 * u);
+    if (w.bias) for (let j = 0; j < 3 * u; j++) xw[j] += w.bias[j];
+    const hu = matVec(h, w.recurrentKernel, 3 * u);
+    if (w.bias && cfg.resetAfter) for (let j = 0; j < 3 * u; j++) hu[j] += w.bias[3 * u + j];
+    const z = new Float64Array(u), r = new Float64Array(u), hh = new Float64Array(u), uh = new Float64Array(u);
+    for (let j = 0; j < u; j++) {
+      z[j] = act(xw[j] + hu[j], cfg.recurrentActivation);
+      r[j] = act(xw[u + j] + hu[u + j], cfg.recurrentActivation);
     }
-    if (!cfg.returnSequences) out.set(output, b * u);
-    hT.set(h, b * u);
-    perStep.push(cache);
-  }
+    if (cfg.resetAfter) {
+      for (let j = 0; j < u; j++) {
+        uh[j] = hu[2 * u + j];
+        hh[j] = act(xw[2 * u + j] + r[j] * uh[j], cfg.activation);
+      }
+    } else {
+      const rh = h.map((v, j) => r[j] * v);
+      const rhu = matVec(rh, w.recurrentKernel, 3 * u);
+      for (let j = 0; j < u; j++) hh[j] = act(xw[2 * u + j] + rhu[2 * u + j], cfg.activation);
+    }
+    const next = new Float64Array(u);
+    for (let j = 0; j < u; j++) next[j] = z[j] * h[j] + (1 - z[j]) * hh[j];
+    const cache = perStep[b];
+    cache.x.push(xt); cache.h.push(h); cache.z.push(z); cache.r.push(r); cache.hh.push(hh); cache.uh.push(uh);
+    cache.valid.push(valid);
+    return [next];
+  });
   return { out, hT, cache: { batch, steps, features, perStep } };
 }
 
@@ -132,81 +113,50 @@ export function gruBackwardRef(
   const dRec = new Float64Array(u * u3);
   const dBias = w.bias ? new Float64Array(w.bias.length) : null;
   const dPre = new Float64Array(batch * steps * u3), dUh = new Float64Array(batch * steps * u);
-  const dh0 = new Float64Array(batch * u);
   const U = w.recurrentKernel;
-  for (let b = 0; b < batch; b++) {
+  const loop = { ...cfg, batch, steps, features };
+  const [dh0] = backwardThroughTime(loop, dOut, [dhT], (b, t) => perStep[b].valid[t], (b, t, [dh]) => {
     const c = perStep[b];
-    let dh = dhT ? Float64Array.from({ length: u }, (_, j) => dhT[b * u + j]) : new Float64Array(u);
-    const dLast = new Float64Array(u);
-    for (let t = steps - 1; t >= 0; t--) {
-      const tIn = cfg.goBackwards ? steps - 1 - t : t;
-      if (cfg.returnSequences) for (let j = 0; j < u; j++) dLast[j] += dOut[(b * steps + t) * u + j];
-      else if (t === steps - 1) for (let j = 0; j < u; j++) dLast[j] += dOut[b * u + j];
-      if (c.valid[t]) {
-        for (let j = 0; j < u; j++) dh[j] += dLast[j];
-        dLast.fill(0);
-      } else {
-        if (cfg.zeroOutputForMask) dLast.fill(0);
-        continue;
-      }
-      const h = c.h[t], z = c.z[t], r = c.r[t], hh = c.hh[t], uh = c.uh[t], xt = c.x[t];
-      const daZ = new Float64Array(u), daR = new Float64Array(u), daH = new Float64Array(u);
-      const recGrad = new Float64Array(u3); // gradient of the recurrent projection, per column of U
-      const dhPrev = new Float64Array(u);
-      for (let j = 0; j < u; j++) {
-        daH[j] = dh[j] * (1 - z[j]) * actGrad(hh[j], cfg.activation);
-        daZ[j] = dh[j] * (h[j] - hh[j]) * actGrad(z[j], cfg.recurrentActivation);
-        dhPrev[j] = dh[j] * z[j];
-      }
-      if (cfg.resetAfter) {
-        for (let j = 0; j < u; j++) daR[j] = daH[j] * uh[j] * actGrad(r[j], cfg.recurrentActivation);
-        for (let j = 0; j < u; j++) {
-          recGrad[j] = daZ[j]; recGrad[u + j] = daR[j]; recGrad[2 * u + j] = daH[j] * r[j];
-        }
-        for (let i = 0; i < u; i++) for (let col = 0; col < u3; col++) {
-          dRec[i * u3 + col] += h[i] * recGrad[col];
-          dhPrev[i] += recGrad[col] * U[i * u3 + col];
-        }
-        if (dBias) for (let col = 0; col < u3; col++) dBias[u3 + col] += recGrad[col];
-      } else {
-        const drh = new Float64Array(u);
-        for (let i = 0; i < u; i++) for (let j = 0; j < u; j++) drh[i] += daH[j] * U[i * u3 + 2 * u + j];
-        for (let j = 0; j < u; j++) daR[j] = drh[j] * h[j] * actGrad(r[j], cfg.recurrentActivation);
-        for (let i = 0; i < u; i++) {
-          dhPrev[i] += drh[i] * r[i];
-          for (let j = 0; j < u; j++) {
-            dRec[i * u3 + j] += h[i] * daZ[j];
-            dRec[i * u3 + u + j] += h[i] * daR[j];
-            dRec[i * u3 + 2 * u + j] += r[i] * h[i] * daH[j];
-            dhPrev[i] += daZ[j] * U[i * u3 + j] + daR[j] * U[i * u3 + u + j];
-          }
-        }
-      }
-      const da = [...daZ, ...daR, ...daH];
-      dPre.set(da, (b * steps + t) * u3);
-      if (cfg.resetAfter) for (let j = 0; j < u; j++) dUh[(b * steps + t) * u + j] = daH[j] * r[j];
-      for (let f = 0; f < features; f++) {
-        let s = 0;
-        for (let col = 0; col < u3; col++) {
-          dKernel[f * u3 + col] += xt[f] * da[col];
-          s += da[col] * w.kernel[f * u3 + col];
-        }
-        dx[(b * steps + tIn) * features + f] = s;
-      }
-      if (dBias) for (let col = 0; col < u3; col++) dBias[col] += da[col];
-      dh = dhPrev;
+    const tIn = inputStep(t, steps, cfg.goBackwards);
+    const h = c.h[t], z = c.z[t], r = c.r[t], hh = c.hh[t], uh = c.uh[t], xt = c.x[t];
+    const daZ = new Float64Array(u), daR = new Float64Array(u), daH = new Float64Array(u);
+    const recGrad = new Float64Array(u3); // gradient of the recurrent projection, per column of U
+    const dhPrev = new Float64Array(u);
+    for (let j = 0; j < u; j++) {
+      daH[j] = dh[j] * (1 - z[j]) * actGrad(hh[j], cfg.activation);
+      daZ[j] = dh[j] * (h[j] - hh[j]) * actGrad(z[j], cfg.recurrentActivation);
+      dhPrev[j] = dh[j] * z[j];
     }
-    dh0.set(dh, b * u);
-  }
+    if (cfg.resetAfter) {
+      for (let j = 0; j < u; j++) daR[j] = daH[j] * uh[j] * actGrad(r[j], cfg.recurrentActivation);
+      for (let j = 0; j < u; j++) {
+        recGrad[j] = daZ[j]; recGrad[u + j] = daR[j]; recGrad[2 * u + j] = daH[j] * r[j];
+      }
+      for (let i = 0; i < u; i++) for (let col = 0; col < u3; col++) {
+        dRec[i * u3 + col] += h[i] * recGrad[col];
+        dhPrev[i] += recGrad[col] * U[i * u3 + col];
+      }
+      accumulate(dBias, recGrad, u3);
+    } else {
+      const drh = new Float64Array(u);
+      for (let i = 0; i < u; i++) for (let j = 0; j < u; j++) drh[i] += daH[j] * U[i * u3 + 2 * u + j];
+      for (let j = 0; j < u; j++) daR[j] = drh[j] * h[j] * actGrad(r[j], cfg.recurrentActivation);
+      for (let i = 0; i < u; i++) {
+        dhPrev[i] += drh[i] * r[i];
+        for (let j = 0; j < u; j++) {
+          dRec[i * u3 + j] += h[i] * daZ[j];
+          dRec[i * u3 + u + j] += h[i] * daR[j];
+          dRec[i * u3 + 2 * u + j] += r[i] * h[i] * daH[j];
+          dhPrev[i] += daZ[j] * U[i * u3 + j] + daR[j] * U[i * u3 + u + j];
+        }
+      }
+    }
+    const da = [...daZ, ...daR, ...daH];
+    dPre.set(da, (b * steps + t) * u3);
+    if (cfg.resetAfter) for (let j = 0; j < u; j++) dUh[(b * steps + t) * u + j] = daH[j] * r[j];
+    dx.set(matVecBackward(xt, da, w.kernel, dKernel), (b * steps + tIn) * features);
+    accumulate(dBias, da);
+    return [dhPrev];
+  });
   return { dx, dKernel, dRecurrentKernel: dRec, dBias, dPre, dUh, dh0 };
-}
-
-/** v (n) · M (n, cols) */
-function matVec(v: Float64Array, M: Float64Array, cols: number): Float64Array {
-  const out = new Float64Array(cols);
-  for (let i = 0; i < v.length; i++) {
-    const vi = v[i];
-    for (let j = 0; j < cols; j++) out[j] += vi * M[i * cols + j];
-  }
-  return out;
 }
