@@ -1,5 +1,6 @@
 // Soak: 10,000 training steps on the worker pool (≈ 5 s), with memory and the worker count staying
-// flat after the warm-up (the first half: V8 sizes its heaps over the first few thousand steps).
+// flat after the warm-up (the first half: V8 sizes its heaps over the first few thousand steps):
+// WebAssembly memory and the worker count exactly, RSS by the trend of its medians.
 // `npm run test:soak` runs 100,000 (WASM_LAYERS_SOAK_STEPS sets the count).
 import { it, expect, afterAll } from 'vitest';
 import * as wl from '../../src/index.js';
@@ -40,8 +41,14 @@ for (const transport of ['piscina', 'comlink'] as const) it(`${STEPS} training s
   expect(step).toBeGreaterThanOrEqual(STEPS);
   const settled = samples.slice(Math.floor(samples.length / 2));
   const base = settled[0];
+  // RSS swings by ±10% from one sample to the next with the GC's timing (the same model at the
+  // commit before the recurrent layers: 130 → 151 → 139 MB over 32k steps), so a leak is judged by
+  // the trend: the median of the last quarter against the median of the third
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const half = Math.floor(settled.length / 2);
+  const [third, last] = [median(settled.slice(0, half).map((s) => s.rss)), median(settled.slice(half).map((s) => s.rss))];
+  expect(last / third - 1, `RSS median ${last} in the last quarter vs ${third} in the third`).toBeLessThanOrEqual(0.1);
   for (const s of settled) {
-    expect(Math.abs(s.rss / base.rss - 1), `RSS ${s.rss} vs ${base.rss}`).toBeLessThanOrEqual(0.1);
     expect(s.wasm, 'WebAssembly memory').toBe(base.wasm);
     expect(s.workers).toBe(2);
   }
