@@ -31,6 +31,41 @@ export function gru256TrainingFlops({ units: u, steps: t, features: f, outputs: 
   return 2 * t * (2 * f * 3 * u + 3 * u * 3 * u + 3 * u * c);
 }
 
+/**
+ * The sequence-layers part (issue 25's targets), ours and tfjs-wasm:
+ * - lstm256: LSTM(256, returnSequences) on (64, 64) → TimeDistributed(Dense(64)) → softmax, batch 256,
+ *   training — GRU256's shape with an LSTM. Ours: epochs of `samples` on `workers` workers; tfjs-wasm
+ *   (~11 samples/s here): one step of `peerSamples` per sample.
+ * - lstm16: the seed's model1 with LSTM(16) in place of its GRU: (64, 15) → TimeDistributed(Dense(8)) →
+ *   softmax, 1000 samples, batch 128, rmsprop (SEED), one epoch; ours on workers 'auto' like the seed models.
+ * - rnn256 (ours): GRU(256), SimpleRNN(256) and Bidirectional(GRU(256), concat) in GRU256's shape,
+ *   epochs of `samples` taken in turn in every round, so their ratios come from the same minutes.
+ * - lstm256Variants (ours): LSTM(256) plain, behind a Masking layer (each row's last 0–`maskedMax`
+ *   steps set to the mask value: 25% of the steps on average), and with dropout `dropout`; in turn.
+ * Every recurrent layer uses tfjs's math (recurrentActivation hard_sigmoid; GRU reset_after=false;
+ * LSTM unitForgetBias false, which only sets the initial forget bias).
+ */
+export const SEQUENCE = {
+  lstm256: { units: 256, steps: 64, features: 64, outputs: 64, batchSize: 256, samples: 2048, peerSamples: 256, workers: 2 },
+  rnn256: { units: 256, steps: 64, features: 64, outputs: 64, batchSize: 256, samples: 1024, workers: 2 },
+  lstm256Variants: { units: 256, steps: 64, features: 64, outputs: 64, batchSize: 256, samples: 1024, workers: 2, maskedMax: 32, dropout: 0.2 },
+};
+
+/** The sequence part's peer figures measured outside `npm run bench` (shared/PEERS.md, 2026-12-07, this kind of machine). */
+export const SEQUENCE_PEERS = {
+  lstm256: { kerasTf: 807, kerasJax: 405, tfjsWasm: 11.4 }, // samples/s
+  lstm16: { kerasJax: 64, kerasTf: 202, tfjsWasm: 1215 }, // ms per epoch
+};
+
+/** Issue 25's targets for the sequence part. */
+export const SEQUENCE_TARGETS = {
+  lstm256VsTfjsWasm: 70, // ≥ 70× tfjs-wasm's samples/s, same run
+  lstm16EpochMs: 32, // ≤ 32 ms per epoch (2× Keras 3 + JAX's 64 ms)
+  biGruVsGru: 2.1, // Bidirectional(GRU(256)) epoch ≤ 2.1× GRU(256)'s
+  simpleRnnVsGru: 1.5, // SimpleRNN(256) ≥ 1.5× GRU(256)'s samples/s
+  variantVsPlain: 1.15, // masked or dropout LSTM(256) epoch ≤ 1.15× the plain one
+};
+
 /** Square f32 matrix multiply sizes (M = N = K). */
 export const GEMM_SIZES = [128, 256, 512, 1024];
 
@@ -51,26 +86,33 @@ export const STACKS = {
   'tfjs-cpu': { script: 'stack-tfjs.mjs', args: ['--backend', 'cpu'], label: 'TensorFlow.js 4.22, cpu backend' },
 };
 
-// Warm-up and timed runs per stack; gemmRuns per size; gru256Runs epochs of the GRU(256) part (a stack
-// without it skips that part). Every figure is a median of ≥ 5 timed runs, except tfjs-cpu's 1024 GEMM
+// Warm-up and timed runs per stack; gemmRuns per size; gru256Runs epochs of the GRU(256) part, seqRuns
+// samples per case of the sequence part (a stack without them skips that part or case). Every figure is a median of ≥ 5 timed runs, except tfjs-cpu's 1024 GEMM
 // (3 runs of ~4 s each) and tfjs-wasm's GRU(256) steps (3 of ~15-20 s each, spread over ours' 5
 // rounds). tfjs-cpu dominates the run time (5–13 s per seed epoch depending on the machine), so it gets
 // the minimum: 1 warm-up + 5 timed runs.
 const gemmRuns = (small, at1024 = small) => ({ 128: small, 256: small, 512: small, 1024: at1024 });
+// seqRuns: timed samples per case of the sequence part (SEQUENCE); a group case (rnn256,
+// lstm256Variants) takes one epoch of each member per sample. tfjs-wasm's LSTM(256) samples are
+// single steps of ~20-25 s each, so it gets 2 (after one warm-up step).
 const FULL = {
-  ours: { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15), gru256Runs: 5 },
+  ours: {
+    warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15), gru256Runs: 5,
+    seqRuns: { lstm256: 5, lstm16: 15, rnn256: 5, lstm256Variants: 5 },
+  },
   'ours-1t': { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15) },
   'ours-relaxed': { warmup: 2, epochRuns: 9, predictRuns: 9, gemmRuns: gemmRuns(9), gru256Runs: 5 },
-  'tfjs-wasm': { warmup: 1, epochRuns: 5, predictRuns: 7, gemmRuns: gemmRuns(9), gru256Runs: 3 },
+  'tfjs-wasm': { warmup: 1, epochRuns: 5, predictRuns: 7, gemmRuns: gemmRuns(9), gru256Runs: 3, seqRuns: { lstm256: 2, lstm16: 5 } },
   'tfjs-cpu': { warmup: 1, epochRuns: 5, predictRuns: 5, gemmRuns: gemmRuns(5, 3) },
 };
 
-// --quick: for development only (fewer runs than a reported median needs; tfjs-cpu skipped).
+// --quick: for development only (fewer runs than a reported median needs; tfjs-cpu skipped; in the
+// sequence part tfjs-wasm runs the seed-shape LSTM(16) only, not its ~25 s LSTM(256) steps).
 const QUICK = {
-  ours: { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
+  ours: { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3), seqRuns: { lstm256: 1, lstm16: 3, rnn256: 1, lstm256Variants: 1 } },
   'ours-1t': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
   'ours-relaxed': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
-  'tfjs-wasm': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
+  'tfjs-wasm': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3), seqRuns: { lstm16: 3 } },
 };
 
 /** The run counts for a stack, or null when the mode skips it. */

@@ -46,3 +46,21 @@ export function seedData() {
     y2: { values: oneHot(n, c, random), shape: [n, c] },
   };
 }
+
+/**
+ * A copy of x [n, steps, features] with each row's last k steps set to `maskValue` in every feature,
+ * k drawn uniformly from 0..maskedMax (seeded): padding of varied length, maskedMax / 2 / steps of the
+ * steps on average (25% for 0..32 of 64). Returns the copy and the masked fraction.
+ */
+export function maskedTail(x, { steps, features, maskedMax, maskValue = 0 }) {
+  const random = rng(25);
+  const values = Float32Array.from(x.values);
+  const n = x.shape[0];
+  let masked = 0;
+  for (let i = 0; i < n; i++) {
+    const k = Math.floor(random() * (maskedMax + 1));
+    values.fill(maskValue, (i * steps + steps - k) * features, (i + 1) * steps * features);
+    masked += k;
+  }
+  return { x: { values, shape: x.shape }, maskedFraction: masked / (n * steps) };
+}

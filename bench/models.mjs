@@ -1,6 +1,7 @@
 // The benchmark's models as wasm-layers builds them, given the library (`wl`): the seed's three
-// (its Keras 2 GRU: reset_after=false, hard_sigmoid — the same math as tfjs's GRU) and GRU(256).
-// stack-ours.mjs and ab-build.mjs both build them here.
+// (its Keras 2 GRU: reset_after=false, hard_sigmoid — the same math as tfjs's GRU), GRU(256) and the
+// sequence part's models (sequenceModel). stack-ours.mjs, ab-build.mjs and sequence-layers.mjs build
+// them here.
 import { GRU256, SEED } from './config.mjs';
 
 /** The seed's model1 (TimeDistributed(Dense)), model2 (Dense on 3-D) or model3 (last state), compiled. */
@@ -26,6 +27,41 @@ export function gru256Model(wl) {
       wl.layers.timeDistributed({ layer: wl.layers.dense({ units: outputs }) }),
       wl.layers.activation({ activation: 'softmax' }),
     ],
+  });
+  m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+  return m;
+}
+
+/**
+ * One recurrent layer with tfjs's math: recurrentActivation hard_sigmoid (tfjs's default; ours and
+ * Keras 3 default to sigmoid), GRU reset_after=false, LSTM unitForgetBias false (tfjs's default; it
+ * only sets the initial forget bias). `cell`: 'lstm' | 'gru' | 'simpleRNN' | 'biGru'
+ * (Bidirectional(GRU), mergeMode concat).
+ */
+export function recurrentLayer(wl, cell, { units, inputShape, dropout = 0, recurrentActivation = 'hard_sigmoid' }) {
+  const common = { units, returnSequences: true, ...(inputShape ? { inputShape } : {}) };
+  if (cell === 'lstm') return wl.layers.lstm({ ...common, recurrentActivation, unitForgetBias: false, ...(dropout ? { dropout } : {}) });
+  if (cell === 'simpleRNN') return wl.layers.simpleRNN({ ...common, ...(dropout ? { dropout } : {}) });
+  const gru = (args) => wl.layers.gru({ ...args, resetAfter: false, recurrentActivation, ...(dropout ? { dropout } : {}) });
+  if (cell === 'gru') return gru(common);
+  if (cell === 'biGru') {
+    const { inputShape: shape, ...inner } = common;
+    return wl.layers.bidirectional({ layer: gru(inner), mergeMode: 'concat', ...(shape ? { inputShape: shape } : {}) });
+  }
+  throw new Error(`unknown recurrent cell ${cell}`);
+}
+
+/**
+ * The sequence part's models (config.mjs SEQUENCE): [Masking(0) →] recurrent(units, returnSequences)
+ * on (steps, features) → TimeDistributed(Dense(outputs)) → softmax, categoricalCrossentropy + rmsprop.
+ */
+export function sequenceModel(wl, { cell, units, steps, features, outputs, masked = false, dropout = 0, recurrentActivation }) {
+  const inputShape = [steps, features];
+  const layers = masked
+    ? [wl.layers.masking({ maskValue: 0, inputShape }), recurrentLayer(wl, cell, { units, dropout, recurrentActivation })]
+    : [recurrentLayer(wl, cell, { units, inputShape, dropout, recurrentActivation })];
+  const m = wl.sequential({
+    layers: [...layers, wl.layers.timeDistributed({ layer: wl.layers.dense({ units: outputs }) }), wl.layers.activation({ activation: 'softmax' })],
   });
   m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
   return m;

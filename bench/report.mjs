@@ -1,7 +1,7 @@
 // Markdown for one run: a heading with the date, the machine, then the tables. `results` maps a stack name
 // (ours, ours-1t, tfjs-wasm, tfjs-cpu) to its process's JSON; a skipped stack is absent and shows
 // as "—".
-import { GEMM_SIZES, GRU256, MODELS, SEED, STACKS, gru256TrainingFlops } from './config.mjs';
+import { GEMM_SIZES, GRU256, MODELS, SEED, SEQUENCE, SEQUENCE_PEERS, SEQUENCE_TARGETS, STACKS, gru256TrainingFlops } from './config.mjs';
 
 const PEERS = ['tfjs-wasm', 'tfjs-cpu'];
 
@@ -53,7 +53,8 @@ function method(results) {
     const gemm = !STACKS[name].parts || STACKS[name].parts.includes('gemm');
     return `- ${STACKS[name].label} — ${facts}. Medians of ${p.epochRuns} epochs, ${p.predictRuns} predicts` +
       (gemm ? `, ${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products)` : '') +
-      (p.gru256Runs ? `, ${p.gru256Runs} GRU(256) epochs` : '') + '; ' +
+      (p.gru256Runs ? `, ${p.gru256Runs} GRU(256) epochs` : '') +
+      (p.seqRuns ? `, sequence part ${Object.entries(p.seqRuns).map(([k, n]) => `${k} ${n}`).join(', ')}` : '') + '; ' +
       `before each case ≥ ${p.warmup} warm-up run(s) and ≥ 0.5 s of warm-up. Busy ${r.seconds.toFixed(0)} s.`;
   });
   return lines.join('\n');
@@ -87,6 +88,84 @@ function gru256Table(results) {
     return [label, String(g.samples), ms(g.median), g.samplesPerSecond.toFixed(1), vsPeer, `${ms(g.first)} (${g.loss.toFixed(3)})`];
   });
   return table(['stack', 'samples per epoch', 'median ms per epoch', 'samples/s', 'samples/s vs tfjs-wasm', 'first epoch ms (loss)'], rows);
+}
+
+const sps = (v) => (v == null ? '—' : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} samples/s`);
+const x2 = (v) => (v == null || !Number.isFinite(v) ? '—' : `${v.toFixed(2)}×`);
+const met = (ok, v) => (v == null || !Number.isFinite(v) ? '—' : ok ? 'yes' : 'no');
+
+/**
+ * The sequence part (config.mjs SEQUENCE): LSTM(256) and the seed-shape LSTM(16) against tfjs-wasm
+ * (and the PEERS.md figures of native Keras, not from this run), SimpleRNN(256) and
+ * Bidirectional(GRU(256)) against GRU(256) and masked / dropout LSTM(256) against plain, each pair
+ * from the same rounds (workload.mjs prepareSequence), with issue 25's targets. results-file.mjs
+ * reads the first cells and column names back.
+ */
+export function sequenceSection(results) {
+  const ours = results.ours?.sequence;
+  const peer = results['tfjs-wasm']?.sequence;
+  if (!ours && !peer) return null;
+  const T = SEQUENCE_TARGETS;
+  const P = SEQUENCE_PEERS;
+  const rows = [];
+  const l256 = ours?.lstm256?.samplesPerSecond ?? null;
+  const p256 = peer?.lstm256?.samplesPerSecond ?? null;
+  rows.push([`LSTM(${SEQUENCE.lstm256.units}) training, batch ${SEQUENCE.lstm256.batchSize} (ours on ${SEQUENCE.lstm256.workers} workers)`, sps(l256), sps(p256), l256 == null || p256 == null ? '—' : `${(l256 / p256).toFixed(1)}×`,
+    `native Keras 3 + TF, ${P.lstm256.kerasTf} samples/s (PEERS.md; Keras 3 + JAX ${P.lstm256.kerasJax})`, x2(l256 == null ? null : l256 / P.lstm256.kerasTf),
+    `≥ ${T.lstm256VsTfjsWasm}× tfjs-wasm`, met(l256 / p256 >= T.lstm256VsTfjsWasm, l256 != null && p256 != null ? l256 / p256 : null)]);
+  const l16 = ours?.lstm16?.median ?? null;
+  const p16 = peer?.lstm16?.median ?? null;
+  rows.push([`seed-shape LSTM(${SEED.hidden}), one epoch (${SEED.samples} samples, batch ${SEED.batchSize})`, l16 == null ? '—' : `${ms(l16)} ms`, p16 == null ? '—' : `${ms(p16)} ms`, ratio(p16, l16),
+    `Keras 3 + JAX, ${P.lstm16.kerasJax} ms (PEERS.md; Keras 3 + TF ${P.lstm16.kerasTf} ms)`, x2(l16 == null ? null : P.lstm16.kerasJax / l16),
+    `≤ ${T.lstm16EpochMs} ms`, met(l16 <= T.lstm16EpochMs, l16)]);
+  const group = (kind) => ours?.[kind]?.members ?? {};
+  const cell = (m) => (m?.error ? 'failed (below)' : sps(m?.samplesPerSecond ?? null));
+  const rnn = group('rnn256');
+  const u = SEQUENCE.rnn256.units;
+  const speed = rnn.simpleRNN?.vsReference ? 1 / rnn.simpleRNN.vsReference : null;
+  rows.push([`GRU(${u}) training (ours, the reference of the next two rows)`, cell(rnn.gru), '—', '—', '—', '—', '—', '—']);
+  rows.push([`SimpleRNN(${u}) training`, cell(rnn.simpleRNN), '—', '—', `GRU(${u}), same rounds: its epoch time over ours`, x2(speed), `≥ ${T.simpleRnnVsGru}×`, met(speed >= T.simpleRnnVsGru, speed)]);
+  const bi = rnn.biGru?.vsReference ?? null;
+  rows.push([`Bidirectional(GRU(${u})) training, concat`, cell(rnn.biGru), '—', '—', `GRU(${u}), same rounds: our epoch time over its`, x2(bi), `≤ ${T.biGruVsGru}×`, met(bi <= T.biGruVsGru, bi)]);
+  const v = group('lstm256Variants');
+  const c = SEQUENCE.lstm256Variants;
+  const maskedPct = ours?.lstm256Variants?.maskedFraction;
+  rows.push([`LSTM(${c.units}) training, plain (ours, the reference of the next two rows)`, cell(v.plain), '—', '—', '—', '—', '—', '—']);
+  for (const [name, label] of [['masked', `LSTM(${c.units}) behind Masking, ${maskedPct == null ? '~25' : (maskedPct * 100).toFixed(0)}% of steps masked`], ['dropout', `LSTM(${c.units}) with dropout ${c.dropout}`]]) {
+    const r = v[name]?.vsReference ?? null;
+    rows.push([label, cell(v[name]), '—', '—', `plain LSTM(${c.units}), same rounds: our epoch time over its`, x2(r), `≤ ${T.variantVsPlain}×`, met(r <= T.variantVsPlain, r)]);
+  }
+  // a case neither stack ran (bench/sequence-layers.mjs --only) is left out
+  const lines = [table(['workload', 'ours', 'tfjs-wasm', 'ours vs tfjs-wasm', 'compared with', 'ratio', 'target', 'met'], rows.filter((r) => r[1] !== '—' || r[2] !== '—'))];
+
+  const first = (r) => (r ? `${ms(r.first)} (${r.loss.toFixed(3)})` : '—');
+  const firstRows = [
+    ['LSTM(256)', first(ours?.lstm256), first(peer?.lstm256)],
+    ['seed-shape LSTM(16)', first(ours?.lstm16), first(peer?.lstm16)],
+    ...['gru', 'simpleRNN', 'biGru'].map((n) => [`${n} (group rnn256)`, rnn[n]?.error ? 'failed' : first(rnn[n]), '—']),
+    ...['plain', 'masked', 'dropout'].map((n) => [`LSTM(256) ${n} (group lstm256Variants)`, v[n]?.error ? 'failed' : first(v[n]), '—']),
+  ];
+  lines.push('', 'First (cold) epoch ms, with its loss (≈ ln 64 = 4.159 for the 256-unit models, ≈ ln 8 = 2.079 for LSTM(16)):', '',
+    table(['case', 'ours', 'tfjs-wasm'], firstRows.filter((r) => r[1] !== '—' || r[2] !== '—')));
+  const failed = Object.entries({ ...rnn, ...v }).filter(([, m]) => m?.error);
+  for (const [n, m] of failed) lines.push('', `${n} failed to build: ${m.error}`);
+  return lines.join('\n');
+}
+
+function sequenceNotes(results) {
+  const ours = results.ours?.sequence;
+  const peer = results['tfjs-wasm']?.sequence;
+  const c = SEQUENCE;
+  const runs = (r) => (r ? `${r.runs}` : 'none: not run');
+  return `Every recurrent layer here uses tfjs's math on both stacks: recurrentActivation hard_sigmoid (tfjs's default; ours and Keras 3 default to sigmoid, at about the same speed), ` +
+    `GRU reset_after=false, LSTM unitForgetBias false. LSTM(256): ours trains epochs of ${c.lstm256.samples} samples on ${c.lstm256.workers} workers (median of ${runs(ours?.lstm256)}), ` +
+    `tfjs-wasm one step of ${c.lstm256.peerSamples} samples per sample (median of ${runs(peer?.lstm256)}), after one warm-up epoch each, samples interleaved. ` +
+    `Seed-shape LSTM(16): model1 of the seed with LSTM(16) for its GRU, one epoch of fit, ours on workers 'auto' (median of ${runs(ours?.lstm16)}; tfjs-wasm ${runs(peer?.lstm16)}). ` +
+    `GRU(256) / SimpleRNN(256) / Bidirectional(GRU(256)) (ours, ${c.rnn256.workers} workers) and plain / masked / dropout LSTM(256) (ours, ${c.lstm256Variants.workers} workers): ` +
+    `epochs of ${c.rnn256.samples} samples, one epoch of each model per round in rotating order (${runs(ours?.rnn256)} and ${runs(ours?.lstm256Variants)} rounds); ` +
+    `"ratio" is the median over rounds of the two epochs' times in that round. Masked: a Masking(0) layer in front, each row's last 0–${c.lstm256Variants.maskedMax} steps (uniform) set to 0, ` +
+    `and the loss averages over unmasked steps (Keras 3). The Keras figures are shared/PEERS.md's (2026-12-07, this kind of machine), not measured in this run; ` +
+    `PEERS.md's tfjs-wasm figures then: LSTM(256) ${SEQUENCE_PEERS.lstm256.tfjsWasm} samples/s, LSTM(16) epoch ${SEQUENCE_PEERS.lstm16.tfjsWasm} ms.`;
 }
 
 /**
@@ -139,7 +218,7 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
   return [
     `## ${m.date}${quick ? ' (--quick)' : ''}`,
     '',
-    `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${commit}. Each stack in its own processes (seed models, GEMM, GRU(256)); timed samples interleaved across stacks, one process working at a time; total ${seconds.toFixed(0)} s.` +
+    `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${commit}. Each stack in its own processes (seed models, GEMM, GRU(256), sequence layers); timed samples interleaved across stacks, one process working at a time; total ${seconds.toFixed(0)} s.` +
       (skipped.length ? ` Skipped: ${skipped.join(', ')}.` : ''),
     '',
     `### Seed models (docs/seed-question.md): one epoch of fit, ${SEED.samples} samples, batch ${SEED.batchSize} — median ms (ratio > 1: ours is faster)`,
@@ -171,6 +250,14 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
       '',
       `Ours trains epochs of ${GRU256.samples} samples on ${GRU256.workers} workers with tfjs's GRU math (reset_after=false, hard_sigmoid); ` +
         `tfjs-wasm epochs of ${GRU256.peerSamples} samples (one step each). The first epoch includes our pool's start (its workers instantiate the kernel module this thread compiled) and tfjs's graph setup.`,
+      '',
+    ] : []),
+    ...(sequenceSection(results) ? [
+      `### Sequence layers: LSTM(256) and the seed-shape LSTM(16) against tfjs-wasm; SimpleRNN(256) and Bidirectional(GRU(256)) against GRU(256), masked and dropout LSTM(256) against plain, each pair from the same rounds (issue 25's targets)`,
+      '',
+      sequenceSection(results),
+      '',
+      sequenceNotes(results),
       '',
     ] : []),
     ...(ceiling ? [

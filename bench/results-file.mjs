@@ -72,6 +72,7 @@ export function headline(record) {
   const gru = tableAfter(record, /^#+ GRU\(\d+\) on .* epochs sampled in turn across stacks/) ?? empty;
   const scaling = tableAfter(record, /^GRU\(\d+\) on .*, median of \d+:$/) ?? empty;
   const cold = tableAfter(record, /^#+ Cold start/) ?? empty;
+  const seq = tableAfter(record, /^#+ Sequence layers/);
   const rss = record.match(/^Peak RSS training GRU\(\d+\)[^\n]*?\*\*(\d+) MB\*\*/m)?.[1];
   const gruOurs = gru.row(/^ours \(/);
   const gruRelaxed = gru.row(/^ours, relaxed/);
@@ -102,6 +103,14 @@ export function headline(record) {
     gru256: gruOurs['samples/s'] ? {
       ours: gruOurs['samples/s'], vsWasm: gruOurs['samples/s vs tfjs-wasm'], wasm: gruPeer['samples/s'],
       relaxed: gruRelaxed['samples/s'], relaxedVsWasm: gruRelaxed['samples/s vs tfjs-wasm'],
+    } : null,
+    sequence: seq ? {
+      lstm256: seq.row(/^LSTM\(\d+\) training, batch/),
+      lstm16: seq.row(/^seed-shape LSTM/),
+      simpleRnn: seq.row(/^SimpleRNN/),
+      biGru: seq.row(/^Bidirectional/),
+      masked: seq.row(/^LSTM\(\d+\) behind Masking/),
+      dropout: seq.row(/^LSTM\(\d+\) with dropout/),
     } : null,
     twoWorkers: scaling.row(/^2$/)['vs 1 worker'],
     firstStepMs: (cold.rows ?? []).find((r) => /^first training step of model1/.test(r.to))?.ms,
@@ -137,6 +146,17 @@ function latestTable(h) {
     const g = h.gru256;
     rows.push(['GRU(256) over (64, 64), batch 256, training on 2 workers', unit(g.ours, 'samples/s'), unit(g.relaxed, 'samples/s'), unit(g.wasm, 'samples/s'), '—', dash(g.vsWasm), dash(g.relaxedVsWasm), '—']);
   }
+  if (h.sequence) {
+    const q = h.sequence;
+    const none = ['—', '—', '—', '—', '—', '—'];
+    rows.push([q.lstm256.workload ?? 'LSTM(256) training', dash(q.lstm256.ours), '—', dash(q.lstm256['tfjs-wasm']), '—', dash(q.lstm256['ours vs tfjs-wasm']), '—', '—']);
+    if (q.lstm256['compared with']) rows.push([`LSTM(256) training, ours against ${q.lstm256['compared with']}`, dash(q.lstm256.ratio), ...none]);
+    rows.push([q.lstm16.workload ?? 'seed-shape LSTM(16), one epoch', dash(q.lstm16.ours), '—', dash(q.lstm16['tfjs-wasm']), '—', dash(q.lstm16['ours vs tfjs-wasm']), '—', '—']);
+    if (q.lstm16['compared with']) rows.push([`seed-shape LSTM(16) epoch, ours against ${q.lstm16['compared with']}`, dash(q.lstm16.ratio), ...none]);
+    for (const [r, text] of [[q.simpleRnn, 'speed over GRU(256)\'s'], [q.biGru, 'epoch time over GRU(256)\'s'], [q.masked, 'epoch time over plain LSTM(256)\'s'], [q.dropout, 'epoch time over plain LSTM(256)\'s']]) {
+      if (r.workload) rows.push([`${r.workload}: ${dash(r.ours).replace(' (below)', ' (see the run\'s record)')}; ${text}, same rounds (ours)`, dash(r.ratio), ...none]);
+    }
+  }
   if (h.twoWorkers) rows.push(['GRU(256) training, 2 workers against 1 (ours)', h.twoWorkers, '—', '—', '—', '—', '—', '—']);
   if (h.firstStepMs) rows.push(['`import` to the end of the first training step (ours, fresh process)', unit(h.firstStepMs, 'ms'), '—', '—', '—', '—', '—', '—']);
   if (h.peakRssMB) rows.push(['peak RSS training GRU(256), 2 workers (ours)', unit(h.peakRssMB, 'MB'), '—', '—', '—', '—', '—', '—']);
@@ -161,6 +181,9 @@ function historyTable(runs) {
       h.gru256 ? `${dash(h.gru256.ours)}/s, ${dash(h.gru256.vsWasm)}` : '—',
       dash(h.gru256?.relaxedVsWasm),
       unit(h.firstStepMs, 'ms'),
+      h.sequence ? `${dash(h.sequence.lstm256.ours)}, ${dash(h.sequence.lstm256['ours vs tfjs-wasm'])}` : '—',
+      h.sequence ? `${dash(h.sequence.lstm16.ours)}, ${dash(h.sequence.lstm16['ours vs tfjs-wasm'])}` : '—',
+      h.sequence ? `${slash([h.sequence.simpleRnn.ratio, h.sequence.biGru.ratio])}; ${slash([h.sequence.masked.ratio, h.sequence.dropout.ratio])}` : '—',
     ];
   });
   const sizes = [...new Set(runs.flatMap(({ h }) => Object.keys(h.gemm)))].join(' / ');
@@ -168,6 +191,7 @@ function historyTable(runs) {
     'run (UTC), full record', 'commit', 'Node', 'seed model1 epoch, vs tfjs-wasm', 'the same on one thread, vs tfjs-wasm',
     'seed predict, models 1 / 2 / 3', 'predict vs tfjs-wasm', `GEMM ${sizes} GFLOP/s`, 'GEMM vs tfjs-wasm',
     'GRU(256) samples/s, vs tfjs-wasm', 'FMA build GRU(256) vs tfjs-wasm', 'import to first step',
+    'LSTM(256) training, vs tfjs-wasm', 'seed-shape LSTM(16) epoch, vs tfjs-wasm', 'SimpleRNN speed / Bi-GRU time vs GRU(256); masked / dropout time vs LSTM(256)',
   ], rows);
 }
 

@@ -1,6 +1,6 @@
 // npm run bench [-- --quick] [-- --stacks ours,tfjs-wasm] [-- --no-write]
-// Each stack runs in its own Node processes (one for the seed models, one for GEMM); the parent
-// interleaves their timed samples (schedule.mjs) and prints the tables. A full run writes them to
+// Each stack runs in its own Node processes (one per part: seed models, GEMM, GRU(256), sequence
+// layers); the parent interleaves their timed samples (schedule.mjs) and prints the tables. A full run writes them to
 // bench/results/<UTC date>.md and rebuilds bench/RESULTS.md (the latest run's headline table, one row
 // per run) from those records (results-file.mjs).
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,7 @@ for (const part of PARTS) {
       const [what, kind] = id.split('/');
       if (what === 'gemm') r.gemm[kind] = { ...c, gflops: (2 * Number(kind) ** 3) / (c.median * 1e6) };
       else if (what === 'gru256') r.gru256 = { ...c, samplesPerSecond: (c.samples / c.median) * 1000 };
+      else if (what === 'seq') (r.sequence ??= {})[kind] = { ...c, samplesPerSecond: (c.samples / c.median) * 1000 };
       else (r.models[what] ??= {})[kind] = c;
     }
   }

@@ -1,7 +1,7 @@
 // Stack process: wasm-layers (this repository's dist/), with fit and predict on `--workers` ('auto',
 // the library's default, or a count; 0 keeps them on this thread). GEMM is always one thread; the
-// GRU(256) epochs run on the workload's 2 workers.
-// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm|gru256 [--workers auto|N] [--stack name] [--quick]
+// GRU(256) epochs and the sequence part's 256-unit models run on the workload's 2 workers.
+// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm|gru256|sequence [--workers auto|N] [--stack name] [--quick]
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { Engine } from '../dist/backend/engine.js';
@@ -9,6 +9,7 @@ import { GRU256, SEED, planFor } from './config.mjs';
 import { microkernelProbe } from './ceiling.mjs';
 import { gru256Data, uniform } from './data.mjs';
 import { gru256Model, seedModel } from './models.mjs';
+import { oursSequence } from './sequence-ours.mjs';
 import { gemmError } from './gemm-check.mjs';
 import { serve } from './stack-server.mjs';
 import { PARTS } from './workload.mjs';
@@ -69,6 +70,7 @@ const adapter = {
   predict: async (m, x) => (await m.predict(x, { batchSize: SEED.predictBatchSize, workers })).dataSync(),
   gemm,
   gru256,
+  sequence: async (kind) => oursSequence(wl, kind, workers),
   ceiling: (threads) => (probes[threads] ??= microkernelProbe(variant, threads)),
 };
 

@@ -1,13 +1,13 @@
 // Stack process: TensorFlow.js 4.22 layers on one backend (--backend wasm | cpu), in Node.
-// Run by hand: node --expose-gc bench/stack-tfjs.mjs --backend wasm|cpu --part models|gemm|gru256 [--quick]
+// Run by hand: node --expose-gc bench/stack-tfjs.mjs --backend wasm|cpu --part models|gemm|gru256|sequence [--quick]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import '../test/peers/tfjs-chained-ops.mjs';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GRU256, SEED, planFor } from './config.mjs';
-import { gru256Data, uniform } from './data.mjs';
+import { GRU256, SEED, SEQUENCE, planFor } from './config.mjs';
+import { gru256Data, seedData, uniform } from './data.mjs';
 import { gemmError } from './gemm-check.mjs';
 import { serve } from './stack-server.mjs';
 import { PARTS } from './workload.mjs';
@@ -65,6 +65,33 @@ async function gru256() {
   return { samples, threads: 1, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0 })).history.loss[0] };
 }
 
+// The sequence part's LSTM models (config.mjs SEQUENCE) with tfjs's defaults (recurrentActivation
+// hardSigmoid, unitForgetBias false; ours is set to the same): lstm256 trains one step of 256 samples
+// per epoch, lstm16 the seed's 1000 samples at batch 128. The group cases are ours only.
+async function sequence(kind) {
+  const lstmModel = ({ units, steps, features, outputs }) => {
+    const m = tfl.sequential();
+    m.add(tfl.layers.lstm({ units, returnSequences: true, recurrentActivation: 'hardSigmoid', inputShape: [steps, features] }));
+    m.add(tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: outputs }) }));
+    m.add(tfl.layers.activation({ activation: 'softmax' }));
+    m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+    return m;
+  };
+  const trainer = (m, data, samples, batchSize) => {
+    const [xt, yt] = [tf.tensor(data.x.values, data.x.shape), tf.tensor(data.y.values, data.y.shape)];
+    return { samples, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0 })).history.loss[0] };
+  };
+  if (kind === 'lstm256') {
+    const c = SEQUENCE.lstm256;
+    return trainer(lstmModel(c), gru256Data(c.peerSamples, c), c.peerSamples, c.batchSize);
+  }
+  if (kind === 'lstm16') {
+    const { x, y1 } = seedData();
+    return trainer(lstmModel({ units: SEED.hidden, steps: SEED.maxLen, features: SEED.inputSize, outputs: SEED.outputSize }), { x, y: y1 }, SEED.samples, SEED.batchSize);
+  }
+  throw new Error(`tfjs runs the sequence cases lstm256 and lstm16, not ${kind}`);
+}
+
 // tf.matMul; dataSync() forces completion (and copies C out, as a user would).
 function gemm(n, random) {
   const [av, bv] = [uniform(n * n, random, -1, 1), uniform(n * n, random, -1, 1)];
@@ -88,6 +115,7 @@ const adapter = {
   predict,
   gemm,
   gru256,
+  sequence,
 };
 
 await serve(adapter, plan, opts.part);

@@ -1,0 +1,63 @@
+// The sequence part's cases as wasm-layers runs them (config.mjs SEQUENCE): the adapter's
+// sequence(kind) for stack-ours.mjs, and the cases bench/sequence-layers.mjs times on its own.
+import { SEED, SEQUENCE } from './config.mjs';
+import { gru256Data, maskedTail, seedData } from './data.mjs';
+import { sequenceModel } from './models.mjs';
+
+/** A member that fits one epoch of (x, y) per call, resolving to the epoch loss. */
+function trainer(wl, model, x, y, { batchSize, workers }) {
+  return { fit: async () => (await model.fit(x, y, { batchSize, epochs: 1, verbose: 0, workers })).history.loss[0] };
+}
+
+/** A group member, or { error } when the library cannot build it (e.g. a layer Bidirectional does not take yet). */
+function member(build) {
+  try {
+    return build();
+  } catch (error) {
+    return { error: String(error?.message ?? error) };
+  }
+}
+
+/**
+ * sequence(kind) for our stack: lstm256 | lstm16 → { samples, fit }; rnn256 | lstm256Variants →
+ * { samples, members } (workload.mjs prepareSequence). `seedWorkers` is the stack's workers setting,
+ * for the seed-shape LSTM(16); the 256-unit cases use their config's worker count.
+ */
+export function oursSequence(wl, kind, seedWorkers = 'auto') {
+  const tensors = ({ x, y }) => [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
+  if (kind === 'lstm16') {
+    const { x, y1 } = seedData();
+    const [xt, yt] = tensors({ x, y: y1 });
+    const model = sequenceModel(wl, { cell: 'lstm', units: SEED.hidden, steps: SEED.maxLen, features: SEED.inputSize, outputs: SEED.outputSize });
+    return { samples: SEED.samples, ...trainer(wl, model, xt, yt, { batchSize: SEED.batchSize, workers: seedWorkers }) };
+  }
+  if (kind === 'lstm256') {
+    const c = SEQUENCE.lstm256;
+    const [xt, yt] = tensors(gru256Data(c.samples, c));
+    return { samples: c.samples, threads: c.workers, ...trainer(wl, sequenceModel(wl, { cell: 'lstm', ...c }), xt, yt, c) };
+  }
+  if (kind === 'rnn256') {
+    const c = SEQUENCE.rnn256;
+    const [xt, yt] = tensors(gru256Data(c.samples, c));
+    const build = (cell) => member(() => trainer(wl, sequenceModel(wl, { cell, ...c }), xt, yt, c));
+    // the first member is the reference the others' epochs are divided by
+    return { samples: c.samples, members: { gru: build('gru'), simpleRNN: build('simpleRNN'), biGru: build('biGru') } };
+  }
+  if (kind === 'lstm256Variants') {
+    const c = SEQUENCE.lstm256Variants;
+    const data = gru256Data(c.samples, c);
+    const [xt, yt] = tensors(data);
+    const masked = maskedTail(data.x, c);
+    const xm = wl.tensor(masked.x.values, masked.x.shape);
+    return {
+      samples: c.samples,
+      maskedFraction: masked.maskedFraction,
+      members: {
+        plain: member(() => trainer(wl, sequenceModel(wl, { cell: 'lstm', ...c }), xt, yt, c)),
+        masked: member(() => trainer(wl, sequenceModel(wl, { cell: 'lstm', ...c, masked: true }), xm, yt, c)),
+        dropout: member(() => trainer(wl, sequenceModel(wl, { cell: 'lstm', ...c, dropout: c.dropout }), xt, yt, c)),
+      },
+    };
+  }
+  throw new Error(`unknown sequence case ${kind}`);
+}
