@@ -33,6 +33,15 @@ export class GradientBuffers {
     return this.floats;
   }
 
+  /** Multiplies the accumulators of `variables` by `factor` (a step's mean formed after its chunks were summed). */
+  scale(variables: readonly LayerVariable[], factor: number): void {
+    if (factor === 1) return;
+    for (const v of variables) {
+      const values = this.engine.f32(this.map.get(v)!, v.size);
+      for (let i = 0; i < values.length; i++) values[i] *= factor;
+    }
+  }
+
   /** A live view of the whole block; do not keep it across allocations. */
   view(): Float32Array {
     return this.engine.f32(this.block, this.floats);

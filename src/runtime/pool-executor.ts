@@ -19,7 +19,7 @@ import type { Optimizer } from '../training/optimizers.js';
 import { runChunk } from './chunk-runner.js';
 import { GradientBuffers } from './gradient-buffers.js';
 import type { ModelProgram } from './program.js';
-import { StepRunner, applyStep, lossScales } from './step-runner.js';
+import { StepRunner, applyStep, lossScales, maskedStepFactor } from './step-runner.js';
 
 /** What the pool needs to know of a model. */
 export interface PoolModel {
@@ -284,6 +284,7 @@ export class PoolExecutor implements Executor {
     // reduce in grid (or shard) order into this thread's gradient block, then one optimizer step
     this.grads.sumOf(slots);
     const t = this.totals(chunks);
+    this.grads.scale(this.program.trainableVariables, maskedStepFactor(this.program, t));
     if (applyStep(this.engine, this.program, this.options.optimizer!, this.grads, t, batchSize(batch))) this.publish();
     return t;
   }

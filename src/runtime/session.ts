@@ -117,8 +117,9 @@ export class ModelRuntime {
     }
     const stateful = statefulLayers(this.model.topology.layers);
     if (stateful.length) checkStatefulBatches(stateful, workers, batchSize, samples, operation);
-    // a masked loss is a mean over the whole step's unmasked steps: one share computes it
-    const maskedLoss = operation === 'fit' && program.maskedOutputs.some(Boolean);
+    // a masked loss is a mean over the whole step's unmasked steps: the pool divides the summed
+    // gradient of a single output by their count; a model of several outputs trains in one share
+    const maskedLoss = operation === 'fit' && program.maskedOutputs.some(Boolean) && program.heads.length > 1;
     const plan = custom.length || stateful.length || maskedLoss ? { workers: 0, callerShare: false } : await planWork(workers, flopsPerSample * batchSize * (operation === 'fit' ? 3 : 1), operation !== 'fit');
     // inference, one call of few steps, uses the workers running now and never waits for any to
     // start (without a pool it starts one for later calls and runs here); training waits for its pool

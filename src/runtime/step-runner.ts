@@ -30,9 +30,23 @@ export function inferenceRows(sampleFloats: number | null, rows: number): number
   return Math.max(1, Math.min(rows, Math.max(INFERENCE_PASS_MIN_ROWS, fit)));
 }
 
-/** Per output, weight / (loss values in the whole step): what makes chunks of one step add up. */
+/**
+ * Per output, weight / (loss values in the whole step): what makes chunks of one step add up. An
+ * output a mask reaches counts its unmasked steps, known only once every chunk has run: its scale
+ * is the weight alone, and the executor divides the summed gradient by the step's count
+ * (maskedStepFactor).
+ */
 export function lossScales(program: ModelProgram, targetShapes: readonly (readonly number[])[]): number[] {
-  return program.heads.map((h, i) => h.weight / h.loss!.count(targetShapes[i]));
+  return program.heads.map((h, i) => (program.maskedOutputs[i] ? h.weight : h.weight / h.loss!.count(targetShapes[i])));
+}
+
+/**
+ * The factor a step's summed gradient takes when its chunks ran with lossScales: 1 / (unmasked
+ * steps) for a single masked output, 1 otherwise. A model of several outputs with a mask on any
+ * trains in one share (session.ts), whose step scales each output itself.
+ */
+export function maskedStepFactor(program: ModelProgram, totals: BatchTotals): number {
+  return program.maskedOutputs[0] && program.heads.length === 1 ? 1 / Math.max(totals.counts[0], 1) : 1;
 }
 
 export class StepRunner {
@@ -68,7 +82,6 @@ export class StepRunner {
       const inputs = batch.inputs.map((t) => scratch.from(t.data, t.shape));
       const noise = { seed: batch.seed ?? 0, firstRow: batch.firstRow ?? 0 };
       const pass = program.executor.forward(inputs, { engine, scratch, training: true, stateSums: grads.map, noise });
-      if (scales && program.maskedOutputs.some(Boolean)) throw new Error('A masked loss is computed over whole steps only (the session runs such models in one share)');
       const { totals, dOutputs } = this.losses(scratch, pass, batch, scales ?? null, true);
       pass.backward(dOutputs, grads.map);
       return totals;
