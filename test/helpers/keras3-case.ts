@@ -7,10 +7,14 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import * as wl from '../../src/index.js';
 
-/** The shared fixtures folder: ../shared/keras3 next to the repository (WASM_LAYERS_KERAS3_DIR overrides). */
+/**
+ * The fixtures' case files, copied into the repository from shared/keras3 (made by Keras 3.15.1;
+ * test/fixtures/keras3/README.md says how), so a clean clone runs them; WASM_LAYERS_KERAS3_DIR
+ * points at another copy (e.g. a regenerated shared/keras3).
+ */
 export const KERAS3_DIR = process.env.WASM_LAYERS_KERAS3_DIR
   ? new URL(`file://${process.env.WASM_LAYERS_KERAS3_DIR.replace(/\/?$/, '/')}`)
-  : new URL('../../../shared/keras3/', import.meta.url);
+  : new URL('../fixtures/keras3/', import.meta.url);
 
 /** Absolute tolerance of every comparison with the fixtures (shared/keras3/README.md). */
 export const KERAS3_TOL = 2e-5;
