@@ -12,6 +12,7 @@ import * as wl from '../../src/index.js';
 import { gruForwardRef, type GruRefConfig } from '../reference/gru.js';
 import { denseRef, meanCrossentropyRef, meanSquaredErrorRef } from '../reference/dense.js';
 import { expectNear, f32Values, rms, rng } from './support.js';
+import { numericGradientAt } from '../reference/finite-difference.js';
 // The one internal: which GRU path a size takes, so a change of the threshold cannot silently leave a
 // path untested (the guard test below).
 import { getEngine } from '../../src/backend/engine.js';
@@ -112,16 +113,7 @@ async function checkCase(c: Case, seed: number): Promise<void> {
     grads.forEach((g, i) => {
       const p = params[i];
       const idx = probes(next, p.length);
-      const h = 1e-6;
-      const fd = idx.map((j) => {
-        const saved = p[j];
-        p[j] = saved + h;
-        const plus = referenceLoss(c, xs, ys, params);
-        p[j] = saved - h;
-        const minus = referenceLoss(c, xs, ys, params);
-        p[j] = saved;
-        return (plus - minus) / (2 * h);
-      });
+      const fd = numericGradientAt(() => referenceLoss(c, xs, ys, params), p, idx);
       const scale = rms(fd);
       expect(scale, `${vars[i].name}: the probed gradient is not trivially zero`).toBeGreaterThan(1e-5);
       // float32 arithmetic in the engine, and g read off a float32 update: ~1e-4 of the typical size

@@ -15,6 +15,7 @@ import {
   DIMS, maskPattern, recurrentModel, referenceLayer, referenceLoss, weightsByName, type CaseData, type RecurrentCase,
 } from '../helpers/recurrent-model-ref.js';
 import { expectNear, f32Values, rms, rng } from '../net/support.js';
+import { numericGradientAt } from '../reference/finite-difference.js';
 
 const { B, T, F, S, C } = DIMS;
 /** Finite differences probe every parameter of a tensor up to this size, else this many, seeded. */
@@ -83,18 +84,9 @@ async function checkCase(c: RecurrentCase, seed: number): Promise<void> {
     for (const [name, p] of params) {
       const g = start.get(name)!.map((v, j) => v - after.get(name)![j]);
       const idx = probes(next, p.length);
-      const h = 1e-6;
       // a head's weight leaves the recurrent layer's outputs unchanged
       const fixed = /^(head|head2|stateHead)\//.test(name) ? referenceLayer(c, params, data) : undefined;
-      const fd = idx.map((j) => {
-        const saved = p[j];
-        p[j] = saved + h;
-        const plus = referenceLoss(c, params, data, fixed);
-        p[j] = saved - h;
-        const minus = referenceLoss(c, params, data, fixed);
-        p[j] = saved;
-        return (plus - minus) / (2 * h);
-      });
+      const fd = numericGradientAt(() => referenceLoss(c, params, data, fixed), p, idx);
       const scale = rms(fd);
       expect(scale, `${name}: the probed gradient is not trivially zero`).toBeGreaterThan(1e-6);
       // float32 arithmetic in the engine, and g read off a float32 update (w − g rounded: ~3e-8
