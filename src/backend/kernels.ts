@@ -64,6 +64,16 @@ export interface Kernels {
   f32_categorical_ce(rows: number, n: number, probs: number, targets: number, dprobs: number, scale: number): number;
   f32_mse(n: number, probs: number, targets: number, dprobs: number, scale: number): number;
   f32_argmax_matches(rows: number, n: number, pred: number, target: number): number;
+  /** Sparse CE fused with softmax (targets: one class index per row, as f32); gradient w.r.t. the logits. */
+  f32_sparse_softmax_ce(rows: number, n: number, probs: number, targets: number, dlogits: number, scale: number): number;
+  /** Sparse CE of probabilities (Keras's clip), gradient w.r.t. them. */
+  f32_sparse_ce(rows: number, n: number, probs: number, targets: number, dprobs: number, scale: number): number;
+  /** Σ of binary CE terms over n elements; gradient w.r.t. the sigmoid's logits when fusedSigmoid, else w.r.t. p. */
+  f32_binary_ce(n: number, probs: number, targets: number, grad: number, scale: number, fusedSigmoid: boolean): number;
+  f32_mae(n: number, probs: number, targets: number, grad: number, scale: number): number;
+  f32_huber(n: number, probs: number, targets: number, grad: number, scale: number, delta: number): number;
+  /** Rows whose argmax equals the target's class index. */
+  f32_sparse_argmax_matches(rows: number, n: number, pred: number, target: number): number;
   f32_rmsprop(
     n: number, p: number, g: number, v: number, m: number, mg: number,
     lr: number, rho: number, oneMinusRho: number, eps: number, momentum: number, centered: number,
@@ -92,6 +102,7 @@ const KERNEL_NAME_SET = {
   f32_rnn_seq_fwd: true, f32_rnn_seq_bwd: true, rnn_fwd_work_floats: true, rnn_bwd_work_floats: true,
   f32_softmax_rows: true, f32_softmax_rows_bwd: true, f32_softmax_ce: true, f32_categorical_ce: true, f32_mse: true,
   f32_argmax_matches: true,
+  f32_sparse_softmax_ce: true, f32_sparse_ce: true, f32_binary_ce: true, f32_mae: true, f32_huber: true, f32_sparse_argmax_matches: true,
   f32_rmsprop: true, f32_adam: true, f32_sgd: true,
   f32_activation: true, f32_activation_bwd: true, f32_add_inplace: true, f32_all_finite: true, f32_swap_axes01: true,
 } satisfies Record<keyof Kernels, true>;

@@ -6,6 +6,7 @@
  */
 import type { KernelVariant } from '../backend/wasm-source.js';
 import type { HostArray } from '../dtype.js';
+import type { Accuracy } from '../runtime/program.js';
 
 export type TaskKind = 'train' | 'evaluate' | 'predict';
 
@@ -27,7 +28,7 @@ export interface WorkerTask {
   /** Changes whenever `config` may have: a worker decodes the config only when this is new to it. */
   configVersion: number;
   /** Per output: Keras loss name, weight, which accuracy is counted; null for predict. */
-  heads: { loss: string; weight: number; accuracy: 'binary' | 'categorical' | null }[] | null;
+  heads: { loss: string; weight: number; accuracy: Accuracy | null }[] | null;
   /** Every weight, Keras order, concatenated (backed by a SharedArrayBuffer where possible). */
   weights: Float32Array;
   /** Changes whenever the weights do. */

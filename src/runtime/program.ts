@@ -18,18 +18,22 @@ export interface OutputHead {
   /** Its weight in the total loss (compile's lossWeights; default 1). */
   weight: number;
   /**
-   * Which accuracy is counted for this output, if any: Keras resolves 'accuracy' by the output's
-   * last axis — one unit is binary accuracy (prediction > 0.5 equals the target), several are
-   * categorical (argmax equals argmax).
+   * Which accuracy is counted for this output, if any: Keras 3 resolves 'accuracy' by the shapes —
+   * one unit is binary accuracy (prediction > 0.5 equals the target), class-index targets are sparse
+   * (argmax equals the index), else categorical (argmax equals argmax).
    */
   accuracy: Accuracy | null;
 }
 
-export type Accuracy = 'binary' | 'categorical';
+export type Accuracy = 'binary' | 'categorical' | 'sparse';
 
-/** The accuracy Keras counts for 'accuracy' on an output of this shape. */
-export function accuracyFor(outputShape: readonly (number | null)[]): Accuracy {
-  return outputShape[outputShape.length - 1] === 1 ? 'binary' : 'categorical';
+/**
+ * The accuracy Keras 3 counts for 'accuracy' on an output of this shape trained with `loss`.
+ * Keras-divergence (docs): tfjs also takes binary accuracy for binaryCrossentropy on several units.
+ */
+export function accuracyFor(outputShape: readonly (number | null)[], loss: Loss): Accuracy {
+  if (outputShape[outputShape.length - 1] === 1) return 'binary';
+  return loss.sparse ? 'sparse' : 'categorical';
 }
 
 export interface ProgramSpec {
@@ -57,7 +61,7 @@ export class ModelProgram {
     this.maskedOutputs = topology.maskableOutputs();
     this.fused = topology.outputs.map((t, i) => {
       const loss = heads[i]?.loss;
-      if (!loss?.fusesWithSoftmax || t.node == null || t.node.outputs.length !== 1 || !t.sourceLayer.outputIsSoftmax()) return false;
+      if (loss?.fusesWith == null || t.node == null || t.node.outputs.length !== 1 || t.sourceLayer.finalActivation() !== loss.fusesWith) return false;
       // the fused gradient is w.r.t. logits: only when nothing else reads the probabilities
       return topology.consumersOf(t).length === 0 && topology.outputs.filter((o) => o === t).length === 1;
     });

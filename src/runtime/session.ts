@@ -77,7 +77,7 @@ export class ModelRuntime {
     const program = new ModelProgram({
       topology: this.model.topology,
       heads: compiled ? compiled.losses.map((loss, i) => ({
-        loss, weight: compiled.lossWeights[i], accuracy: counted ? accuracyFor(this.model.topology.outputs[i].shape) : null,
+        loss, weight: compiled.lossWeights[i], accuracy: counted ? accuracyFor(this.model.topology.outputs[i].shape, loss) : null,
       })) : [],
     });
     const entry = { key, program, costs: new Map<string, StepCost>() };

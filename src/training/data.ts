@@ -25,6 +25,8 @@ export interface Expected {
   name: string;
   shape: Shape;
   dtype: DType;
+  /** Converts a given array towards what is expected, or refuses its values (a loss's target rules). */
+  adapt?: (t: Tensor) => Tensor;
 }
 
 const isArrayData = (v: unknown) => v instanceof Tensor || ArrayBuffer.isView(v);
@@ -69,7 +71,8 @@ export function standardizeAll(data: unknown, what: 'input' | 'target', expected
 
 /** Converts `data` and checks it against `expected` (shape with batch axis, dtype), naming it on failure. */
 export function standardize(data: unknown, what: 'input' | 'target', expected: Expected): Tensor {
-  const t = toTensor(data, what, expected);
+  const given = toTensor(data, what, expected);
+  const t = expected.adapt && given.rank >= 1 ? expected.adapt(given) : given;
   if (t.rank !== expected.shape.length) throw rankMismatch(what, expected.name, expected.shape.length, t.shape);
   for (let i = 1; i < expected.shape.length; i++) {
     if (expected.shape[i] != null && expected.shape[i] !== t.shape[i]) throw shapeMismatch(what, expected.name, expected.shape, t.shape);
