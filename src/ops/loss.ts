@@ -34,18 +34,6 @@ export function argmaxMatches(engine: Device, pred: DeviceTensor, targets: Devic
   return engine.kernels.f32_argmax_matches(pred.size / n, n, pred.ptr, targets.ptr);
 }
 
-/**
- * Elements where (pred > 0.5) equals the target (Keras's binary_accuracy, threshold 0.5); read
- * from engine memory (one value per row for a one-unit output).
- */
-export function thresholdMatches(engine: Device, pred: DeviceTensor, targets: DeviceTensor): number {
-  const p = engine.f32(pred.ptr, pred.size);
-  const t = engine.f32(targets.ptr, targets.size);
-  let matches = 0;
-  for (let i = 0; i < p.length; i++) if ((p[i] > 0.5 ? 1 : 0) === t[i]) matches++;
-  return matches;
-}
-
 /** Sparse CE fused with softmax: `targets` hold one class index per row; gradient w.r.t. the logits. */
 export function sparseSoftmaxCrossEntropy(engine: Device, probs: DeviceTensor, targets: DeviceTensor, grad: DeviceTensor, scale: number): number {
   const n = lastAxis(probs);

@@ -180,7 +180,7 @@ export class PoolExecutor implements Executor {
 
   /** What every task of this executor carries, with the fields of one task. */
   private task(kind: TaskKind, fields: Pick<WorkerTask, 'x' | 'xShapes' | 'y' | 'yShapes' | 'shard'> & Partial<WorkerTask>): WorkerTask {
-    const heads = kind === 'predict' ? null : this.program.heads.map((h) => ({ loss: h.loss!.name, weight: h.weight, accuracy: h.accuracy }));
+    const heads = kind === 'predict' ? null : this.program.heads.map((h) => ({ loss: h.loss!.name, weight: h.weight, metrics: h.metrics }));
     return {
       kind, kernels: { module: this.engine.module, variant: this.engine.variant }, modelId: this.model.id, config: this.channel.configBytes, configVersion: this.channel.configVersion,
       heads, weights: this.channel.weights, weightsVersion: this.weightsVersion,

@@ -1,6 +1,6 @@
 /**
  * A model as the runtime sees it: its topology and executor, the variables a step updates, and one
- * head per output (loss, weight, whether its softmax is fused with the loss, whether accuracy is
+ * head per output (loss, weight, whether its final activation is fused with the loss, the metrics
  * counted). Built from a LayersModel on the calling thread and from a config in a worker, the same
  * way, so both compute the same thing. Nothing here knows models/.
  */
@@ -10,6 +10,7 @@ import type { Layer } from '../layers/layer.js';
 import type { LayerVariable } from '../layers/variable.js';
 import { sizeOf, type Shape } from '../shape.js';
 import type { Loss } from '../training/losses.js';
+import type { MetricKind } from '../training/metrics.js';
 
 /** What a model's output contributes to a step. */
 export interface OutputHead {
@@ -17,23 +18,8 @@ export interface OutputHead {
   loss: Loss | null;
   /** Its weight in the total loss (compile's lossWeights; default 1). */
   weight: number;
-  /**
-   * Which accuracy is counted for this output, if any: Keras 3 resolves 'accuracy' by the shapes —
-   * one unit is binary accuracy (prediction > 0.5 equals the target), class-index targets are sparse
-   * (argmax equals the index), else categorical (argmax equals argmax).
-   */
-  accuracy: Accuracy | null;
-}
-
-export type Accuracy = 'binary' | 'categorical' | 'sparse';
-
-/**
- * The accuracy Keras 3 counts for 'accuracy' on an output of this shape trained with `loss`.
- * Keras-divergence (docs): tfjs also takes binary accuracy for binaryCrossentropy on several units.
- */
-export function accuracyFor(outputShape: readonly (number | null)[], loss: Loss): Accuracy {
-  if (outputShape[outputShape.length - 1] === 1) return 'binary';
-  return loss.sparse ? 'sparse' : 'categorical';
+  /** The compiled metrics, resolved for this output (training/metrics.ts), in compile order. */
+  metrics: MetricKind[];
 }
 
 export interface ProgramSpec {

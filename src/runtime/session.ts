@@ -18,7 +18,8 @@ import type { Optimizer } from '../training/optimizers.js';
 import { InProcessExecutor } from './in-process.js';
 import { checkStepMemory, measureStep, planWork, type SampleShapes, type StepCost } from './plan.js';
 import { PoolExecutor } from './pool-executor.js';
-import { ModelProgram, accuracyFor } from './program.js';
+import { ModelProgram } from './program.js';
+import { metricKindFor } from '../training/metrics.js';
 
 export type Operation = 'fit' | 'evaluate' | 'predict';
 
@@ -73,11 +74,10 @@ export class ModelRuntime {
     const key = [this.model.topology, compiled, trainableVersion()];
     const kept = this.kept.get(operation);
     if (kept && kept.key.every((k, i) => k === key[i])) return kept;
-    const counted = (compiled?.metrics.length ?? 0) > 0;
     const program = new ModelProgram({
       topology: this.model.topology,
       heads: compiled ? compiled.losses.map((loss, i) => ({
-        loss, weight: compiled.lossWeights[i], accuracy: counted ? accuracyFor(this.model.topology.outputs[i].shape, loss) : null,
+        loss, weight: compiled.lossWeights[i], metrics: compiled.metrics.map((m) => metricKindFor(m, this.model.topology.outputs[i].shape, loss)),
       })) : [],
     });
     const entry = { key, program, costs: new Map<string, StepCost>() };

@@ -6,13 +6,13 @@
  */
 import type { Device, Engine } from '../backend/engine.js';
 import { Scratch, type DeviceTensor } from '../ops/device-tensor.js';
-import { argmaxMatches, sparseArgmaxMatches, thresholdMatches } from '../ops/loss.js';
+import { metricSums } from '../ops/metrics.js';
 import { gatherRows, scatterRows, validSteps } from '../ops/mask.js';
 import type { GraphPass } from '../graph/executor.js';
 import { emptyTotals, type Batch, type BatchTotals, type HostTensor } from '../training/executor.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { GradientBuffers } from './gradient-buffers.js';
-import type { Accuracy, ModelProgram } from './program.js';
+import type { ModelProgram } from './program.js';
 
 /**
  * Activations an inference pass may take: about half a core's L2 cache on current CPUs. On the 2-core
@@ -124,7 +124,7 @@ export class StepRunner {
       const target = valid ? gatherRows(engine, scratch, fullTarget, valid, fullTarget.size / mask!.size) : fullTarget;
       const grad = scratch.alloc(y.shape);
       totals.counts[i] = loss.count(target.shape);
-      if (head.accuracy) totals.correct[i] = countMatches(engine, head.accuracy, y, target);
+      totals.metrics[i] = head.metrics.flatMap((kind) => metricSums(engine, kind, y, target));
       const scale = valid && !scales ? head.weight / Math.max(valid.length, 1) : stepScales[i];
       totals.losses[i] = loss.compute(engine, y, target, grad, scale, training && program.fused[i]);
       if (training) dOutputs[i] = valid ? scatterRows(engine, scratch, grad, valid, full.shape) : grad;
@@ -193,8 +193,3 @@ export function applyStep(engine: Engine, program: ModelProgram, optimizer: Opti
   return true;
 }
 
-/** How many predictions `accuracy` counts as right. */
-function countMatches(engine: Device, accuracy: Accuracy, y: DeviceTensor, target: DeviceTensor): number {
-  if (accuracy === 'binary') return thresholdMatches(engine, y, target);
-  return accuracy === 'sparse' ? sparseArgmaxMatches(engine, y, target) : argmaxMatches(engine, y, target);
-}
