@@ -17,11 +17,11 @@ import type { Loss } from './losses.js';
 export function targetExpectation(output: { name: string; shape: Shape }, loss: Loss): Expected {
   const { name, shape } = output;
   if (!loss.sparse) {
-    return { name, shape, dtype: 'float32', adapt: (t) => checkProbabilities(loss, name, asFloat(expandLastAxis(t, shape))) };
+    return { name, shape, dtype: 'float32', adapt: (t) => asFloat(expandLastAxis(checkProbabilities(loss, name, t), shape)) };
   }
   const classes = shape[shape.length - 1];
   const indexShape = [...shape.slice(0, -1), 1];
-  return { name, shape: indexShape, dtype: 'float32', adapt: (t) => classIndices(loss, name, expandLastAxis(t, indexShape), classes) };
+  return { name, shape: indexShape, dtype: 'float32', adapt: (t) => asFloat(expandLastAxis(classIndices(loss, name, t, classes), indexShape)) };
 }
 
 /** A target one rank short of `shape`, whose last axis is 1, with that axis added. */
@@ -60,8 +60,8 @@ function classIndices(loss: Loss, name: string, t: Tensor, classes: number | nul
     const v = data[i];
     if (!Number.isInteger(v) || v < 0 || (classes != null && v >= classes)) {
       const range = classes != null ? `[0, ${classes - 1}]` : 'non-negative';
-      throw new ValueError(`${loss.name}: the target for ${name} holds ${v} at ${positionOf(i, t.shape)}; expected integer class indices in ${range} (one per row of the output, shape (${t.shape.slice(0, -1).join(', ')}) or (${t.shape.join(', ')}))`);
+      throw new ValueError(`${loss.name}: the target for ${name} holds ${v} at ${positionOf(i, t.shape)}; expected integer class indices in ${range}, one per row of the output`);
     }
   }
-  return asFloat(t);
+  return t;
 }
