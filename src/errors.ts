@@ -13,9 +13,12 @@ export class StateError extends Error {
   override name = 'StateError';
 }
 
+/** User data quoted in a message is cut to this many characters (a message stays readable). */
+const MAX_QUOTED = 200;
+
 /** Formats a value for an error message: short, unambiguous, never throws. */
 export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return value.length > MAX_QUOTED ? `${JSON.stringify(value.slice(0, MAX_QUOTED))}… (${value.length} characters)` : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
   if (Array.isArray(value)) {
     return value.length > 8 ? `[${value.slice(0, 8).map(describe).join(', ')}, …]` : `[${value.map(describe).join(', ')}]`;
@@ -25,11 +28,13 @@ export function describe(value: unknown): string {
   // class instances with their own text (a Tensor: `Tensor float32 [2, 3]`), never their contents
   const text = (value as { toString?: unknown }).toString;
   if (typeof text === 'function' && text !== Object.prototype.toString) return String(value);
+  let json: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    json = JSON.stringify(value) ?? String(value);
   } catch {
     return Object.prototype.toString.call(value);
   }
+  return json.length > MAX_QUOTED ? `${json.slice(0, MAX_QUOTED)}… (${json.length} characters)` : json;
 }
 
 /** `Received an invalid value for units, expected a positive integer. Received: units=0` (Keras). */

@@ -51,6 +51,7 @@ export { Sequential, sequential, type SequentialArgs } from './models/sequential
 export type { SummaryOptions } from './models/summary.js';
 export { optimizers, Optimizer, RMSprop, Adam, SGD, type RMSpropArgs, type AdamArgs, type SGDArgs } from './training/optimizers.js';
 export type { LossIdentifier } from './training/losses.js';
+export type { LoadOptions } from './models/load.js';
 export type { MetricIdentifier } from './training/metrics.js';
 export type { ModelFitArgs, WorkersOption } from './training/fit.js';
 export { History, type FitParams } from './training/history.js';
