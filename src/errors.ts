@@ -23,6 +23,7 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) {
     return value.length > 8 ? `[${value.slice(0, 8).map(describe).join(', ')}, …]` : `[${value.map(describe).join(', ')}]`;
   }
+  if (value instanceof DataView) return `DataView(${value.byteLength} bytes)`;
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   // class instances with their own text (a Tensor: `Tensor float32 [2, 3]`), never their contents

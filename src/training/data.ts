@@ -31,7 +31,18 @@ export interface Expected {
   adapt?: (t: Tensor) => Tensor;
 }
 
-const isArrayData = (v: unknown) => v instanceof Tensor || ArrayBuffer.isView(v);
+/**
+ * A tensor of another library (TensorFlow.js's tfjs-core, or anything with a numeric `shape`, a
+ * `dtype` and `dataSync()`): taken through its values, so users can keep tfjs for what we do not cover.
+ */
+function isForeignTensor(v: unknown): v is { shape: number[]; dtype: string; dataSync(): ArrayLike<number> } {
+  if (v == null || typeof v !== 'object' || v instanceof Tensor) return false;
+  const t = v as { shape?: unknown; dtype?: unknown; dataSync?: unknown };
+  return Array.isArray(t.shape) && t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) && typeof t.dtype === 'string' && typeof t.dataSync === 'function';
+}
+
+/** One array's worth of data, not a list or a by-name object of them (a bare ArrayBuffer counts, to be refused by name). */
+const isArrayData = (v: unknown) => v instanceof Tensor || ArrayBuffer.isView(v) || isForeignTensor(v) || v instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && v instanceof SharedArrayBuffer);
 
 /**
  * Splits `data` into one entry per expected tensor: a single array for one tensor; a list (in
@@ -111,10 +122,34 @@ function checkFinite(t: Tensor, what: string): void {
   }
 }
 
+/** Typed arrays of integers taken as data (converted to the expected dtype). */
+const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Uint32Array];
+
 function toTensor(data: unknown, what: string, expected: Expected): Tensor {
   if (data instanceof Tensor) {
     if (data.isDisposed) throw new ValueError(`The ${what} tensor for ${expected.name} is disposed`);
     return data;
+  }
+  if (isForeignTensor(data)) {
+    const dtype = data.dtype === 'int32' ? 'int32' : data.dtype === 'bool' ? 'bool' : data.dtype === 'float32' ? 'float32' : null;
+    if (!dtype) throw new ValueError(`The ${what} for ${expected.name} is a tensor of dtype ${describe(data.dtype)}; float32, int32 or bool is expected`);
+    return tensor(Array.from(data.dataSync()), data.shape, dtype);
+  }
+  if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && data instanceof SharedArrayBuffer)) {
+    throw new ValueError(`The ${what} for ${expected.name} is a bare ${data.constructor.name} of ${data.byteLength} bytes: its element type is unknown; wrap it, e.g. new Float32Array(buffer)`);
+  }
+  if (data instanceof DataView) {
+    throw new ValueError(`The ${what} for ${expected.name} is a DataView of ${data.byteLength} bytes: its element type is unknown; pass new Float32Array(view.buffer, view.byteOffset, view.byteLength / 4)`);
+  }
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    throw new ValueError(`The ${what} for ${expected.name} is a ${data.constructor.name}: 64-bit integers are not supported; convert to an Int32Array (indices) or a Float32Array`);
+  }
+  if (INTEGER_ARRAYS.some((Type) => data instanceof Type)) {
+    const values = data as ArrayLike<number>;
+    if (expected.dtype === 'int32' && data instanceof Uint32Array && data.some((v) => v > 2 ** 31 - 1)) {
+      throw new ValueError(`The ${what} for ${expected.name} is a Uint32Array holding values above 2^31 - 1, which int32 cannot hold`);
+    }
+    return toTensor(expected.dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values), what, expected);
   }
   // nested arrays take the dtype the model expects
   if (Array.isArray(data)) return tensor(data as NestedArray[], undefined, expected.dtype);
@@ -129,7 +164,7 @@ function toTensor(data: unknown, what: string, expected: Expected): Tensor {
     }
     return tensor(data, [data.length / per, ...(sample as number[])], data instanceof Int32Array ? 'int32' : 'float32');
   }
-  throw new ValueError(`Expected the ${what} as a Tensor, nested arrays or a Float32Array, but got ${describe(data)} (for ${expected.name}; an Int32Array is accepted too)`);
+  throw new ValueError(`Expected the ${what} as a Tensor, nested arrays or a typed array (Float32Array, Float64Array, Int32Array or another integer array), but got ${describe(data)} (for ${expected.name})`);
 }
 
 export function checkSampleCounts(x: Tensor[], y: Tensor[]): void {
