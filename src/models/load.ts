@@ -1,5 +1,5 @@
 /** loadLayersModel(): models in the TF.js layers format, from this library, tfjs or Keras. */
-import { ValueError, describe } from '../errors.js';
+import { ValueError, checkConfigDepth, describe } from '../errors.js';
 import { checkArgKeys } from '../layers/args.js';
 import type { LayersModel } from './model.js';
 import { modelFromConfig, type ModelConfig } from './serialization.js';
@@ -22,6 +22,8 @@ export interface LoadOptions {
 export async function loadLayersModel(source: string | IOHandler | ModelArtifacts, options: LoadOptions = {}): Promise<LayersModel> {
   checkArgKeys('loadLayersModel', options, ['allowNonFiniteWeights']);
   const artifacts = await resolveHandler(source, 'load').load!();
+  checkConfigDepth(artifacts.weightSpecs, 'The weights manifest');
+  checkConfigDepth(artifacts.trainingConfig, 'The training config');
   let topology = artifacts.modelTopology as Record<string, unknown>;
   if (topology && typeof topology === 'object' && 'model_config' in topology) topology = topology.model_config as Record<string, unknown>;
   const weights = decodeWeights(artifacts.weightSpecs, artifacts.weightData, { allowNonFinite: options.allowNonFiniteWeights === true });

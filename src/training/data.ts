@@ -13,8 +13,20 @@ import { startedEngine } from '../backend/engine.js';
 import { hostAllFinite } from '../ops/elementwise.js';
 import type { HostTensor } from './executor.js';
 
-/** One array of data: a Tensor, nested number arrays, or a flat typed array (shape taken from the model). */
-export type ArrayData = Tensor | NestedArray[] | Float32Array | Float64Array | Int32Array;
+/** A tensor of another library (tfjs-core's): read through dataSync(). */
+export interface ForeignTensor {
+  readonly shape: number[];
+  readonly dtype: string;
+  dataSync(): ArrayLike<number>;
+}
+
+/**
+ * One array of data: a Tensor (ours or another library's), nested number arrays, or a flat typed
+ * array (shape taken from the model; integer arrays converted to the input's dtype).
+ */
+export type ArrayData =
+  | Tensor | ForeignTensor | NestedArray[]
+  | Float32Array | Float64Array | Int32Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Uint32Array;
 
 /**
  * Data for a model's inputs (or targets): one array for a model with one, else a list in the
@@ -35,7 +47,7 @@ export interface Expected {
  * A tensor of another library (TensorFlow.js's tfjs-core, or anything with a numeric `shape`, a
  * `dtype` and `dataSync()`): taken through its values, so users can keep tfjs for what we do not cover.
  */
-function isForeignTensor(v: unknown): v is { shape: number[]; dtype: string; dataSync(): ArrayLike<number> } {
+function isForeignTensor(v: unknown): v is ForeignTensor {
   if (v == null || typeof v !== 'object' || v instanceof Tensor) return false;
   const t = v as { shape?: unknown; dtype?: unknown; dataSync?: unknown };
   return Array.isArray(t.shape) && t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) && typeof t.dtype === 'string' && typeof t.dataSync === 'function';

@@ -84,7 +84,21 @@ describe('hostile model files, case by case', () => {
       for (let i = 0; i < 10_000; i++) layer = { class_name: 'TimeDistributed', config: { layer } };
       layersOf(t)[1] = layer as never;
       return { modelTopology: t };
+    }, 'The model config nests objects and arrays more than 100 deep'],
+    ['TimeDistributed nested 20 deep (within the JSON bound, past the layer bound)', () => {
+      const t = clone(good.modelTopology);
+      let layer: Record<string, unknown> = { class_name: 'Dense', config: { units: 2 } };
+      for (let i = 0; i < 20; i++) layer = { class_name: 'TimeDistributed', config: { layer } };
+      layersOf(t)[1] = layer as never;
+      return { modelTopology: t };
     }, 'Layer configs are nested more than 16 deep'],
+    ['an argument nested 100,000 deep (no stack overflow)', () => {
+      const t = clone(good.modelTopology);
+      let deep: unknown = 1;
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      layersOf(t)[0].config.units = deep as never;
+      return { modelTopology: t };
+    }, 'The model config nests objects and arrays more than 100 deep'],
     ['a topology that is not an object', () => ({ modelTopology: 42 as never }), /A model config must be \{class_name, config\}/],
     ['layers that are not an array', () => ({ modelTopology: { class_name: 'Sequential', config: { layers: 'gru' } } }), 'The model config has no layers array, got "gru"'],
     ['a non-array manifest', () => ({ weightSpecs: { name: 'x' } as never }), 'The weights manifest must be an array'],
