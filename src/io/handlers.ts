@@ -99,12 +99,13 @@ export function fileHandler(path: string, fs?: AtomicFs): IOHandler {
       return info(a);
     },
     async load() {
-      const { readFile } = await import('node:fs/promises');
+      const { readFile, realpath } = await import('node:fs/promises');
       const { dirname, resolve, relative, isAbsolute } = await import('node:path');
       const json = parseModelJSON(await readFile(path, 'utf8'));
-      const dir = dirname(resolve(path));
+      const dir = await realpath(dirname(resolve(path)));
       const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map(async (p) => {
-        const file = resolve(dir, p);
+        // resolved through symlinks: a weights file that is a link out of the folder is refused too
+        const file = await realpath(resolve(dir, p)).catch(() => resolve(dir, p));
         const rel = relative(dir, file);
         if (rel.startsWith('..') || isAbsolute(rel)) throw new ValueError(`model.json's weight path ${describe(p)} leaves the model's directory`);
         const bytes = await readFile(file);

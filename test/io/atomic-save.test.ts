@@ -77,3 +77,18 @@ async function captured(m: wl.LayersModel) {
   await m.save(memory);
   return memory.artifacts!;
 }
+
+describe('file:// loads stay in the model\'s folder', () => {
+  it('a weights file that is a symlink to a file outside the folder is refused', async () => {
+    const { symlinkSync, writeFileSync, copyFileSync } = await import('node:fs');
+    const outside = mkdtempSync(join(tmpdir(), 'wasm-layers-outside-'));
+    const dir = mkdtempSync(join(tmpdir(), 'wasm-layers-link-'));
+    dirs.push(outside, dir);
+    await model(3).save(`file://${dir}`);
+    copyFileSync(join(dir, 'weights.bin'), join(outside, 'secret.bin'));
+    rmSync(join(dir, 'weights.bin'));
+    symlinkSync(join(outside, 'secret.bin'), join(dir, 'weights.bin'));
+    writeFileSync(join(outside, 'unused'), '');
+    await expect(wl.loadLayersModel(`file://${join(dir, 'model.json')}`)).rejects.toThrow('model.json\'s weight path "weights.bin" leaves the model\'s directory');
+  });
+});
