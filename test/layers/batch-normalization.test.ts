@@ -177,6 +177,23 @@ describe('BatchNormalization in a model', () => {
     await bnOut.dispose();
   });
 
+  it('behind Masking, the batch statistics leave the masked steps out (Keras 3 masked moments)', async () => {
+    const { raw, y } = data(8, 12);
+    const values = Float64Array.from(raw);
+    const mask = Array.from({ length: 48 }, (_, r) => (r % 6 >= 4 && r % 12 !== 5 ? 0 : 1)); // trailing padding, varied
+    mask.forEach((m, r) => m === 0 && values.fill(0, r * 5, r * 5 + 5));
+    const model = wl.sequential({ layers: [wl.layers.masking({ inputShape: [6, 5] }), wl.layers.batchNormalization({ momentum: 0.5 }), wl.layers.dense({ units: 3, activation: 'softmax' })] });
+    model.compile({ loss: 'categoricalCrossentropy', optimizer: 'sgd' });
+    await model.fit(wl.tensor(f32(values), [8, 6, 5]), y, { batchSize: 8, epochs: 1, verbose: 0, workers: 0 });
+    const [, , movingMean, movingVariance] = model.layers[1].getWeights().map((w) => w.dataSync());
+    const batch = batchMomentsRef(values, { outer: 48, channels: 5, inner: 1 }, mask);
+    expectClose(movingMean, movingAverageRef(new Float64Array(5), batch.mean, 0.5), { tol: 1e-6, label: 'moving_mean' });
+    expectClose(movingVariance, movingAverageRef(new Float64Array(5).fill(1), batch.variance, 0.5), { tol: 1e-6, label: 'moving_variance' });
+    const unmasked = batchMomentsRef(values, { outer: 48, channels: 5, inner: 1 }, null);
+    expect(Math.abs(unmasked.mean[0] - batch.mean[0]), 'the mask changes the statistics').toBeGreaterThan(1e-2);
+    await model.dispose();
+  });
+
   it('saves and loads the moving statistics (tfjs layers format): same weights, config and predictions', async () => {
     const { x, y } = data(24);
     const model = bnModel({ momentum: 0.8, epsilon: 1e-4, center: false });
