@@ -4,6 +4,7 @@
  */
 import type { Engine } from '../../src/backend/engine.js';
 import type { Layer } from '../../src/layers/layer.js';
+import type { LayerVariable } from '../../src/layers/variable.js';
 import { Scratch, type DeviceTensor } from '../../src/ops/device-tensor.js';
 
 export interface LayerRun {
@@ -29,7 +30,7 @@ export function runLayer(engine: Engine, layer: Layer, x: ArrayLike<number>, sha
   layer.buildFor([shape]);
   const scratch = new Scratch(engine);
   try {
-    const slots = (vars: readonly { name: string; size: number }[]) => new Map(vars.map((v) => [v, scratch.zeros([v.size]).ptr]));
+    const slots = (vars: readonly LayerVariable[]) => new Map(vars.map((v) => [v, scratch.zeros([v.size]).ptr]));
     const gradients = slots(layer.trainableWeights);
     const stateSums = slots(layer.stateVariables);
     const mask = o.mask ? scratch.from(Float32Array.from(o.mask.data), o.mask.shape) : null;

@@ -19,10 +19,10 @@ import { batchMoments, batchNormBackward, batchNormForward, channelLayout, movin
 import type { LayerArgs } from '../args.js';
 import type { BackwardContext, ForwardContext } from '../context.js';
 import type { InitializerIdentifier } from '../initializers.js';
-import { Layer, type ForwardResult } from '../layer.js';
+import type { ForwardResult } from '../layer.js';
 import { arg, layerSchema, type ArgSpec, type ArgsOf } from '../schema.js';
 import type { LayerVariable } from '../variable.js';
-import { GAMMA_BETA_OPTIONS_AT_DEFAULT, epsilonSpec, resolveAxis } from './common.js';
+import { GAMMA_BETA_OPTIONS_AT_DEFAULT, NormalizationLayer, epsilonSpec, resolveAxis } from './common.js';
 
 export interface BatchNormalizationLayerArgs extends LayerArgs {
   /** The channel axis (default -1): statistics are per entry of this axis, over all the others. */
@@ -90,12 +90,10 @@ interface BatchNormCache {
   training: boolean;
 }
 
-export class BatchNormalization extends Layer<BatchNormCache> {
+export class BatchNormalization extends NormalizationLayer<BatchNormCache> {
   static readonly className = 'BatchNormalization';
   static readonly schema = SCHEMA;
   declare protected readonly options: ArgsOf<typeof SCHEMA>;
-  private gamma: LayerVariable | null = null;
-  private beta: LayerVariable | null = null;
   private movingMean: LayerVariable | null = null;
   private movingVariance: LayerVariable | null = null;
   /** The channel axis, non-negative, once built. */
@@ -118,22 +116,6 @@ export class BatchNormalization extends Layer<BatchNormCache> {
     return this.options.momentum;
   }
 
-  get epsilon(): number {
-    return this.options.epsilon;
-  }
-
-  get center(): boolean {
-    return this.options.center;
-  }
-
-  get scale(): boolean {
-    return this.options.scale;
-  }
-
-  override get supportsMasking(): boolean {
-    return true;
-  }
-
   /** The moving statistics, updated by training while the layer is trainable. */
   override get stateVariables(): LayerVariable[] {
     return this.trainable && this.movingMean ? [this.movingMean, this.movingVariance!] : [];
@@ -143,8 +125,7 @@ export class BatchNormalization extends Layer<BatchNormCache> {
     const axis = resolveAxis(`BatchNormalization ${this.name}`, this.axis, inputShape);
     const shape = [inputShape[axis] as number];
     this.channelAxis = axis;
-    if (this.scale) this.gamma = this.addWeight('gamma', shape, this.options.gammaInitializer);
-    if (this.center) this.beta = this.addWeight('beta', shape, this.options.betaInitializer);
+    this.addGammaBeta(shape);
     this.movingMean = this.addWeight('moving_mean', shape, this.options.movingMeanInitializer, false);
     this.movingVariance = this.addWeight('moving_variance', shape, this.options.movingVarianceInitializer, false);
     this.inputSpec = { ndim: inputShape.length, axes: { [axis]: shape[0] } };
@@ -178,7 +159,7 @@ export class BatchNormalization extends Layer<BatchNormCache> {
       variance = engine.place(this.movingVariance!);
     }
     const { y, rstd } = batchNormForward(engine, scratch, x, layout, {
-      mean, variance, gamma: this.gamma ? engine.place(this.gamma) : 0, beta: this.beta ? engine.place(this.beta) : 0, epsilon: this.epsilon,
+      mean, variance, ...this.gammaBetaPtrs(engine), epsilon: this.epsilon,
     });
     return { outputs: [y], cache: { x, layout, mean, rstd, mask, training: batchStats } };
   }
@@ -188,8 +169,8 @@ export class BatchNormalization extends Layer<BatchNormCache> {
     if (!dy) return [null];
     const { engine, scratch, gradients } = ctx;
     const dx = batchNormBackward(engine, scratch, c.x, dy, c.layout, {
-      mean: c.mean, rstd: c.rstd.ptr, gamma: this.gamma ? engine.place(this.gamma) : 0, mask: c.mask, training: c.training,
-      needDx: ctx.needInputGradients[0], dgamma: (this.gamma && gradients.get(this.gamma)) ?? 0, dbeta: (this.beta && gradients.get(this.beta)) ?? 0,
+      mean: c.mean, rstd: c.rstd.ptr, gamma: this.gammaBetaPtrs(engine).gamma, mask: c.mask, training: c.training,
+      needDx: ctx.needInputGradients[0], ...this.gammaBetaGradients(gradients),
     });
     return [dx];
   }

@@ -12,10 +12,9 @@ import { layerNormBackward, layerNormForward, type LayerNormSaved } from '../../
 import type { LayerArgs } from '../args.js';
 import type { BackwardContext, ForwardContext } from '../context.js';
 import type { InitializerIdentifier } from '../initializers.js';
-import { Layer, type ForwardResult } from '../layer.js';
+import type { ForwardResult } from '../layer.js';
 import { arg, layerSchema, type ArgSpec, type ArgsOf } from '../schema.js';
-import type { LayerVariable } from '../variable.js';
-import { GAMMA_BETA_OPTIONS_AT_DEFAULT, epsilonSpec, resolveAxis } from './common.js';
+import { GAMMA_BETA_OPTIONS_AT_DEFAULT, NormalizationLayer, epsilonSpec, resolveAxis } from './common.js';
 
 export interface LayerNormalizationLayerArgs extends LayerArgs {
   /** The axis or axes normalized over (default -1); a list must be the input's last axes. */
@@ -56,12 +55,10 @@ const SCHEMA = layerSchema<LayerNormalizationLayerArgs>()('LayerNormalization', 
   ...GAMMA_BETA_OPTIONS_AT_DEFAULT,
 });
 
-export class LayerNormalization extends Layer<LayerNormSaved> {
+export class LayerNormalization extends NormalizationLayer<LayerNormSaved> {
   static readonly className = 'LayerNormalization';
   static readonly schema = SCHEMA;
   declare protected readonly options: ArgsOf<typeof SCHEMA>;
-  private gamma: LayerVariable | null = null;
-  private beta: LayerVariable | null = null;
   /** Values normalized together: the product of the normalized axes' sizes. */
   private groupSize = 0;
 
@@ -76,22 +73,6 @@ export class LayerNormalization extends Layer<LayerNormSaved> {
 
   get axis(): number[] {
     return [...this.options.axis];
-  }
-
-  get epsilon(): number {
-    return this.options.epsilon;
-  }
-
-  get center(): boolean {
-    return this.options.center;
-  }
-
-  get scale(): boolean {
-    return this.options.scale;
-  }
-
-  override get supportsMasking(): boolean {
-    return true;
   }
 
   /** The normalized axes of an input of `shape`, non-negative; refuses bad or unsupported ones. */
@@ -110,8 +91,7 @@ export class LayerNormalization extends Layer<LayerNormSaved> {
     const axes = this.axesFor(inputShape);
     const shape = axes.map((a) => inputShape[a] as number);
     this.groupSize = shape.reduce((a, b) => a * b, 1);
-    if (this.scale) this.gamma = this.addWeight('gamma', shape, this.options.gammaInitializer);
-    if (this.center) this.beta = this.addWeight('beta', shape, this.options.betaInitializer);
+    this.addGammaBeta(shape);
     this.inputSpec = { ndim: inputShape.length, axes: Object.fromEntries(axes.map((a) => [a - inputShape.length, inputShape[a] as number])) };
   }
 
@@ -122,9 +102,7 @@ export class LayerNormalization extends Layer<LayerNormSaved> {
 
   /** @internal */
   forward([x]: DeviceTensor[], { engine, scratch }: ForwardContext): ForwardResult<LayerNormSaved> {
-    const { y, saved } = layerNormForward(engine, scratch, x, {
-      n: this.groupSize, gamma: this.gamma ? engine.place(this.gamma) : 0, beta: this.beta ? engine.place(this.beta) : 0, epsilon: this.epsilon,
-    });
+    const { y, saved } = layerNormForward(engine, scratch, x, { n: this.groupSize, ...this.gammaBetaPtrs(engine), epsilon: this.epsilon });
     return { outputs: [y], cache: saved };
   }
 
@@ -133,8 +111,7 @@ export class LayerNormalization extends Layer<LayerNormSaved> {
     if (!dy) return [null];
     const { engine, scratch, gradients } = ctx;
     const dx = layerNormBackward(engine, scratch, saved, dy, {
-      n: this.groupSize, gamma: this.gamma ? engine.place(this.gamma) : 0, needDx: ctx.needInputGradients[0],
-      dgamma: (this.gamma && gradients.get(this.gamma)) ?? 0, dbeta: (this.beta && gradients.get(this.beta)) ?? 0,
+      n: this.groupSize, gamma: this.gammaBetaPtrs(engine).gamma, needDx: ctx.needInputGradients[0], ...this.gammaBetaGradients(gradients),
     });
     return [dx];
   }
