@@ -8,13 +8,20 @@ import { hsum, splat } from "./simd";
 /** 1e-7: Keras's backend epsilon, added to the mask's weight sum in masked moments. */
 const KERAS_EPSILON: f32 = 1e-7;
 
+// Row reductions keep two vector accumulators, so one add's latency per vector does not bound the loop.
+
 /** Σ of `bytes` bytes of floats at p. */
 // @ts-ignore: decorator
 @inline function rowSum(p: usize, bytes: usize): f32 {
   let acc = splat(0);
+  let acc2 = splat(0);
   let o: usize = 0;
+  for (; o + 32 <= bytes; o += 32) {
+    acc = f32x4.add(acc, v128.load(p + o));
+    acc2 = f32x4.add(acc2, v128.load(p + o + 16));
+  }
   for (; o + 16 <= bytes; o += 16) acc = f32x4.add(acc, v128.load(p + o));
-  let s = hsum(acc);
+  let s = hsum(f32x4.add(acc, acc2));
   for (; o < bytes; o += 4) s += load<f32>(p + o);
   return s;
 }
@@ -24,12 +31,19 @@ const KERAS_EPSILON: f32 = 1e-7;
 @inline function rowSquaredDeviations(p: usize, bytes: usize, m: f32): f32 {
   const mv = splat(m);
   let acc = splat(0);
+  let acc2 = splat(0);
   let o: usize = 0;
+  for (; o + 32 <= bytes; o += 32) {
+    const d = f32x4.sub(v128.load(p + o), mv);
+    const d2 = f32x4.sub(v128.load(p + o + 16), mv);
+    acc = f32x4.add(acc, f32x4.mul(d, d));
+    acc2 = f32x4.add(acc2, f32x4.mul(d2, d2));
+  }
   for (; o + 16 <= bytes; o += 16) {
     const d = f32x4.sub(v128.load(p + o), mv);
     acc = f32x4.add(acc, f32x4.mul(d, d));
   }
-  let s = hsum(acc);
+  let s = hsum(f32x4.add(acc, acc2));
   for (; o < bytes; o += 4) {
     const d = load<f32>(p + o) - m;
     s += d * d;
