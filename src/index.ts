@@ -29,6 +29,7 @@ export type {
   MergeMode, RecurrentCallArgs, RecurrentLayerArgs, SimpleRNNLayerArgs, TimeDistributedLayerArgs,
 } from './layers/index.js';
 export { Recurrent } from './layers/recurrent/recurrent.js';
+export { BatchNormalization, LayerNormalization, type BatchNormalizationLayerArgs, type LayerNormalizationLayerArgs } from './layers/index.js';
 export { Layer, type CallArgs, type ForwardResult, type InputSpec, type LayerClass } from './layers/layer.js';
 export type { ForwardContext, BackwardContext, GradientMap } from './layers/context.js';
 export { arg, layerSchema, LayerSchema, type ArgSpec, type ArgsOf, type Resolved, type Specs, type FromConfigContext } from './layers/schema.js';

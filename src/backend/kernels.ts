@@ -85,6 +85,20 @@ export interface Kernels {
   f32_add_inplace(n: number, dst: number, src: number): void;
   f32_all_finite(n: number, src: number): number;
   f32_swap_axes01(d0: number, d1: number, inner: number, src: number, dst: number, flags: number): void;
+  /** LayerNormalization over the rows of x (rows, n); mean and rstd saved per row (assembly/normalization.ts). */
+  f32_layernorm_fwd(rows: number, n: number, x: number, gamma: number, beta: number, eps: number, y: number, mean: number, rstd: number): void;
+  f32_layernorm_bwd(rows: number, n: number, x: number, gamma: number, mean: number, rstd: number, dy: number, dx: number, dgamma: number, dbeta: number): void;
+  /** BatchNormalization's batch moments per channel of x (outer, c, inner); w 0 or a mask of outer·inner weights. */
+  f32_batchnorm_moments(outer: number, c: number, inner: number, x: number, w: number, mean: number, variance: number): void;
+  f32_batchnorm_fwd(
+    outer: number, c: number, inner: number, x: number, mean: number, variance: number, gamma: number, beta: number, eps: number,
+    y: number, rstd: number, work: number,
+  ): void;
+  f32_batchnorm_bwd(
+    outer: number, c: number, inner: number, x: number, w: number, mean: number, rstd: number, gamma: number, dy: number, training: number,
+    dx: number, dgamma: number, dbeta: number, work: number,
+  ): void;
+  f32_moving_average(n: number, moving: number, batch: number, momentum: number, oneMinusMomentum: number): void;
 }
 
 /**
@@ -105,6 +119,8 @@ const KERNEL_NAME_SET = {
   f32_sparse_softmax_ce: true, f32_sparse_ce: true, f32_binary_ce: true, f32_mae: true, f32_huber: true, f32_sparse_argmax_matches: true,
   f32_rmsprop: true, f32_adam: true, f32_sgd: true,
   f32_activation: true, f32_activation_bwd: true, f32_add_inplace: true, f32_all_finite: true, f32_swap_axes01: true,
+  f32_layernorm_fwd: true, f32_layernorm_bwd: true, f32_batchnorm_moments: true, f32_batchnorm_fwd: true, f32_batchnorm_bwd: true,
+  f32_moving_average: true,
 } satisfies Record<keyof Kernels, true>;
 
 /** Names of every kernel (see KERNEL_NAME_SET). */

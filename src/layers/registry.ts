@@ -17,6 +17,8 @@ import { SimpleRNN } from './recurrent/simple-rnn.js';
 import { Bidirectional } from './wrappers/bidirectional.js';
 import type { FromConfigContext } from './schema.js';
 import { TimeDistributed } from './wrappers/time-distributed.js';
+import { BatchNormalization } from './normalization/batch-normalization.js';
+import { LayerNormalization } from './normalization/layer-normalization.js';
 
 export interface LayerConfig {
   class_name: string;
@@ -50,7 +52,8 @@ export function registerLayer(cls: LayerClass): void {
   CLASSES.set(cls.className, cls as Registered);
 }
 
-for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D] as LayerClass[]) {
+for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D,
+  LayerNormalization, BatchNormalization] as LayerClass[]) {
   registerLayer(cls);
   BUILT_IN.add(cls.className);
 }
