@@ -6,7 +6,8 @@
 import { Arena } from './arena.js';
 import { KERNEL_NAMES, type Kernels } from './kernels.js';
 import { ValueError, invalidArgument } from '../errors.js';
-import { compileKernels, type KernelChoice, type KernelVariant, type WasmSources } from './wasm-source.js';
+import { compileKernels, compileKernelsSync, type KernelChoice, type KernelVariant, type WasmSources } from './wasm-source.js';
+import { StateError } from '../errors.js';
 
 /** Something that keeps data in engine memory and can copy it out when the engine goes away. */
 export interface Resident {
@@ -87,10 +88,24 @@ export class Engine implements Device {
     return Engine.instantiate(module, variant);
   }
 
+  /**
+   * Engine.create without waiting, where the runtime can compile the module synchronously (see
+   * compileKernelsSync); null where it cannot.
+   */
+  static createSync(options: EngineOptions = {}): Engine | null {
+    const compiled = compileKernelsSync(options.wasm, options);
+    if (!compiled) return null;
+    const memory = new WebAssembly.Memory({ initial: 16 });
+    return Engine.over(compiled.module, compiled.variant, memory, new WebAssembly.Instance(compiled.module, { env: { memory } }));
+  }
+
   /** Instantiates a compiled kernel module (`variant` names its build) over a fresh memory. */
   static async instantiate(module: WebAssembly.Module, variant: KernelVariant): Promise<Engine> {
     const memory = new WebAssembly.Memory({ initial: 16 });
-    const instance = await WebAssembly.instantiate(module, { env: { memory } });
+    return Engine.over(module, variant, memory, await WebAssembly.instantiate(module, { env: { memory } }));
+  }
+
+  private static over(module: WebAssembly.Module, variant: KernelVariant, memory: WebAssembly.Memory, instance: WebAssembly.Instance): Engine {
     const kernels = instance.exports as unknown as Kernels;
     for (const name of KERNEL_NAMES) {
       if (typeof kernels[name] !== 'function') throw new Error(`The kernel module lacks ${name}: a stale build?`);
@@ -166,13 +181,24 @@ export class Engine implements Device {
   }
 }
 
-let current: Promise<Engine> | null = null;
+/**
+ * One start of the process-wide engine: its promise, and the engine once there. A synchronous start
+ * (engineSync) while an asynchronous one is under way fills `engine` first; the asynchronous start
+ * then drops its own engine and resolves to that one, so there is one engine.
+ */
+interface Start {
+  promise: Promise<Engine>;
+  options: EngineOptions;
+  engine: Engine | null;
+}
+
+let current: Start | null = null;
 let currentOptions: EngineOptions = {};
-let started: Engine | null = null;
 
 /** The process-wide engine if it has started (and not shut down), else null; never starts one. */
 export function startedEngine(): Engine | null {
-  return started && !started.isDisposed ? started : null;
+  const engine = current?.engine;
+  return engine && !engine.isDisposed ? engine : null;
 }
 
 /**
@@ -183,27 +209,59 @@ export function startedEngine(): Engine | null {
 export function getEngine(options?: EngineOptions): Promise<Engine> {
   if (options != null) checkEngineOptions(options);
   if (current == null) {
-    const startOptions = options ?? currentOptions;
-    const starting = Engine.create(startOptions);
-    current = starting;
-    starting.then(
+    const start: Start = { promise: null!, options: options ?? currentOptions, engine: null };
+    current = start;
+    start.promise = Engine.create(start.options).then(
       (engine) => {
-        currentOptions = startOptions;
-        if (current === starting) started = engine;
+        if (start.engine) {
+          engine.dispose();
+          return start.engine;
+        }
+        start.engine = engine;
+        if (current === start) currentOptions = start.options;
+        return engine;
       },
-      () => {
+      (error: unknown) => {
+        if (start.engine) return start.engine;
         // only this start's own slot: a shutdown and a newer start may have replaced it
-        if (current === starting) current = null;
+        if (current === start) current = null;
+        throw error;
       },
     );
   }
-  return current;
+  return current.promise;
+}
+
+/**
+ * The process-wide engine now, for the synchronous API (predict, evaluate): the running one, or one
+ * started in this call where the runtime compiles the kernel module synchronously (Node, Deno). A
+ * browser's main thread cannot: there, `operation` fails with what to call first (or instead:
+ * `asyncAlternative`).
+ */
+export function engineSync(operation: string, asyncAlternative: string): Engine {
+  const running = startedEngine();
+  if (running) return running;
+  const start = current;
+  const options = start?.options ?? currentOptions;
+  const engine = Engine.createSync(options);
+  if (!engine) {
+    throw new StateError(
+      `${operation} runs synchronously on the kernels, which have not loaded yet, and this runtime cannot compile them synchronously ` +
+        '(a browser fetches them, and its main thread may not compile a large WebAssembly module synchronously). ' +
+        `Call \`await wl.ready()\` (or any asynchronous model call: fit, predictAsync, evaluateAsync) once before, or use ${asyncAlternative}`,
+    );
+  }
+  if (start) start.engine = engine;
+  else current = { promise: Promise.resolve(engine), options, engine };
+  currentOptions = options;
+  return engine;
 }
 
 /** Disposes the process-wide engine (model weights are copied out first, so models stay usable). */
 export async function shutdownEngine(): Promise<void> {
-  const engine = current;
+  const start = current;
   current = null;
-  started = null;
-  if (engine) (await engine.catch(() => null))?.dispose();
+  if (!start) return;
+  start.engine?.dispose();
+  (await start.promise.catch(() => null))?.dispose();
 }

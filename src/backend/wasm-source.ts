@@ -64,6 +64,31 @@ export async function compileKernels(
   sources: WasmSources = {},
   choice: KernelChoice = {},
 ): Promise<{ module: WebAssembly.Module; variant: KernelVariant }> {
+  const flags = relaxedFlagWanted(choice) ? (await import('node:v8')).setFlagsFromString : null;
+  const variant = chooseVariant(choice, flags);
+  return { module: await compile(sourceOf(sources, variant)), variant };
+}
+
+/**
+ * compileKernels without waiting: where the runtime can read the module and compile it synchronously
+ * (Node and Deno, from a file or from bytes / a compiled module handed in), else null — a browser
+ * fetches the module, and its main thread may not compile a large one synchronously.
+ */
+export function compileKernelsSync(
+  sources: WasmSources = {},
+  choice: KernelChoice = {},
+): { module: WebAssembly.Module; variant: KernelVariant } | null {
+  const v8 = relaxedFlagWanted(choice) ? nodeBuiltin<typeof import('node:v8')>('node:v8') : null;
+  const variant = chooseVariant(choice, v8?.setFlagsFromString ?? null);
+  const module = compileSync(sourceOf(sources, variant));
+  return module ? { module, variant } : null;
+}
+
+/**
+ * The build to run: `choice.variant`, or the best one this runtime validates ('auto'). `setFlags`
+ * (Node 20's v8.setFlagsFromString, when the relaxed-SIMD flag may be turned on) enables it first.
+ */
+function chooseVariant(choice: KernelChoice, setFlags: ((flags: string) => void) | null): KernelVariant {
   let available = supportedVariant();
   if (available == null) {
     throw new Error(
@@ -71,7 +96,7 @@ export async function compileKernels(
     );
   }
   const requested = choice.variant ?? 'auto';
-  if (available === 'simd' && requested !== 'simd' && choice.enableRelaxedSimdFlag && (await enableNodeRelaxedSimd())) {
+  if (available === 'simd' && requested !== 'simd' && setFlags && enableNodeRelaxedSimd(setFlags)) {
     available = 'relaxed-simd';
   }
   if (requested === 'relaxed-simd' && available !== 'relaxed-simd') {
@@ -81,9 +106,16 @@ export async function compileKernels(
         '--experimental-wasm-relaxed-simd or ready({ enableRelaxedSimdFlag: true }).',
     );
   }
-  const variant = requested === 'auto' ? available : requested;
-  const input = variant === 'relaxed-simd' ? (sources.relaxed ?? DEFAULT_URLS.relaxed) : (sources.simd ?? DEFAULT_URLS.simd);
-  return { module: await compile(input), variant };
+  return requested === 'auto' ? available : requested;
+}
+
+function sourceOf(sources: WasmSources, variant: KernelVariant): WasmInput {
+  return variant === 'relaxed-simd' ? (sources.relaxed ?? DEFAULT_URLS.relaxed) : (sources.simd ?? DEFAULT_URLS.simd);
+}
+
+/** Whether Node 20's relaxed-SIMD flag is asked for and may matter (later Node versions no longer know it). */
+function relaxedFlagWanted(choice: KernelChoice): boolean {
+  return choice.enableRelaxedSimdFlag === true && choice.variant !== 'simd' && isNode() && nodeMajor() < 22;
 }
 
 async function compile(input: WasmInput): Promise<WebAssembly.Module> {
@@ -93,7 +125,7 @@ async function compile(input: WasmInput): Promise<WebAssembly.Module> {
   if (url.protocol === 'file:' && isNode()) {
     const { readFile } = await import('node:fs/promises');
     const bytes = await readFile(url).catch((cause: unknown) => {
-      throw new Error(`Cannot read the kernel module at ${url.href}: ${(cause as Error).message}. Was the package built (npm run build)?`);
+      throw unreadable(url, cause);
     });
     return WebAssembly.compile(bytes);
   }
@@ -106,15 +138,55 @@ async function compile(input: WasmInput): Promise<WebAssembly.Module> {
 }
 
 /**
+ * What lets this thread compile the kernel module synchronously: reading a file and compiling its
+ * bytes where the runtime allows it (Node, Deno), else null. A seam: tests replace it to play a
+ * browser's main thread.
+ * @internal
+ */
+export const syncCompilation = {
+  readFile: defaultReadFileSync(),
+};
+
+function defaultReadFileSync(): ((url: URL) => Uint8Array) | null {
+  const deno = (globalThis as { Deno?: { readFileSync?: (url: URL) => Uint8Array } }).Deno;
+  if (typeof deno?.readFileSync === 'function') return (url) => deno.readFileSync!(url);
+  const fs = isNode() ? nodeBuiltin<typeof import('node:fs')>('node:fs') : null;
+  return fs ? (url) => fs.readFileSync(url) : null;
+}
+
+function compileSync(input: WasmInput): WebAssembly.Module | null {
+  if (input instanceof WebAssembly.Module) return input;
+  const readFile = syncCompilation.readFile;
+  if (!readFile) return null;
+  if (input instanceof ArrayBuffer || ArrayBuffer.isView(input)) return new WebAssembly.Module(input as BufferSource);
+  const url = typeof input === 'string' ? new URL(input, import.meta.url) : input;
+  if (url.protocol !== 'file:') return null;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFile(url);
+  } catch (cause) {
+    throw unreadable(url, cause);
+  }
+  return new WebAssembly.Module(bytes as BufferSource);
+}
+
+function unreadable(url: URL, cause: unknown): Error {
+  return new Error(`Cannot read the kernel module at ${url.href}: ${(cause as Error).message}. Was the package built (npm run build)?`);
+}
+
+/** A Node built-in module without waiting (process.getBuiltinModule, Node ≥ 20.16), or null. */
+function nodeBuiltin<T>(name: string): T | null {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  return typeof get === 'function' ? (get(name) as T) : null;
+}
+
+/**
  * Node 20's V8 (11.3) implements relaxed SIMD behind `--experimental-wasm-relaxed-simd`; V8 reads
  * its wasm feature flags when it validates a module, so setting the flag at run time takes effect
  * for every module compiled afterwards, in this thread and in workers. Returns whether relaxed SIMD
  * validates now.
  */
-async function enableNodeRelaxedSimd(): Promise<boolean> {
-  // later Node versions validate relaxed SIMD by default and no longer know the flag
-  if (!isNode() || nodeMajor() >= 22) return false;
-  const { setFlagsFromString } = await import('node:v8');
+function enableNodeRelaxedSimd(setFlagsFromString: (flags: string) => void): boolean {
   setFlagsFromString('--experimental-wasm-relaxed-simd');
   return WebAssembly.validate(RELAXED_PROBE);
 }

@@ -15,6 +15,8 @@ import { uniqueName } from '../layers/names.js';
 import { releaseModel } from '../parallel/pool-registry.js';
 import { forgetPoolModel } from '../runtime/pool-executor.js';
 import type { ModelProgram } from '../runtime/program.js';
+import { engineSync } from '../backend/engine.js';
+import type { InProcessExecutor } from '../runtime/in-process.js';
 import { ModelRuntime, type Operation, type Session } from '../runtime/session.js';
 import { globalRandom } from '../random.js';
 import { mixSeed, stepSeedBase } from '../random-noise.js';
@@ -22,7 +24,7 @@ import { Tensor } from '../tensor.js';
 import { targetExpectation } from '../training/targets.js';
 import { checkSampleCounts, standardizeAll, type Expected, type ModelData } from '../training/data.js';
 import type { Executor } from '../training/executor.js';
-import { evaluateLoop, fitLoop, logsOf, predictLoop, resolveBatchSize, resolveFitArgs, resolveWorkers, splitForValidation, type ModelFitArgs, type OutputLogging, type WorkersOption } from '../training/fit.js';
+import { evaluateLoop, evaluateSteps, fitLoop, logsOf, predictLoop, predictSteps, runSteps, resolveBatchSize, resolveFitArgs, resolveWorkers, splitForValidation, type ModelFitArgs, type OutputLogging, type WorkersOption } from '../training/fit.js';
 import type { History } from '../training/history.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { resolveCompile, type Compiled, type ModelCompileArgs } from './compile.js';
@@ -35,10 +37,23 @@ export type { ModelCompileArgs } from './compile.js';
 export interface ModelEvaluateArgs {
   batchSize?: number;
   verbose?: 0 | 1;
-  workers?: WorkersOption;
+  /**
+   * evaluate and predict run in the calling thread: 0 or 'auto' (the default) say so; a count of
+   * worker threads is refused, pointing to evaluateAsync / predictAsync, which take it.
+   */
+  workers?: 0 | 'auto';
 }
 
 export type ModelPredictArgs = ModelEvaluateArgs;
+
+export interface ModelEvaluateAsyncArgs {
+  batchSize?: number;
+  verbose?: 0 | 1;
+  /** Where the batches run (see WorkersOption): 'auto' (default), a count of worker threads, or 0. */
+  workers?: WorkersOption;
+}
+
+export type ModelPredictAsyncArgs = ModelEvaluateAsyncArgs;
 
 export interface ModelArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -195,30 +210,72 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   /**
    * The loss over (x, y) as a scalar tensor; with several outputs or compiled metrics, a list: the
    * total loss, then each output's loss (several outputs), then the metrics (Keras's order).
-   * @example const loss = (await model.evaluate(x, y)).dataSync()[0];
+   * Synchronous, as in tfjs: it runs in the calling thread with the current weights (also from a
+   * fit callback, between steps); `await` on the result works too. evaluateAsync may use the pool.
+   * @example const loss = model.evaluate(x, y).dataSync()[0];
+   * @example const [loss, acc] = model.evaluate(x, y, { batchSize: 128 }) as wl.Tensor[];
    */
-  async evaluate(x: ModelData, y: ModelData, args: ModelEvaluateArgs = {}): Promise<Tensor | Tensor[]> {
+  evaluate(x: ModelData, y: ModelData, args: ModelEvaluateArgs = {}): Tensor | Tensor[] {
     const compiled = this.requireCompiled('evaluate');
-    checkArgKeys('evaluate', args, ['batchSize', 'verbose', 'workers']);
-    const batchSize = resolveBatchSize('evaluate', args.batchSize);
-    const workers = resolveWorkers('evaluate', args.workers);
+    const batchSize = this.inferenceArgs('evaluate', args);
+    const { xs, ys } = this.checkData(x, y);
+    return this.runHere('evaluate', 'evaluateAsync', { batchSize, data: [xs, ys] }, (executor) => {
+      return scalarsOf(logsOf(runSteps(evaluateSteps(xs, ys, batchSize), (batch) => executor.evaluateNow(batch)), this.logging(compiled)));
+    });
+  }
+
+  /**
+   * evaluate, asynchronously, on the worker pool when `workers` asks for it (a count of threads, or
+   * 'auto': the pool when a step is large enough to gain); the same steps and results as evaluate.
+   * @example const loss = (await model.evaluateAsync(x, y, { workers: 2 })) as wl.Tensor;
+   */
+  async evaluateAsync(x: ModelData, y: ModelData, args: ModelEvaluateAsyncArgs = {}): Promise<Tensor | Tensor[]> {
+    const compiled = this.requireCompiled('evaluate');
+    checkArgKeys('evaluateAsync', args, ['batchSize', 'verbose', 'workers']);
+    const batchSize = resolveBatchSize('evaluateAsync', args.batchSize);
+    const workers = resolveWorkers('evaluateAsync', args.workers);
     const { xs, ys } = this.checkData(x, y);
     return this.run('evaluate', { workers, batchSize, data: [xs, ys] }, async (executor) => {
-      const logs = logsOf(await evaluateLoop(executor, xs, ys, batchSize), this.logging(compiled));
-      const values = Object.values(logs).map((v) => new Tensor(Float32Array.of(v), []));
-      return values.length === 1 ? values[0] : values;
+      return scalarsOf(logsOf(await evaluateLoop(executor, xs, ys, batchSize), this.logging(compiled)));
     });
   }
 
   /**
    * The model's outputs for x, computed in batches: one tensor, or a list for several outputs.
-   * @example const probs = await model.predict(x); probs.shape // [1000, 64, 8]
+   * Synchronous, as in tfjs: it runs in the calling thread with the current weights (also from a
+   * fit callback, between steps), so results chain; `await` on the result works too. The first
+   * call starts the kernels if needed (Node, Deno); a browser's main thread must `await wl.ready()`
+   * first. predictAsync may use the worker pool for large batches.
+   * @example const probs = model.predict(x); probs.shape // [1000, 64, 8]
+   * @example const next = model.predict(window).dataSync();
    */
-  async predict(x: ModelData, args: ModelPredictArgs = {}): Promise<Out> {
+  predict(x: ModelData, args: ModelPredictArgs = {}): Out {
     this.topology('predict');
-    checkArgKeys('predict', args, ['batchSize', 'verbose', 'workers']);
-    const batchSize = resolveBatchSize('predict', args.batchSize);
-    const workers = resolveWorkers('predict', args.workers);
+    const batchSize = this.inferenceArgs('predict', args);
+    const xs = standardizeAll(x, 'input', this.expectedInputs());
+    return this.predictHere('predict', xs, batchSize);
+  }
+
+  /**
+   * The outputs for x as one batch (tfjs's predictOnBatch): predict with the batch size of x.
+   * @example const y = model.predictOnBatch(x);
+   */
+  predictOnBatch(x: ModelData): Out {
+    this.topology('predictOnBatch');
+    const xs = standardizeAll(x, 'input', this.expectedInputs());
+    return this.predictHere('predictOnBatch', xs, xs[0].shape[0]);
+  }
+
+  /**
+   * predict, asynchronously, on the worker pool when `workers` asks for it (a count of threads, or
+   * 'auto': the pool when a step is large enough to gain); the same steps and results as predict.
+   * @example const probs = await model.predictAsync(x, { workers: 2, batchSize: 1000 });
+   */
+  async predictAsync(x: ModelData, args: ModelPredictAsyncArgs = {}): Promise<Out> {
+    this.topology('predict');
+    checkArgKeys('predictAsync', args, ['batchSize', 'verbose', 'workers']);
+    const batchSize = resolveBatchSize('predictAsync', args.batchSize);
+    const workers = resolveWorkers('predictAsync', args.workers);
     const xs = standardizeAll(x, 'input', this.expectedInputs());
     return this.run('predict', { workers, batchSize, data: [xs, []] }, async (executor) => {
       const outs = await predictLoop(executor, xs, batchSize);
@@ -372,6 +429,45 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     return { xs, ys };
   }
 
+  /** Checks the synchronous predict / evaluate options; returns the batch size. */
+  private inferenceArgs(operation: 'predict' | 'evaluate', args: ModelEvaluateArgs): number {
+    checkArgKeys(operation, args, ['batchSize', 'verbose', 'workers']);
+    const batchSize = resolveBatchSize(operation, args.batchSize);
+    const workers = resolveWorkers(operation, args.workers);
+    if (workers !== 0 && workers !== 'auto') {
+      throw new ValueError(
+        `${operation} runs in the calling thread and returns its result now (as in tfjs), so it takes no worker threads (workers: ${workers}). ` +
+          `For the worker pool use await model.${operation}Async(..., { workers: ${workers} })`,
+      );
+    }
+    return batchSize;
+  }
+
+  private predictHere(operation: string, xs: Tensor[], batchSize: number): Out {
+    return this.runHere(operation, 'predictAsync', { batchSize, data: [xs, []] }, (executor) => {
+      const outs = runSteps(predictSteps(xs, batchSize), (inputs) => executor.predictNow(inputs));
+      return (outs.length === 1 ? outs[0] : outs) as Out;
+    });
+  }
+
+  /**
+   * Runs a predict or evaluate now, on this thread's engine (started here if needed). It takes no
+   * turn: it may run while a fit or an asynchronous call of this model waits between its steps
+   * (the weights are then those of the last step), and it allocates and frees its own scratch only.
+   */
+  private runHere<T>(operation: string, asyncAlternative: string, { batchSize, data }: { batchSize: number; data: [Tensor[], Tensor[]] }, body: (executor: InProcessExecutor) => T): T {
+    const engine = engineSync(operation, asyncAlternative);
+    const executor = this.runtime().openHere({
+      operation: data[1].length ? 'evaluate' : 'predict', batchSize, samples: data[0][0].shape[0],
+      shapes: { inputs: data[0].map((t) => t.shape.slice(1)), targets: data[1].map((t) => t.shape.slice(1)) },
+    }, engine);
+    try {
+      return body(executor);
+    } finally {
+      executor.dispose();
+    }
+  }
+
   /**
    * The model as the runtime runs it, for `operation` (with the compiled heads unless predicting).
    * @internal
@@ -429,6 +525,12 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     this.poolConfigCache = { topology, trainable, json };
     return json;
   }
+}
+
+/** Logs as Keras's evaluate returns them: one scalar tensor, or a list in the logs' order. */
+function scalarsOf(logs: Record<string, number>): Tensor | Tensor[] {
+  const values = Object.values(logs).map((v) => new Tensor(Float32Array.of(v), []));
+  return values.length === 1 ? values[0] : values;
 }
 
 /** A list of symbolic tensors from one or several, each checked. */

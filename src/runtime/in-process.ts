@@ -1,4 +1,7 @@
-/** The Executor on this thread's engine: the step runner, with the optimizer applied after each step. */
+/**
+ * The Executor on this thread's engine: the step runner, with the optimizer applied after each step.
+ * evaluateNow / predictNow are the same steps without waiting (the synchronous predict and evaluate).
+ */
 import type { Engine } from '../backend/engine.js';
 import { batchSize, type Batch, type BatchTotals, type Executor, type HostTensor } from '../training/executor.js';
 import type { Optimizer } from '../training/optimizers.js';
@@ -19,10 +22,18 @@ export class InProcessExecutor implements Executor {
   }
 
   async evaluateBatch(batch: Batch): Promise<BatchTotals> {
-    return this.runner.evaluate(batch);
+    return this.evaluateNow(batch);
   }
 
   async predictBatch(inputs: HostTensor[]): Promise<HostTensor[]> {
+    return this.predictNow(inputs);
+  }
+
+  evaluateNow(batch: Batch): BatchTotals {
+    return this.runner.evaluate(batch);
+  }
+
+  predictNow(inputs: HostTensor[]): HostTensor[] {
     return this.runner.predict(inputs);
   }
 

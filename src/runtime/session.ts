@@ -111,12 +111,7 @@ export class ModelRuntime {
     if (custom.length && workers !== 'auto' && workers > 0) {
       throw new ValueError(`Model ${this.model.name} uses layer class ${custom.join(', ')}, registered on this thread only: pool workers cannot build it. Use workers: 0 (or 'auto')`);
     }
-    if (operation === 'fit') {
-      const refusal = this.model.topology.layers.map((l) => l.unsupportedInTraining()).find((r) => r != null) ?? sharedStateRefusal(this.model.topology);
-      if (refusal) throw new ValueError(refusal);
-    }
-    const stateful = statefulLayers(this.model.topology.layers);
-    if (stateful.length) checkStatefulBatches(stateful, workers, batchSize, samples, operation);
+    const stateful = this.checkRequest(operation, workers, batchSize, samples);
     // a masked loss is a mean over the whole step's unmasked steps: the pool divides the summed
     // gradient of a single output by their count; a model of several outputs trains in one share
     const maskedLoss = operation === 'fit' && program.maskedOutputs.some(Boolean) && program.heads.length > 1;
@@ -154,6 +149,30 @@ export class ModelRuntime {
       acquired.release();
       throw e;
     }
+  }
+
+  /**
+   * An executor on this thread's engine, opened without waiting: what the synchronous predict and
+   * evaluate run on (the same step runner as the pool's share of this thread and its workers).
+   */
+  openHere({ operation, batchSize, samples, shapes }: Omit<SessionRequest, 'workers' | 'optimizer'>, engine: Engine): InProcessExecutor {
+    if (operation === 'fit') throw new Error('openHere: fit runs through open()');
+    const program = this.program(operation);
+    this.checkRequest(operation, 0, batchSize, samples);
+    const rows = Math.min(batchSize, samples);
+    checkStepMemory(engine, this.cost(operation, engine, rows, shapes, false).bytes, rows);
+    return new InProcessExecutor(engine, program, null);
+  }
+
+  /** Refuses what cannot run before any work (training refusals, stateful batches); returns the stateful layers. */
+  private checkRequest(operation: Operation, workers: WorkersOption, batchSize: number, samples: number): StatefulLayer[] {
+    if (operation === 'fit') {
+      const refusal = this.model.topology.layers.map((l) => l.unsupportedInTraining()).find((r) => r != null) ?? sharedStateRefusal(this.model.topology);
+      if (refusal) throw new ValueError(refusal);
+    }
+    const stateful = statefulLayers(this.model.topology.layers);
+    if (stateful.length) checkStatefulBatches(stateful, workers, batchSize, samples, operation);
+    return stateful;
   }
 }
 

@@ -5,7 +5,7 @@ import { globalRandom } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { CallbackList, type CallbackModel, type CustomCallbackArgs, type Logs } from './callbacks.js';
 import { gatherRows, type ModelData } from './data.js';
-import { addBatchTotals, emptyTotals, type BatchTotals, type Executor } from './executor.js';
+import { addBatchTotals, emptyTotals, type Batch, type BatchTotals, type Executor, type HostTensor } from './executor.js';
 import { metricValue } from './metrics.js';
 import { allocArray, type HostArray } from '../dtype.js';
 import { History } from './history.js';
@@ -205,29 +205,58 @@ export async function fitLoop(executor: Executor, x: Tensor[], y: Tensor[], args
   return history;
 }
 
+/**
+ * A loop over batches written once for both drivers: it yields each batch's work and receives its
+ * result; runSteps drives it on this thread (the synchronous API), runStepsAsync on any executor.
+ */
+export type Steps<Work, Result, Out> = Generator<Work, Out, Result>;
+
+/** Drives `steps` synchronously, `run` computing each batch. */
+export function runSteps<W, R, O>(steps: Steps<W, R, O>, run: (work: W) => R): O {
+  let next = steps.next();
+  while (!next.done) next = steps.next(run(next.value));
+  return next.value;
+}
+
+/** Drives `steps`, awaiting each batch's result. */
+export async function runStepsAsync<W, R, O>(steps: Steps<W, R, O>, run: (work: W) => Promise<R>): Promise<O> {
+  let next = steps.next();
+  while (!next.done) next = steps.next(await run(next.value));
+  return next.value;
+}
+
 /** Per output over all samples: the batch losses' means weighted by batch size, and the metric counts. */
-export async function evaluateLoop(executor: Executor, x: Tensor[], y: Tensor[], batchSize: number): Promise<BatchTotals> {
+export function* evaluateSteps(x: Tensor[], y: Tensor[], batchSize: number): Steps<Batch, BatchTotals, BatchTotals> {
   const total = emptyTotals(y.length);
   for (let start = 0; start < x[0].shape[0]; start += batchSize) {
     const end = Math.min(start + batchSize, x[0].shape[0]);
-    addBatchTotals(total, await executor.evaluateBatch({
+    const totals: BatchTotals = yield {
       inputs: x.map((t) => gatherRows(t, null, start, end)),
       targets: y.map((t) => gatherRows(t, null, start, end)),
-    }), end - start);
+    };
+    addBatchTotals(total, totals, end - start);
   }
   return total;
 }
 
+export function evaluateLoop(executor: Executor, x: Tensor[], y: Tensor[], batchSize: number): Promise<BatchTotals> {
+  return runStepsAsync(evaluateSteps(x, y, batchSize), (batch) => executor.evaluateBatch(batch));
+}
+
 /** The model's outputs for all samples, batch by batch, one tensor per output. */
-export async function predictLoop(executor: Executor, x: Tensor[], batchSize: number): Promise<Tensor<'float32'>[]> {
+export function* predictSteps(x: Tensor[], batchSize: number): Steps<HostTensor[], HostTensor[], Tensor<'float32'>[]> {
   const n = x[0].shape[0];
   let outs: { data: Float32Array; shape: number[] }[] | null = null;
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(start + batchSize, n);
-    const ys = await executor.predictBatch(x.map((t) => gatherRows(t, null, start, end)));
+    const ys: HostTensor[] = yield x.map((t) => gatherRows(t, null, start, end));
     if (start === 0 && end === n) return ys.map((y) => new Tensor(y.data as Float32Array, y.shape)); // one batch: no copy
     outs ??= ys.map((y) => ({ data: new Float32Array((y.data.length / y.shape[0]) * n), shape: [n, ...y.shape.slice(1)] }));
     ys.forEach((y, i) => outs![i].data.set(y.data as Float32Array, start * (y.data.length / y.shape[0])));
   }
   return outs!.map((o) => new Tensor(o.data, o.shape));
+}
+
+export function predictLoop(executor: Executor, x: Tensor[], batchSize: number): Promise<Tensor<'float32'>[]> {
+  return runStepsAsync(predictSteps(x, batchSize), (inputs) => executor.predictBatch(inputs));
 }
