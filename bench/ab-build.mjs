@@ -210,7 +210,7 @@ const WORKLOADS = [
       const models = pairedModels((wl) => seedModel(wl, kind), this.id);
       const fn = (side) => {
         const { x } = seedTensors(side);
-        return async () => (await models[side].predict(x, { batchSize: SEED.predictBatchSize, workers: 'auto' })).dataSync();
+        return async () => (await models[side].predictAsync(x, { batchSize: SEED.predictBatchSize, workers: 'auto' })).dataSync();
       };
       return { A: fn('A'), B: fn('B'), compare: maxAbsDiff };
     },

@@ -67,7 +67,7 @@ const adapter = {
   }),
   model,
   fit: async (m, x, y) => (await m.fit(x, y, { batchSize: SEED.batchSize, epochs: 1, verbose: 0, workers })).history.loss[0],
-  predict: async (m, x) => (await m.predict(x, { batchSize: SEED.predictBatchSize, workers })).dataSync(),
+  predict: async (m, x) => (await m.predictAsync(x, { batchSize: SEED.predictBatchSize, workers })).dataSync(),
   gemm,
   gru256,
   sequence: async (kind) => oursSequence(wl, kind, workers),

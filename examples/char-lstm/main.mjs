@@ -83,7 +83,7 @@ const random = () => ((state = (state * 48271) % 2147483647) / 2147483647);
 for (let i = 0; i < 120; i++) {
   const window = new Float32Array(STEPS * V);
   [...seed].forEach((c, t) => (window[t * V + index.get(c)] = 1));
-  const probs = (await lstm.predict(wl.tensor(window, [1, STEPS, V]), { workers: 0 })).dataSync();
+  const probs = lstm.predict(wl.tensor(window, [1, STEPS, V])).dataSync();
   const next = chars[sample(probs, 0.5, random)];
   written += next;
   seed = seed.slice(1) + next;

@@ -59,7 +59,7 @@ for (const [name, model, Y] of [['model1', model1, Y1], ['model2', model2, Y1], 
 
 // TimeDistributed(Dense) and Dense on a 3-D input are the same function: give model2 model1's weights.
 model2.setWeights(model1.getWeights());
-const [p1, p2] = [await model1.predict(X, { batchSize: 128 }), await model2.predict(X, { batchSize: 128 })];
+const [p1, p2] = [model1.predict(X, { batchSize: 128 }), model2.predict(X, { batchSize: 128 })];
 let maxDiff = 0;
 const [a, b] = [p1.dataSync(), p2.dataSync()];
 for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));

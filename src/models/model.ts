@@ -227,6 +227,8 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   /**
    * evaluate, asynchronously, on the worker pool when `workers` asks for it (a count of threads, or
    * 'auto': the pool when a step is large enough to gain); the same steps and results as evaluate.
+   * While another operation of this model is under way (a fit calling back, a predictAsync waiting
+   * for its workers), it runs on this thread as evaluate does: the model's pool buffers are in use.
    * @example const loss = (await model.evaluateAsync(x, y, { workers: 2 })) as wl.Tensor;
    */
   async evaluateAsync(x: ModelData, y: ModelData, args: ModelEvaluateAsyncArgs = {}): Promise<Tensor | Tensor[]> {
@@ -235,6 +237,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const batchSize = resolveBatchSize('evaluateAsync', args.batchSize);
     const workers = resolveWorkers('evaluateAsync', args.workers);
     const { xs, ys } = this.checkData(x, y);
+    if (this.running) return this.evaluate(xs, ys, { batchSize });
     return this.run('evaluate', { workers, batchSize, data: [xs, ys] }, async (executor) => {
       return scalarsOf(logsOf(await evaluateLoop(executor, xs, ys, batchSize), this.logging(compiled)));
     });
@@ -269,6 +272,8 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   /**
    * predict, asynchronously, on the worker pool when `workers` asks for it (a count of threads, or
    * 'auto': the pool when a step is large enough to gain); the same steps and results as predict.
+   * While another operation of this model is under way (a fit calling back, a predictAsync waiting
+   * for its workers), it runs on this thread as predict does: the model's pool buffers are in use.
    * @example const probs = await model.predictAsync(x, { workers: 2, batchSize: 1000 });
    */
   async predictAsync(x: ModelData, args: ModelPredictAsyncArgs = {}): Promise<Out> {
@@ -277,6 +282,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const batchSize = resolveBatchSize('predictAsync', args.batchSize);
     const workers = resolveWorkers('predictAsync', args.workers);
     const xs = standardizeAll(x, 'input', this.expectedInputs());
+    if (this.running) return this.predictHere('predictAsync', xs, batchSize);
     return this.run('predict', { workers, batchSize, data: [xs, []] }, async (executor) => {
       const outs = await predictLoop(executor, xs, batchSize);
       return (outs.length === 1 ? outs[0] : outs) as Out;

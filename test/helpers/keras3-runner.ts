@@ -92,9 +92,9 @@ interface Results {
 function inference(spec: CaseSpec, c: Keras3Case, workers: Workers): Promise<Results> {
   const batchSize = c.sizes.B;
   return disposing(freshModel(spec, c, wl.optimizers.sgd({ learningRate: 0.1 })), async (model) => {
-    const predicted = await model.predict(modelData(inputTensors(c)), { workers, batchSize });
+    const predicted = await model.predictAsync(modelData(inputTensors(c)), { workers, batchSize });
     const outs = Array.isArray(predicted) ? predicted : [predicted];
-    const evaluated = await model.evaluate(modelData(inputTensors(c)), modelData(targetTensors(c)), { workers, batchSize });
+    const evaluated = await model.evaluateAsync(modelData(inputTensors(c)), modelData(targetTensors(c)), { workers, batchSize });
     const loss = (Array.isArray(evaluated) ? evaluated[0] : evaluated).dataSync()[0];
     return { outputs: outs.map((t) => Float32Array.from(t.dataSync() as Float32Array)), outputShapes: outs.map((t) => t.shape), loss };
   });

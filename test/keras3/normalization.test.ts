@@ -62,9 +62,9 @@ describe('Keras 3 golden values, BatchNormalization (batch_norm_inference)', () 
       const model = build();
       model.compile({ loss: c.loss as wl.LossIdentifier, optimizer: 'sgd' });
       try {
-        const out = (await model.predict(inputTensors(c)[0], { workers, batchSize: c.sizes.B })) as wl.Tensor;
+        const out = (await model.predictAsync(inputTensors(c)[0], { workers, batchSize: c.sizes.B })) as wl.Tensor;
         expectCaseClose(out.dataSync(), c.outputs[0].data, { caseName: c.name, field: 'outputs', shape: c.outputs[0].shape });
-        const loss = (await model.evaluate(inputTensors(c)[0], targetTensors(c)[0], { workers, batchSize: c.sizes.B })) as wl.Tensor;
+        const loss = (await model.evaluateAsync(inputTensors(c)[0], targetTensors(c)[0], { workers, batchSize: c.sizes.B })) as wl.Tensor;
         expectCaseClose(loss.dataSync(), [c.loss_value], { caseName: c.name, field: 'loss_value' });
       } finally {
         await model.dispose();

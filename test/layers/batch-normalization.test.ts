@@ -227,8 +227,8 @@ describe('BatchNormalization in a model', () => {
       model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam' });
       const history = await model.fit(x, y, { batchSize: 48, epochs: 2, verbose: 0, workers });
       const big = data(2000, 9).x;
-      await model.predict(big, { workers, batchSize: 1000 }); // starts the pool (workers: 2)
-      const predicted = ((await model.predict(big, { workers, batchSize: 1000 })) as wl.Tensor).dataSync();
+      await model.predictAsync(big, { workers, batchSize: 1000 }); // starts the pool (workers: 2)
+      const predicted = ((await model.predictAsync(big, { workers, batchSize: 1000 })) as wl.Tensor).dataSync();
       const weights = model.getWeights().map((w) => w.dataSync().slice());
       const poolSize = wl.poolInfo()?.size ?? 0;
       await model.dispose();

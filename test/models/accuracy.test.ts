@@ -21,7 +21,7 @@ describe("'accuracy' on one sigmoid unit is binary accuracy", () => {
 
   it('predictions of 0.5 (not above the threshold) are 0: 7 of 10 right', async () => {
     for (const workers of [0, 2] as const) {
-      const [, acc] = (await unit(0).evaluate(x, y, { workers })) as wl.Tensor[];
+      const [, acc] = (await unit(0).evaluateAsync(x, y, { workers })) as wl.Tensor[];
       expect(acc.dataSync()[0]).toBeCloseTo(0.7, 6);
     }
   });

@@ -15,7 +15,7 @@ describe('data checks in fit / evaluate / predict (Keras 2 messages, SPEC §7)',
     await expect(model1.fit(wl.zeros([10, 15]), y1(), { verbose: 0 })).rejects.toThrow(
       'Error when checking input: expected gru_1_input to have 3 dimensions, but got array with shape (10, 15)',
     );
-    await expect(model1.predict(wl.zeros([10, 64, 15, 1]))).rejects.toThrow(
+    expect(() => model1.predict(wl.zeros([10, 64, 15, 1]))).toThrow(
       'Error when checking input: expected gru_1_input to have 3 dimensions, but got array with shape (10, 64, 15, 1)',
     );
   });
@@ -32,7 +32,7 @@ describe('data checks in fit / evaluate / predict (Keras 2 messages, SPEC §7)',
     await expect(model1.fit(x(), wl.zeros([10, 64, 15]), { verbose: 0 })).rejects.toThrow(
       'Error when checking target: expected activation_1 to have shape (None, 64, 8) but got array with shape (10, 64, 15)',
     );
-    await expect(model1.evaluate(x(), wl.zeros([10, 8]))).rejects.toThrow(
+    expect(() => model1.evaluate(x(), wl.zeros([10, 8]))).toThrow(
       'Error when checking target: expected activation_1 to have 3 dimensions, but got array with shape (10, 8)',
     );
   });
@@ -51,9 +51,9 @@ describe('data checks in fit / evaluate / predict (Keras 2 messages, SPEC §7)',
     await expect(m.fit([[1, 2, 3]], [[1]], { verbose: 0 })).rejects.toThrow(
       'Error when checking input: expected input_1 to have shape (None, 2) but got array with shape (1, 3)',
     );
-    await expect(m.predict(new Float32Array(5))).rejects.toThrow('A flat input of 5 values does not split into samples of shape [2] (2 values each)');
-    await expect(m.predict(['a', 'b'] as never)).rejects.toThrow('tensor: expected a number at [0], but got "a"');
-    await expect(m.predict(wl.zeros([0, 2]))).rejects.toThrow('Error when checking input: the array is empty (shape [0, 2]); at least one sample is needed');
+    expect(() => m.predict(new Float32Array(5))).toThrow('A flat input of 5 values does not split into samples of shape [2] (2 values each)');
+    expect(() => m.predict(['a', 'b'] as never)).toThrow('tensor: expected a number at [0], but got "a"');
+    expect(() => m.predict(wl.zeros([0, 2]))).toThrow('Error when checking input: the array is empty (shape [0, 2]); at least one sample is needed');
   });
 });
 
@@ -142,7 +142,7 @@ describe('models: compile, fit options, weights and state', () => {
   it('a disposed model', async () => {
     const { model1 } = seedModels();
     model1.dispose();
-    await expect(model1.predict(x())).rejects.toThrow('Cannot predict: model sequential_1 is disposed');
+    expect(() => model1.predict(x())).toThrow('Cannot predict: model sequential_1 is disposed');
     expect(() => model1.getWeights()).toThrow('Cannot getWeights: model sequential_1 is disposed');
   });
 

@@ -85,8 +85,8 @@ async function train(c: Case, workers: wl.WorkersOption): Promise<Run> {
   try {
     const history = await model.fit(x, y, { batchSize: c.batchSize, epochs: EPOCHS, verbose: 0, workers });
     const pool = wl.poolInfo();
-    const predictions = (await model.predict(x, { batchSize: c.inferenceBatch, workers }) as wl.Tensor).dataSync();
-    const evaluated = (await model.evaluate(x, y, { batchSize: c.inferenceBatch, workers }) as wl.Tensor).dataSync()[0];
+    const predictions = (await model.predictAsync(x, { batchSize: c.inferenceBatch, workers }) as wl.Tensor).dataSync();
+    const evaluated = (await model.evaluateAsync(x, y, { batchSize: c.inferenceBatch, workers }) as wl.Tensor).dataSync()[0];
     return { loss: history.history.loss as number[], weights: model.getWeights().map((w) => w.dataSync()), predictions, evaluated, pool };
   } finally {
     await model.dispose();

@@ -44,14 +44,14 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     expect(poolStats().size).toBe(0);
 
     const local = vi.spyOn(StepRunner.prototype, 'predict');
-    const first = await m.predict(xs, { batchSize: SAMPLES });
+    const first = await m.predictAsync(xs, { batchSize: SAMPLES });
     expect(Array.from(await first.data())).toEqual(expected);
     expect(local.mock.calls.map((c) => c[0][0].shape[0])).toEqual([SAMPLES]); // all of it, on this thread
     await poolStarted();
     expect(poolStats()).toEqual({ size: 1, liveWorkers: 1 });
 
     local.mockClear();
-    const shared = await m.predict(xs, { batchSize: SAMPLES });
+    const shared = await m.predictAsync(xs, { batchSize: SAMPLES });
     expect(shared.shape).toEqual([SAMPLES, 5]);
     expect(Array.from(await shared.data())).toEqual(expected);
     // this thread claimed the first chunk, then claimed on alongside the worker, straight into the result
@@ -65,7 +65,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     const rows = 4 * SAMPLES;
     const xs = wl.randomUniform([rows, STEPS, FEATURES]);
     const expected = Array.from(await (await m.predict(xs, { batchSize: rows, workers: 0 })).data());
-    await m.predict(xs, { batchSize: rows });
+    await m.predictAsync(xs, { batchSize: rows });
     await poolStarted();
     // this thread loses 100 ms before each of its chunks (a core shared with something else)
     const original = StepRunner.prototype.predict;
@@ -74,7 +74,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
       while (performance.now() < until);
       return original.apply(this, args);
     });
-    const y = await m.predict(xs, { batchSize: rows });
+    const y = await m.predictAsync(xs, { batchSize: rows });
     expect(Array.from(await y.data())).toEqual(expected);
     const mine = local.mock.calls.map((c) => c[0][0].shape[0]);
     expect(mine[0]).toBe(chunkBounds(chunkPolicy(rows, 2, FLOPS_PER_SAMPLE))[1]);
@@ -88,7 +88,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
       wl.setSeed(3);
       const xs = wl.randomUniform([4 * SAMPLES, STEPS, FEATURES]);
       const ys = wl.oneHot(wl.tensor1d(Array.from({ length: 4 * SAMPLES }, (_, i) => i % 5)), 5);
-      await m.predict(xs, { batchSize: 4 * SAMPLES }); // the pool, started in the background
+      await m.predictAsync(xs, { batchSize: 4 * SAMPLES }); // the pool, started in the background
       await poolStarted();
       const original = StepRunner.prototype.computeGradients;
       const local = vi.spyOn(StepRunner.prototype, 'computeGradients').mockImplementation(function (this: StepRunner, ...args) {
@@ -119,12 +119,12 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     let calls = 0;
     // only microtasks between calls: the pool's start needs event-loop tasks (module loading, worker start)
     while (poolStats().liveWorkers === 0 && calls < 2000) {
-      await m.predict(xs, { batchSize: SAMPLES });
+      await m.predictAsync(xs, { batchSize: SAMPLES });
       calls++;
     }
     expect(poolStats().liveWorkers).toBe(1);
     local.mockClear();
-    await m.predict(xs, { batchSize: SAMPLES });
+    await m.predictAsync(xs, { batchSize: SAMPLES });
     expect(local.mock.calls[0][0][0].shape[0]).toBeLessThan(SAMPLES); // shared with the worker now
   });
 
@@ -132,10 +132,10 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     const m = model();
     const xs = wl.randomUniform([2 * SAMPLES + 3, STEPS, FEATURES]);
     const expected = Array.from(await (await m.predict(xs, { batchSize: SAMPLES, workers: 0 })).data());
-    await m.predict(xs, { batchSize: SAMPLES });
+    await m.predictAsync(xs, { batchSize: SAMPLES });
     await poolStarted();
     for (const batchSize of [SAMPLES, SAMPLES + 1, 2 * SAMPLES + 3]) {
-      const y = await m.predict(xs, { batchSize });
+      const y = await m.predictAsync(xs, { batchSize });
       expect(Array.from(await y.data()), `batchSize ${batchSize}`).toEqual(expected);
     }
   });
@@ -145,7 +145,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
     const ys = wl.oneHot(wl.tensor1d(Array.from({ length: SAMPLES }, (_, i) => i % 5)), 5);
     const scores = async (workers: wl.WorkersOption) =>
-      ((await m.evaluate(xs, ys, { batchSize: SAMPLES, workers })) as wl.Tensor[]).map((t) => t.dataSync()[0]);
+      ((await m.evaluateAsync(xs, ys, { batchSize: SAMPLES, workers })) as wl.Tensor[]).map((t) => t.dataSync()[0]);
     const expected = await scores(0);
     await scores('auto');
     await poolStarted();
@@ -159,13 +159,13 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
   it("a failure in this thread's shard rejects the call with its error; the pool stays and the next call works", async () => {
     const m = model();
     const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
-    await m.predict(xs, { batchSize: SAMPLES });
+    await m.predictAsync(xs, { batchSize: SAMPLES });
     await poolStarted();
     vi.spyOn(StepRunner.prototype, 'predict').mockImplementationOnce(() => {
       throw new Error('injected failure on this thread');
     });
-    await expect(m.predict(xs, { batchSize: SAMPLES })).rejects.toThrow('injected failure on this thread');
-    const again = await m.predict(xs, { batchSize: SAMPLES });
+    await expect(m.predictAsync(xs, { batchSize: SAMPLES })).rejects.toThrow('injected failure on this thread');
+    const again = await m.predictAsync(xs, { batchSize: SAMPLES });
     expect(again.shape).toEqual([SAMPLES, 5]);
     expect(poolStats().liveWorkers).toBe(1);
   });
@@ -183,7 +183,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
     // through a model: its first 'auto' predict starts the pool, disposing it ends the pool
     const m = model();
-    await m.predict(wl.randomUniform([SAMPLES, STEPS, FEATURES]), { batchSize: SAMPLES });
+    await m.predictAsync(wl.randomUniform([SAMPLES, STEPS, FEATURES]), { batchSize: SAMPLES });
     await m.dispose();
     await settle();
     expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
@@ -193,7 +193,7 @@ describe.runIf(multiCore)("'auto' inference shares batches between this thread a
     const m = model();
     const xs = wl.randomUniform([SAMPLES, STEPS, FEATURES]);
     const local = vi.spyOn(StepRunner.prototype, 'predict');
-    await m.predict(xs, { batchSize: SAMPLES, workers: 2 });
+    await m.predictAsync(xs, { batchSize: SAMPLES, workers: 2 });
     expect(local).not.toHaveBeenCalled();
     expect(poolStats().liveWorkers).toBe(2);
   });

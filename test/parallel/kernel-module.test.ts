@@ -42,7 +42,7 @@ describe('worker kernels', () => {
       const m = model();
       await m.fit(x, y, { batchSize: 8, epochs: 2, shuffle: false, verbose: 0, workers: 2 });
       m.getWeights().forEach((w, i) => expectClose(w.dataSync(), reference.getWeights()[i].dataSync(), { tol: 1e-5, scale: 1, label: `weight ${i}` }));
-      const predicted = await m.predict(x, { workers: 2 });
+      const predicted = await m.predictAsync(x, { workers: 2 });
       expectClose(predicted.dataSync(), (await reference.predict(x, { workers: 0 })).dataSync(), { tol: 1e-5, label: 'predict' });
       expect(wl.poolInfo()).toMatchObject({ transport, liveWorkers: 2 });
     });

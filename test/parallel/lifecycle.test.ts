@@ -27,7 +27,7 @@ describe('the worker pool lifecycle', () => {
     await a.fit(x(), y(), { workers: 2, verbose: 0 });
     expect(poolStats()).toEqual({ size: 2, liveWorkers: 2 });
     await b.fit(x(), y(), { workers: 2, verbose: 0 });
-    await a.predict(x(), { workers: 2 });
+    await a.predictAsync(x(), { workers: 2 });
     expect(poolStats()).toEqual({ size: 2, liveWorkers: 2 });
     await wl.shutdown();
     expect(poolStats()).toEqual({ size: 0, liveWorkers: 0 });
@@ -58,11 +58,11 @@ describe('the worker pool lifecycle', () => {
     const xs = x();
     await m.fit(xs, y(), { workers: 3, verbose: 0, epochs: 1 });
     const expected = await (await m.predict(xs, { workers: 0 })).data();
-    const onTwo = await (await m.predict(xs, { workers: 2 })).data();
+    const onTwo = await (await m.predictAsync(xs, { workers: 2 })).data();
     expect(poolStats()).toEqual({ size: 3, liveWorkers: 3 });
     expect(Array.from(onTwo)).toEqual(Array.from(expected));
     const ys = y();
-    const lossOf = async (workers: number) => ((await m.evaluate(xs, ys, { workers })) as wl.Tensor).dataSync()[0];
+    const lossOf = async (workers: number) => ((await m.evaluateAsync(xs, ys, { workers })) as wl.Tensor).dataSync()[0];
     expect(await lossOf(1)).toBeCloseTo(await lossOf(0), 6);
     expect(poolStats().size).toBe(3);
   });
@@ -71,7 +71,7 @@ describe('the worker pool lifecycle', () => {
     const m = smallModel();
     for (const samples of [16, 5, 16, 1]) {
       const xs = wl.randomUniform([samples, 6, 4]);
-      const onWorkers = await m.predict(xs, { workers: 2 });
+      const onWorkers = await m.predictAsync(xs, { workers: 2 });
       expect(onWorkers.shape).toEqual([samples, 2]);
       expect(Array.from(await onWorkers.data())).toEqual(Array.from(await (await m.predict(xs, { workers: 0 })).data()));
     }
@@ -80,9 +80,9 @@ describe('the worker pool lifecycle', () => {
   it('a model whose config changes between pool operations is rebuilt in the workers', async () => {
     const m = wl.sequential({ layers: [wl.layers.gru({ units: 4, inputShape: [6, 4] })] });
     const xs = wl.randomUniform([8, 6, 4]);
-    await m.predict(xs, { workers: 2 });
+    await m.predictAsync(xs, { workers: 2 });
     m.add(wl.layers.dense({ units: 3, activation: 'softmax' })); // new config and weights, same model id
-    const onWorkers = await m.predict(xs, { workers: 2 });
+    const onWorkers = await m.predictAsync(xs, { workers: 2 });
     expect(onWorkers.shape).toEqual([8, 3]);
     expect(Array.from(await onWorkers.data())).toEqual(Array.from(await (await m.predict(xs, { workers: 0 })).data()));
   });

@@ -52,8 +52,8 @@ async function train(c: Case, workers: wl.WorkersOption) {
   const model = c.build();
   model.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
   const history = await model.fit(x, y, { batchSize: c.batchSize, epochs: c.epochs, workers, verbose: 0 });
-  const predictions = (await model.predict(x, { workers, batchSize: 40 })).dataSync();
-  const evaluated = ((await model.evaluate(x, y, { workers, batchSize: 40 })) as wl.Tensor).dataSync()[0];
+  const predictions = (await model.predictAsync(x, { workers, batchSize: 40 })).dataSync();
+  const evaluated = ((await model.evaluateAsync(x, y, { workers, batchSize: 40 })) as wl.Tensor).dataSync()[0];
   const weights = model.getWeights().map((w) => w.dataSync());
   await model.dispose();
   return { loss: history.loss, predictions, evaluated, weights };

@@ -80,7 +80,7 @@ describe('stateful', () => {
     await expectValueError(() => model.evaluate(wl.zeros([3, T, F]), wl.zeros([3, 4])), /evaluate must run on batches of exactly 2/);
     await expectValueError(() => model.fit(wl.zeros([4, T, F]), wl.zeros([4, 4]), { batchSize: 1 }), /fit must run on batches of exactly 2 samples, but got 4 sample\(s\) in batches of 1/);
     await expectValueError(() => model.fit(wl.zeros([3, T, F]), wl.zeros([3, 4]), { batchSize: 2 }), /fit must run on batches of exactly 2/, /got 3 sample/);
-    await expectValueError(() => model.predict(xv, { workers: 2 }), /is stateful/, /Use workers: 0 \(or 'auto'\)/);
+    await expectValueError(() => model.predictAsync(xv, { workers: 2 }), /is stateful/, /Use workers: 0 \(or 'auto'\)/);
     // nothing ran: the weights are unchanged and the second call continues from the first
     model.getWeights().forEach((w, i) => expect(w.dataSync()).toEqual(weights[i]));
     model.resetStates();

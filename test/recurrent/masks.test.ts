@@ -183,7 +183,7 @@ describe('masked training on workers', () => {
       wa.forEach((w, i) => expectNear(wb[i].dataSync(), w.dataSync(), 1e-5, 1e-2, `weight ${i}`));
       expectNear(hb.history.loss as number[], ha.history.loss as number[], 1e-5, 0, 'history loss');
       const ea = ((await a.evaluate(x, y, { batchSize: 64, workers: 0 })) as wl.Tensor[]).map((t) => t.dataSync()[0]);
-      const eb = ((await b.evaluate(x, y, { batchSize: 64, workers })) as wl.Tensor[]).map((t) => t.dataSync()[0]);
+      const eb = ((await b.evaluateAsync(x, y, { batchSize: 64, workers })) as wl.Tensor[]).map((t) => t.dataSync()[0]);
       expectNear(eb, ea, 1e-5, 0, `evaluate on workers ${workers} vs 0 (loss, accuracy)`);
       await a.dispose();
       await b.dispose();

@@ -24,7 +24,7 @@ export async function autoWorkers(wl: typeof WL): Promise<AutoReport> {
     await model1.fit(x, wl.randomUniform([256, 64, 8]), { batchSize: 128, epochs: 1, verbose: 0, workers: 'auto' });
     const trainingPool = wl.poolInfo()?.size ?? null;
     const expected = (await model1.predict(x, { batchSize: 256, workers: 0 })).dataSync();
-    const shared = await model1.predict(x, { batchSize: 256, workers: 'auto' }); // the pool is running: this thread and a worker
+    const shared = await model1.predictAsync(x, { batchSize: 256, workers: 'auto' }); // the pool is running: this thread and a worker
     const got = shared.dataSync();
     let predictDiff = got.length === expected.length ? 0 : Infinity;
     for (let i = 0; i < got.length; i++) predictDiff = Math.max(predictDiff, Math.abs(got[i] - expected[i]));

@@ -126,7 +126,7 @@ async function encoderDecoder(wl: typeof WL): Promise<string | null> {
   // predictions of the in-process-trained model: 2 workers vs in process (each sample is the same
   // computation wherever it runs)
   const inProcess = (await here.model.predict([enc, dec], { workers: 0, batchSize: 16 })) as WL.Tensor;
-  const onWorkers = (await here.model.predict([enc, dec], { workers: 2, batchSize: 16 })) as WL.Tensor;
+  const onWorkers = (await here.model.predictAsync([enc, dec], { workers: 2, batchSize: 16 })) as WL.Tensor;
   const failure = first(
     trained,
     JSON.stringify(onWorkers.shape) === '[48,5,3]' ? null : `encoder-decoder predict shape ${JSON.stringify(onWorkers.shape)}, expected [48,5,3]`,

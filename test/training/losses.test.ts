@@ -112,7 +112,7 @@ describe('targets are checked before any work', () => {
       () => m.fit(x, y as wl.Tensor, { epochs: 2, batchSize: 2, verbose: 0, workers: 0 }),
       () => m.evaluate(x, y as wl.Tensor, { batchSize: 2, workers: 0 }),
     ]) {
-      const error = await run().then(() => null, (e: unknown) => e);
+      const error = await Promise.resolve().then(run as () => unknown).then(() => null, (e: unknown) => e);
       expect(error, `${loss} accepted ${JSON.stringify(y)}`).toBeInstanceOf(Error);
       for (const p of patterns) expect((error as Error).message).toMatch(p);
     }

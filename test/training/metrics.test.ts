@@ -18,7 +18,7 @@ function passThrough(units: number, loss: wl.LossIdentifier, metrics: string[]) 
 }
 
 async function evaluated(m: wl.LayersModel, x: wl.Tensor, y: wl.Tensor, workers: 0 | 2 = 0): Promise<number[]> {
-  const out = await m.evaluate(x, y, { workers, batchSize: 3 });
+  const out = await m.evaluateAsync(x, y, { workers, batchSize: 3 });
   return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync()[0]);
 }
 
