@@ -48,6 +48,7 @@ export {
 } from './layers/initializers.js';
 export { clearSession } from './layers/names.js';
 export { LayersModel, model, type ModelArgs, type ModelCompileArgs, type ModelEvaluateArgs, type ModelPredictArgs } from './models/model.js';
+export type { ModelEvaluateAsyncArgs, ModelPredictAsyncArgs } from './models/model.js';
 export { Sequential, sequential, type SequentialArgs } from './models/sequential.js';
 export type { SummaryOptions } from './models/summary.js';
 export { optimizers, Optimizer, RMSprop, Adam, SGD, type RMSpropArgs, type AdamArgs, type SGDArgs } from './training/optimizers.js';

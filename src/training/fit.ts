@@ -14,9 +14,10 @@ import { ProgressBar, defaultSink, type ProgressSink } from './progress.js';
 /**
  * Where batches run. 'auto' (default) shares each step across the cores when it is large enough to
  * gain: this thread computes one share and worker threads the rest (training on a page's UI thread
- * uses workers only, so the page stays responsive; predict and evaluate without a running pool run
- * here and start one in the background). A number runs every shard on that many worker threads,
- * leaving this thread free; 0 runs on this thread.
+ * uses workers only, so the page stays responsive; predictAsync and evaluateAsync without a running
+ * pool run here and start one in the background). A number runs every shard on that many worker
+ * threads, leaving this thread free; 0 runs on this thread. (predict and evaluate always run on this
+ * thread.)
  */
 export type WorkersOption = number | 'auto';
 

@@ -54,7 +54,8 @@ describe('synchronous predict and evaluate', () => {
     expect(p).toBeInstanceOf(wl.Tensor);
     expect(typeof (p as unknown as { then?: unknown }).then).toBe('undefined');
     expect(p.shape).toEqual([20, CLASSES]);
-    const rowSums = Array.from({ length: 20 }, (_, i) => p.dataSync().slice(i * CLASSES, (i + 1) * CLASSES).reduce((a, b) => a + b, 0));
+    const values = Array.from(p.dataSync());
+    const rowSums = Array.from({ length: 20 }, (_, i) => values.slice(i * CLASSES, (i + 1) * CLASSES).reduce((a, b) => a + b, 0));
     rowSums.forEach((s) => expect(s).toBeCloseTo(1, 5));
     expect(Array.from(m.predict(x, { batchSize: 7 }).dataSync())).toEqual(Array.from(p.dataSync()));
     expect(Array.from((await m.predict(x)).dataSync())).toEqual(Array.from(p.dataSync()));
@@ -120,7 +121,7 @@ describe('predict and evaluate from fit callbacks', () => {
     const m = seqModel();
     const { x, y } = data(192);
     const probe = data(10, 8);
-    const seen: { where: string; predicted: Float32Array; loss: number; weights: wl.Tensor[] }[] = [];
+    const seen: { where: string; predicted: ArrayLike<number>; loss: number; weights: wl.Tensor[] }[] = [];
     const record = (where: string) => {
       if (!sample) return;
       const predicted = m.predict(probe.x).dataSync();
