@@ -16,6 +16,8 @@ interface ParityReport {
   training: { losses: number[]; pool: { size: number; sharedMemory: boolean; transport: string } | null; variant: string; error: string | null };
   auto: AutoReport;
   crossOriginIsolated: boolean;
+  /** A synchronous predict before the kernels loaded (its error message) and after wl.ready() (its shape). */
+  syncPredict: { beforeReady: string | null; afterReady: number[] };
 }
 
 const available = chromiumAvailable();
@@ -71,6 +73,9 @@ describe.skipIf(!available)('in headless Chromium', () => {
       expect(report.auto.trainingPool).toBe(2);
       expect(report.auto.predictShape).toEqual([256, 64, 8]);
       expect(report.auto.predictDiff).toBe(0); // each sample's prediction is the same computation wherever it runs
+      // the page's main thread cannot start the kernels synchronously: predict says what to do first
+      expect(report.syncPredict.beforeReady).toMatch(/predict runs synchronously on the kernels, which have not loaded yet.*Call `await wl\.ready\(\)`/);
+      expect(report.syncPredict.afterReady).toEqual([1, 2]);
       expect(errors).toEqual([]);
     }, 120_000);
   }
