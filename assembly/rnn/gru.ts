@@ -400,12 +400,8 @@ function packedBackStep(
   batch: i32, u: i32, g: usize, hPrev: usize, ax: usize, dh: usize, du: usize, dx: usize, drh: usize,
   packedZR: usize, packedH: usize, resetAfter: bool, recAct: i32, act: i32, stateGrad: bool,
 ): void {
-  const uB = <usize>u << 2, u3 = 3 * u, u3B = uB * 3;
-  gateGradRows(batch, u, g, hPrev, ax, dh, du, dx, resetAfter, recAct, act);
-  if (!stateGrad) {
-    if (!resetAfter) for (let b = 0; b < batch; b++) memory.fill(dx + <usize>b * u3B + uB, 0, uB);
-    return;
-  }
+  const uB = <usize>u << 2, u3 = 3 * u;
+  if (!gateGradStep(batch, u, g, hPrev, ax, dh, du, dx, resetAfter, recAct, act, stateGrad)) return;
   if (resetAfter) {
     // dh_prev = dh ⊙ z (already in dh) + [da_z | da_r]·[U_z | U_r]ᵀ + du_h·U_hᵀ
     gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
@@ -428,12 +424,8 @@ function maskedBackStep(
   batch: i32, u: i32, g: usize, hPrev: usize, ax: usize, dh: usize, du: usize, dx: usize, drh: usize,
   recMask: usize, recWork: usize, resetAfter: bool, recAct: i32, act: i32, stateGrad: bool,
 ): void {
-  const uB = <usize>u << 2, u3 = 3 * u, u3B = uB * 3;
-  gateGradRows(batch, u, g, hPrev, ax, dh, du, dx, resetAfter, recAct, act);
-  if (!stateGrad) {
-    if (!resetAfter) for (let b = 0; b < batch; b++) memory.fill(dx + <usize>b * u3B + uB, 0, uB);
-    return;
-  }
+  const uB = <usize>u << 2, u3 = 3 * u;
+  if (!gateGradStep(batch, u, g, hPrev, ax, dh, du, dx, resetAfter, recAct, act, stateGrad)) return;
   if (!resetAfter) {
     gemmPrepacked(batch, u, u, dx + 2 * uB, u3, 1, packedGate(recWork, 2, u), drh, u, 0, 0, ACT_LINEAR);
     maskState(batch, u, u3, 2, drh, recMask, drh);
@@ -442,6 +434,22 @@ function maskedBackStep(
   addMaskedGateGradient(batch, u, u3, 0, dx, u3, recMask, recWork, dh, 3);
   addMaskedGateGradient(batch, u, u3, 1, dx + uB, u3, recMask, recWork, dh, 3);
   if (resetAfter) addMaskedGateGradient(batch, u, u3, 2, du, u, recMask, recWork, dh, 3);
+}
+
+/**
+ * The step's gate gradients (gateGradRows); false when dh_prev is not wanted (stateGrad false), where
+ * reset_before's da_r = d(r⊙h0) ⊙ h0 ⊙ σ'(r) is zero and written so.
+ */
+// @ts-ignore: decorator
+@inline function gateGradStep(
+  batch: i32, u: i32, g: usize, hPrev: usize, ax: usize, dh: usize, du: usize, dx: usize, resetAfter: bool, recAct: i32, act: i32, stateGrad: bool,
+): bool {
+  gateGradRows(batch, u, g, hPrev, ax, dh, du, dx, resetAfter, recAct, act);
+  if (!stateGrad && !resetAfter) {
+    const uB = <usize>u << 2, u3B = uB * 3;
+    for (let b = 0; b < batch; b++) memory.fill(dx + <usize>b * u3B + uB, 0, uB);
+  }
+  return stateGrad;
 }
 
 /** The gate gradients of one step's rows (reset_after: all of them; reset_before: da_z and da_h). */
