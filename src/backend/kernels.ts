@@ -20,7 +20,7 @@ export interface Kernels {
     batch: number, steps: number, units: number,
     xproj: number, recKernel: number, recBias: number,
     hs: number, gates: number, aux: number, out: number, mask: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
   /** 1 when f32_gru_fwd_small takes this hidden size. */
   gru_small_units(units: number): number;
@@ -39,7 +39,7 @@ export interface Kernels {
     batch: number, steps: number, units: number,
     recKernel: number, hs: number, gates: number, aux: number, dOut: number, dhT: number, mask: number,
     dxproj: number, duh: number, dh0: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
   /** Scratch floats of f32_rnn_seq_fwd: round8(G·u)·u + round4(B·u), G = 4 for the LSTM (cell 1), 1 for SimpleRNN (0). */
   rnn_fwd_work_floats(cell: number, batch: number, units: number): number;
@@ -49,15 +49,19 @@ export interface Kernels {
   f32_rnn_seq_fwd(
     cell: number, batch: number, steps: number, units: number,
     xproj: number, recKernel: number, hs: number, cs: number, gates: number, aux: number, out: number, mask: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
   /** Backward through time of f32_rnn_seq_fwd: dxproj (T, B, G·u), dh0 and dc0. */
   f32_rnn_seq_bwd(
     cell: number, batch: number, steps: number, units: number,
     recKernel: number, hs: number, cs: number, gates: number, aux: number, dOut: number, dhT: number, dcT: number, mask: number,
     dxproj: number, dh0: number, dc0: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
+  /** Scratch floats of recurrent dropout (recWork of the sequence kernels): G·round8(u)·u + 2·round4(B·u). */
+  rec_dropout_work_floats(gates: number, batch: number, units: number): number;
+  /** dst (T, B, n) [+]= src (T, B, n) ⊙ gate g's dropout mask (masks (B, G·n)): dU_g's left operand, a gate's masked input. */
+  f32_rnn_masked_states(steps: number, batch: number, n: number, gates: number, g: number, src: number, masks: number, dst: number, accumulate: number): void;
   f32_softmax_rows(rows: number, n: number, src: number, dst: number): void;
   f32_softmax_rows_bwd(rows: number, n: number, y: number, dy: number, dx: number): void;
   f32_softmax_ce(rows: number, n: number, probs: number, targets: number, dlogits: number, scale: number): number;
@@ -114,6 +118,7 @@ const KERNEL_NAME_SET = {
   f32_gru_seq_fwd: true, f32_gru_seq_bwd: true, gru_fwd_work_floats: true, gru_bwd_work_floats: true,
   gru_small_units: true, f32_gru_fwd_small: true,
   f32_rnn_seq_fwd: true, f32_rnn_seq_bwd: true, rnn_fwd_work_floats: true, rnn_bwd_work_floats: true,
+  rec_dropout_work_floats: true, f32_rnn_masked_states: true,
   f32_softmax_rows: true, f32_softmax_rows_bwd: true, f32_softmax_ce: true, f32_categorical_ce: true, f32_mse: true,
   f32_argmax_matches: true,
   f32_sparse_softmax_ce: true, f32_sparse_ce: true, f32_binary_ce: true, f32_mae: true, f32_huber: true, f32_sparse_argmax_matches: true,
