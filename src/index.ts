@@ -51,7 +51,7 @@ export { LayersModel, model, type ModelArgs, type ModelCompileArgs, type ModelEv
 export { Sequential, sequential, type SequentialArgs } from './models/sequential.js';
 export type { SummaryOptions } from './models/summary.js';
 export { optimizers, Optimizer, RMSprop, Adam, SGD, type RMSpropArgs, type AdamArgs, type SGDArgs } from './training/optimizers.js';
-export type { LossIdentifier } from './training/losses.js';
+export type { LossIdentifier, FusableActivation } from './training/losses.js';
 export type { LoadOptions } from './models/load.js';
 export type { MetricIdentifier } from './training/metrics.js';
 export type { ModelFitArgs, WorkersOption } from './training/fit.js';
@@ -60,7 +60,7 @@ export { callbacks, EarlyStopping, TerminateOnNaN, type CustomCallbackArgs, type
 export { loadLayersModel } from './models/load.js';
 export type { SaveOptions } from './io/save.js';
 export * as io from './io/public.js';
-export type { ModelData, ArrayData } from './training/data.js';
+export type { ModelData, ArrayData, ForeignTensor } from './training/data.js';
 export { setSeed } from './random.js';
 export { setPoolOptions, poolInfo, type PoolOptions, type PoolInfo } from './parallel/pool-registry.js';
 export { ValueError, StateError, WorkerError } from './errors.js';
