@@ -1,0 +1,145 @@
+/**
+ * tfjs's memory discipline, kept optional: `tidy(fn)` disposes the tensors made inside `fn` that it
+ * does not return, `keep` exempts one, `dispose` releases tensors in any container, and `memory()`
+ * counts what is held. A tensor nobody disposes is not a leak here: the garbage collector takes it,
+ * and from then on `memory()` no longer counts it (tfjs counts it until disposed).
+ */
+import { StateError, invalidArgument } from '../errors.js';
+import type { HostArray } from '../dtype.js';
+
+/** The part of a Tensor the tracker needs (tensor.ts imports this file). */
+interface Tracked {
+  readonly isDisposed: boolean;
+  dispose(): void;
+}
+
+/** What `tidy` may return and `dispose` accepts: tensors, in arrays and plain objects, or anything else. */
+export type TensorContainer = unknown;
+
+/** What `memory()` reports. */
+export interface MemoryInfo {
+  /** Tensors neither disposed nor garbage-collected. */
+  numTensors: number;
+  /** Distinct value arrays behind them (a reshape shares its input's). */
+  numDataBuffers: number;
+  /** Bytes of those arrays. */
+  numBytes: number;
+}
+
+const counts: MemoryInfo = { numTensors: 0, numDataBuffers: 0, numBytes: 0 };
+const users = new WeakMap<HostArray, number>();
+const collected = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<HostArray>(release) : null;
+const scopes: Set<Tracked>[] = [];
+const kept = new WeakSet<Tracked>();
+
+/** Counts a new tensor over `values` and records it in the innermost tidy scope (Tensor's constructor). */
+export function trackTensor(t: Tracked, values: HostArray): void {
+  counts.numTensors++;
+  const n = users.get(values) ?? 0;
+  users.set(values, n + 1);
+  if (n === 0) {
+    counts.numDataBuffers++;
+    counts.numBytes += values.byteLength;
+  }
+  collected?.register(t, values, t);
+  if (scopes.length > 0) scopes[scopes.length - 1].add(t);
+}
+
+/** Stops counting a tensor (Tensor.dispose). */
+export function untrackTensor(t: Tracked, values: HostArray): void {
+  collected?.unregister(t);
+  release(values);
+}
+
+function release(values: HostArray): void {
+  counts.numTensors--;
+  const n = (users.get(values) ?? 1) - 1;
+  if (n > 0) {
+    users.set(values, n);
+    return;
+  }
+  users.delete(values);
+  counts.numDataBuffers--;
+  counts.numBytes -= values.byteLength;
+}
+
+/**
+ * The tensors held now.
+ * @example const before = wl.memory().numTensors;
+ */
+export function memory(): MemoryInfo {
+  return { ...counts };
+}
+
+/**
+ * Runs `fn` and disposes every tensor it made except those it returns (in arrays or plain objects)
+ * and those passed to `keep`; returned tensors belong to the enclosing tidy, if any. Refuses an async
+ * function or a returned Promise, as tfjs does (the scope would end before the work does).
+ * @param nameOrFn a name (ignored, as tfjs only uses it for profiling) or the function
+ * @example const y = wl.tidy(() => x.sub(x.mean()).square().mean());
+ */
+export function tidy<T>(nameOrFn: string | (() => T), fn?: () => T): T {
+  const f = typeof nameOrFn === 'function' ? nameOrFn : fn;
+  if (typeof f !== 'function') throw invalidArgument('tidy', 'fn', 'a function', f);
+  if (f.constructor?.name === 'AsyncFunction') throw asyncTidy();
+  const scope = new Set<Tracked>();
+  scopes.push(scope);
+  let out: T | undefined;
+  try {
+    out = f();
+    if (out != null && typeof (out as { then?: unknown }).then === 'function') throw asyncTidy();
+  } finally {
+    scopes.pop();
+    endScope(scope, out);
+  }
+  return out;
+}
+
+function asyncTidy(): StateError {
+  return new StateError('tidy: Cannot return a Promise inside of tidy. Its tensors would be disposed before the async work ends: await outside tidy, or dispose by hand');
+}
+
+function endScope(scope: Set<Tracked>, out: unknown): void {
+  const returned = new Set<Tracked>();
+  collect(out, (t) => scope.has(t as Tracked) && returned.add(t as Tracked));
+  const parent = scopes[scopes.length - 1];
+  for (const t of scope) {
+    if (t.isDisposed || kept.has(t)) continue;
+    if (returned.has(t)) parent?.add(t);
+    else t.dispose();
+  }
+}
+
+/** Calls `visit` on every value in arrays and plain objects of `container` (not on the containers). */
+function collect(container: unknown, visit: (value: object) => void, seen = new Set<unknown>()): void {
+  if (container == null || typeof container !== 'object' || seen.has(container)) return;
+  seen.add(container);
+  const proto = Object.getPrototypeOf(container);
+  if (Array.isArray(container)) for (const v of container) collect(v, visit, seen);
+  else if (proto === Object.prototype || proto === null) for (const v of Object.values(container)) collect(v, visit, seen);
+  else visit(container);
+}
+
+/**
+ * Exempts a tensor from the enclosing tidy scopes' disposal.
+ * @example wl.tidy(() => { kept = wl.keep(x.square()); });
+ */
+export function keep<T extends Tracked>(t: T): T {
+  if (t == null || typeof t.dispose !== 'function' || typeof (t as { dataSync?: unknown }).dataSync !== 'function') {
+    throw invalidArgument('keep', 'tensor', 'a Tensor', t);
+  }
+  kept.add(t);
+  return t;
+}
+
+/**
+ * Disposes a tensor, or every tensor in an array or plain object (nested).
+ * @example wl.dispose([a, b, { c }]);
+ */
+export function dispose(container: TensorContainer): void {
+  collect(container, (v) => {
+    const t = v as Partial<Tracked> & { dataSync?: unknown };
+    if (typeof t.dispose === 'function' && typeof t.dataSync === 'function') t.dispose();
+  });
+}
+
