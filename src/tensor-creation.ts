@@ -6,7 +6,10 @@ import { randomFor, type Random } from './random.js';
 import { sizeOf } from './shape.js';
 
 /** What `tensor()` accepts: nested number (or boolean) arrays, a flat typed/number array (with a shape), or a number. */
-export type TensorLike = NestedArray | ArrayLike<number> | boolean | boolean[];
+export type TensorLike = NestedArray | ArrayLike<number> | NestedBoolArray;
+
+/** Nested arrays of booleans (a bool tensor). */
+export type NestedBoolArray = boolean | NestedBoolArray[];
 
 /**
  * The dtype tfjs infers for values: an Int32Array, Uint8Array or Uint8ClampedArray is int32,

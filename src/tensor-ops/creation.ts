@@ -151,7 +151,7 @@ export function bufferOf(x: TensorInput): TensorBuffer {
  * Normal values with `mean` and `stdDev`, redrawn when more than two standard deviations away.
  * @example wl.truncatedNormal([3], 0, 1, 'float32', 42)
  */
-export function truncatedNormal(shape: readonly number[], mean = 0, stdDev = 1, dtype: 'float32' | 'int32' = 'float32', seed?: number): Tensor {
+export function truncatedNormal<D extends 'float32' | 'int32' = 'float32'>(shape: readonly number[], mean = 0, stdDev = 1, dtype: D = 'float32' as D, seed?: number): Tensor<D> {
   return random('truncatedNormal', shape, dtype, seed, (rng) => {
     let z: number;
     do z = rng.normal();

@@ -1,16 +1,14 @@
 /**
  * Matrix products and the softmax family: matMul (batched, batch axes broadcast, transposeA/B), dot,
- * softmax and logSoftmax along any axis (computed as x − logSumExp(x), so large logits stay finite).
+ * softmax and logSoftmax along any axis (shifted by the row maximum, so large logits stay finite).
  */
 import { ValueError } from '../errors.js';
 import type { DType, HostArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { broadcastShape, broadcastValues, input, result, shapeText, stridedCopy, stridesOf, valuesAs, type TensorInput } from './core.js';
+import { broadcastShape, broadcastValues, input, normalizeAxis, result, shapeText, stridedCopy, stridesOf, valuesAs, type TensorInput } from './core.js';
 import { upcastType } from './dtype.js';
-import { exp, sub } from './elementwise.js';
-import { logSumExp } from './reduction.js';
-import { reshape } from './shape.js';
+import { reshape, transpose } from './shape.js';
 
 /**
  * a · b over the last two axes (rank ≥ 2; leading axes broadcast), optionally transposing either.
@@ -98,19 +96,49 @@ export function dot(a: TensorInput, b: TensorInput): Tensor {
 }
 
 /**
- * log of softmax along `axis` (default the last): x − logSumExp(x).
+ * log of softmax along `axis` (default the last): x − max − log Σ exp(x − max), in float64.
  * @example wl.logSoftmax(wl.tensor([0, 0])) // [-0.693, -0.693]
  */
 export function logSoftmax(logits: TensorInput, axis = -1): Tensor {
-  const t = input('logSoftmax', logits, 'logits');
-  return sub(t, logSumExp(t, axis, true));
+  return alongAxis('logSoftmax', logits, axis, (v, start, n, out) => {
+    const m = rowMax(v, start, n);
+    let s = 0;
+    for (let i = start; i < start + n; i++) s += Math.exp(v[i] - m);
+    const shift = m + Math.log(s);
+    for (let i = start; i < start + n; i++) out[i] = v[i] - shift;
+  });
 }
 
 /**
- * Softmax along `dim` (default the last axis).
+ * Softmax along `dim` (default the last axis): exp(x − max) / Σ exp(x − max), in float64.
  * @example wl.softmax(wl.tensor([0, 0])) // [0.5, 0.5]
  */
 export function softmax(logits: TensorInput, dim = -1): Tensor {
-  const t = input('softmax', logits, 'logits');
-  return exp(sub(t, logSumExp(t, dim, true)));
+  return alongAxis('softmax', logits, dim, (v, start, n, out) => {
+    const m = rowMax(v, start, n);
+    let s = 0;
+    for (let i = start; i < start + n; i++) s += (out[i] = Math.exp(v[i] - m));
+    for (let i = start; i < start + n; i++) out[i] /= s;
+  });
+}
+
+function rowMax(v: HostArray, start: number, n: number): number {
+  let m = -Infinity;
+  for (let i = start; i < start + n; i++) if (v[i] > m) m = v[i];
+  return m === -Infinity ? 0 : m;
+}
+
+/** `row` over every row along `axis` (the axis is swapped last and back when it is not). float32. */
+function alongAxis(op: string, x: TensorInput, axis: number, row: (v: HostArray, start: number, n: number, out: Float64Array) => void): Tensor {
+  const t = input(op, x, 'logits');
+  if (t.rank === 0) throw new ValueError(`${op}: logits must be at least rank 1, got a scalar`);
+  const a = normalizeAxis(op, axis, t.rank);
+  const swap = t.shape.map((_, i) => (i === a ? t.rank - 1 : i === t.rank - 1 ? a : i));
+  const moved = a === t.rank - 1 ? t : transpose(t, swap);
+  const v = moved.dataSync();
+  const n = moved.shape[t.rank - 1];
+  const out = new Float64Array(v.length);
+  for (let start = 0; start < v.length; start += n) row(v, start, n, out);
+  const res = result(out, moved.shape, 'float32');
+  return a === t.rank - 1 ? res : transpose(res, swap);
 }

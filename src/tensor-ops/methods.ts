@@ -11,6 +11,7 @@ import { argMax, argMin, logSumExp, max, mean, min, moments, norm, prod, sum, to
 import { equal, greater, greaterEqual, less, lessEqual, logicalAnd, logicalNot, logicalOr, notEqual, where } from './compare.js';
 import { dot, logSoftmax, matMul, softmax } from './math.js';
 import { cast } from './dtype.js';
+import type { TensorInput } from './core.js';
 import { bufferOf, onesLike, zerosLike } from './creation.js';
 
 const methods = {
@@ -23,8 +24,8 @@ const methods = {
   as3D: (x: Tensor, rows: number, columns: number, depth: number) => reshape(x, [rows, columns, depth]),
   as4D: (x: Tensor, rows: number, columns: number, depth: number, depth2: number) => reshape(x, [rows, columns, depth, depth2]),
   asScalar: (x: Tensor) => reshape(x, []),
-  concat: (x: Tensor, others: Tensor | Tensor[], axis?: number) => concat([x, ...(Array.isArray(others) ? others : [others])], axis),
-  stack: (x: Tensor, others: Tensor | Tensor[], axis?: number) => stack([x, ...(Array.isArray(others) ? others : [others])], axis),
+  concat: (x: Tensor, others: Tensor | Tensor[], axis?: number) => concat([x, ...(others instanceof Tensor ? [others] : others)], axis),
+  stack: (x: Tensor, others: Tensor | Tensor[], axis?: number) => stack([x, ...(others instanceof Tensor ? [others] : others)], axis),
   // math
   add, sub, mul, div, pow, minimum, maximum, neg, abs, exp, log, sqrt, square, sigmoid, tanh, relu, clipByValue,
   softmax, logSoftmax, matMul, dot,
@@ -32,7 +33,7 @@ const methods = {
   sum, mean, min, max, prod, argMax, argMin, moments, norm, logSumExp, topk,
   // comparison and logic
   equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, logicalOr, logicalNot,
-  where: (x: Tensor, condition: Tensor, other: Tensor) => where(condition, x, other),
+  where: (x: Tensor, condition: TensorInput, other: TensorInput) => where(condition, x, other),
   // dtype
   cast,
   asType: (x: Tensor, dtype: DType) => cast(x, dtype),
