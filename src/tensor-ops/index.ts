@@ -14,7 +14,6 @@ export { equal, notEqual, greater, greaterEqual, less, lessEqual, logicalAnd, lo
 export { cast, upcastType } from './dtype.js';
 export { tidy, keep, dispose, memory, type MemoryInfo, type TensorContainer } from './memory.js';
 export type { TensorInput } from './core.js';
-export type { TensorMethods } from './methods.js';
 
 /** tfjs's `tf.util`: assert, shuffle (seeded by `setSeed`), now, sizeFromShape, arraysEqual. */
 export const util = { assert, shuffle, now, sizeFromShape, arraysEqual };

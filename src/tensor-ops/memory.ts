@@ -6,6 +6,7 @@
  */
 import { StateError, invalidArgument } from '../errors.js';
 import type { HostArray } from '../dtype.js';
+import type { Tensor } from '../tensor.js';
 
 /** The part of a Tensor the tracker needs (tensor.ts imports this file). */
 interface Tracked {
@@ -124,7 +125,7 @@ function collect(container: unknown, visit: (value: object) => void, seen = new 
  * Exempts a tensor from the enclosing tidy scopes' disposal.
  * @example wl.tidy(() => { kept = wl.keep(x.square()); });
  */
-export function keep<T extends Tracked>(t: T): T {
+export function keep<T extends Tensor>(t: T): T {
   if (t == null || typeof t.dispose !== 'function' || typeof (t as { dataSync?: unknown }).dataSync !== 'function') {
     throw invalidArgument('keep', 'tensor', 'a Tensor', t);
   }

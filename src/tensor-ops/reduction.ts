@@ -11,7 +11,6 @@ import type { Tensor } from '../tensor.js';
 import { abs } from './elementwise.js';
 import { input, normalizeAxes, normalizeAxis, result, shapeText, stridedCopy, stridesOf, type TensorInput } from './core.js';
 
-type Axis = number | number[] | null;
 /** Reduces each row `values[start, start + n)` to one number. */
 type RowKernel = (values: HostArray, start: number, n: number) => number;
 
@@ -23,7 +22,7 @@ interface Rows {
 }
 
 /** x's values arranged as rows over the reduced axes, and the output's shape. */
-function rowsOf(op: string, t: Tensor, axis: Axis | undefined, keepDims: boolean): Rows {
+function rowsOf(op: string, t: Tensor, axis: number | number[] | null | undefined, keepDims: boolean): Rows {
   const axes = normalizeAxes(op, axis, t.rank);
   const kept = t.shape.map((_, i) => i).filter((i) => !axes.includes(i));
   const trailing = axes.every((a, i) => a === t.rank - axes.length + i);
@@ -35,7 +34,7 @@ function rowsOf(op: string, t: Tensor, axis: Axis | undefined, keepDims: boolean
   return { values, rows: sizeOf(kept.map((i) => t.shape[i])), n, outShape };
 }
 
-function reduce(op: string, x: TensorInput, axis: Axis | undefined, keepDims: boolean, kernel: RowKernel, dtype: (input: DType) => DType): Tensor {
+function reduce(op: string, x: TensorInput, axis: number | number[] | null | undefined, keepDims: boolean, kernel: RowKernel, dtype: (input: DType) => DType): Tensor {
   const t = input(op, x);
   const { values, rows, n, outShape } = rowsOf(op, t, axis, keepDims);
   const out = new Float64Array(rows);
@@ -54,17 +53,17 @@ const sumRow: RowKernel = (v, start, n) => {
 };
 
 /** Sum over `axis` (all axes by default). @example wl.sum(wl.tensor([[1, 2], [3, 4]]), 1) // [3, 7] */
-export function sum(x: TensorInput, axis: Axis = null, keepDims = false): Tensor {
+export function sum(x: TensorInput, axis: number | number[] | null = null, keepDims = false): Tensor {
   return reduce('sum', x, axis, keepDims, sumRow, intOrFloat);
 }
 
 /** Mean over `axis` (float32). @example wl.mean(wl.tensor([1, 2, 3, 4])) // 2.5 */
-export function mean(x: TensorInput, axis: Axis = null, keepDims = false): Tensor {
+export function mean(x: TensorInput, axis: number | number[] | null = null, keepDims = false): Tensor {
   return reduce('mean', x, axis, keepDims, (v, s, n) => sumRow(v, s, n) / n, float);
 }
 
 /** Product over `axis`. @example wl.prod(wl.tensor([1, 2, 3])) // 6 */
-export function prod(x: TensorInput, axis: Axis = null, keepDims = false): Tensor {
+export function prod(x: TensorInput, axis: number | number[] | null = null, keepDims = false): Tensor {
   return reduce('prod', x, axis, keepDims, (v, start, n) => {
     let p = 1;
     for (let i = start; i < start + n; i++) p *= v[i];
@@ -73,7 +72,7 @@ export function prod(x: TensorInput, axis: Axis = null, keepDims = false): Tenso
 }
 
 /** Minimum over `axis` (NaN if any is). @example wl.min(wl.tensor([3, 1, 2])) // 1 */
-export function min(x: TensorInput, axis: Axis = null, keepDims = false): Tensor {
+export function min(x: TensorInput, axis: number | number[] | null = null, keepDims = false): Tensor {
   return reduce('min', x, axis, keepDims, (v, start, n) => {
     let m = v[start];
     for (let i = start + 1; i < start + n; i++) if (v[i] < m || v[i] !== v[i]) m = v[i];
@@ -82,7 +81,7 @@ export function min(x: TensorInput, axis: Axis = null, keepDims = false): Tensor
 }
 
 /** Maximum over `axis` (NaN if any is). @example wl.max(wl.tensor([3, 1, 2])) // 3 */
-export function max(x: TensorInput, axis: Axis = null, keepDims = false): Tensor {
+export function max(x: TensorInput, axis: number | number[] | null = null, keepDims = false): Tensor {
   return reduce('max', x, axis, keepDims, maxRow, same);
 }
 
@@ -93,7 +92,7 @@ const maxRow: RowKernel = (v, start, n) => {
 };
 
 /** log Σ exp over `axis`, computed stably (float32). @example wl.logSumExp(wl.tensor([0, 0])) // log 2 */
-export function logSumExp(x: TensorInput, axis: Axis = null, keepDims = false): Tensor {
+export function logSumExp(x: TensorInput, axis: number | number[] | null = null, keepDims = false): Tensor {
   return reduce('logSumExp', x, axis, keepDims, logSumExpRow, float);
 }
 
@@ -131,7 +130,7 @@ export function argMin(x: TensorInput, axis = 0): Tensor {
  * Mean and (population) variance over `axis` (float32).
  * @example const { mean, variance } = wl.moments(wl.tensor([1, 2, 3, 4])); // 2.5, 1.25
  */
-export function moments(x: TensorInput, axis: Axis = null, keepDims = false): { mean: Tensor; variance: Tensor } {
+export function moments(x: TensorInput, axis: number | number[] | null = null, keepDims = false): { mean: Tensor; variance: Tensor } {
   const t = input('moments', x);
   const m = reduce('moments', t, axis, keepDims, (v, s, n) => sumRow(v, s, n) / n, float);
   const variance = reduce('moments', t, axis, keepDims, (v, start, n) => {
@@ -148,7 +147,7 @@ export function moments(x: TensorInput, axis: Axis = null, keepDims = false): { 
  * default), or a matrix norm ('fro'/'euclidean', 1, Infinity, -Infinity) over a pair of axes.
  * @example wl.norm(wl.tensor([3, 4])) // 5
  */
-export function norm(x: TensorInput, ord: number | 'euclidean' | 'fro' = 'euclidean', axis: Axis = null, keepDims = false): Tensor {
+export function norm(x: TensorInput, ord: number | 'euclidean' | 'fro' = 'euclidean', axis: number | number[] | null = null, keepDims = false): Tensor {
   const t = input('norm', x);
   const axes = normalizeAxes('norm', axis, t.rank);
   if (axis == null || axes.length === 1) {
