@@ -1,8 +1,10 @@
 /**
  * tfjs's memory discipline, kept optional: `tidy(fn)` disposes the tensors made inside `fn` that it
  * does not return, `keep` exempts one, `dispose` releases tensors in any container, and `memory()`
- * counts what is held. A tensor nobody disposes is not a leak here: the garbage collector takes it,
- * and from then on `memory()` no longer counts it (tfjs counts it until disposed).
+ * counts the tensors not disposed, as tfjs does. A tensor nobody disposes is not a leak here (the
+ * garbage collector takes its values) but stays counted: like tfjs's cpu backend, `memory()` is an
+ * upper bound and says so (`unreliable`). Counting collected tensors out (a FinalizationRegistry)
+ * tripled the cost of creating a small tensor, so it is not done.
  */
 import { StateError, invalidArgument } from '../errors.js';
 import type { HostArray } from '../dtype.js';
@@ -25,43 +27,45 @@ export interface MemoryInfo {
   numDataBuffers: number;
   /** Bytes of those arrays. */
   numBytes: number;
+  /** Always true: tensors never disposed are counted although the garbage collector may have freed them. */
+  unreliable: boolean;
+  reasons: string[];
 }
 
-const counts: MemoryInfo = { numTensors: 0, numDataBuffers: 0, numBytes: 0 };
-const users = new WeakMap<HostArray, number>();
-const collected = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<HostArray>(release) : null;
+/** One value array's share of the counts. */
+interface Buffer {
+  users: number;
+  bytes: number;
+}
+
+const counts = { numTensors: 0, numDataBuffers: 0, numBytes: 0 };
+const buffers = new WeakMap<HostArray, Buffer>();
 const scopes: Set<Tracked>[] = [];
 const kept = new WeakSet<Tracked>();
 
 /** Counts a new tensor over `values` and records it in the innermost tidy scope (Tensor's constructor). */
 export function trackTensor(t: Tracked, values: HostArray): void {
   counts.numTensors++;
-  const n = users.get(values) ?? 0;
-  users.set(values, n + 1);
-  if (n === 0) {
+  let buffer = buffers.get(values);
+  if (buffer == null) buffers.set(values, (buffer = { users: 0, bytes: values.byteLength }));
+  if (buffer.users++ === 0) {
     counts.numDataBuffers++;
-    counts.numBytes += values.byteLength;
+    counts.numBytes += buffer.bytes;
   }
-  collected?.register(t, values, t);
   if (scopes.length > 0) scopes[scopes.length - 1].add(t);
 }
 
 /** Stops counting a tensor (Tensor.dispose). */
-export function untrackTensor(t: Tracked, values: HostArray): void {
-  collected?.unregister(t);
-  release(values);
+export function untrackTensor(values: HostArray): void {
+  const buffer = buffers.get(values);
+  if (buffer) release(buffer);
 }
 
-function release(values: HostArray): void {
+function release(buffer: Buffer): void {
   counts.numTensors--;
-  const n = (users.get(values) ?? 1) - 1;
-  if (n > 0) {
-    users.set(values, n);
-    return;
-  }
-  users.delete(values);
+  if (--buffer.users > 0) return;
   counts.numDataBuffers--;
-  counts.numBytes -= values.byteLength;
+  counts.numBytes -= buffer.bytes;
 }
 
 /**
@@ -69,8 +73,10 @@ function release(values: HostArray): void {
  * @example const before = wl.memory().numTensors;
  */
 export function memory(): MemoryInfo {
-  return { ...counts };
+  return { ...counts, unreliable: true, reasons: [UPPER_BOUND] };
 }
+
+const UPPER_BOUND = 'The reported memory is an upper bound: tensors never disposed are counted, although the garbage collector may have freed them.';
 
 /**
  * Runs `fn` and disposes every tensor it made except those it returns (in arrays or plain objects)

@@ -16,6 +16,7 @@ describe('tensor-ops memory', () => {
     wl.dispose([r, { b }]);
     x.dispose(); // twice: a no-op
     expect(wl.memory()).toEqual(before);
+    expect(before.unreliable).toBe(true);
   });
 
   it('tidy disposes what it made and does not return; returned tensors (in arrays and objects) survive', () => {
