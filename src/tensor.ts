@@ -8,7 +8,7 @@
 import { StateError, ValueError } from './errors.js';
 import { dtypeOfArray, type DataTypeMap, type DType } from './dtype.js';
 import { sizeOf } from './shape.js';
-import { trackTensor, untrackTensor } from './tensor-ops/memory.js';
+import { escape, trackTensor, untrackTensor } from './tensor-ops/memory.js';
 
 /** Nested arrays of numbers, as `array()` returns them. */
 export type NestedArray = number | NestedArray[];
@@ -45,6 +45,7 @@ export class Tensor<D extends DType = DType> {
   /** The values, row-major. The array is the tensor's own: treat it as read-only. */
   dataSync(): DataTypeMap[D] {
     if (this.values == null) throw new StateError('Tensor is disposed');
+    escape(this.values);
     return this.values;
   }
 
@@ -55,7 +56,7 @@ export class Tensor<D extends DType = DType> {
 
   /** The values as nested arrays. */
   arraySync(): NestedArray {
-    const data = this.dataSync();
+    const data = valuesOf(this);
     if (this.rank === 0) return data[0];
     const build = (dim: number, offset: number): NestedArray[] => {
       const n = this.shape[dim];
@@ -81,4 +82,11 @@ export class Tensor<D extends DType = DType> {
   toString(): string {
     return `Tensor ${this.dtype} [${this.shape.join(', ')}]`;
   }
+}
+
+/** The values of `t` for the ops, which read them without keeping or handing them out (unlike dataSync). */
+export function valuesOf<D extends DType>(t: Tensor<D>): DataTypeMap[D] {
+  const values = t['values'];
+  if (values == null) throw new StateError('Tensor is disposed');
+  return values;
 }

@@ -4,11 +4,11 @@
  * condition take bool tensors only, as in tfjs.
  */
 import { ValueError } from '../errors.js';
-import { allocArray } from '../dtype.js';
-import type { Tensor } from '../tensor.js';
+import { valuesOf, type Tensor } from '../tensor.js';
 import { broadcastShape, broadcastValues, input, result, valuesAs, type TensorInput } from './core.js';
 import { upcastType } from './dtype.js';
 import { binary, type BinaryKernel } from './elementwise.js';
+import { takeArray } from './memory.js';
 
 const toBool = () => 'bool' as const;
 
@@ -65,8 +65,8 @@ export function logicalOr(a: TensorInput, b: TensorInput): Tensor {
 /** NOT x (a bool tensor). @example wl.logicalNot(wl.tensor([true, false])) // [false, true] */
 export function logicalNot(x: TensorInput): Tensor {
   const t = boolInput('logicalNot', x, 'x');
-  const v = t.dataSync();
-  const out = allocArray('bool', v.length);
+  const v = valuesOf(t);
+  const out = takeArray('bool', v.length);
   for (let i = 0; i < v.length; i++) out[i] = 1 - v[i];
   return result(out, t.shape, 'bool');
 }
@@ -82,10 +82,10 @@ export function where(condition: TensorInput, a: TensorInput, b: TensorInput): T
   const y = input('where', b, 'b');
   const shape = broadcastShape('where', broadcastShape('where', c.shape, x.shape), y.shape);
   const dtype = upcastType(x.dtype, y.dtype);
-  const cv = broadcastValues(c.dataSync(), c.shape, shape);
+  const cv = broadcastValues(valuesOf(c), c.shape, shape);
   const xv = broadcastValues(valuesAs(x, dtype), x.shape, shape);
   const yv = broadcastValues(valuesAs(y, dtype), y.shape, shape);
-  const out = allocArray(dtype, cv.length);
+  const out = takeArray(dtype, cv.length);
   for (let i = 0; i < out.length; i++) out[i] = cv[i] ? xv[i] : yv[i];
   return result(out, shape, dtype);
 }

@@ -4,10 +4,11 @@
  * slice, reverse and tile.
  */
 import { StateError, ValueError, invalidArgument } from '../errors.js';
-import { allocArray, castArray, dtypeOfArray, type DType, type HostArray } from '../dtype.js';
+import { castArray, dtypeOfArray, type DType, type HostArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, valuesOf } from '../tensor.js';
 import { tensor, type TensorLike } from '../tensor-creation.js';
+import { takeArray } from './memory.js';
 
 /** A tensor, or values `tensor()` accepts (numbers, nested arrays, typed arrays). */
 export type TensorInput = Tensor | TensorLike;
@@ -41,7 +42,7 @@ export function inputs(op: string, xs: unknown, arg = 'tensors'): Tensor[] {
 
 /** The values of `x` as `dtype` (the tensor's own array when it already is). */
 export function valuesAs(x: Tensor, dtype: DType): HostArray {
-  return x.dtype === dtype ? x.dataSync() : castArray(x.dataSync(), dtype);
+  return x.dtype === dtype ? valuesOf(x) : castArray(valuesOf(x), dtype);
 }
 
 /** The shape two shapes broadcast to (numpy rules), or an error naming the op and both shapes. */
@@ -76,7 +77,7 @@ export function stridesOf(shape: readonly number[]): number[] {
  */
 export function stridedCopy<A extends HostArray>(values: A, outShape: readonly number[], strides: readonly number[], offset = 0): A {
   const size = sizeOf(outShape);
-  const out = allocArray(dtypeOfArray(values)!, size) as A;
+  const out = takeArray(dtypeOfArray(values)!, size) as A;
   const rank = outShape.length;
   if (size === 0) return out;
   if (rank === 0) {
@@ -105,7 +106,7 @@ export function stridedCopy<A extends HostArray>(values: A, outShape: readonly n
 export function broadcastValues<A extends HostArray>(values: A, shape: readonly number[], outShape: readonly number[]): A {
   const size = sizeOf(outShape);
   if (values.length === size && shape.length === outShape.length) return values;
-  if (values.length === 1) return allocArray(dtypeOfArray(values)!, size).fill(values[0]) as A;
+  if (values.length === 1) return takeArray(dtypeOfArray(values)!, size).fill(values[0]) as A;
   const own = stridesOf(shape);
   const offset = outShape.length - shape.length;
   const strides = outShape.map((_, d) => (d < offset || shape[d - offset] === 1 ? 0 : own[d - offset]));

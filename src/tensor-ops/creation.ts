@@ -6,7 +6,7 @@ import { ValueError, invalidArgument } from '../errors.js';
 import { allocArray, castArray, checkDType, type DataTypeMap, type DType } from '../dtype.js';
 import { randomFor } from '../random.js';
 import { sizeOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, valuesOf } from '../tensor.js';
 import { random, tensor } from '../tensor-creation.js';
 import { input, shapeText, stridesOf, type TensorInput } from './core.js';
 
@@ -144,7 +144,7 @@ export function buffer<D extends DType = 'float32'>(shape: readonly number[], dt
 /** A TensorBuffer holding a copy of x's values (Tensor.bufferSync). */
 export function bufferOf(x: TensorInput): TensorBuffer {
   const t = input('bufferSync', x);
-  return new TensorBuffer(t.shape, t.dtype, t.dataSync());
+  return new TensorBuffer(t.shape, t.dtype, valuesOf(t));
 }
 
 /**
@@ -172,7 +172,7 @@ export function multinomial(logits: TensorInput, numSamples: number, seed?: numb
   const classes = t.shape[t.rank - 1];
   if (classes < 2) throw new ValueError(`multinomial: needs at least 2 outcomes, but logits have shape ${shapeText(t.shape)}`);
   const rows = t.size / classes;
-  const v = t.dataSync();
+  const v = valuesOf(t);
   const rng = randomFor(seed);
   const out = new Int32Array(rows * numSamples);
   const cdf = new Float64Array(classes);

@@ -3,7 +3,7 @@
  * `cast` converts (int32 truncates toward zero and clamps, bool is value ≠ 0).
  */
 import { checkDType, type DType } from '../dtype.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, valuesOf } from '../tensor.js';
 import { input, result, type TensorInput } from './core.js';
 
 const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2 };
@@ -20,5 +20,5 @@ export function upcastType(a: DType, b: DType): DType {
 export function cast(x: TensorInput, dtype: DType): Tensor {
   const t = input('cast', x);
   const to = checkDType('cast', dtype);
-  return t.dtype === to ? new Tensor(t.dataSync(), t.shape) : result(t.dataSync(), t.shape, to);
+  return t.dtype === to ? new Tensor(valuesOf(t), t.shape) : result(valuesOf(t), t.shape, to);
 }

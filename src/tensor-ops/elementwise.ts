@@ -5,10 +5,11 @@
  * loop over typed arrays, so V8 compiles it on its own.
  */
 import { ValueError } from '../errors.js';
-import { allocArray, castArray, type DType, type HostArray } from '../dtype.js';
-import type { Tensor } from '../tensor.js';
+import { castArray, type DType, type HostArray } from '../dtype.js';
+import { valuesOf, type Tensor } from '../tensor.js';
 import { broadcastShape, broadcastValues, input, result, valuesAs, type TensorInput } from './core.js';
 import { upcastType } from './dtype.js';
+import { recycle, takeArray } from './memory.js';
 
 type Out = HostArray | Float32Array;
 /** A loop over operands already broadcast to the output's length. */
@@ -28,16 +29,18 @@ export function binary(op: string, a: TensorInput, b: TensorInput, kernel: Binar
   const bv = broadcastValues(valuesAs(y, common), y.shape, shape);
   const to = outType ? outType(common) : common;
   // bool results are computed as numbers, then kept 0/1
-  const out = to === 'bool' && !outType ? new Float32Array(av.length) : allocArray(to, av.length);
+  const out = to === 'bool' && !outType ? new Float32Array(av.length) : takeArray(to, av.length);
   kernel(av, bv, out);
+  if (av !== valuesOf(x)) recycle(av);
+  if (bv !== valuesOf(y)) recycle(bv);
   return result(out, shape, to);
 }
 
 function unary(op: string, x: TensorInput, kernel: UnaryKernel, float: boolean): Tensor {
   const t = input(op, x);
   const to: DType = float ? 'float32' : t.dtype;
-  const values = float && t.dtype !== 'float32' ? castArray(t.dataSync(), 'float32') : t.dataSync();
-  const out = to === 'bool' ? new Float32Array(values.length) : allocArray(to, values.length);
+  const values = float && t.dtype !== 'float32' ? castArray(valuesOf(t), 'float32') : valuesOf(t);
+  const out = to === 'bool' ? new Float32Array(values.length) : takeArray(to, values.length);
   kernel(values, out);
   return result(out, t.shape, to);
 }

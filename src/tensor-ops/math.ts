@@ -5,7 +5,7 @@
 import { ValueError } from '../errors.js';
 import type { DType, HostArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { valuesOf, type Tensor } from '../tensor.js';
 import { broadcastShape, broadcastValues, input, normalizeAxis, result, shapeText, stridedCopy, stridesOf, valuesAs, type TensorInput } from './core.js';
 import { upcastType } from './dtype.js';
 import { reshape, transpose } from './shape.js';
@@ -66,7 +66,7 @@ function lastTwo(shape: readonly number[], transposed: boolean): [number, number
 function swapLast(x: Tensor): HostArray {
   const own = stridesOf(x.shape);
   const perm = x.shape.map((_, i) => (i < x.rank - 2 ? i : i === x.rank - 2 ? x.rank - 1 : x.rank - 2));
-  return stridedCopy(x.dataSync(), perm.map((d) => x.shape[d]), perm.map((d) => own[d]));
+  return stridedCopy(valuesOf(x), perm.map((d) => x.shape[d]), perm.map((d) => own[d]));
 }
 
 /** Matrices of `matrixSize` values under `batch`, broadcast to `outBatch`. */
@@ -135,7 +135,7 @@ function alongAxis(op: string, x: TensorInput, axis: number, row: (v: HostArray,
   const a = normalizeAxis(op, axis, t.rank);
   const swap = t.shape.map((_, i) => (i === a ? t.rank - 1 : i === t.rank - 1 ? a : i));
   const moved = a === t.rank - 1 ? t : transpose(t, swap);
-  const v = moved.dataSync();
+  const v = valuesOf(moved);
   const n = moved.shape[t.rank - 1];
   const out = new Float64Array(v.length);
   for (let start = 0; start < v.length; start += n) row(v, start, n, out);

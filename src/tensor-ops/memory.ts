@@ -7,7 +7,7 @@
  * tripled the cost of creating a small tensor, so it is not done.
  */
 import { StateError, invalidArgument } from '../errors.js';
-import type { HostArray } from '../dtype.js';
+import { allocArray, type DType, type HostArray } from '../dtype.js';
 import type { Tensor } from '../tensor.js';
 
 /** The part of a Tensor the tracker needs (tensor.ts imports this file). */
@@ -58,14 +58,61 @@ export function trackTensor(t: Tracked, values: HostArray): void {
 /** Stops counting a tensor (Tensor.dispose). */
 export function untrackTensor(values: HostArray): void {
   const buffer = buffers.get(values);
-  if (buffer) release(buffer);
+  if (buffer) release(buffer, values);
 }
 
-function release(buffer: Buffer): void {
+function release(buffer: Buffer, values: HostArray): void {
   counts.numTensors--;
   if (--buffer.users > 0) return;
   counts.numDataBuffers--;
   counts.numBytes -= buffer.bytes;
+  recycle(values);
+}
+
+/*
+ * Reuse of op outputs: a fresh 4 MB array costs 5–10× the loop that fills it on this kind of VM
+ * (first-touch page faults), so the arrays of disposed op results go back to a small pool. Only
+ * arrays an op allocated and nobody outside the ops has seen qualify: `dataSync()` / `data()` hand
+ * an array out (`escape`), and it is never reused after that; nor are arrays users passed in.
+ */
+const owned = new WeakSet<HostArray>();
+const pool = new Map<string, HostArray[]>();
+const POOL_MIN_LENGTH = 256;
+const POOL_PER_SIZE = 4;
+const POOL_MAX_BYTES = 64 << 20;
+let pooledBytes = 0;
+
+/** An array of `length` elements of `dtype` for an op's output, its contents undefined (the op writes every element). */
+export function takeArray<D extends DType>(dtype: D, length: number): HostArray {
+  if (length >= POOL_MIN_LENGTH) {
+    const free = pool.get(`${dtype}:${length}`);
+    const reused = free?.pop();
+    if (reused) {
+      pooledBytes -= reused.byteLength;
+      owned.add(reused);
+      return reused;
+    }
+  }
+  const out = allocArray(dtype, length);
+  if (length >= POOL_MIN_LENGTH) owned.add(out);
+  return out;
+}
+
+/** Gives back an op's temporary array (a broadcast operand) that no tensor holds. */
+export function recycle(values: HostArray): void {
+  if (!owned.has(values) || pooledBytes + values.byteLength > POOL_MAX_BYTES) return;
+  const key = `${values instanceof Float32Array ? 'float32' : values instanceof Int32Array ? 'int32' : 'bool'}:${values.length}`;
+  const free = pool.get(key) ?? [];
+  if (free.length >= POOL_PER_SIZE) return;
+  owned.delete(values);
+  free.push(values);
+  pool.set(key, free);
+  pooledBytes += values.byteLength;
+}
+
+/** Marks `values` as handed out of the ops (Tensor.dataSync): it is never reused. */
+export function escape(values: HostArray): void {
+  owned.delete(values);
 }
 
 /**

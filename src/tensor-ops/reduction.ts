@@ -7,7 +7,7 @@
 import { ValueError, invalidArgument } from '../errors.js';
 import type { DType, HostArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+import { valuesOf, type Tensor } from '../tensor.js';
 import { abs } from './elementwise.js';
 import { input, normalizeAxes, normalizeAxis, result, shapeText, stridedCopy, stridesOf, type TensorInput } from './core.js';
 
@@ -28,7 +28,7 @@ function rowsOf(op: string, t: Tensor, axis: number | number[] | null | undefine
   const trailing = axes.every((a, i) => a === t.rank - axes.length + i);
   const perm = [...kept, ...axes];
   const own = stridesOf(t.shape);
-  const values = trailing ? t.dataSync() : stridedCopy(t.dataSync(), perm.map((d) => t.shape[d]), perm.map((d) => own[d]));
+  const values = trailing ? valuesOf(t) : stridedCopy(valuesOf(t), perm.map((d) => t.shape[d]), perm.map((d) => own[d]));
   const n = sizeOf(axes.map((a) => t.shape[a]));
   const outShape = keepDims ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : kept.map((i) => t.shape[i]);
   return { values, rows: sizeOf(kept.map((i) => t.shape[i])), n, outShape };
@@ -162,7 +162,7 @@ export function norm(x: TensorInput, ord: number | 'euclidean' | 'fro' = 'euclid
   // 1: the largest column sum of |x|; ±Infinity: the largest (smallest) row sum
   const summed = sum(abs(t), ord === 1 ? r : c, true);
   const out = (ord === -Infinity ? min : max)(summed, ord === 1 ? c : r, true);
-  return result(out.dataSync(), keepDims ? out.shape : out.shape.filter((_, i) => i !== r && i !== c), 'float32');
+  return result(valuesOf(out), keepDims ? out.shape : out.shape.filter((_, i) => i !== r && i !== c), 'float32');
 }
 
 function vectorNorm(v: HostArray, start: number, n: number, p: number): number {
@@ -186,7 +186,7 @@ export function topk(x: TensorInput, k = 1, _sorted = true): { values: Tensor; i
   if (t.rank === 0) throw new ValueError('topk: the input must be at least rank 1, got a scalar');
   const n = t.shape[t.rank - 1];
   if (!Number.isSafeInteger(k) || k < 0 || k > n) throw invalidArgument('topk', 'k', `an integer in [0, ${n}] (the last axis of shape ${shapeText(t.shape)})`, k);
-  const v = t.dataSync();
+  const v = valuesOf(t);
   const rows = n === 0 ? 0 : t.size / n;
   const values = new Float64Array(rows * k);
   const indices = new Int32Array(rows * k);

@@ -6,7 +6,7 @@
 import { ValueError, invalidArgument } from '../errors.js';
 import { allocArray, type HostArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { Tensor, valuesOf } from '../tensor.js';
 import { input, inputs, normalizeAxes, normalizeAxis, shapeText, stridedCopy, stridesOf, valuesAs, type TensorInput } from './core.js';
 import { upcastType } from './dtype.js';
 
@@ -24,13 +24,13 @@ export function reshape(x: TensorInput, shape: readonly number[]): Tensor {
   const knownSize = sizeOf(known);
   const fits = inferred === 0 ? knownSize === t.size : inferred === 1 && knownSize > 0 && t.size % knownSize === 0;
   if (!fits) throw new ValueError(`reshape: cannot reshape a tensor of shape ${shapeText(t.shape)} (${t.size} values) to ${shapeText(shape)}`);
-  return new Tensor(t.dataSync(), shape.map((d) => (d === -1 ? t.size / knownSize : d)));
+  return new Tensor(valuesOf(t), shape.map((d) => (d === -1 ? t.size / knownSize : d)));
 }
 
 /** A copy of x (new values). @example const y = wl.clone(x); */
 export function clone(x: TensorInput): Tensor {
   const t = input('clone', x);
-  return new Tensor(t.dataSync().slice() as HostArray, t.shape);
+  return new Tensor(valuesOf(t).slice() as HostArray, t.shape);
 }
 
 /**
@@ -72,7 +72,7 @@ export function slice(x: TensorInput, begin: number | readonly number[], size?: 
   }
   const strides = stridesOf(t.shape);
   const offset = b.reduce((sum, v, d) => sum + v * strides[d], 0);
-  return new Tensor(stridedCopy(t.dataSync(), shape, strides, offset), shape);
+  return new Tensor(stridedCopy(valuesOf(t), shape, strides, offset), shape);
 }
 
 /**
@@ -172,7 +172,7 @@ export function tile(x: TensorInput, reps: readonly number[]): Tensor {
   const own = stridesOf(t.shape);
   const viewShape = t.shape.flatMap((d, i) => [reps[i], d]);
   const strides = own.flatMap((s) => [0, s]);
-  return new Tensor(stridedCopy(t.dataSync(), viewShape, strides), t.shape.map((d, i) => d * reps[i]));
+  return new Tensor(stridedCopy(valuesOf(t), viewShape, strides), t.shape.map((d, i) => d * reps[i]));
 }
 
 /**
@@ -188,8 +188,8 @@ export function gather(x: TensorInput, indices: TensorInput, axis = 0, batchDims
   const outer = sizeOf(t.shape.slice(0, a));
   const inner = sizeOf(t.shape.slice(a + 1));
   const n = t.shape[a];
-  const iv = idx.dataSync();
-  const v = t.dataSync();
+  const iv = valuesOf(idx);
+  const v = valuesOf(t);
   const out = allocArray(t.dtype, outer * iv.length * inner);
   for (let k = 0; k < iv.length; k++) {
     if (iv[k] < 0 || iv[k] >= n) throw new ValueError(`gather: index ${iv[k]} is not in [0, ${n - 1}] (axis ${a} of shape ${shapeText(t.shape)})`);
@@ -216,7 +216,7 @@ export function reverse(x: TensorInput, axis?: number | number[]): Tensor {
     offset += (t.shape[a] - 1) * strides[a];
     strides[a] = -strides[a];
   }
-  return new Tensor(stridedCopy(t.dataSync(), t.shape, strides, t.size === 0 ? 0 : offset), t.shape);
+  return new Tensor(stridedCopy(valuesOf(t), t.shape, strides, t.size === 0 ? 0 : offset), t.shape);
 }
 
 /**
@@ -231,7 +231,7 @@ export function transpose(x: TensorInput, perm?: readonly number[]): Tensor {
   }
   const own = stridesOf(t.shape);
   const shape = p.map((d) => t.shape[d]);
-  return new Tensor(stridedCopy(t.dataSync(), shape, p.map((d) => own[d])), shape);
+  return new Tensor(stridedCopy(valuesOf(t), shape, p.map((d) => own[d])), shape);
 }
 
 /**
@@ -248,7 +248,7 @@ export function pad(x: TensorInput, paddings: Array<[number, number]>, constantV
   const strides = stridesOf(shape);
   const offset = paddings.reduce((sum, p, d) => sum + p[0] * strides[d], 0);
   // write x's rows into the padded array: x's index i maps to offset + Σ i_d · strides_d
-  const v = t.dataSync();
+  const v = valuesOf(t);
   const inner = t.rank === 0 ? 1 : t.shape[t.rank - 1];
   const rows = inner === 0 ? 0 : t.size / inner;
   const index = new Array<number>(t.rank).fill(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
+import { valuesOf } from '../../src/tensor.js';
 
 describe('tensor-ops memory', () => {
   it('memory() counts tensors, shared value arrays once, and bytes; dispose releases them', () => {
@@ -74,5 +75,29 @@ describe('tensor-ops memory', () => {
       ['zerosLike', () => wl.zerosLike(d)], ['oneHot', () => wl.oneHot(d, 3)], ['multinomial', () => wl.multinomial(d, 1)],
     ];
     for (const [op, run] of cases) expect(run, op).toThrow(new RegExp(`^${op}: the tensor passed as '[a-z\\[\\]0-9]+' is disposed`, 'i'));
+  });
+
+  it("a disposed op result's array is reused by the next op, unless dataSync() handed it out", () => {
+    const x = wl.randomUniform([64, 16], -1, 1, 'float32', 1);
+    const y = wl.randomUniform([64, 16], -1, 1, 'float32', 2);
+    const r1 = x.add(y);
+    const array = valuesOf(r1);
+    r1.dispose();
+    const r2 = x.mul(y);
+    expect(valuesOf(r2)).toBe(array);
+    expect(Array.from(r2.dataSync())).toEqual(Array.from(x.dataSync(), (v, i) => Math.fround(v * y.dataSync()[i])));
+    const seen = r2.dataSync();
+    const copy = Array.from(seen);
+    r2.dispose();
+    const r3 = x.sub(y);
+    expect(valuesOf(r3)).not.toBe(seen);
+    expect(Array.from(seen)).toEqual(copy);
+    const mine = new Float32Array(1024).fill(1);
+    wl.tensor(mine).dispose();
+    expect(valuesOf(x.reshape([-1]).add(1))).not.toBe(mine);
+    // a broadcast operand's temporary copy goes back too: x − (scalar) twice reuses it, results stay right
+    const s1 = wl.tidy(() => x.sub(wl.scalar(0.5)).sum());
+    const s2 = wl.tidy(() => x.sub(wl.scalar(0.5)).sum());
+    expect(s2.dataSync()[0]).toBe(s1.dataSync()[0]);
   });
 });
