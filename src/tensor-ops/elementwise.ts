@@ -109,9 +109,10 @@ export function square(x: TensorInput): Tensor {
   return unary('square', x, (v, o) => { for (let i = 0; i < o.length; i++) o[i] = v[i] * v[i]; }, false);
 }
 
-/** max(x, 0). @example wl.relu(wl.tensor([1, -2])) // [1, 0] */
+/** max(x, 0) (NaN stays NaN). @example wl.relu(wl.tensor([1, -2])) // [1, 0] */
 export function relu(x: TensorInput): Tensor {
-  return unary('relu', x, (v, o) => { for (let i = 0; i < o.length; i++) o[i] = v[i] > 0 ? v[i] : 0; }, false);
+  // Math.max compiles without a branch: on signs that alternate at random a branch mispredicts half the time
+  return unary('relu', x, (v, o) => { for (let i = 0; i < o.length; i++) o[i] = Math.max(v[i], 0); }, false);
 }
 
 /** eˣ (float32). @example wl.exp(wl.tensor([0])) // [1] */
@@ -148,6 +149,6 @@ export function clipByValue(x: TensorInput, clipValueMin: number, clipValueMax: 
     throw new ValueError(`clipByValue: clipValueMin (${clipValueMin}) must be less than or equal to clipValueMax (${clipValueMax})`);
   }
   return unary('clipByValue', x, (v, o) => {
-    for (let i = 0; i < o.length; i++) o[i] = v[i] < clipValueMin ? clipValueMin : v[i] > clipValueMax ? clipValueMax : v[i];
+    for (let i = 0; i < o.length; i++) o[i] = Math.min(Math.max(v[i], clipValueMin), clipValueMax);
   }, false);
 }
