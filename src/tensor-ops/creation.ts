@@ -180,7 +180,10 @@ export function multinomial(logits: TensorInput, numSamples: number, seed?: numb
     let max = -Infinity;
     for (let k = 0; k < classes; k++) max = Math.max(max, v[r * classes + k]);
     let total = 0;
-    for (let k = 0; k < classes; k++) cdf[k] = total += normalized ? v[r * classes + k] : Math.exp(v[r * classes + k] - max);
+    for (let k = 0; k < classes; k++) {
+      total += normalized ? v[r * classes + k] : Math.exp(v[r * classes + k] - max);
+      cdf[k] = total;
+    }
     for (let s = 0; s < numSamples; s++) {
       const u = rng.uniform() * total;
       let k = 0;

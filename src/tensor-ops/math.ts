@@ -117,7 +117,10 @@ export function softmax(logits: TensorInput, dim = -1): Tensor {
   return alongAxis('softmax', logits, dim, (v, start, n, out) => {
     const m = rowMax(v, start, n);
     let s = 0;
-    for (let i = start; i < start + n; i++) s += (out[i] = Math.exp(v[i] - m));
+    for (let i = start; i < start + n; i++) {
+      out[i] = Math.exp(v[i] - m);
+      s += out[i];
+    }
     for (let i = start; i < start + n; i++) out[i] /= s;
   });
 }
