@@ -21,7 +21,8 @@ export { Tensor, type NestedArray } from './tensor.js';
 export type { DType, DataTypeMap, HostArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export type { ActivationIdentifier } from './layers/activations.js';
-export { tensor, tensor1d, tensor2d, tensor3d, zeros, ones, randomUniform, randomNormal, oneHot, type TensorLike } from './tensor-creation.js';
+export { tensor, tensor1d, tensor2d, tensor3d, tensor4d, zeros, ones, randomUniform, randomNormal, oneHot, type TensorLike, type NestedBoolArray } from './tensor-creation.js';
+export * from './tensor-ops/index.js';
 export { layers, GRU, LSTM, SimpleRNN, Bidirectional, Masking, Dense, Dropout, SpatialDropout1D, TimeDistributed, Activation, InputLayer } from './layers/index.js';
 export type {
   ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, DropoutLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,
