@@ -16,6 +16,7 @@ import { loadCase } from '../helpers/keras3-case.js';
 import { resetPool } from '../helpers/pool.js';
 import { testRng, uniform } from '../helpers/rng.js';
 import { summaryLines } from '../helpers/seed-models.js';
+import { tfjs } from '../peers/tfjs.js';
 import { denseRef, meanSquaredErrorRef } from '../reference/dense.js';
 import { embeddingGradRef, embeddingRef, maskZeroRef } from '../reference/embedding.js';
 
@@ -376,6 +377,38 @@ describe('Embedding layer', () => {
         config: { layers: [{ class_name: 'Embedding', config: { name: 'e', input_dim: 8, output_dim: 2, input_length: 4, mask_zero: false, batch_input_shape: [null, 4], embeddings_initializer: { class_name: 'RandomUniform', config: { minval: -0.05, maxval: 0.05, seed: null } }, embeddings_regularizer: null, activity_regularizer: null, embeddings_constraint: null } }] },
       });
       expect(tfjs.graphTopology.outputs[0].shape).toEqual([null, 4, 2]);
+    });
+  });
+
+  describe('TensorFlow.js 4.22 round trips', () => {
+    const ids = [3, 9, 1, 0, 0, 5, 2, 8, 7, 4, 0, 0];
+
+    it('a tfjs Embedding(inputLength, maskZero) → GRU saved by tfjs loads here and predicts the same', async () => {
+      const { tf, tfl } = await tfjs();
+      const peer = tfl.sequential();
+      peer.add(tfl.layers.embedding({ inputDim: 10, outputDim: 4, inputLength: 6, maskZero: true, embeddingsInitializer: tfl.initializers.randomUniform({ minval: -1, maxval: 1 }) }));
+      peer.add(tfl.layers.gru({ units: 3 }));
+      const handler = { artifacts: null as unknown };
+      await peer.save(tf.io.withSaveHandler(async (a) => {
+        handler.artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }));
+      const ours = await wl.loadLayersModel(wl.io.fromMemory(handler.artifacts as never));
+      expect(ours.layers.map((l) => l.className)).toEqual(['Embedding', 'GRU']);
+      const expected = (peer.predict(tf.tensor(ids, [2, 6])) as { dataSync(): Float32Array }).dataSync();
+      expectClose(((await ours.predict(wl.tensor(Float32Array.from(ids), [2, 6]), { workers: 0 })) as wl.Tensor).dataSync(), expected, { tol: 1e-5, scale: 0.1 });
+    });
+
+    it('an int32-input Embedding model saved here loads in tfjs (its InputLayer entry) and predicts the same', async () => {
+      const { tf, tfl } = await tfjs();
+      wl.setSeed(3);
+      const ours = idModel([6], wl.layers.embedding({ inputDim: 10, outputDim: 4, embeddingsInitializer: wl.initializers.randomUniform({ minval: -1, maxval: 1 }) }), wl.layers.dense({ units: 2 }));
+      const handler = wl.io.fromMemory();
+      await ours.save(handler);
+      const peer = await tfl.loadLayersModel(tf.io.fromMemory(handler.artifacts as never));
+      expect(peer.inputs[0].dtype).toBe('int32');
+      const expected = (peer.predict(tf.tensor(ids, [2, 6], 'int32')) as { dataSync(): Float32Array }).dataSync();
+      expectClose(((await ours.predict(ids2d(ids, 2), { workers: 0 })) as wl.Tensor).dataSync(), expected, { tol: 1e-6, scale: 0.1 });
     });
   });
 
