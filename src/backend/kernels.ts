@@ -103,6 +103,12 @@ export interface Kernels {
     dx: number, dgamma: number, dbeta: number, work: number,
   ): void;
   f32_moving_average(n: number, moving: number, batch: number, momentum: number, oneMinusMomentum: number): void;
+  /** 0 when the n ids (int32, or float32 with idsF32 1) are integers in [0, rows), else 1 + the first bad position. */
+  embedding_bad_id(n: number, ids: number, idsF32: number, rows: number): number;
+  /** out (n, dim) = table rows ids; mask (n) = ids ≠ 0 when mask ≠ 0. */
+  f32_embedding_gather(n: number, ids: number, idsF32: number, table: number, dim: number, out: number, mask: number): void;
+  /** grad rows ids += dOut rows (only the rows named are touched). */
+  f32_embedding_scatter_add(n: number, ids: number, idsF32: number, dOut: number, dim: number, grad: number): void;
 }
 
 /**
@@ -126,6 +132,7 @@ const KERNEL_NAME_SET = {
   f32_activation: true, f32_activation_bwd: true, f32_add_inplace: true, f32_all_finite: true, f32_swap_axes01: true,
   f32_layernorm_fwd: true, f32_layernorm_bwd: true, f32_batchnorm_moments: true, f32_batchnorm_fwd: true, f32_batchnorm_bwd: true,
   f32_moving_average: true,
+  embedding_bad_id: true, f32_embedding_gather: true, f32_embedding_scatter_add: true,
 } satisfies Record<keyof Kernels, true>;
 
 /** Names of every kernel (see KERNEL_NAME_SET). */

@@ -2,6 +2,7 @@
 import { Activation, type ActivationLayerArgs } from './core/activation.js';
 import { Dense, type DenseLayerArgs } from './core/dense.js';
 import { Dropout, type DropoutLayerArgs } from './core/dropout.js';
+import { Embedding, type EmbeddingLayerArgs } from './core/embedding.js';
 import { InputLayer, type InputLayerArgs } from './core/input.js';
 import type { LayerArgs } from './args.js';
 import { Masking, type MaskingLayerArgs } from './core/masking.js';
@@ -83,11 +84,19 @@ export const layers = {
    * @example wl.layers.batchNormalization({ momentum: 0.9 })
    */
   batchNormalization: (args: BatchNormalizationLayerArgs = {}) => new BatchNormalization(args),
+  /**
+   * Integer ids (int32, or float32 holding integers) to rows of a trainable (inputDim, outputDim)
+   * table; maskZero masks id 0 for the recurrent layers after it.
+   * @example wl.layers.embedding({ inputDim: 10000, outputDim: 64, maskZero: true })
+   */
+  embedding: (args: EmbeddingLayerArgs) => new Embedding(args),
 };
 
 export { Activation, Bidirectional, Dense, Dropout, GRU, InputLayer, LSTM, Masking, SimpleRNN, SpatialDropout1D, TimeDistributed };
 export { BatchNormalization, LayerNormalization };
 export type { BatchNormalizationLayerArgs, LayerNormalizationLayerArgs };
+export { Embedding };
+export type { EmbeddingLayerArgs };
 export type {
   ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, DropoutLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,
   SpatialDropout1DLayerArgs,

@@ -7,6 +7,7 @@ import { ValueError, describe, unknownName } from '../errors.js';
 import { Activation } from './core/activation.js';
 import { Dense } from './core/dense.js';
 import { Dropout } from './core/dropout.js';
+import { Embedding } from './core/embedding.js';
 import { InputLayer } from './core/input.js';
 import type { Layer, LayerClass } from './layer.js';
 import { Masking } from './core/masking.js';
@@ -53,7 +54,7 @@ export function registerLayer(cls: LayerClass): void {
 }
 
 for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D,
-  LayerNormalization, BatchNormalization] as LayerClass[]) {
+  LayerNormalization, BatchNormalization, Embedding] as LayerClass[]) {
   registerLayer(cls);
   BUILT_IN.add(cls.className);
 }

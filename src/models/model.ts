@@ -220,6 +220,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const batchSize = resolveBatchSize('predict', args.batchSize);
     const workers = resolveWorkers('predict', args.workers);
     const xs = standardizeAll(x, 'input', this.expectedInputs());
+    this.checkInputValues(xs);
     return this.run('predict', { workers, batchSize, data: [xs, []] }, async (executor) => {
       const outs = await predictLoop(executor, xs, batchSize);
       return (outs.length === 1 ? outs[0] : outs) as Out;
@@ -369,7 +370,19 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const { losses } = this.requireCompiled('fit');
     const ys = standardizeAll(y, 'target', this.topology('run').outputs.map((t, i) => targetExpectation(t, losses[i])));
     checkSampleCounts(xs, ys);
+    this.checkInputValues(xs);
     return { xs, ys };
+  }
+
+  /** The layers reading a model input directly check its values (Embedding's ids) before any work. */
+  private checkInputValues(xs: Tensor[]): void {
+    const { inputs, nodes } = this.topology('run');
+    for (const node of nodes) {
+      node.inputs.forEach((t, k) => {
+        const i = inputs.indexOf(t);
+        if (i >= 0) node.layer.checkInputValues(k, xs[i]);
+      });
+    }
   }
 
   /**
