@@ -1,0 +1,106 @@
+// Keras 3 files: the config dialect, .keras (zip + HDF5) and legacy .h5 read, .keras write. Every
+// shared fixture (test/fixtures/keras3/<case>: model.keras and model.h5 saved by Keras 3.15.1, with
+// the outputs Keras computed) whose layers the library has loads from its config, its .keras and
+// its .h5 and predicts the case's outputs within 2e-5; the others are skipped with the layer
+// classes missing, found at collection (so they run once the library gains them).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as wl from '../../src/index.js';
+import { fromKerasConfig } from '../../src/io/keras/config.js';
+import { layerClassNames } from '../../src/layers/registry.js';
+import { modelFromConfig } from '../../src/models/serialization.js';
+import { KERAS3_DIR, expectCaseClose, inputTensors, loadCase, weightTensors, type Keras3Case } from '../helpers/keras3-case.js';
+
+const CASES = (JSON.parse(readFileSync(new URL('index.json', KERAS3_DIR), 'utf8')) as { cases: { name: string }[] }).cases.map((c) => c.name);
+
+/** The layer classes a config names, nested ones included. */
+function classesOf(config: unknown): string[] {
+  if (Array.isArray(config)) return config.flatMap(classesOf);
+  if (config == null || typeof config !== 'object') return [];
+  const o = config as Record<string, unknown>;
+  const own = typeof o.class_name === 'string' && typeof o.config === 'object' && o.module !== 'keras.initializers' && o.class_name !== 'DTypePolicy' && !o.class_name.startsWith('__') ? [o.class_name] : [];
+  return [...own, ...Object.values(o).flatMap(classesOf)];
+}
+
+const MODEL_CLASSES = ['Sequential', 'Functional', 'Model'];
+/** Why a case cannot load yet (the layer classes the library lacks), or null. */
+function missingClasses(c: Keras3Case): string | null {
+  const known = new Set([...layerClassNames(), ...MODEL_CLASSES]);
+  const lacking = [...new Set(classesOf(c.config))].filter((n) => !known.has(n));
+  return lacking.length ? `the library has no layer class ${lacking.join(', ')}` : null;
+}
+
+async function expectOutputs(model: wl.LayersModel, c: Keras3Case, how: string): Promise<void> {
+  const x = inputTensors(c);
+  const out = await model.predict(x.length === 1 ? x[0] : x, { workers: 0 });
+  const outs = Array.isArray(out) ? out : [out];
+  expect(outs.length, `${c.name} (${how}): number of outputs`).toBe(c.outputs.length);
+  outs.forEach((t, i) => {
+    expect(t.shape, `${c.name} (${how}): output ${i} shape`).toEqual(c.outputs[i].shape);
+    expectCaseClose(t.dataSync(), c.outputs[i].data, { caseName: c.name, field: `outputs via ${how}`, index: i, shape: c.outputs[i].shape });
+  });
+}
+
+describe('Keras 3 config dialect (the fixtures\' config.json)', () => {
+  for (const name of CASES) {
+    const c = loadCase(name);
+    const skip = missingClasses(c);
+    it.skipIf(skip != null)(`${name}: builds from its Keras 3 config and, with its weights, predicts Keras's outputs${skip ? ` (skipped: ${skip})` : ''}`, async () => {
+      const model = modelFromConfig(fromKerasConfig(c.config, 'keras3'));
+      model.setWeights(weightTensors(c));
+      expect(model.countParams()).toBe(c.weights.reduce((n, w) => n + w.data.length, 0));
+      await expectOutputs(model, c, 'config');
+    });
+  }
+});
+
+/** A copy of a fixture's config with `edit` applied to its layer `index`'s config. */
+function editedConfig(name: string, index: number, edit: (layer: Record<string, unknown>) => void): unknown {
+  const config = structuredClone(loadCase(name).config) as { config: { layers: Record<string, unknown>[] } };
+  edit(config.config.layers[index]);
+  return config;
+}
+
+describe('Keras 3 config dialect: what is refused or mapped', () => {
+  it('a mixed_float16 dtype policy is refused naming the policy, never loaded as float32', () => {
+    const config = editedConfig('stacked_gru', 1, (l) => {
+      (l.config as Record<string, unknown>).dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'mixed_float16' }, registered_name: null };
+    });
+    expect(() => fromKerasConfig(config, 'keras3')).toThrow(/GRU gru: the dtype policy "mixed_float16" is not supported \(float32 only\)/);
+  });
+  it('quantization_config null is accepted; a quantization config is refused by name', () => {
+    const last = loadCase('stacked_gru').config as { config: { layers: unknown[] } };
+    const at = last.config.layers.length - 1;
+    expect(() => modelFromConfig(fromKerasConfig(editedConfig('stacked_gru', at, () => {}), 'keras3'))).not.toThrow();
+    const quantized = editedConfig('stacked_gru', at, (l) => {
+      (l.config as Record<string, unknown>).quantization_config = { class_name: 'Int8QuantizationConfig', config: {} };
+    });
+    expect(() => fromKerasConfig(quantized, 'keras3')).toThrow(/Dense dense: quantization_config=.*Int8QuantizationConfig.* is not supported/);
+  });
+  it('an unknown layer class is refused by name (nothing is dropped)', () => {
+    const config = editedConfig('stacked_gru', 2, (l) => {
+      l.class_name = 'Lambda';
+    });
+    expect(() => modelFromConfig(fromKerasConfig(config, 'keras3'))).toThrow(/Unknown layer class: "Lambda"/);
+  });
+  it('an option the layer does not support is refused by name', () => {
+    const config = editedConfig('stacked_gru', 1, (l) => {
+      (l.config as Record<string, unknown>).kernel_regularizer = { module: 'keras.regularizers', class_name: 'L2', config: { l2: 0.01 }, registered_name: null };
+    });
+    expect(() => modelFromConfig(fromKerasConfig(config, 'keras3'))).toThrow(/GRU config: kernel_regularizer=.*L2.* is not supported.*regularizers are not supported yet/);
+  });
+  it('hard_sigmoid means Keras 3\'s in a Keras 3 config and Keras 2 / tfjs\'s in a Keras 2 one', () => {
+    const c = loadCase('gru_reset_after_false_hard_sigmoid_k3');
+    const recurrentActivation = (dialect: 'keras3' | 'keras2') =>
+      ((fromKerasConfig(c.config, dialect).config.layers as { config: Record<string, unknown> }[])[1].config.recurrent_activation);
+    expect(recurrentActivation('keras3')).toBe('keras3_hard_sigmoid');
+    expect(recurrentActivation('keras2')).toBe('hard_sigmoid');
+  });
+  it('a Bidirectional backward_layer that is not the forward layer\'s mirror is refused', () => {
+    const config = editedConfig('bidirectional_lstm_mul', 1, (l) => {
+      const backward = (l.config as Record<string, { config: Record<string, unknown> }>).backward_layer;
+      backward.config.units = 7;
+    });
+    expect(() => fromKerasConfig(config, 'keras3')).toThrow(/backward_layer="LSTM" differs from the forward layer's mirror/);
+  });
+});
