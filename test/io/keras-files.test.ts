@@ -4,6 +4,7 @@
 // its .h5 and predicts the case's outputs within 2e-5; the others are skipped with the layer
 // classes missing, found at collection (so they run once the library gains them).
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import { fromKerasConfig } from '../../src/io/keras/config.js';
@@ -104,3 +105,37 @@ describe('Keras 3 config dialect: what is refused or mapped', () => {
     expect(() => fromKerasConfig(config, 'keras3')).toThrow(/backward_layer="LSTM" differs from the forward layer's mirror/);
   });
 });
+
+const fixtureFile = (name: string, file: 'model.keras' | 'model.h5') => fileURLToPath(new URL(`${name}/${file}`, KERAS3_DIR));
+
+describe('.keras and legacy .h5 files saved by Keras 3.15 (the fixtures\' model.keras and model.h5)', () => {
+  for (const name of CASES) {
+    const c = loadCase(name);
+    const skip = missingClasses(c);
+    const why = skip ? ` (skipped: ${skip})` : '';
+    it.skipIf(skip != null)(`${name}: loadLayersModel('file://…/model.keras') predicts Keras's outputs and holds its weights${why}`, async () => {
+      const model = await wl.loadLayersModel(`file://${fixtureFile(name, 'model.keras')}`);
+      expectWeights(model, c);
+      await expectOutputs(model, c, 'model.keras');
+    });
+    it.skipIf(skip != null)(`${name}: loadLayersModel('file://…/model.h5') predicts Keras's outputs and holds its weights${why}`, async () => {
+      const model = await wl.loadLayersModel(`file://${fixtureFile(name, 'model.h5')}`);
+      expectWeights(model, c);
+      await expectOutputs(model, c, 'model.h5');
+    });
+  }
+
+  it('loads from an ArrayBuffer, a Uint8Array and a Blob as from the path', async () => {
+    const c = loadCase('stacked_gru');
+    const bytes = readFileSync(fixtureFile('stacked_gru', 'model.keras'));
+    const u8 = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (const source of [u8.slice().buffer, u8, new Blob([u8])]) await expectOutputs(await wl.loadLayersModel(source), c, `bytes (${source.constructor.name})`);
+  });
+});
+
+/** The model's weights (get_weights() order) equal the case's exactly: loading copies float32 values. */
+function expectWeights(model: wl.LayersModel, c: Keras3Case): void {
+  const got = model.getWeights();
+  expect(got.map((t) => t.shape), `${c.name}: weight shapes`).toEqual(c.weights.map((w) => w.shape));
+  got.forEach((t, i) => expect(Array.from(t.dataSync()), `${c.name}: weight ${i} (${c.weights[i].path})`).toEqual(Array.from(Float32Array.from(c.weights[i].data))));
+}

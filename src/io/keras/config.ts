@@ -127,7 +127,8 @@ function mirrorsForward(forward: unknown, backward: unknown): boolean {
 function sorted(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sorted);
   if (!isObject(value)) return value;
-  return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted(value[k])]));
+  // shared_object_id: Keras's identity of an object within one save, not part of its config
+  return Object.fromEntries(Object.keys(value).filter((k) => k !== 'shared_object_id').sort().map((k) => [k, sorted(value[k])]));
 }
 
 /** `'float32'` for a float32 dtype or policy; anything else refused naming the policy. */
