@@ -3,11 +3,16 @@
 // the outputs Keras computed) whose layers the library has loads from its config, its .keras and
 // its .h5 and predicts the case's outputs within 2e-5; the others are skipped with the layer
 // classes missing, found at collection (so they run once the library gains them).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { unzipSync } from 'fflate';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import { fromKerasConfig } from '../../src/io/keras/config.js';
+import { Hdf5Reader } from '../../src/io/keras/hdf5-read.js';
+import { readZip } from '../../src/io/keras/zip.js';
 import { layerClassNames } from '../../src/layers/registry.js';
 import { modelFromConfig } from '../../src/models/serialization.js';
 import { KERAS3_DIR, expectCaseClose, inputTensors, loadCase, weightTensors, type Keras3Case } from '../helpers/keras3-case.js';
@@ -24,6 +29,46 @@ function classesOf(config: unknown): string[] {
 }
 
 const MODEL_CLASSES = ['Sequential', 'Functional', 'Model'];
+const MIRROR = Symbol('the forward layer\'s mirror');
+/**
+ * Config keys where a written file may differ from Keras's own: keys Keras writes that the library
+ * leaves out (Keras then takes its default, the value the fixture holds), and keys the library
+ * writes that Keras's constructor takes though it does not write them.
+ */
+const KEY_ALLOWANCES: Record<string, { keras: Record<string, unknown>; ours: string[] }> = {
+  Dense: { keras: { quantization_config: null }, ours: ['activity_regularizer'] },
+  // Keras 3's SimpleRNN takes a seed (for its dropout masks) but its get_config leaves it out
+  SimpleRNN: { keras: {}, ours: ['seed'] },
+  // Keras writes the backward layer it derives from `layer` (the reader checks it is the mirror)
+  Bidirectional: { keras: { backward_layer: MIRROR }, ours: [] },
+};
+
+/** Inbound nodes without the call arguments Keras records at their defaults (mask: null, training: false). */
+function withoutDefaultKwargs(nodes: unknown): unknown {
+  if (!Array.isArray(nodes)) return nodes;
+  return nodes.map((n: { args: unknown; kwargs?: Record<string, unknown> }) => ({
+    ...n, kwargs: Object.fromEntries(Object.entries(n.kwargs ?? {}).filter(([k, v]) => !((k === 'mask' && v === null) || (k === 'training' && v === false)))),
+  }));
+}
+
+/** A layer config's keys (nested layers' as `layer.key`), less the allowances, each checked at its allowed value. */
+function configKeys(className: string, config: Record<string, unknown>, side: 'keras' | 'ours'): string[] {
+  const allowance = KEY_ALLOWANCES[className];
+  return Object.entries(config).flatMap(([k, v]) => {
+    if (side === 'keras' && allowance && k in allowance.keras) {
+      if (allowance.keras[k] !== MIRROR) expect(v, `Keras's ${className}.${k}`).toEqual(allowance.keras[k]);
+      return [];
+    }
+    if (side === 'ours' && allowance?.ours.includes(k)) {
+      expect(v, `our ${className}.${k}`).toBeNull();
+      return [];
+    }
+    const nested = v as { class_name?: string; config?: Record<string, unknown> } | null;
+    if (k === 'layer' && nested?.config) return [k, ...configKeys(nested.class_name!, nested.config, side).map((n) => `layer.${n}`)];
+    return [k];
+  }).sort();
+}
+const noSharedIds = (key: string, value: unknown) => (key === 'shared_object_id' ? undefined : value);
 /** Why a case cannot load yet (the layer classes the library lacks), or null. */
 function missingClasses(c: Keras3Case): string | null {
   const known = new Set([...layerClassNames(), ...MODEL_CLASSES]);
@@ -139,3 +184,52 @@ function expectWeights(model: wl.LayersModel, c: Keras3Case): void {
   expect(got.map((t) => t.shape), `${c.name}: weight shapes`).toEqual(c.weights.map((w) => w.shape));
   got.forEach((t, i) => expect(Array.from(t.dataSync()), `${c.name}: weight ${i} (${c.weights[i].path})`).toEqual(Array.from(Float32Array.from(c.weights[i].data))));
 }
+
+/** The entries of a .keras file: names in order, config.json, and model.weights.h5's groups and datasets with shapes. */
+function archiveOutline(bytes: Uint8Array) {
+  const names = Object.keys(unzipSync(bytes));
+  const entries = readZip(bytes, ['metadata.json', 'config.json', 'model.weights.h5']);
+  const h5 = new Hdf5Reader(entries.get('model.weights.h5')!, 'model.weights.h5');
+  const tree: Record<string, unknown> = {};
+  const walk = (p: string) => {
+    for (const k of h5.keys(p)) {
+      const child = p ? `${p}/${k}` : k;
+      if (h5.isGroup(child)) {
+        tree[child] = 'group';
+        walk(child);
+      } else tree[child] = h5.float32(child).shape;
+    }
+  };
+  walk('');
+  return { names, config: JSON.parse(new TextDecoder().decode(entries.get('config.json'))) as Record<string, unknown>, tree, h5 };
+}
+
+const tempDir = mkdtempSync(join(tmpdir(), 'wasm-layers-keras-'));
+afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
+
+describe('.keras write: model.save(\'file://…/m.keras\')', () => {
+  for (const name of CASES) {
+    const c = loadCase(name);
+    const skip = missingClasses(c);
+    it.skipIf(skip != null)(`${name}: save → load round trip equals, and the file has the structure of Keras's own${skip ? ` (skipped: ${skip})` : ''}`, async () => {
+      const original = readFileSync(fixtureFile(name, 'model.keras'));
+      const model = await wl.loadLayersModel(`file://${fixtureFile(name, 'model.keras')}`);
+      const path = join(tempDir, `${name}.keras`);
+      await model.save(`file://${path}`);
+      const again = await wl.loadLayersModel(`file://${path}`);
+      expectWeights(again, c);
+      await expectOutputs(again, c, 'saved .keras');
+      const ours = archiveOutline(readFileSync(path));
+      const keras = archiveOutline(original);
+      expect(ours.names).toEqual(keras.names);
+      expect(ours.tree).toEqual(keras.tree);
+      const layerOutline = (config: Record<string, unknown>, side: 'keras' | 'ours') => ((config.config as { layers: Record<string, unknown>[] }).layers).map((l) => ({
+        class_name: l.class_name, name: l.name, inbound_nodes: withoutDefaultKwargs(l.inbound_nodes), build_config: l.build_config, keys: Object.keys(l).sort(),
+        configKeys: configKeys(l.class_name as string, l.config as Record<string, unknown>, side),
+      }));
+      const strip = (config: Record<string, unknown>) => ({ ...config, config: { ...(config.config as object), layers: undefined }, compile_config: undefined });
+      expect(layerOutline(ours.config, 'ours')).toEqual(layerOutline(keras.config, 'keras'));
+      expect(JSON.parse(JSON.stringify(strip(ours.config)), noSharedIds)).toEqual(JSON.parse(JSON.stringify(strip(keras.config)), noSharedIds));
+    });
+  }
+});

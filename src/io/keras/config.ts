@@ -141,3 +141,32 @@ function policyDType(dtype: unknown, where: string): 'float32' | undefined {
   }
   throw new ValueError(`${where}: dtype ${describe(dtype)} is not supported (float32 only)`);
 }
+
+/** Keras 3's float32 dtype policy object. */
+export const FLOAT32_POLICY = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+
+/**
+ * One layer's config (as `layer.getConfig()` writes it) in the Keras 3 dialect: dtype as a policy
+ * object, initializers and nested layers in Keras 3's envelope, `keras3_hard_sigmoid` as Keras 3's
+ * `hard_sigmoid`. tfjs's hard_sigmoid (0.2x + 0.5) has no Keras 3 equivalent and is refused, as is
+ * any option Keras 3 does not have. `batch_input_shape` is left out: the model's InputLayer holds it.
+ */
+export function toKeras3LayerConfig(className: string, config: Json, where = `${className} ${describe(config.name)}`): Json {
+  const out: Json = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'batch_input_shape') continue;
+    if (key === 'dtype') out.dtype = FLOAT32_POLICY;
+    else if (ACTIVATION_KEYS.includes(key) && value === 'hard_sigmoid') {
+      throw new ValueError(`${where}: ${key} "hard_sigmoid" is tfjs's clip(0.2x + 0.5, 0, 1), which Keras 3 does not have (its hard_sigmoid is keras3_hard_sigmoid here); a .keras file cannot hold it`);
+    } else if (ACTIVATION_KEYS.includes(key) && value === 'keras3_hard_sigmoid') out[key] = 'hard_sigmoid';
+    else if (NESTED_LAYER_KEYS.includes(key) && isObject(value)) out[key] = keras3Envelope(value.class_name as string, toKeras3LayerConfig(value.class_name as string, value.config as Json), 'keras.layers');
+    else if (key.endsWith('_initializer') && isObject(value)) out[key] = keras3Envelope(value.class_name as string, (value.config ?? {}) as Json, 'keras.initializers');
+    else out[key] = value;
+  }
+  return out;
+}
+
+/** `{module, class_name, config, registered_name: null}`, as Keras 3 serializes its own classes. */
+export function keras3Envelope(className: string, config: Json, module: string): Json {
+  return { module, class_name: className, config, registered_name: null };
+}
