@@ -7,11 +7,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import { fromKerasConfig } from '../../src/io/keras/config.js';
 import { Hdf5Reader } from '../../src/io/keras/hdf5-read.js';
+import { writeHdf5, type H5DatasetSpec, type H5GroupSpec } from '../../src/io/keras/hdf5-write.js';
 import { readZip } from '../../src/io/keras/zip.js';
 import { layerClassNames } from '../../src/layers/registry.js';
 import { modelFromConfig } from '../../src/models/serialization.js';
@@ -232,4 +233,76 @@ describe('.keras write: model.save(\'file://…/m.keras\')', () => {
       expect(JSON.parse(JSON.stringify(strip(ours.config)), noSharedIds)).toEqual(JSON.parse(JSON.stringify(strip(keras.config)), noSharedIds));
     });
   }
+});
+
+describe('bad Keras files and saves give clear errors', () => {
+  const keras = () => new Uint8Array(readFileSync(fixtureFile('stacked_gru', 'model.keras')));
+  const entries = () => unzipSync(keras());
+  /** The fixture's archive with entries replaced (undefined: removed). */
+  const rezip = (changes: Record<string, Uint8Array | undefined>) => {
+    const all: Record<string, Uint8Array> = { ...entries() };
+    for (const [k, v] of Object.entries(changes)) {
+      if (v) all[k] = v;
+      else delete all[k];
+    }
+    return zipSync(all, { level: 0 });
+  };
+  const configWith = (edit: (config: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }) => void) => {
+    const config = JSON.parse(new TextDecoder().decode(entries()['config.json']));
+    edit(config);
+    return new TextEncoder().encode(JSON.stringify(config));
+  };
+
+  it('a truncated .keras file', async () => {
+    const bytes = keras();
+    await expect(wl.loadLayersModel(bytes.slice(0, bytes.length >> 1))).rejects.toThrow(/is not a readable zip archive: .*\(truncated or damaged\?\)/);
+  });
+  it('a .keras file without model.weights.h5, or with it only under ../', async () => {
+    await expect(wl.loadLayersModel(rezip({ 'model.weights.h5': undefined }))).rejects.toThrow(/has no model.weights.h5 entry; a .keras archive holds metadata.json, config.json and model.weights.h5 \(found: metadata.json, config.json\)/);
+    const escaped = rezip({ 'model.weights.h5': undefined, '../model.weights.h5': entries()['model.weights.h5'] });
+    await expect(wl.loadLayersModel(escaped)).rejects.toThrow(/has no model.weights.h5 entry/);
+  });
+  it('entries declaring more than the cap uncompressed (a zip bomb) are refused before inflating', async () => {
+    const bytes = keras();
+    // the central directory's uncompressed size (offset 24 of each "PK\x01\x02" record)
+    const view = new DataView(bytes.buffer);
+    for (let i = bytes.length - 22; i >= 0; i--) {
+      if (view.getUint32(i, true) === 0x02014b50) view.setUint32(i + 24, 0xfffffff0, true);
+    }
+    await expect(wl.loadLayersModel(bytes)).rejects.toThrow(/is refused: its entries declare more than 2147483648 bytes uncompressed/);
+  });
+  it('a mixed_float16 dtype policy in config.json is refused naming it', async () => {
+    const file = rezip({ 'config.json': configWith((c) => {
+      c.config.layers[1].config.dtype = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'mixed_float16' }, registered_name: null };
+    }) });
+    await expect(wl.loadLayersModel(file)).rejects.toThrow(/GRU gru: the dtype policy "mixed_float16" is not supported \(float32 only\)/);
+  });
+  it('an unknown layer class in config.json is refused by name', async () => {
+    const file = rezip({ 'config.json': configWith((c) => {
+      c.config.layers[2].class_name = 'Lambda';
+    }) });
+    await expect(wl.loadLayersModel(file)).rejects.toThrow(/Unknown layer class: "Lambda"/);
+  });
+  it('weights whose shape disagrees with the model, missing or extra weights', async () => {
+    const h5 = (members: Map<string, H5GroupSpec | H5DatasetSpec>) => writeHdf5({ members });
+    const vars = (...shapes: number[][]): H5GroupSpec => ({ members: new Map(shapes.map((s, i) => [String(i), { shape: s, data: new Float32Array(s.reduce((a, b) => a * b, 1)) }])) });
+    const layers = (dense: H5GroupSpec, extra?: [string, H5GroupSpec]) => new Map<string, H5GroupSpec | H5DatasetSpec>([
+      ['layers', { members: new Map([['gru', { members: new Map([['cell', { members: new Map([['vars', vars([4, 15], [5, 15], [2, 15])]]) }]]) }],
+        ['gru_1', { members: new Map([['cell', { members: new Map([['vars', vars([5, 15], [5, 15], [2, 15])]]) }]]) }], ['dense', { members: new Map([['vars', dense]]) }], ...(extra ? [extra] : [])]) }],
+    ]);
+    await expect(wl.loadLayersModel(rezip({ 'model.weights.h5': h5(layers(vars([5, 3], [3]))) }))).resolves.toBeDefined();
+    await expect(wl.loadLayersModel(rezip({ 'model.weights.h5': h5(layers(vars([5, 4], [3]))) }))).rejects.toThrow(/model.weights.h5: layers\/dense\/vars\/0 has shape \[5, 4\], but the model's dense\/kernel has shape \[5, 3\]/);
+    await expect(wl.loadLayersModel(rezip({ 'model.weights.h5': h5(layers(vars([5, 3]))) }))).rejects.toThrow(/layers\/dense\/vars holds 1 weights \(0\), but the model's dense has 2/);
+    await expect(wl.loadLayersModel(rezip({ 'model.weights.h5': h5(layers(vars([5, 3], [3]), ['dense_9', { members: new Map([['vars', vars([2])]]) }])) }))).rejects.toThrow(/holds weights the model does not have: layers\/dense_9\/vars\/0/);
+  });
+  it('a file that is neither, and an .h5 holding weights only', async () => {
+    await expect(wl.loadLayersModel(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).rejects.toThrow(/is neither a .keras archive \(zip\) nor a Keras .h5 file \(HDF5\)/);
+    await expect(wl.loadLayersModel(entries()['model.weights.h5'])).rejects.toThrow(/has no model_config attribute: it holds weights only/);
+  });
+  it('save: .h5, includeOptimizer and tfjs\'s hard_sigmoid are refused for .keras', async () => {
+    const model = wl.sequential({ layers: [wl.layers.gru({ units: 3, recurrentActivation: 'hardSigmoid', inputShape: [4, 2] })] });
+    await expect(model.save(`file://${join(tempDir, 'm.h5')}`)).rejects.toThrow(/legacy .h5 files are read but not written; save as .keras/);
+    await expect(model.save(`file://${join(tempDir, 'm.keras')}`, { includeOptimizer: true })).rejects.toThrow(/includeOptimizer is not supported for .keras files yet/);
+    await expect(model.save(`file://${join(tempDir, 'm.keras')}`)).rejects.toThrow(/recurrent_activation "hard_sigmoid" is tfjs's clip\(0.2x \+ 0.5, 0, 1\), which Keras 3 does not have/);
+  });
 });
