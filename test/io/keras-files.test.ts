@@ -295,6 +295,21 @@ describe('bad Keras files and saves give clear errors', () => {
     await expect(wl.loadLayersModel(rezip({ 'model.weights.h5': h5(layers(vars([5, 3]))) }))).rejects.toThrow(/layers\/dense\/vars holds 1 weights \(0\), but the model's dense has 2/);
     await expect(wl.loadLayersModel(rezip({ 'model.weights.h5': h5(layers(vars([5, 3], [3]), ['dense_9', { members: new Map([['vars', vars([2])]]) }])) }))).rejects.toThrow(/holds weights the model does not have: layers\/dense_9\/vars\/0/);
   });
+  it('an HDF5 dataset whose declared shape is larger than the file is refused before reading', () => {
+    const bytes = writeHdf5({ members: new Map([['w', { shape: [5, 3], data: new Float32Array(15) }]]) });
+    // the dataspace message: version 1, rank 2, max dims present, then dims and max dims (u64)
+    const view = new DataView(bytes.buffer);
+    let patched = 0;
+    for (let i = 0; i + 40 <= bytes.length; i++) {
+      if (bytes[i] === 1 && bytes[i + 1] === 2 && bytes[i + 2] === 1 && view.getBigUint64(i + 8, true) === 5n && view.getBigUint64(i + 16, true) === 3n) {
+        view.setBigUint64(i + 8, 1_000_000n, true);
+        view.setBigUint64(i + 24, 1_000_000n, true);
+        patched++;
+      }
+    }
+    expect(patched).toBe(1);
+    expect(() => new Hdf5Reader(bytes, 'crafted.h5').float32('w')).toThrow(/crafted.h5: w declares shape \[1000000, 3\] \(12000000 bytes\), more than the whole file's \d+ bytes/);
+  });
   it('a file that is neither, and an .h5 holding weights only', async () => {
     await expect(wl.loadLayersModel(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).rejects.toThrow(/is neither a .keras archive \(zip\) nor a Keras .h5 file \(HDF5\)/);
     await expect(wl.loadLayersModel(entries()['model.weights.h5'])).rejects.toThrow(/has no model_config attribute: it holds weights only/);
