@@ -171,6 +171,13 @@ describe('.keras and legacy .h5 files saved by Keras 3.15 (the fixtures\' model.
     });
   }
 
+  it('a Bidirectional keeps Keras\'s names for its halves (the saved layer is forward_lstm: not prefixed twice)', async () => {
+    const model = await wl.loadLayersModel(`file://${fixtureFile('bidirectional_lstm_mul', 'model.keras')}`);
+    const bidi = model.layers[0] as unknown as { forwardLayer: wl.Layer; backwardLayer: wl.Layer };
+    // Keras 3: "forward_" + removeprefix(name, "forward_"), "backward_" + removeprefix(name, "backward_")
+    expect([bidi.forwardLayer.name, bidi.backwardLayer.name]).toEqual(['forward_lstm', 'backward_forward_lstm']);
+  });
+
   it('loads from an ArrayBuffer, a Uint8Array and a Blob as from the path', async () => {
     const c = loadCase('stacked_gru');
     const bytes = readFileSync(fixtureFile('stacked_gru', 'model.keras'));
