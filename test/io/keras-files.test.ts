@@ -16,7 +16,8 @@ import { writeHdf5, type H5DatasetSpec, type H5GroupSpec } from '../../src/io/ke
 import { readZip } from '../../src/io/keras/zip.js';
 import { layerClassNames } from '../../src/layers/registry.js';
 import { modelFromConfig } from '../../src/models/serialization.js';
-import { KERAS3_DIR, expectCaseClose, inputTensors, loadCase, weightTensors, type Keras3Case } from '../helpers/keras3-case.js';
+import { resetPool } from '../helpers/pool.js';
+import { KERAS3_DIR, expectCaseClose, expectWeightsClose, inputTensors, maxAbsError, loadCase, targetTensors, weightTensors, type Keras3Case } from '../helpers/keras3-case.js';
 
 const CASES = (JSON.parse(readFileSync(new URL('index.json', KERAS3_DIR), 'utf8')) as { cases: { name: string }[] }).cases.map((c) => c.name);
 
@@ -178,6 +179,19 @@ describe('.keras and legacy .h5 files saved by Keras 3.15 (the fixtures\' model.
     expect([bidi.forwardLayer.name, bidi.backwardLayer.name]).toEqual(['forward_lstm', 'backward_forward_lstm']);
   });
 
+  it('a model loaded from a .keras file trains on the worker pool as in process (one SGD step, within 1e-5)', async () => {
+    const c = loadCase('bidirectional_lstm_concat_seq');
+    const step = async (workers: 0 | 2) => {
+      const model = await wl.loadLayersModel(`file://${fixtureFile(c.name, 'model.keras')}`);
+      model.compile({ loss: c.loss as wl.LossIdentifier, optimizer: wl.optimizers.sgd({ learningRate: 0.1 }) });
+      await model.fit(inputTensors(c)[0], targetTensors(c)[0], { epochs: 1, batchSize: c.sizes.B, shuffle: false, verbose: 0, workers });
+      return model.getWeights().map((t) => t.dataSync());
+    };
+    const [alone, pooled] = [await step(0), await step(2)];
+    alone.forEach((w, i) => expect(maxAbsError(pooled[i], w).max, `weight ${i} after a step, workers: 2 vs 0`).toBeLessThanOrEqual(1e-5));
+    expectWeightsClose(c, 'weights_after_sgd', alone.map((w, i) => wl.tensor(w, c.weights[i].shape)));
+  });
+
   it('loads from an ArrayBuffer, a Uint8Array and a Blob as from the path', async () => {
     const c = loadCase('stacked_gru');
     const bytes = readFileSync(fixtureFile('stacked_gru', 'model.keras'));
@@ -213,7 +227,10 @@ function archiveOutline(bytes: Uint8Array) {
 }
 
 const tempDir = mkdtempSync(join(tmpdir(), 'wasm-layers-keras-'));
-afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(tempDir, { recursive: true, force: true });
+  await resetPool();
+});
 
 describe('.keras write: model.save(\'file://…/m.keras\')', () => {
   for (const name of CASES) {
