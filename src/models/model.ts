@@ -30,6 +30,7 @@ import { printSummary, type SummaryOptions } from './summary.js';
 import { saveModel, type SaveOptions } from '../io/save.js';
 import type { IOHandler, SaveResult } from '../io/handlers.js';
 import { isKerasFileUrl } from '../io/keras/source.js';
+import type { AtomicFs } from '../io/atomic-files.js';
 
 export type { ModelCompileArgs } from './compile.js';
 
@@ -285,8 +286,10 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     if (options.includeOptimizer) throw new ValueError('save: includeOptimizer is not supported for .keras files yet (the optimizer state is not written); save in the TF.js format to keep it');
     const { kerasBytesOf } = await import('./keras-files.js');
     const bytes = kerasBytesOf(this);
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(target.slice('file://'.length), bytes);
+    // written to a temporary sibling and renamed in: a failure leaves the previous file intact
+    const [fs, { basename, dirname }, { replaceFilesAtomically }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('../io/atomic-files.js')]);
+    const path = target.slice('file://'.length);
+    await replaceFilesAtomically(fs as unknown as AtomicFs, dirname(path), [{ name: basename(path), data: bytes }]);
     return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: this.weights.reduce((n, v) => n + v.size * 4, 0) } };
   }
 

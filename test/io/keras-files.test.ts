@@ -318,6 +318,11 @@ describe('bad Keras files and saves give clear errors', () => {
     await expect(wl.loadLayersModel(rezip({ 'model.weights.h5': h5(layers(vars([5, 4], [3]))) }))).rejects.toThrow(/model.weights.h5: layers\/dense\/vars\/0 has shape \[5, 4\], but the model's dense\/kernel has shape \[5, 3\]/);
     await expect(wl.loadLayersModel(rezip({ 'model.weights.h5': h5(layers(vars([5, 3]))) }))).rejects.toThrow(/layers\/dense\/vars holds 1 weights \(0\), but the model's dense has 2/);
     await expect(wl.loadLayersModel(rezip({ 'model.weights.h5': h5(layers(vars([5, 3], [3]), ['dense_9', { members: new Map([['vars', vars([2])]]) }])) }))).rejects.toThrow(/holds weights the model does not have: layers\/dense_9\/vars\/0/);
+    const nan = vars([5, 3], [3]);
+    (nan.members.get('1') as H5DatasetSpec).data[2] = Number.NaN;
+    const withNaN = rezip({ 'model.weights.h5': h5(layers(nan)) });
+    await expect(wl.loadLayersModel(withNaN)).rejects.toThrow(/model.weights.h5: layers\/dense\/vars\/1 holds NaN at \[2\]; weights must be finite \(load with \{allowNonFiniteWeights: true\} to accept them\)/);
+    await expect(wl.loadLayersModel(withNaN, { allowNonFiniteWeights: true })).resolves.toBeDefined();
   });
   it('an HDF5 dataset whose declared shape is larger than the file is refused before reading', () => {
     const bytes = writeHdf5({ members: new Map([['w', { shape: [5, 3], data: new Float32Array(15) }]]) });
