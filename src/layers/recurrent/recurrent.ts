@@ -186,6 +186,11 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
     return this.options.useBias;
   }
 
+  /** Whether masked steps output zeros (Keras's zero_output_for_mask; not in the tfjs config). */
+  get zeroOutputForMask(): boolean {
+    return this.options.zeroOutputForMask;
+  }
+
   get returnSequences(): boolean {
     return this.options.returnSequences;
   }
