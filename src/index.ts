@@ -28,6 +28,10 @@ export type {
   SpatialDropout1DLayerArgs,
   MergeMode, RecurrentCallArgs, RecurrentLayerArgs, SimpleRNNLayerArgs, TimeDistributedLayerArgs,
 } from './layers/index.js';
+export { Add, Average, Concatenate, Dot, Flatten, Maximum, Minimum, Multiply, Permute, RepeatVector, Reshape, Subtract } from './layers/index.js';
+export type {
+  ConcatenateLayerArgs, DotLayerArgs, FlattenLayerArgs, MergeLayerArgs, PermuteLayerArgs, RepeatVectorLayerArgs, ReshapeLayerArgs,
+} from './layers/index.js';
 export { Recurrent } from './layers/recurrent/recurrent.js';
 export { Layer, type CallArgs, type ForwardResult, type InputSpec, type LayerClass } from './layers/layer.js';
 export type { ForwardContext, BackwardContext, GradientMap } from './layers/context.js';

@@ -17,6 +17,18 @@ import { SimpleRNN } from './recurrent/simple-rnn.js';
 import { Bidirectional } from './wrappers/bidirectional.js';
 import type { FromConfigContext } from './schema.js';
 import { TimeDistributed } from './wrappers/time-distributed.js';
+import { Flatten } from './reshaping/flatten.js';
+import { Permute } from './reshaping/permute.js';
+import { RepeatVector } from './reshaping/repeat-vector.js';
+import { Reshape } from './reshaping/reshape.js';
+import { Add } from './merging/add.js';
+import { Average } from './merging/average.js';
+import { Concatenate } from './merging/concatenate.js';
+import { Dot } from './merging/dot.js';
+import { Maximum } from './merging/maximum.js';
+import { Minimum } from './merging/minimum.js';
+import { Multiply } from './merging/multiply.js';
+import { Subtract } from './merging/subtract.js';
 
 export interface LayerConfig {
   class_name: string;
@@ -50,7 +62,8 @@ export function registerLayer(cls: LayerClass): void {
   CLASSES.set(cls.className, cls as Registered);
 }
 
-for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D] as LayerClass[]) {
+for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D,
+  RepeatVector, Flatten, Reshape, Permute, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot] as LayerClass[]) {
   registerLayer(cls);
   BUILT_IN.add(cls.className);
 }
