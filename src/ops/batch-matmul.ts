@@ -5,23 +5,13 @@
  */
 import type { Device } from '../backend/engine.js';
 import type { DeviceTensor, Scratch } from './device-tensor.js';
-import { matmul } from './matmul.js';
+import { matmul, type MatmulArgs } from './matmul.js';
 
 const F32 = 4;
 
-export interface BatchMatmulArgs {
+/** matmul's arguments for each of `batch` items, the items of A, B and C contiguous (A[i] at a + i·m·k floats). */
+export interface BatchMatmulArgs extends Pick<MatmulArgs, 'm' | 'n' | 'k' | 'a' | 'b' | 'c' | 'transposeA' | 'accumulate'> {
   batch: number;
-  m: number;
-  n: number;
-  k: number;
-  /** A[i] (m, k), or with transposeA stored as (k, m); items contiguous. */
-  a: number;
-  /** B[i] (k, n), items contiguous. */
-  b: number;
-  /** C[i] (m, n), items contiguous. */
-  c: number;
-  transposeA?: boolean;
-  accumulate?: boolean;
 }
 
 /** C[i] [+]= op(A[i])·B[i] for every batch item i. */

@@ -9,10 +9,9 @@ import type { Engine } from '../../src/backend/engine.js';
 import { expectClose } from '../helpers/compare.js';
 import { testEngine } from '../helpers/engine.js';
 import { checkGradients } from '../helpers/gradients.js';
-import { runLayer } from '../helpers/layer-run.js';
+import { expectFitSameOnWorkers, expectLayerMatchesReference, runLayer } from '../helpers/layer-run.js';
 import { resetPool } from '../helpers/pool.js';
 import { testRng, uniform } from '../helpers/rng.js';
-import { dot, numericGradientAt } from '../reference/finite-difference.js';
 import { batchDotRef, concatMaskRef, concatRef, mergeRef, type Arr, type MergeInput, type MergeKind } from '../reference/merging.js';
 
 let engine: Engine;
@@ -24,29 +23,9 @@ afterAll(resetPool);
 const rng = testRng(2026);
 const arr = (shape: number[], lo = -1, hi = 1): Arr => ({ data: uniform(rng, shape.reduce((n, d) => n * d, 1), lo, hi), shape });
 const mask = (shape: number[], valid: number[]): Arr => ({ data: Float64Array.from(valid), shape });
-const rms = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0) / Math.max(a.length, 1));
 
-/**
- * Runs `layer` on the inputs and checks its output against `ref` (float64) and every input's
- * gradient against finite differences of Σ w ⊙ ref(inputs) for a random cotangent w (at every
- * element of a small input, at 48 sampled elements of a larger one).
- */
-function checkLayer(layer: wl.Layer, inputs: MergeInput[], ref: (xs: MergeInput[]) => Arr, label: string): void {
-  const expected = ref(inputs);
-  const w = uniform(rng, expected.data.length);
-  const run = runLayer(engine, layer, inputs, { masks: inputs.map((x) => x.mask ?? null), dys: [w] });
-  expect(run.shapes[0], `${label}: output shape`).toEqual(expected.shape);
-  expectClose(run.ys[0], expected.data, { tol: 1e-5, scale: rms(expected.data), label: `${label}: output` });
-  let total = 0;
-  inputs.forEach((x, i) => {
-    const n = x.data.length;
-    const at = n <= 200 ? Array.from({ length: n }, (_, k) => k) : Array.from({ length: 48 }, () => Math.floor(rng() * n));
-    const fd = numericGradientAt(() => dot(w, ref(inputs).data), x.data, at, 1e-5);
-    total += rms(fd);
-    expectClose(at.map((k) => run.dxs[i]![k]), fd, { tol: 1e-5, scale: rms(fd), label: `${label}: d input ${i}` });
-  });
-  expect(total, `${label}: the gradients are not trivially zero`).toBeGreaterThan(1e-3);
-}
+const checkLayer = (layer: wl.Layer, inputs: MergeInput[], ref: (xs: MergeInput[]) => Arr, label: string) =>
+  expectLayerMatchesReference(engine, rng, layer, inputs, ref, label);
 
 const merges: Record<MergeKind, () => wl.Layer> = {
   add: () => wl.layers.add(),
@@ -271,14 +250,7 @@ describe('merging layers in models', () => {
     };
     const x = [wl.tensor(Float32Array.from(uniform(rng, 16 * 24)), [16, 6, 4]), wl.tensor(Float32Array.from(uniform(rng, 16 * 20)).map((v, i) => (i % 20 >= 16 && i % 40 < 20 ? 0 : v)), [16, 5, 4])];
     const y = wl.oneHot(wl.tensor(Int32Array.from({ length: 80 }, (_, i) => i % 3), [16, 5], 'int32'), 3);
-    const weights: Float32Array[][] = [];
-    for (const workers of [0, 2]) {
-      const model = build();
-      await model.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0, workers });
-      weights.push(model.getWeights().map((w) => w.dataSync() as Float32Array));
-      await model.dispose();
-    }
-    weights[0].forEach((w, k) => expectClose(weights[1][k], w, { tol: 1e-5, scale: 1e-3, label: `weight ${k}` }));
+    await expectFitSameOnWorkers(build, x, y, { epochs: 2, batchSize: 8 });
   });
 });
 

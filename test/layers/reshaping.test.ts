@@ -5,12 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';
-import { expectClose } from '../helpers/compare.js';
 import { testEngine } from '../helpers/engine.js';
-import { runLayer } from '../helpers/layer-run.js';
+import { expectFitSameOnWorkers, expectLayerMatchesReference, runLayer } from '../helpers/layer-run.js';
 import { resetPool } from '../helpers/pool.js';
 import { testRng, uniform } from '../helpers/rng.js';
-import { dot, numericGradientAt } from '../reference/finite-difference.js';
 import { permuteRef, stretch, type Arr } from '../reference/merging.js';
 
 let engine: Engine;
@@ -21,21 +19,9 @@ afterAll(resetPool);
 
 const rng = testRng(9);
 const arr = (shape: number[]): Arr => ({ data: uniform(rng, shape.reduce((n, d) => n * d, 1)), shape });
-const rms = (a: ArrayLike<number>) => Math.sqrt(Array.from(a).reduce((s, v) => s + v * v, 0) / Math.max(a.length, 1));
 
-/** Output against `ref`, gradient against finite differences of Σ w ⊙ ref(x) (48 sampled elements of a larger input). */
-function checkLayer(layer: wl.Layer, x: Arr, ref: (x: Arr) => Arr, label: string): void {
-  const expected = ref(x);
-  const w = uniform(rng, expected.data.length);
-  const run = runLayer(engine, layer, [x], { dys: [w] });
-  expect(run.shapes[0], `${label}: output shape`).toEqual(expected.shape);
-  expectClose(run.ys[0], expected.data, { tol: 1e-6, label: `${label}: output` });
-  const n = x.data.length;
-  const at = n <= 200 ? Array.from({ length: n }, (_, k) => k) : Array.from({ length: 48 }, () => Math.floor(rng() * n));
-  const fd = numericGradientAt(() => dot(w, ref(x).data), x.data, at, 1e-5);
-  expect(rms(fd), `${label}: gradient is not trivially zero`).toBeGreaterThan(1e-2);
-  expectClose(at.map((k) => run.dxs[0]![k]), fd, { tol: 1e-5, scale: rms(fd), label: `${label}: dx` });
-}
+const checkLayer = (layer: wl.Layer, x: Arr, ref: (x: Arr) => Arr, label: string) =>
+  expectLayerMatchesReference(engine, rng, layer, [x], ([input]) => ref(input), label);
 
 const repeatRef = (n: number) => (x: Arr): Arr => {
   const [b, f] = x.shape;
@@ -156,14 +142,7 @@ describe('reshaping layers in models', () => {
 
     const x = wl.tensor(Float32Array.from(uniform(rng, 40)), [10, 4]);
     const y = wl.oneHot(wl.tensor(Int32Array.from({ length: 10 }, (_, i) => i % 2), [10], 'int32'), 2);
-    const weights: Float32Array[][] = [];
-    for (const workers of [0, 2]) {
-      const m = build();
-      await m.fit(x, y, { epochs: 2, batchSize: 5, shuffle: false, verbose: 0, workers });
-      weights.push(m.getWeights().map((w) => w.dataSync() as Float32Array));
-      await m.dispose();
-    }
-    weights[0].forEach((w, k) => expectClose(weights[1][k], w, { tol: 1e-5, scale: 1e-3, label: `weight ${k}` }));
+    const weights = await expectFitSameOnWorkers(build, x, y, { epochs: 2, batchSize: 5 });
     // training moved the weights (the loaded model holds the same seeded initial ones)
     expect(weights[0].some((w, k) => w.some((v, i) => v !== loaded.getWeights()[k].dataSync()[i]))).toBe(true);
   });
