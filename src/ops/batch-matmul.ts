@@ -53,7 +53,10 @@ export function l2Normalize(engine: Device, scratch: Scratch, x: DeviceTensor, a
     for (let j = 0; j < inner; j++) {
       const base = o * size * inner + j;
       let sum = 0;
-      for (let a = 0; a < size; a++) sum += vx[base + a * inner] ** 2;
+      for (let a = 0; a < size; a++) {
+        const v = vx[base + a * inner];
+        sum += v * v;
+      }
       const norm = Math.sqrt(sum);
       const s = norm > NORM_EPSILON ? 1 / norm : 1 / NORM_EPSILON;
       for (let a = 0; a < size; a++) vy[base + a * inner] = vx[base + a * inner] * s;

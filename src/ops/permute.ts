@@ -40,14 +40,19 @@ function essential(shape: readonly number[], perm: readonly number[]): { sizes: 
   };
 }
 
+/** Whether reordering the axes of `shape` by `perm` moves any data (else the result is a view). */
+export function movesData(shape: readonly number[], perm: readonly number[]): boolean {
+  return !essential(shape, perm).order.every((o, i) => o === i);
+}
+
 /**
  * t with its axes reordered by `perm` (output axis i is t's axis perm[i]), as a new tensor; a
  * permutation that moves no data gives a view of t.
  */
 export function permute(engine: Device, scratch: Scratch, t: DeviceTensor, perm: readonly number[]): DeviceTensor {
   const shape = permutedShape(t.shape, perm);
+  if (!movesData(t.shape, perm)) return reshape(t, shape);
   const { sizes, order } = essential(t.shape, perm);
-  if (order.every((o, i) => o === i)) return reshape(t, shape);
   const out = scratch.alloc(shape);
   const f32 = 4;
   const key = order.join();

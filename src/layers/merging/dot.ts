@@ -10,8 +10,8 @@
 import { ValueError, describe, pythonTuple } from '../../errors.js';
 import type { Shape } from '../../shape.js';
 import { batchMatmul, l2Normalize, l2NormalizeBackward, type Normalized } from '../../ops/batch-matmul.js';
-import type { DeviceTensor } from '../../ops/device-tensor.js';
-import { inversePermutation, permute } from '../../ops/permute.js';
+import { reshape, type DeviceTensor } from '../../ops/device-tensor.js';
+import { inversePermutation, movesData, permute, permutedShape } from '../../ops/permute.js';
 import type { LayerArgs } from '../args.js';
 import type { BackwardContext, ForwardContext } from '../context.js';
 import { Layer, type ForwardResult } from '../layer.js';
@@ -121,23 +121,27 @@ export class Dot extends Layer<DotCache> {
     return { outputs: [c], cache: { a, b, x, y, permA, permB, normX, normY, sizes }, masks: [null] };
   }
 
-  /** @internal dA = dC·Bᵀ, dB = Aᵀ·dC per sample, then back through the permutations and the normalisation. */
+  /** @internal dA = dC·Bᵀ and dB = Aᵀ·dC per sample, then back through the permutations and the normalisation. */
   backward([dc]: (DeviceTensor | null)[], cache: DotCache, { engine, scratch, needInputGradients }: BackwardContext): (DeviceTensor | null)[] {
     const { a, b, x, y, permA, permB, normX, normY, sizes: { batch, m, n, k } } = cache;
     if (!dc) return [null, null];
     let dx: DeviceTensor | null = null, dy: DeviceTensor | null = null;
+    // Bᵀ per sample: y with its contracted axis last (a view for attention keys (B, T2, U))
+    const permBt = [0, ...permB.slice(2), permB[1]];
     if (needInputGradients[0]) {
-      // Bᵀ per sample is y with its contracted axis last
-      const bt = permute(engine, scratch, y, [0, ...permB.slice(2), permB[1]]);
+      const bt = permute(engine, scratch, y, permBt);
       const da = scratch.alloc(a.shape);
       batchMatmul(engine, { batch, m, n: k, k: n, a: dc.ptr, b: bt.ptr, c: da.ptr });
       dx = permute(engine, scratch, da, inversePermutation(permA));
       if (normX) dx = l2NormalizeBackward(engine, scratch, normX, dx);
     }
     if (needInputGradients[1]) {
-      const db = scratch.alloc(b.shape);
-      batchMatmul(engine, { batch, m: k, n, k: m, a: a.ptr, transposeA: true, b: dc.ptr, c: db.ptr });
-      dy = permute(engine, scratch, db, inversePermutation(permB));
+      // dBᵀ = dCᵀ·A when y already holds Bᵀ (no transposes), else dB = Aᵀ·dC
+      const transposed = !movesData(y.shape, permBt);
+      const db = scratch.alloc(transposed ? [batch, n, k] : b.shape);
+      if (transposed) batchMatmul(engine, { batch, m: n, n: k, k: m, a: dc.ptr, transposeA: true, b: a.ptr, c: db.ptr });
+      else batchMatmul(engine, { batch, m: k, n, k: m, a: a.ptr, transposeA: true, b: dc.ptr, c: db.ptr });
+      dy = permute(engine, scratch, reshape(db, transposed ? permutedShape(y.shape, permBt) : b.shape), inversePermutation(transposed ? permBt : permB));
       if (normY) dy = l2NormalizeBackward(engine, scratch, normY, dy);
     }
     return [dx, dy];
