@@ -12,7 +12,7 @@ import type { RecurrentCallArgs, RecurrentLayerArgs } from './recurrent/recurren
 import { SimpleRNN, type SimpleRNNLayerArgs } from './recurrent/simple-rnn.js';
 import { Bidirectional, type BidirectionalLayerArgs, type MergeMode } from './wrappers/bidirectional.js';
 import { TimeDistributed, type TimeDistributedLayerArgs } from './wrappers/time-distributed.js';
-import { Flatten, type FlattenLayerArgs } from './reshaping/flatten.js';
+import { Flatten, type DataFormat, type FlattenLayerArgs } from './reshaping/flatten.js';
 import { Permute, type PermuteLayerArgs } from './reshaping/permute.js';
 import { RepeatVector, type RepeatVectorLayerArgs } from './reshaping/repeat-vector.js';
 import { Reshape, type ReshapeLayerArgs } from './reshaping/reshape.js';
@@ -153,5 +153,5 @@ export type {
   MergeMode, RecurrentCallArgs, RecurrentLayerArgs, SimpleRNNLayerArgs, TimeDistributedLayerArgs,
 };
 export type {
-  ConcatenateLayerArgs, DotLayerArgs, FlattenLayerArgs, MergeLayerArgs, PermuteLayerArgs, RepeatVectorLayerArgs, ReshapeLayerArgs,
+  ConcatenateLayerArgs, DataFormat, DotLayerArgs, FlattenLayerArgs, MergeLayerArgs, PermuteLayerArgs, RepeatVectorLayerArgs, ReshapeLayerArgs,
 };

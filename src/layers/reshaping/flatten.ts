@@ -12,6 +12,7 @@ import type { BackwardContext, ForwardContext } from '../context.js';
 import { Layer, type ForwardResult } from '../layer.js';
 import { layerSchema, type ArgSpec, type ArgsOf } from '../schema.js';
 
+/** Where a tensor's channels are (Keras's data_format, tfjs spelling). */
 export type DataFormat = 'channelsLast' | 'channelsFirst';
 
 export interface FlattenLayerArgs extends LayerArgs {
