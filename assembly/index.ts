@@ -10,6 +10,7 @@ export { f32_softmax_ce, f32_categorical_ce, f32_mse } from "./loss";
 export { f32_argmax_matches } from "./metrics";
 export { f32_rmsprop, f32_adam, f32_sgd } from "./optimizers";
 export { f32_activation, f32_activation_bwd, f32_add_inplace, f32_all_finite, f32_swap_axes01 } from "./elementwise";
+export { f32_l2norm_rows, f32_l2norm_rows_bwd } from "./normalize";
 
 import { PACKED_WORKSPACE_BYTES } from "./gemm-packed";
 

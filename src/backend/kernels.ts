@@ -75,6 +75,9 @@ export interface Kernels {
   f32_add_inplace(n: number, dst: number, src: number): void;
   f32_all_finite(n: number, src: number): number;
   f32_swap_axes01(d0: number, d1: number, inner: number, src: number, dst: number, flags: number): void;
+  /** Rows scaled to unit L2 norm (floor 1e-7); scales[r] = 1/max(‖row‖, ε), negated where floored (assembly/normalize.ts). */
+  f32_l2norm_rows(rows: number, n: number, x: number, y: number, scales: number): void;
+  f32_l2norm_rows_bwd(rows: number, n: number, y: number, scales: number, dy: number, dx: number): void;
 }
 
 /**
@@ -94,6 +97,7 @@ const KERNEL_NAME_SET = {
   f32_argmax_matches: true,
   f32_rmsprop: true, f32_adam: true, f32_sgd: true,
   f32_activation: true, f32_activation_bwd: true, f32_add_inplace: true, f32_all_finite: true, f32_swap_axes01: true,
+  f32_l2norm_rows: true, f32_l2norm_rows_bwd: true,
 } satisfies Record<keyof Kernels, true>;
 
 /** Names of every kernel (see KERNEL_NAME_SET). */
