@@ -30,10 +30,19 @@ export abstract class Extremum extends Merge<Int32Array> {
       const mask = masks[k];
       const vm = mask ? engine.f32(mask.ptr, mask.size) : null;
       for (let e = 0; e < vy.length; e++) {
-        let [a, from_a, b, from_b] = [vy[e], from[e], vx[e], k];
-        if (vm && vm[e] === 0) [b, from_b] = [a, from_a];
-        if (valid && valid[e] === 0) [a, from_a] = [b, from_b];
-        [vy[e], from[e]] = this.keeps(a, b) ? [a, from_a] : [b, from_b];
+        // a: the running result, b: input k, each with the input its value came from
+        let a = vy[e], fromA = from[e], b = vx[e], fromB = k;
+        if (vm && vm[e] === 0) {
+          b = a;
+          fromB = fromA;
+        }
+        if (valid && valid[e] === 0) {
+          a = b;
+          fromA = fromB;
+        }
+        const keep = this.keeps(a, b);
+        vy[e] = keep ? a : b;
+        from[e] = keep ? fromA : fromB;
       }
       if (valid && vm) for (let e = 0; e < valid.length; e++) valid[e] = valid[e] !== 0 || vm[e] !== 0 ? 1 : 0;
       else valid = null;
