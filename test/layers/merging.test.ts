@@ -196,6 +196,37 @@ describe('merging layers in models', () => {
     }, 2e-4);
   });
 
+  it("one gradient buffer handed to two inputs is not added into for one of them (Add's dy to both, summed upstream)", async () => {
+    // e = Dense(x); q = Dense(e); d = Dense(x); p = Dense(d); s = Add([d, e]); y = Add([s, s]); out = Add([q, p, y]).
+    // Backward runs out, y (s's gradient is a sum), s (that sum to d and e), p (adds into d's), d, q (adds into e's), e:
+    // d's and e's additions must not land in the buffer they share.
+    const x = wl.input({ shape: [3] });
+    const [eLayer, qLayer, dLayer, pLayer] = [0, 1, 2, 3].map(() => wl.layers.dense({ units: 2 }));
+    const e = eLayer.apply(x) as wl.SymbolicTensor;
+    const q = qLayer.apply(e) as wl.SymbolicTensor;
+    const d = dLayer.apply(x) as wl.SymbolicTensor;
+    const p = pLayer.apply(d) as wl.SymbolicTensor;
+    const s = wl.layers.add().apply([d, e]) as wl.SymbolicTensor;
+    const y = wl.layers.add().apply([s, s]) as wl.SymbolicTensor;
+    const model = wl.model({ inputs: x, outputs: wl.layers.add().apply([q, p, y]) as wl.SymbolicTensor });
+    const xs = wl.tensor(Float32Array.from(uniform(rng, 12)), [4, 3]);
+    const ys = wl.tensor(Float32Array.from(uniform(rng, 8)), [4, 2]);
+    const xv = xs.dataSync(), yv = ys.dataSync();
+    // the weights in the model's order, by layer
+    const at = (layer: wl.Layer) => model.trainableWeights.findIndex((v) => v.name === `${layer.name}/kernel`);
+    const dense = (w: Float64Array[], input: number[], j: number) => w[1][j] + input.reduce((a, v, i) => a + v * w[0][i * 2 + j], 0);
+    await checkGradients(model, 'meanSquaredError', xs, ys, (w) => {
+      const [we, wq, wd, wp] = [eLayer, qLayer, dLayer, pLayer].map((l) => [w[at(l)], w[at(l) + 1]]);
+      let loss = 0;
+      for (let r = 0; r < 4; r++) {
+        const xr = Array.from(xv.subarray(r * 3, r * 3 + 3));
+        const [ev, dv] = [we, wd].map((wl_) => [0, 1].map((j) => dense(wl_, xr, j)));
+        for (let j = 0; j < 2; j++) loss += (dense(wq, ev, j) + dense(wp, dv, j) + 2 * (dv[j] + ev[j]) - yv[r * 2 + j]) ** 2;
+      }
+      return loss / 8;
+    }, 2e-4);
+  });
+
   it('writes its config and loads back (save/load in the tfjs format), predicting the same', async () => {
     const a = wl.input({ shape: [4, 3] });
     const b = wl.input({ shape: [4, 3] });
