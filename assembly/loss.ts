@@ -151,3 +151,104 @@ export function f32_mse(n: i32, probs: usize, targets: usize, dprobs: usize, sca
   }
   return total;
 }
+
+/**
+ * Sparse categorical cross-entropy of softmax outputs, fused: the target is a class index per row
+ * (stored as f32), loss = −log(clip(p_k / Σp, ε, 1−ε)); the gradient goes to the softmax logits,
+ * dlogits = (p − onehot(k))·scale. probs, dlogits: rows × n; targets: rows.
+ */
+export function f32_sparse_softmax_ce(rows: i32, n: i32, probs: usize, targets: usize, dlogits: usize, scale: f32): f64 {
+  const bytes = <usize>n << 2;
+  const sc = splat(scale);
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const ro = <usize>r * bytes;
+    const p = probs + ro, d = dlogits + ro;
+    const k = <usize>(<i32>load<f32>(targets + (<usize>r << 2)));
+    const sum = f32x4.extract_lane(rowSum(p, bytes), 0);
+    let o: usize = 0;
+    for (; o + 16 <= bytes; o += 16) v128.store(d + o, f32x4.mul(v128.load(p + o), sc));
+    for (; o < bytes; o += 4) store<f32>(d + o, load<f32>(p + o) * scale);
+    store<f32>(d + (k << 2), load<f32>(d + (k << 2)) - scale);
+    const q = min(max(load<f32>(p + (k << 2)) / sum, EPS), 1 - EPS);
+    total -= Math.log(<f64>q);
+  }
+  return total;
+}
+
+/**
+ * Sparse categorical cross-entropy of any probabilities (Keras: c = clip(p, ε, 1−ε),
+ * loss = −log(c_k / Σc)), gradient w.r.t. p through the clip: (1/Σc − [j = k]/c_k)·scale where p_j
+ * is inside the clip, else 0. probs, dprobs: rows × n; targets: rows (class index as f32).
+ */
+export function f32_sparse_ce(rows: i32, n: i32, probs: usize, targets: usize, dprobs: usize, scale: f32): f64 {
+  const bytes = <usize>n << 2;
+  let total: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const ro = <usize>r * bytes;
+    const p = probs + ro, d = dprobs + ro;
+    const k = <usize>(<i32>load<f32>(targets + (<usize>r << 2))) << 2;
+    let sum: f32 = 0;
+    for (let o: usize = 0; o < bytes; o += 4) sum += min(max(load<f32>(p + o), EPS), 1 - EPS);
+    const ck = min(max(load<f32>(p + k), EPS), 1 - EPS);
+    const inv = scale / sum;
+    for (let o: usize = 0; o < bytes; o += 4) {
+      const v = load<f32>(p + o);
+      store<f32>(d + o, v > EPS && v < 1 - EPS ? inv : 0);
+    }
+    const pk = load<f32>(p + k);
+    if (pk > EPS && pk < 1 - EPS) store<f32>(d + k, load<f32>(d + k) - scale / ck);
+    total += Math.log(<f64>sum) - Math.log(<f64>ck);
+  }
+  return total;
+}
+
+/**
+ * Binary cross-entropy over n elements: Σ −[y·log c + (1−y)·log(1−c)], c = clip(p, ε, 1−ε).
+ * fusedSigmoid: p is a sigmoid's output and the gradient goes to its logits, (p − y)·scale;
+ * else the gradient w.r.t. p through the clip, (c − y)/(c(1−c))·scale inside it, 0 outside.
+ */
+export function f32_binary_ce(n: i32, probs: usize, targets: usize, grad: usize, scale: f32, fusedSigmoid: bool): f64 {
+  let total: f64 = 0;
+  for (let o: usize = 0, end = <usize>n << 2; o < end; o += 4) {
+    const p = load<f32>(probs + o), y = load<f32>(targets + o);
+    const c = min(max(p, EPS), 1 - EPS);
+    total -= <f64>y * Math.log(<f64>c) + (1 - <f64>y) * Math.log(1 - <f64>c);
+    let g: f32;
+    if (fusedSigmoid) g = p - y;
+    else g = p > EPS && p < 1 - EPS ? (c - y) / (c * (1 - c)) : 0;
+    store<f32>(grad + o, g * scale);
+  }
+  return total;
+}
+
+/** Mean absolute error terms: returns Σ |p − y| over n elements; dp = sign(p − y)·scale (0 at 0). */
+export function f32_mae(n: i32, probs: usize, targets: usize, grad: usize, scale: f32): f64 {
+  let total: f64 = 0;
+  for (let o: usize = 0, end = <usize>n << 2; o < end; o += 4) {
+    const e = load<f32>(probs + o) - load<f32>(targets + o);
+    total += <f64>abs(e);
+    store<f32>(grad + o, e > 0 ? scale : e < 0 ? -scale : 0);
+  }
+  return total;
+}
+
+/**
+ * Huber terms with threshold delta (e = p − y): Σ 0.5e² where |e| ≤ δ, δ|e| − 0.5δ² elsewhere;
+ * dp = e (inside) or δ·sign(e) (outside), times scale.
+ */
+export function f32_huber(n: i32, probs: usize, targets: usize, grad: usize, scale: f32, delta: f32): f64 {
+  let total: f64 = 0;
+  for (let o: usize = 0, end = <usize>n << 2; o < end; o += 4) {
+    const e = load<f32>(probs + o) - load<f32>(targets + o);
+    const a = abs(e);
+    if (a <= delta) {
+      total += 0.5 * <f64>e * <f64>e;
+      store<f32>(grad + o, e * scale);
+    } else {
+      total += <f64>delta * <f64>a - 0.5 * <f64>delta * <f64>delta;
+      store<f32>(grad + o, (e > 0 ? delta : -delta) * scale);
+    }
+  }
+  return total;
+}

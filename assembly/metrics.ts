@@ -21,3 +21,23 @@ export function f32_argmax_matches(rows: i32, n: i32, pred: usize, target: usize
   }
   return hits;
 }
+
+/**
+ * Sparse categorical accuracy: how many rows have argmax(pred) == the target's class index (stored
+ * as f32; first maximum wins). pred: rows × n; target: rows.
+ */
+export function f32_sparse_argmax_matches(rows: i32, n: i32, pred: usize, target: usize): i32 {
+  const bytes = <usize>n << 2;
+  let hits = 0;
+  for (let r = 0; r < rows; r++) {
+    const p = pred + <usize>r * bytes;
+    let best = 0;
+    let v = load<f32>(p);
+    for (let j = 1; j < n; j++) {
+      const x = load<f32>(p + (<usize>j << 2));
+      if (x > v) { v = x; best = j; }
+    }
+    if (<f32>best == load<f32>(target + (<usize>r << 2))) hits++;
+  }
+  return hits;
+}

@@ -252,7 +252,7 @@ const ROUNDING_BIAS: f32 = 12582912.0;
 }
 
 /**
- * Natural log for positive normal x, Cephes logf: x = m·2^e with m in [√½, √2), a degree-9
+ * Natural log for positive normal x (NaN stays NaN), Cephes logf: x = m·2^e with m in [√½, √2), a degree-9
  * polynomial for log(m), e·ln2 added in two parts. Relative error ≈ 1e-7.
  */
 // @ts-ignore: decorator
@@ -276,7 +276,8 @@ const ROUNDING_BIAS: f32 = 12582912.0;
   let y = f32x4.mul(f32x4.mul(p, m), z);
   y = madd(e, splat(-2.12194440e-4), y);
   y = madd(z, splat(-0.5), y);
-  return madd(e, splat(0.693359375), f32x4.add(m, y));
+  // a NaN lane stays NaN (the bit manipulation above would make it a finite number)
+  return v128.bitselect(x, madd(e, splat(0.693359375), f32x4.add(m, y)), f32x4.ne(x, x));
 }
 
 /** The sum of the four lanes, in every lane (shuffles: the value never leaves the register). */

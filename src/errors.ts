@@ -13,23 +13,32 @@ export class StateError extends Error {
   override name = 'StateError';
 }
 
+/** User data quoted in a message is cut to this many characters (a message stays readable). */
+const MAX_QUOTED = 200;
+
 /** Formats a value for an error message: short, unambiguous, never throws. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+export function describe(value: unknown, depth = 0): string {
+  if (typeof value === 'string') return value.length > MAX_QUOTED ? `${JSON.stringify(value.slice(0, MAX_QUOTED))}… (${value.length} characters)` : JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
   if (Array.isArray(value)) {
-    return value.length > 8 ? `[${value.slice(0, 8).map(describe).join(', ')}, …]` : `[${value.map(describe).join(', ')}]`;
+    if (depth >= 4) return '[…]';
+    const shown = value.slice(0, 8).map((v) => describe(v, depth + 1)).join(', ');
+    return value.length > 8 ? `[${shown}, …]` : `[${shown}]`;
   }
+  if (value instanceof DataView) return `DataView(${value.byteLength} bytes)`;
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as ArrayLike<number>).length})`;
   if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
   // class instances with their own text (a Tensor: `Tensor float32 [2, 3]`), never their contents
   const text = (value as { toString?: unknown }).toString;
   if (typeof text === 'function' && text !== Object.prototype.toString) return String(value);
+  let json: string;
   try {
-    return JSON.stringify(value) ?? String(value);
+    if (nestingDepth(value, 32) > 32) return `${Object.prototype.toString.call(value)} (nested more than 32 deep)`;
+    json = JSON.stringify(value) ?? String(value);
   } catch {
     return Object.prototype.toString.call(value);
   }
+  return json.length > MAX_QUOTED ? `${json.slice(0, MAX_QUOTED)}… (${json.length} characters)` : json;
 }
 
 /** `Received an invalid value for units, expected a positive integer. Received: units=0` (Keras). */
@@ -77,4 +86,31 @@ export class WorkerError extends Error {
 export function workerFailed(shard: number, shards: number, kind: string, cause: unknown): WorkerError {
   const reason = cause instanceof Error ? cause.message : describe(cause);
   return new WorkerError(`Worker for shard ${shard + 1} of ${shards} failed during a ${kind} step: ${reason}`, { cause });
+}
+
+/**
+ * How deep `value` nests (objects and arrays), counted without recursion and up to `limit` + 1, so a
+ * hostile value cannot overflow the stack of the code that measures it.
+ */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node == null || typeof node !== 'object') continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node)) if (child != null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** Configs and files nesting deeper than this are refused before anything walks them. */
+export const MAX_CONFIG_DEPTH = 100;
+
+/** Refuses `value` (a config or a file's JSON, named `what`) when it nests deeper than MAX_CONFIG_DEPTH. */
+export function checkConfigDepth(value: unknown, what: string): void {
+  if (nestingDepth(value, MAX_CONFIG_DEPTH) > MAX_CONFIG_DEPTH) {
+    throw new ValueError(`${what} nests objects and arrays more than ${MAX_CONFIG_DEPTH} deep; a model config needs far fewer levels`);
+  }
 }

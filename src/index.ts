@@ -33,6 +33,7 @@ export type {
   ConcatenateLayerArgs, DataFormat, DotLayerArgs, FlattenLayerArgs, MergeLayerArgs, PermuteLayerArgs, RepeatVectorLayerArgs, ReshapeLayerArgs,
 } from './layers/index.js';
 export { Recurrent } from './layers/recurrent/recurrent.js';
+export { BatchNormalization, LayerNormalization, type BatchNormalizationLayerArgs, type LayerNormalizationLayerArgs } from './layers/index.js';
 export { Layer, type CallArgs, type ForwardResult, type InputSpec, type LayerClass } from './layers/layer.js';
 export type { ForwardContext, BackwardContext, GradientMap } from './layers/context.js';
 export { arg, layerSchema, LayerSchema, type ArgSpec, type ArgsOf, type Resolved, type Specs, type FromConfigContext } from './layers/schema.js';
@@ -55,6 +56,8 @@ export { Sequential, sequential, type SequentialArgs } from './models/sequential
 export type { SummaryOptions } from './models/summary.js';
 export { optimizers, Optimizer, RMSprop, Adam, SGD, type RMSpropArgs, type AdamArgs, type SGDArgs } from './training/optimizers.js';
 export type { LossIdentifier } from './training/losses.js';
+export type { LoadOptions } from './models/load.js';
+export type { MetricIdentifier } from './training/metrics.js';
 export type { ModelFitArgs, WorkersOption } from './training/fit.js';
 export { History, type FitParams } from './training/history.js';
 export { callbacks, EarlyStopping, TerminateOnNaN, type CustomCallbackArgs, type CallbackModel, type EarlyStoppingArgs, type Logs } from './training/callbacks.js';

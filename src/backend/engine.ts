@@ -168,6 +168,12 @@ export class Engine implements Device {
 
 let current: Promise<Engine> | null = null;
 let currentOptions: EngineOptions = {};
+let started: Engine | null = null;
+
+/** The process-wide engine if it has started (and not shut down), else null; never starts one. */
+export function startedEngine(): Engine | null {
+  return started && !started.isDisposed ? started : null;
+}
 
 /**
  * The process-wide engine, created on first use. Options apply when they start an engine (the first
@@ -181,8 +187,9 @@ export function getEngine(options?: EngineOptions): Promise<Engine> {
     const starting = Engine.create(startOptions);
     current = starting;
     starting.then(
-      () => {
+      (engine) => {
         currentOptions = startOptions;
+        if (current === starting) started = engine;
       },
       () => {
         // only this start's own slot: a shutdown and a newer start may have replaced it
@@ -197,5 +204,6 @@ export function getEngine(options?: EngineOptions): Promise<Engine> {
 export async function shutdownEngine(): Promise<void> {
   const engine = current;
   current = null;
+  started = null;
   if (engine) (await engine.catch(() => null))?.dispose();
 }

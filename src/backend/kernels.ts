@@ -20,7 +20,7 @@ export interface Kernels {
     batch: number, steps: number, units: number,
     xproj: number, recKernel: number, recBias: number,
     hs: number, gates: number, aux: number, out: number, mask: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
   /** 1 when f32_gru_fwd_small takes this hidden size. */
   gru_small_units(units: number): number;
@@ -39,7 +39,7 @@ export interface Kernels {
     batch: number, steps: number, units: number,
     recKernel: number, hs: number, gates: number, aux: number, dOut: number, dhT: number, mask: number,
     dxproj: number, duh: number, dh0: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
   /** Scratch floats of f32_rnn_seq_fwd: round8(G·u)·u + round4(B·u), G = 4 for the LSTM (cell 1), 1 for SimpleRNN (0). */
   rnn_fwd_work_floats(cell: number, batch: number, units: number): number;
@@ -49,21 +49,35 @@ export interface Kernels {
   f32_rnn_seq_fwd(
     cell: number, batch: number, steps: number, units: number,
     xproj: number, recKernel: number, hs: number, cs: number, gates: number, aux: number, out: number, mask: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
   /** Backward through time of f32_rnn_seq_fwd: dxproj (T, B, G·u), dh0 and dc0. */
   f32_rnn_seq_bwd(
     cell: number, batch: number, steps: number, units: number,
     recKernel: number, hs: number, cs: number, gates: number, aux: number, dOut: number, dhT: number, dcT: number, mask: number,
     dxproj: number, dh0: number, dc0: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
+  /** Scratch floats of recurrent dropout (recWork of the sequence kernels): G·round8(u)·u + 2·round4(B·u). */
+  rec_dropout_work_floats(gates: number, batch: number, units: number): number;
+  /** dst (T, B, n) [+]= src (T, B, n) ⊙ gate g's dropout mask (masks (B, G·n)): dU_g's left operand, a gate's masked input. */
+  f32_rnn_masked_states(steps: number, batch: number, n: number, gates: number, g: number, src: number, masks: number, dst: number, accumulate: number): void;
   f32_softmax_rows(rows: number, n: number, src: number, dst: number): void;
   f32_softmax_rows_bwd(rows: number, n: number, y: number, dy: number, dx: number): void;
   f32_softmax_ce(rows: number, n: number, probs: number, targets: number, dlogits: number, scale: number): number;
   f32_categorical_ce(rows: number, n: number, probs: number, targets: number, dprobs: number, scale: number): number;
   f32_mse(n: number, probs: number, targets: number, dprobs: number, scale: number): number;
   f32_argmax_matches(rows: number, n: number, pred: number, target: number): number;
+  /** Sparse CE fused with softmax (targets: one class index per row, as f32); gradient w.r.t. the logits. */
+  f32_sparse_softmax_ce(rows: number, n: number, probs: number, targets: number, dlogits: number, scale: number): number;
+  /** Sparse CE of probabilities (Keras's clip), gradient w.r.t. them. */
+  f32_sparse_ce(rows: number, n: number, probs: number, targets: number, dprobs: number, scale: number): number;
+  /** Σ of binary CE terms over n elements; gradient w.r.t. the sigmoid's logits when fusedSigmoid, else w.r.t. p. */
+  f32_binary_ce(n: number, probs: number, targets: number, grad: number, scale: number, fusedSigmoid: boolean): number;
+  f32_mae(n: number, probs: number, targets: number, grad: number, scale: number): number;
+  f32_huber(n: number, probs: number, targets: number, grad: number, scale: number, delta: number): number;
+  /** Rows whose argmax equals the target's class index. */
+  f32_sparse_argmax_matches(rows: number, n: number, pred: number, target: number): number;
   f32_rmsprop(
     n: number, p: number, g: number, v: number, m: number, mg: number,
     lr: number, rho: number, oneMinusRho: number, eps: number, momentum: number, centered: number,
@@ -75,6 +89,20 @@ export interface Kernels {
   f32_add_inplace(n: number, dst: number, src: number): void;
   f32_all_finite(n: number, src: number): number;
   f32_swap_axes01(d0: number, d1: number, inner: number, src: number, dst: number, flags: number): void;
+  /** LayerNormalization over the rows of x (rows, n); mean and rstd saved per row (assembly/normalization.ts). */
+  f32_layernorm_fwd(rows: number, n: number, x: number, gamma: number, beta: number, eps: number, y: number, mean: number, rstd: number): void;
+  f32_layernorm_bwd(rows: number, n: number, x: number, gamma: number, mean: number, rstd: number, dy: number, dx: number, dgamma: number, dbeta: number): void;
+  /** BatchNormalization's batch moments per channel of x (outer, c, inner); w 0 or a mask of outer·inner weights. */
+  f32_batchnorm_moments(outer: number, c: number, inner: number, x: number, w: number, mean: number, variance: number): void;
+  f32_batchnorm_fwd(
+    outer: number, c: number, inner: number, x: number, mean: number, variance: number, gamma: number, beta: number, eps: number,
+    y: number, rstd: number, work: number,
+  ): void;
+  f32_batchnorm_bwd(
+    outer: number, c: number, inner: number, x: number, w: number, mean: number, rstd: number, gamma: number, dy: number, training: number,
+    dx: number, dgamma: number, dbeta: number, work: number,
+  ): void;
+  f32_moving_average(n: number, moving: number, batch: number, momentum: number, oneMinusMomentum: number): void;
   /** Rows scaled to unit L2 norm (floor 1e-7); scales[r] = 1/max(‖row‖, ε), negated where floored (assembly/normalize.ts). */
   f32_l2norm_rows(rows: number, n: number, x: number, y: number, scales: number): void;
   f32_l2norm_rows_bwd(rows: number, n: number, y: number, scales: number, dy: number, dx: number): void;
@@ -93,10 +121,14 @@ const KERNEL_NAME_SET = {
   f32_gru_seq_fwd: true, f32_gru_seq_bwd: true, gru_fwd_work_floats: true, gru_bwd_work_floats: true,
   gru_small_units: true, f32_gru_fwd_small: true,
   f32_rnn_seq_fwd: true, f32_rnn_seq_bwd: true, rnn_fwd_work_floats: true, rnn_bwd_work_floats: true,
+  rec_dropout_work_floats: true, f32_rnn_masked_states: true,
   f32_softmax_rows: true, f32_softmax_rows_bwd: true, f32_softmax_ce: true, f32_categorical_ce: true, f32_mse: true,
   f32_argmax_matches: true,
+  f32_sparse_softmax_ce: true, f32_sparse_ce: true, f32_binary_ce: true, f32_mae: true, f32_huber: true, f32_sparse_argmax_matches: true,
   f32_rmsprop: true, f32_adam: true, f32_sgd: true,
   f32_activation: true, f32_activation_bwd: true, f32_add_inplace: true, f32_all_finite: true, f32_swap_axes01: true,
+  f32_layernorm_fwd: true, f32_layernorm_bwd: true, f32_batchnorm_moments: true, f32_batchnorm_fwd: true, f32_batchnorm_bwd: true,
+  f32_moving_average: true,
   f32_l2norm_rows: true, f32_l2norm_rows_bwd: true,
 } satisfies Record<keyof Kernels, true>;
 

@@ -58,8 +58,32 @@ export function encodeWeights(entries: NamedValues[]): { weightSpecs: WeightSpec
   return { weightSpecs, weightData: data };
 }
 
-/** Splits a weight buffer by its specs, checking every spec and the buffer's length. */
-export function decodeWeights(specs: unknown, data: ArrayBuffer): Map<string, NamedValues> {
+/** What decodeWeights accepts beyond the default checks. */
+export interface DecodeOptions {
+  /** Accept NaN / ±Infinity in float32 weights (refused by default: a file's weights should be finite). */
+  allowNonFinite?: boolean;
+}
+
+/** The first non-finite value of `values` as `[i, j, ...]` in `shape`, or null. */
+function firstNonFinite(values: Float32Array, shape: readonly number[]): { value: number; at: string } | null {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v - v === 0) continue;
+    const index: number[] = [];
+    for (let d = shape.length - 1, rest = i; d >= 0; d--) {
+      index.unshift(rest % shape[d]);
+      rest = Math.floor(rest / shape[d]);
+    }
+    return { value: v, at: `[${index.join(', ')}]` };
+  }
+  return null;
+}
+
+/**
+ * Splits a weight buffer by its specs, checking every spec, the buffer's length, unambiguous names
+ * (`X` and `X:0` name the same weight) and finite values.
+ */
+export function decodeWeights(specs: unknown, data: ArrayBuffer, options: DecodeOptions = {}): Map<string, NamedValues> {
   if (!Array.isArray(specs)) throw new ValueError(`The weights manifest must be an array of {name, shape, dtype}, got ${describe(specs)}`);
   if (!(data instanceof ArrayBuffer)) throw new ValueError(`The weight data must be an ArrayBuffer, got ${describe(data)}`);
   const out = new Map<string, NamedValues>();
@@ -78,7 +102,12 @@ export function decodeWeights(specs: unknown, data: ArrayBuffer): Map<string, Na
       throw new ValueError(`${where}: shape [${shape.join(', ')}] needs ${count * 4} bytes at offset ${offset}, but the weight data has ${data.byteLength} bytes`);
     }
     if (out.has(name)) throw new ValueError(`The weights manifest names ${describe(name)} twice`);
+    const base = name.replace(/:0$/, '');
+    const twin = base === name ? `${name}:0` : base;
+    if (out.has(twin)) throw new ValueError(`The weights manifest names both ${describe(twin)} and ${describe(name)}, which are the same weight: which one holds its values is ambiguous`);
     const values = dtype === 'int32' ? new Int32Array(data.slice(offset, offset + count * 4)) : new Float32Array(data.slice(offset, offset + count * 4));
+    const bad = values instanceof Float32Array && !options.allowNonFinite ? firstNonFinite(values, shape) : null;
+    if (bad) throw new ValueError(`Saved weight ${describe(name)} holds ${bad.value} at ${bad.at}; weights must be finite (load with {allowNonFiniteWeights: true} to accept them)`);
     out.set(name, { name, shape: [...shape], values, group: typeof group === 'string' ? group : undefined });
     offset += count * 4;
   }

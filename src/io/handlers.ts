@@ -2,6 +2,7 @@
  * Where saved models go and come from, as in tfjs's io: `file://` paths (Node), `http(s)://` URLs
  * (fetch: browsers, Deno, Node), and in-memory handlers.
  */
+import { replaceFilesAtomically, type AtomicFs } from './atomic-files.js';
 import { ValueError, describe } from '../errors.js';
 import { parseModelJSON, type ModelArtifacts, type ModelJSON, type WeightSpec } from './artifacts.js';
 
@@ -81,24 +82,30 @@ export function withSaveHandler(fn: (artifacts: ModelArtifacts) => Promise<SaveR
   return { save: async (a) => (await fn(a)) ?? info(a) };
 }
 
-/** `file://dir`: saves dir/model.json and dir/weights.bin; loads `file://dir/model.json` (Node). */
-export function fileHandler(path: string): IOHandler {
+/**
+ * `file://dir`: saves dir/weights.bin and dir/model.json as one change (a failure leaves the
+ * previous model intact: io/atomic-files.ts); loads `file://dir/model.json` (Node).
+ * @param fs the file-system calls (tests inject failures); node:fs/promises by default
+ */
+export function fileHandler(path: string, fs?: AtomicFs): IOHandler {
   return {
     async save(a) {
-      const { mkdir, writeFile } = await import('node:fs/promises');
-      const { join } = await import('node:path');
-      await mkdir(path, { recursive: true });
-      await writeFile(join(path, 'model.json'), JSON.stringify(toModelJSON(a)));
-      await writeFile(join(path, WEIGHTS_FILE), new Uint8Array(a.weightData));
+      const files = fs ?? ((await import('node:fs/promises')) as unknown as AtomicFs);
+      // model.json last: it is the commit point that names the weights
+      await replaceFilesAtomically(files, path, [
+        { name: WEIGHTS_FILE, data: new Uint8Array(a.weightData) },
+        { name: 'model.json', data: JSON.stringify(toModelJSON(a)) },
+      ]);
       return info(a);
     },
     async load() {
-      const { readFile } = await import('node:fs/promises');
+      const { readFile, realpath } = await import('node:fs/promises');
       const { dirname, resolve, relative, isAbsolute } = await import('node:path');
       const json = parseModelJSON(await readFile(path, 'utf8'));
-      const dir = dirname(resolve(path));
+      const dir = await realpath(dirname(resolve(path)));
       const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map(async (p) => {
-        const file = resolve(dir, p);
+        // resolved through symlinks: a weights file that is a link out of the folder is refused too
+        const file = await realpath(resolve(dir, p)).catch(() => resolve(dir, p));
         const rel = relative(dir, file);
         if (rel.startsWith('..') || isAbsolute(rel)) throw new ValueError(`model.json's weight path ${describe(p)} leaves the model's directory`);
         const bytes = await readFile(file);

@@ -12,6 +12,8 @@ import type { RecurrentCallArgs, RecurrentLayerArgs } from './recurrent/recurren
 import { SimpleRNN, type SimpleRNNLayerArgs } from './recurrent/simple-rnn.js';
 import { Bidirectional, type BidirectionalLayerArgs, type MergeMode } from './wrappers/bidirectional.js';
 import { TimeDistributed, type TimeDistributedLayerArgs } from './wrappers/time-distributed.js';
+import { BatchNormalization, type BatchNormalizationLayerArgs } from './normalization/batch-normalization.js';
+import { LayerNormalization, type LayerNormalizationLayerArgs } from './normalization/layer-normalization.js';
 import { Flatten, type DataFormat, type FlattenLayerArgs } from './reshaping/flatten.js';
 import { Permute, type PermuteLayerArgs } from './reshaping/permute.js';
 import { RepeatVector, type RepeatVectorLayerArgs } from './reshaping/repeat-vector.js';
@@ -84,6 +86,17 @@ export const layers = {
   /** An explicit input layer for a Sequential model. */
   inputLayer: (args: InputLayerArgs) => new InputLayer(args),
   /**
+   * Normalizes each sample over its last axis (or trailing axes): (x − mean)/√(var + ε)·gamma + beta.
+   * @example wl.layers.layerNormalization({ epsilon: 1e-5 })
+   */
+  layerNormalization: (args: LayerNormalizationLayerArgs = {}) => new LayerNormalization(args),
+  /**
+   * Normalizes each channel with the batch's statistics in training (keeping moving averages of
+   * them) and with the moving averages in predict and evaluate.
+   * @example wl.layers.batchNormalization({ momentum: 0.9 })
+   */
+  batchNormalization: (args: BatchNormalizationLayerArgs = {}) => new BatchNormalization(args),
+  /**
    * Repeats a (batch, features) input n times: (batch, n, features).
    * @example wl.layers.repeatVector({ n: 10 })
    */
@@ -146,6 +159,8 @@ export const layers = {
 };
 
 export { Activation, Bidirectional, Dense, Dropout, GRU, InputLayer, LSTM, Masking, SimpleRNN, SpatialDropout1D, TimeDistributed };
+export { BatchNormalization, LayerNormalization };
+export type { BatchNormalizationLayerArgs, LayerNormalizationLayerArgs };
 export { Add, Average, Concatenate, Dot, Flatten, Maximum, Minimum, Multiply, Permute, RepeatVector, Reshape, Subtract };
 export type {
   ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, DropoutLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,

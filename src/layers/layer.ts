@@ -22,6 +22,7 @@ import type { DeviceTensor } from '../ops/device-tensor.js';
 import { batchInputShapeOf, type LayerArgs } from './args.js';
 import type { BackwardContext, ForwardContext } from './context.js';
 import type { Initializer } from './initializers.js';
+import type { FusableActivation } from '../training/losses.js';
 import { uniqueName } from './names.js';
 import type { FromConfigContext, LayerSchema } from './schema.js';
 import { Node, SymbolicTensor } from './symbolic.js';
@@ -213,9 +214,12 @@ export abstract class Layer<Cache = unknown> {
     return [];
   }
 
-  /** True when the layer's last operation is a softmax over the last axis (fusable with cross-entropy). */
-  outputIsSoftmax(): boolean {
-    return false;
+  /**
+   * The layer's last operation when it is a softmax over the last axis or a sigmoid whose backward
+   * honours ctx.logitsGradient (a cross-entropy loss then takes its gradient w.r.t. the logits), or null.
+   */
+  finalActivation(): FusableActivation | null {
+    return null;
   }
 
   /** The layer's own config entries beyond the base ones (default: its schema's). */

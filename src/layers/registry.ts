@@ -17,6 +17,8 @@ import { SimpleRNN } from './recurrent/simple-rnn.js';
 import { Bidirectional } from './wrappers/bidirectional.js';
 import type { FromConfigContext } from './schema.js';
 import { TimeDistributed } from './wrappers/time-distributed.js';
+import { BatchNormalization } from './normalization/batch-normalization.js';
+import { LayerNormalization } from './normalization/layer-normalization.js';
 import { Flatten } from './reshaping/flatten.js';
 import { Permute } from './reshaping/permute.js';
 import { RepeatVector } from './reshaping/repeat-vector.js';
@@ -63,6 +65,7 @@ export function registerLayer(cls: LayerClass): void {
 }
 
 for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D,
+  LayerNormalization, BatchNormalization,
   RepeatVector, Flatten, Reshape, Permute, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot] as LayerClass[]) {
   registerLayer(cls);
   BUILT_IN.add(cls.className);

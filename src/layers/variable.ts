@@ -7,6 +7,17 @@ import type { Engine, Resident } from '../backend/engine.js';
 import { StateError, ValueError } from '../errors.js';
 import { sizeOf } from '../shape.js';
 
+let writes = 0;
+
+/**
+ * Counts write() calls on any variable (setWeights, loading, resetStates): an executor that keeps a
+ * copy of the weights elsewhere (the pool's) republishes when this moved since it last copied.
+ * Optimizer steps update engine memory directly and do not count.
+ */
+export function variableWrites(): number {
+  return writes;
+}
+
 /** A weight: its name, shape and values (read() / write()). */
 export class LayerVariable implements Resident {
   readonly shape: readonly number[];
@@ -44,6 +55,7 @@ export class LayerVariable implements Resident {
     }
     if (this.engine && !this.engine.isDisposed) this.engine.write(this.ptr, values);
     else this.host!.set(values);
+    writes++;
   }
 
   /**

@@ -4,19 +4,25 @@
  */
 import { ValueError, describe, invalidArgument } from '../errors.js';
 import { resolveLoss, type Loss, type LossIdentifier } from '../training/losses.js';
-import { resolveMetrics } from '../training/metrics.js';
+import { resolveMetrics, type MetricIdentifier } from '../training/metrics.js';
 import { resolveOptimizer, type Optimizer } from '../training/optimizers.js';
 
 export interface ModelCompileArgs {
   /**
-   * 'categoricalCrossentropy' / 'categorical_crossentropy', 'meanSquaredError' / 'mse'; for a model
-   * of several outputs one name for all, a list in output order, or an object keyed by output name.
+   * The loss, tfjs or Keras spelling: categoricalCrossentropy, sparseCategoricalCrossentropy (class
+   * indices as targets), binaryCrossentropy, meanSquaredError / mse, meanAbsoluteError / mae, huber;
+   * for a model of several outputs one name for all, a list in output order, or an object keyed by
+   * output name.
    */
   loss: LossIdentifier | LossIdentifier[] | Record<string, LossIdentifier>;
   /** 'rmsprop', 'adam', 'sgd' (Keras defaults) or wl.optimizers.rmsprop({...}). */
   optimizer: string | Optimizer;
-  /** ['accuracy'] (also 'acc', 'categoricalAccuracy'): logged per epoch for every output, and by evaluate(). */
-  metrics?: string[];
+  /**
+   * Logged per epoch for every output, and returned by evaluate(): 'accuracy' / 'acc' (binary,
+   * categorical or sparse categorical as Keras 3 resolves it), binaryAccuracy, categoricalAccuracy,
+   * sparseCategoricalAccuracy, mse, mae, precision, recall (training/metrics.ts).
+   */
+  metrics?: MetricIdentifier[] | string[];
   /** Each output's weight in the total loss: a list in output order or an object keyed by output name; default 1 each. */
   lossWeights?: number[] | Record<string, number>;
 }

@@ -1,10 +1,17 @@
 /** loadLayersModel(): models in the TF.js layers format, from this library, tfjs or Keras. */
-import { ValueError, describe } from '../errors.js';
+import { ValueError, checkConfigDepth, describe } from '../errors.js';
+import { checkArgKeys } from '../layers/args.js';
 import type { LayersModel } from './model.js';
 import { modelFromConfig, type ModelConfig } from './serialization.js';
 import { optimizerFromConfig } from '../training/optimizers.js';
 import { decodeWeights, type ModelArtifacts } from '../io/artifacts.js';
 import { resolveHandler, type IOHandler } from '../io/handlers.js';
+
+/** Options of loadLayersModel. */
+export interface LoadOptions {
+  /** Accept weights holding NaN or ±Infinity (refused by default, naming the weight and the index). */
+  allowNonFiniteWeights?: boolean;
+}
 
 /**
  * Loads a model saved in the TF.js layers format (by this library, TensorFlow.js, or Keras through
@@ -12,11 +19,14 @@ import { resolveHandler, type IOHandler } from '../io/handlers.js';
  * that was saved.
  * @example const model = await wl.loadLayersModel('file://./model/model.json');
  */
-export async function loadLayersModel(source: string | IOHandler | ModelArtifacts): Promise<LayersModel> {
+export async function loadLayersModel(source: string | IOHandler | ModelArtifacts, options: LoadOptions = {}): Promise<LayersModel> {
+  checkArgKeys('loadLayersModel', options, ['allowNonFiniteWeights']);
   const artifacts = await resolveHandler(source, 'load').load!();
+  checkConfigDepth(artifacts.weightSpecs, 'The weights manifest');
+  checkConfigDepth(artifacts.trainingConfig, 'The training config');
   let topology = artifacts.modelTopology as Record<string, unknown>;
   if (topology && typeof topology === 'object' && 'model_config' in topology) topology = topology.model_config as Record<string, unknown>;
-  const weights = decodeWeights(artifacts.weightSpecs, artifacts.weightData);
+  const weights = decodeWeights(artifacts.weightSpecs, artifacts.weightData, { allowNonFinite: options.allowNonFiniteWeights === true });
   // the model may not declare more weight values than the file holds: checked before allocating each
   const model = modelFromConfig(topology as unknown as ModelConfig, { initialize: false, weightBudget: { floats: artifacts.weightData.byteLength / 4 } });
   const byName = new Map([...weights].map(([name, w]) => [name.replace(/:0$/, ''), w]));

@@ -19,6 +19,7 @@ import { ModelRuntime, type Operation, type Session } from '../runtime/session.j
 import { globalRandom } from '../random.js';
 import { mixSeed, stepSeedBase } from '../random-noise.js';
 import { Tensor } from '../tensor.js';
+import { targetExpectation } from '../training/targets.js';
 import { checkSampleCounts, standardizeAll, type Expected, type ModelData } from '../training/data.js';
 import type { Executor } from '../training/executor.js';
 import { evaluateLoop, fitLoop, logsOf, predictLoop, resolveBatchSize, resolveFitArgs, resolveWorkers, splitForValidation, type ModelFitArgs, type OutputLogging, type WorkersOption } from '../training/fit.js';
@@ -365,7 +366,8 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
 
   private checkData(x: ModelData, y: ModelData): { xs: Tensor[]; ys: Tensor[] } {
     const xs = standardizeAll(x, 'input', this.expectedInputs());
-    const ys = standardizeAll(y, 'target', this.topology('run').outputs.map((t) => ({ name: t.name, shape: t.shape, dtype: 'float32' as const })));
+    const { losses } = this.requireCompiled('fit');
+    const ys = standardizeAll(y, 'target', this.topology('run').outputs.map((t, i) => targetExpectation(t, losses[i])));
     checkSampleCounts(xs, ys);
     return { xs, ys };
   }

@@ -4,6 +4,7 @@
  * config: {name, layers: [{name, class_name, config, inbound_nodes}], input_layers, output_layers}}`.
  * The graph itself is built by graph/from-config.ts, which worker replicas use too.
  */
+import { checkConfigDepth } from '../errors.js';
 import { graphFromConfig } from '../graph/from-config.js';
 import type { FromConfigOptions } from '../layers/registry.js';
 import { LayersModel } from './model.js';
@@ -21,6 +22,7 @@ export function modelToConfig(model: LayersModel): ModelConfig {
 
 /** Builds a model from its Keras config (weights from the initializers, or zeros with initialize: false). */
 export function modelFromConfig(spec: ModelConfig, options: FromConfigOptions = {}): LayersModel {
+  checkConfigDepth(spec, 'The model config');
   const graph = graphFromConfig(spec, options);
   if (graph.className === 'Sequential') {
     const model = new Sequential({ name: graph.name });

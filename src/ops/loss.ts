@@ -34,14 +34,41 @@ export function argmaxMatches(engine: Device, pred: DeviceTensor, targets: Devic
   return engine.kernels.f32_argmax_matches(pred.size / n, n, pred.ptr, targets.ptr);
 }
 
+/** Sparse CE fused with softmax: `targets` hold one class index per row; gradient w.r.t. the logits. */
+export function sparseSoftmaxCrossEntropy(engine: Device, probs: DeviceTensor, targets: DeviceTensor, grad: DeviceTensor, scale: number): number {
+  const n = lastAxis(probs);
+  return engine.kernels.f32_sparse_softmax_ce(probs.size / n, n, probs.ptr, targets.ptr, grad.ptr, scale);
+}
+
+/** Sparse CE of probabilities (clipped as Keras), gradient w.r.t. them. */
+export function sparseCrossEntropy(engine: Device, probs: DeviceTensor, targets: DeviceTensor, grad: DeviceTensor, scale: number): number {
+  const n = lastAxis(probs);
+  return engine.kernels.f32_sparse_ce(probs.size / n, n, probs.ptr, targets.ptr, grad.ptr, scale);
+}
+
 /**
- * Elements where (pred > 0.5) equals the target (Keras's binary_accuracy, threshold 0.5); read
- * from engine memory (one value per row for a one-unit output).
+ * Σ over rows of the mean over the last axis of binary CE; the gradient w.r.t. a sigmoid's logits
+ * when `fusedSigmoid`, else w.r.t. the probabilities.
  */
-export function thresholdMatches(engine: Device, pred: DeviceTensor, targets: DeviceTensor): number {
-  const p = engine.f32(pred.ptr, pred.size);
-  const t = engine.f32(targets.ptr, targets.size);
-  let matches = 0;
-  for (let i = 0; i < p.length; i++) if ((p[i] > 0.5 ? 1 : 0) === t[i]) matches++;
-  return matches;
+export function binaryCrossEntropy(engine: Device, pred: DeviceTensor, targets: DeviceTensor, grad: DeviceTensor, scale: number, fusedSigmoid: boolean): number {
+  const n = lastAxis(pred);
+  return engine.kernels.f32_binary_ce(pred.size, pred.ptr, targets.ptr, grad.ptr, scale / n, fusedSigmoid) / n;
+}
+
+/** Σ over rows of the mean over the last axis of |p − y|. */
+export function meanAbsoluteError(engine: Device, pred: DeviceTensor, targets: DeviceTensor, grad: DeviceTensor, scale: number): number {
+  const n = lastAxis(pred);
+  return engine.kernels.f32_mae(pred.size, pred.ptr, targets.ptr, grad.ptr, scale / n) / n;
+}
+
+/** Σ over rows of the mean over the last axis of the Huber terms (threshold `delta`). */
+export function huber(engine: Device, pred: DeviceTensor, targets: DeviceTensor, grad: DeviceTensor, scale: number, delta: number): number {
+  const n = lastAxis(pred);
+  return engine.kernels.f32_huber(pred.size, pred.ptr, targets.ptr, grad.ptr, scale / n, delta) / n;
+}
+
+/** Rows whose argmax in `pred` equals the class index in `targets` (one per row). */
+export function sparseArgmaxMatches(engine: Device, pred: DeviceTensor, targets: DeviceTensor): number {
+  const n = lastAxis(pred);
+  return engine.kernels.f32_sparse_argmax_matches(pred.size / n, n, pred.ptr, targets.ptr);
 }

@@ -17,7 +17,11 @@ export class PiscinaPool implements WorkerPool {
   readonly sharedMemory = true;
   private readonly piscina: Piscina<WorkerTask, WorkerResult>;
 
-  constructor(readonly size: number, workerUrl: URL, maxHeapMb?: number) {
+  /**
+   * @param timeoutMs a task not answered within this is aborted: piscina terminates its thread (a
+   *   busy loop included) and starts another, and the step fails naming the wait.
+   */
+  constructor(readonly size: number, workerUrl: URL, maxHeapMb: number | undefined, private readonly timeoutMs: number) {
     this.piscina = new Piscina({
       filename: workerUrl.href,
       minThreads: size,
@@ -33,7 +37,19 @@ export class PiscinaPool implements WorkerPool {
   }
 
   async runAll(tasks: WorkerTask[]): Promise<WorkerResult[]> {
-    return settleAll(tasks, (t) => this.piscina.run(t, { transferList: transferables(t) }), this.workerMemory);
+    return settleAll(tasks, (t) => this.runOne(t), this.workerMemory);
+  }
+
+  private async runOne(task: WorkerTask): Promise<WorkerResult> {
+    const stall = new AbortController();
+    const timer = setTimeout(() => stall.abort(), this.timeoutMs);
+    try {
+      return await this.piscina.run(task, { transferList: transferables(task), signal: stall.signal });
+    } catch (e) {
+      throw stall.signal.aborted ? new Error(`no answer within ${this.timeoutMs} ms`) : e;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async destroy(): Promise<void> {

@@ -71,7 +71,7 @@ async function createPool(size: number): Promise<WorkerPool> {
   if (transport === 'piscina') {
     if (!isNode()) throw new Error('The piscina transport needs Node; use transport: "comlink" here');
     const { PiscinaPool } = await import('./piscina-pool.js');
-    return new PiscinaPool(size, url, options.maxWorkerHeapMb);
+    return new PiscinaPool(size, url, options.maxWorkerHeapMb, timeoutMs);
   }
   if (isNode()) {
     const { nodeWorkerFactory } = await import('./node-workers.js');

@@ -6,6 +6,7 @@
  */
 import type { KernelVariant } from '../backend/wasm-source.js';
 import type { HostArray } from '../dtype.js';
+import type { MetricKind } from '../training/metrics.js';
 
 export type TaskKind = 'train' | 'evaluate' | 'predict';
 
@@ -26,8 +27,8 @@ export interface WorkerTask {
   config: Uint8Array;
   /** Changes whenever `config` may have: a worker decodes the config only when this is new to it. */
   configVersion: number;
-  /** Per output: Keras loss name, weight, which accuracy is counted; null for predict. */
-  heads: { loss: string; weight: number; accuracy: 'binary' | 'categorical' | null }[] | null;
+  /** Per output: Keras loss name, weight, the metrics counted; null for predict. */
+  heads: { loss: string; weight: number; metrics: MetricKind[] }[] | null;
   /** Every weight, Keras order, concatenated (backed by a SharedArrayBuffer where possible). */
   weights: Float32Array;
   /** Changes whenever the weights do. */
@@ -59,11 +60,11 @@ export interface WorkerTask {
   shard: number;
 }
 
-/** Per-output loss sums, counts and matches of a chunk or shard. */
+/** Per-output loss sums, counts and metric sums of a chunk or shard. */
 export interface TotalsMessage {
   losses?: number[];
   counts?: number[];
-  correct?: number[];
+  metrics?: number[][];
 }
 
 export interface WorkerResult extends TotalsMessage {

@@ -9,6 +9,7 @@
  * fails, no update is applied.
  */
 import type { Engine } from '../backend/engine.js';
+import { variableWrites } from '../layers/variable.js';
 import { allocArray, dtypeOfArray, type HostArray } from '../dtype.js';
 import { abandonChunks, chunkBounds, chunkPolicy, claimChunk, claimCounters, claimed, publishChunks } from '../parallel/row-claims.js';
 import type { WorkerPool } from '../parallel/pool.js';
@@ -119,6 +120,8 @@ interface ClaimedBatch {
 
 export class PoolExecutor implements Executor {
   private weightsVersion = 0;
+  /** variableWrites() when the weights were last published. */
+  private publishedWrites = -1;
   private readonly local: StepRunner | null;
   private readonly channel: ModelChannel;
   private ownGrads: GradientBuffers | null = null;
@@ -150,6 +153,7 @@ export class PoolExecutor implements Executor {
 
   /** Copies the current weights where the workers read them. */
   private publish(): void {
+    this.publishedWrites = variableWrites();
     let offset = 0;
     for (const v of this.program.weights) {
       this.channel.weights.set(v.read(), offset);
@@ -180,7 +184,7 @@ export class PoolExecutor implements Executor {
 
   /** What every task of this executor carries, with the fields of one task. */
   private task(kind: TaskKind, fields: Pick<WorkerTask, 'x' | 'xShapes' | 'y' | 'yShapes' | 'shard'> & Partial<WorkerTask>): WorkerTask {
-    const heads = kind === 'predict' ? null : this.program.heads.map((h) => ({ loss: h.loss!.name, weight: h.weight, accuracy: h.accuracy }));
+    const heads = kind === 'predict' ? null : this.program.heads.map((h) => ({ loss: h.loss!.name, weight: h.weight, metrics: h.metrics }));
     return {
       kind, kernels: { module: this.engine.module, variant: this.engine.variant }, modelId: this.model.id, config: this.channel.configBytes, configVersion: this.channel.configVersion,
       heads, weights: this.channel.weights, weightsVersion: this.weightsVersion,
@@ -278,7 +282,13 @@ export class PoolExecutor implements Executor {
     });
   }
 
+  /** Republishes weights written since the last publish (setWeights in a callback, a loaded checkpoint). */
+  private publishWrites(): void {
+    if (variableWrites() !== this.publishedWrites) this.publish();
+  }
+
   async trainBatch(batch: Batch): Promise<BatchTotals> {
+    this.publishWrites();
     const scales = lossScales(this.program, batch.targets.map((t) => t.shape));
     const { chunks, slots } = this.pool.sharedMemory ? await this.trainClaimed(batch, scales) : await this.trainSharded(batch, scales);
     // reduce in grid (or shard) order into this thread's gradient block, then one optimizer step
@@ -314,6 +324,7 @@ export class PoolExecutor implements Executor {
   }
 
   async evaluateBatch(batch: Batch): Promise<BatchTotals> {
+    this.publishWrites();
     if (this.pool.sharedMemory) {
       const local = this.local;
       const { chunks } = await this.runClaimed({
@@ -330,6 +341,7 @@ export class PoolExecutor implements Executor {
   }
 
   async predictBatch(inputs: HostTensor[]): Promise<HostTensor[]> {
+    this.publishWrites();
     const rows = inputs[0].shape[0];
     const outRows = this.sharedOutputRows();
     const batch: Batch = { inputs, targets: [] };

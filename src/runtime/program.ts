@@ -1,6 +1,6 @@
 /**
  * A model as the runtime sees it: its topology and executor, the variables a step updates, and one
- * head per output (loss, weight, whether its softmax is fused with the loss, whether accuracy is
+ * head per output (loss, weight, whether its final activation is fused with the loss, the metrics
  * counted). Built from a LayersModel on the calling thread and from a config in a worker, the same
  * way, so both compute the same thing. Nothing here knows models/.
  */
@@ -10,6 +10,7 @@ import type { Layer } from '../layers/layer.js';
 import type { LayerVariable } from '../layers/variable.js';
 import { sizeOf, type Shape } from '../shape.js';
 import type { Loss } from '../training/losses.js';
+import type { MetricKind } from '../training/metrics.js';
 
 /** What a model's output contributes to a step. */
 export interface OutputHead {
@@ -17,19 +18,8 @@ export interface OutputHead {
   loss: Loss | null;
   /** Its weight in the total loss (compile's lossWeights; default 1). */
   weight: number;
-  /**
-   * Which accuracy is counted for this output, if any: Keras resolves 'accuracy' by the output's
-   * last axis — one unit is binary accuracy (prediction > 0.5 equals the target), several are
-   * categorical (argmax equals argmax).
-   */
-  accuracy: Accuracy | null;
-}
-
-export type Accuracy = 'binary' | 'categorical';
-
-/** The accuracy Keras counts for 'accuracy' on an output of this shape. */
-export function accuracyFor(outputShape: readonly (number | null)[]): Accuracy {
-  return outputShape[outputShape.length - 1] === 1 ? 'binary' : 'categorical';
+  /** The compiled metrics, resolved for this output (training/metrics.ts), in compile order. */
+  metrics: MetricKind[];
 }
 
 export interface ProgramSpec {
@@ -57,7 +47,7 @@ export class ModelProgram {
     this.maskedOutputs = topology.maskableOutputs();
     this.fused = topology.outputs.map((t, i) => {
       const loss = heads[i]?.loss;
-      if (!loss?.fusesWithSoftmax || t.node == null || t.node.outputs.length !== 1 || !t.sourceLayer.outputIsSoftmax()) return false;
+      if (loss?.fusesWith == null || t.node == null || t.node.outputs.length !== 1 || t.sourceLayer.finalActivation() !== loss.fusesWith) return false;
       // the fused gradient is w.r.t. logits: only when nothing else reads the probabilities
       return topology.consumersOf(t).length === 0 && topology.outputs.filter((o) => o === t).length === 1;
     });

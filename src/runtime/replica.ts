@@ -54,7 +54,7 @@ function replicaOf(engine: Engine, task: WorkerTask): Replica {
   const graph = graphFromConfig(JSON.parse(config), { initialize: false });
   const program = new ModelProgram({
     topology: new Topology(graph.inputs, graph.outputs),
-    heads: (task.heads ?? []).map((h) => ({ loss: resolveLoss(h.loss), weight: h.weight, accuracy: h.accuracy })),
+    heads: (task.heads ?? []).map((h) => ({ loss: resolveLoss(h.loss), weight: h.weight, metrics: h.metrics })),
   });
   const replica: Replica = { config, configVersion: task.configVersion, heads, weights: program.weights, runner: new StepRunner(engine, program), weightsVersion: -1 };
   replicas.set(task.modelId, replica);

@@ -18,7 +18,8 @@ import type { Optimizer } from '../training/optimizers.js';
 import { InProcessExecutor } from './in-process.js';
 import { checkStepMemory, measureStep, planWork, type SampleShapes, type StepCost } from './plan.js';
 import { PoolExecutor } from './pool-executor.js';
-import { ModelProgram, accuracyFor } from './program.js';
+import { ModelProgram } from './program.js';
+import { metricKindFor } from '../training/metrics.js';
 
 export type Operation = 'fit' | 'evaluate' | 'predict';
 
@@ -73,11 +74,10 @@ export class ModelRuntime {
     const key = [this.model.topology, compiled, trainableVersion()];
     const kept = this.kept.get(operation);
     if (kept && kept.key.every((k, i) => k === key[i])) return kept;
-    const counted = (compiled?.metrics.length ?? 0) > 0;
     const program = new ModelProgram({
       topology: this.model.topology,
       heads: compiled ? compiled.losses.map((loss, i) => ({
-        loss, weight: compiled.lossWeights[i], accuracy: counted ? accuracyFor(this.model.topology.outputs[i].shape) : null,
+        loss, weight: compiled.lossWeights[i], metrics: compiled.metrics.map((m) => metricKindFor(m, this.model.topology.outputs[i].shape, loss)),
       })) : [],
     });
     const entry = { key, program, costs: new Map<string, StepCost>() };
@@ -112,7 +112,7 @@ export class ModelRuntime {
       throw new ValueError(`Model ${this.model.name} uses layer class ${custom.join(', ')}, registered on this thread only: pool workers cannot build it. Use workers: 0 (or 'auto')`);
     }
     if (operation === 'fit') {
-      const refusal = this.model.topology.layers.map((l) => l.unsupportedInTraining()).find((r) => r != null);
+      const refusal = this.model.topology.layers.map((l) => l.unsupportedInTraining()).find((r) => r != null) ?? sharedStateRefusal(this.model.topology);
       if (refusal) throw new ValueError(refusal);
     }
     const stateful = statefulLayers(this.model.topology.layers);
@@ -120,7 +120,10 @@ export class ModelRuntime {
     // a masked loss is a mean over the whole step's unmasked steps: the pool divides the summed
     // gradient of a single output by their count; a model of several outputs trains in one share
     const maskedLoss = operation === 'fit' && program.maskedOutputs.some(Boolean) && program.heads.length > 1;
-    const plan = custom.length || stateful.length || maskedLoss ? { workers: 0, callerShare: false } : await planWork(workers, flopsPerSample * batchSize * (operation === 'fit' ? 3 : 1), operation !== 'fit');
+    // batch statistics (BatchNormalization in training) are the whole step's, as Keras computes
+    // them: a fit with state updates runs in one share, so it gives Keras's numbers on any workers
+    const batchStatistics = operation === 'fit' && program.stateVariables.length > 0;
+    const plan = custom.length || stateful.length || maskedLoss || batchStatistics ? { workers: 0, callerShare: false } : await planWork(workers, flopsPerSample * batchSize * (operation === 'fit' ? 3 : 1), operation !== 'fit');
     // inference, one call of few steps, uses the workers running now and never waits for any to
     // start (without a pool it starts one for later calls and runs here); training waits for its pool
     if (plan.callerShare && operation !== 'fit') {
@@ -181,4 +184,17 @@ function checkStatefulBatches(layers: StatefulLayer[], workers: number | 'auto',
       throw new ValueError(`Layer ${layer.name} is stateful with batch size ${size}: ${operation} must run on batches of exactly ${size} samples, but got ${samples} sample(s) in batches of ${batchSize}`);
     }
   }
+}
+
+/**
+ * A layer with state updates (moving statistics) called more than once in the model: Keras updates
+ * its statistics once per call, in order, which one update per step cannot follow; refused.
+ */
+function sharedStateRefusal(topology: Topology): string | null {
+  for (const layer of topology.layers) {
+    if (layer.stateVariables.length === 0) continue;
+    const calls = topology.nodes.filter((n) => n.layer === layer).length;
+    if (calls > 1) return `Layer ${layer.name} (${layer.className}) is called ${calls} times in this model: training a shared layer with moving statistics is not supported (Keras updates them once per call). Use one layer per call, or set its trainable to false`;
+  }
+  return null;
 }

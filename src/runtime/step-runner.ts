@@ -6,7 +6,7 @@
  */
 import type { Device, Engine } from '../backend/engine.js';
 import { Scratch, type DeviceTensor } from '../ops/device-tensor.js';
-import { argmaxMatches, thresholdMatches } from '../ops/loss.js';
+import { metricSums } from '../ops/metrics.js';
 import { gatherRows, scatterRows, validSteps } from '../ops/mask.js';
 import type { GraphPass } from '../graph/executor.js';
 import { emptyTotals, type Batch, type BatchTotals, type HostTensor } from '../training/executor.js';
@@ -124,7 +124,7 @@ export class StepRunner {
       const target = valid ? gatherRows(engine, scratch, fullTarget, valid, fullTarget.size / mask!.size) : fullTarget;
       const grad = scratch.alloc(y.shape);
       totals.counts[i] = loss.count(target.shape);
-      if (head.accuracy) totals.correct[i] = head.accuracy === 'binary' ? thresholdMatches(engine, y, target) : argmaxMatches(engine, y, target);
+      totals.metrics[i] = head.metrics.flatMap((kind) => metricSums(engine, kind, y, target));
       const scale = valid && !scales ? head.weight / Math.max(valid.length, 1) : stepScales[i];
       totals.losses[i] = loss.compute(engine, y, target, grad, scale, training && program.fused[i]);
       if (training) dOutputs[i] = valid ? scatterRows(engine, scratch, grad, valid, full.shape) : grad;
@@ -192,3 +192,4 @@ export function applyStep(engine: Engine, program: ModelProgram, optimizer: Opti
   for (const v of program.stateVariables) program.stateOwners.get(v)!.applyStateUpdate(engine, v, grads.map.get(v)!, rows);
   return true;
 }
+

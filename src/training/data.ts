@@ -9,10 +9,24 @@ import type { Shape } from '../shape.js';
 import { sizeOf } from '../shape.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 import { tensor } from '../tensor-creation.js';
+import { startedEngine } from '../backend/engine.js';
+import { hostAllFinite } from '../ops/elementwise.js';
 import type { HostTensor } from './executor.js';
 
-/** One array of data: a Tensor, nested number arrays, or a flat typed array (shape taken from the model). */
-export type ArrayData = Tensor | NestedArray[] | Float32Array | Float64Array | Int32Array;
+/** A tensor of another library (tfjs-core's): read through dataSync(). */
+export interface ForeignTensor {
+  readonly shape: number[];
+  readonly dtype: string;
+  dataSync(): ArrayLike<number>;
+}
+
+/**
+ * One array of data: a Tensor (ours or another library's), nested number arrays, or a flat typed
+ * array (shape taken from the model; integer arrays converted to the input's dtype).
+ */
+export type ArrayData =
+  | Tensor | ForeignTensor | NestedArray[]
+  | Float32Array | Float64Array | Int32Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Uint32Array;
 
 /**
  * Data for a model's inputs (or targets): one array for a model with one, else a list in the
@@ -25,9 +39,22 @@ export interface Expected {
   name: string;
   shape: Shape;
   dtype: DType;
+  /** Converts a given array towards what is expected, or refuses its values (a loss's target rules). */
+  adapt?: (t: Tensor) => Tensor;
 }
 
-const isArrayData = (v: unknown) => v instanceof Tensor || ArrayBuffer.isView(v);
+/**
+ * A tensor of another library (TensorFlow.js's tfjs-core, or anything with a numeric `shape`, a
+ * `dtype` and `dataSync()`): taken through its values, so users can keep tfjs for what we do not cover.
+ */
+function isForeignTensor(v: unknown): v is ForeignTensor {
+  if (v == null || typeof v !== 'object' || v instanceof Tensor) return false;
+  const t = v as { shape?: unknown; dtype?: unknown; dataSync?: unknown };
+  return Array.isArray(t.shape) && t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) && typeof t.dtype === 'string' && typeof t.dataSync === 'function';
+}
+
+/** One array's worth of data, not a list or a by-name object of them (a bare ArrayBuffer counts, to be refused by name). */
+const isArrayData = (v: unknown) => v instanceof Tensor || ArrayBuffer.isView(v) || isForeignTensor(v) || v instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && v instanceof SharedArrayBuffer);
 
 /**
  * Splits `data` into one entry per expected tensor: a single array for one tensor; a list (in
@@ -69,7 +96,8 @@ export function standardizeAll(data: unknown, what: 'input' | 'target', expected
 
 /** Converts `data` and checks it against `expected` (shape with batch axis, dtype), naming it on failure. */
 export function standardize(data: unknown, what: 'input' | 'target', expected: Expected): Tensor {
-  const t = toTensor(data, what, expected);
+  const given = toTensor(data, what, expected);
+  const t = expected.adapt && given.rank >= 1 ? expected.adapt(given) : given;
   if (t.rank !== expected.shape.length) throw rankMismatch(what, expected.name, expected.shape.length, t.shape);
   for (let i = 1; i < expected.shape.length; i++) {
     if (expected.shape[i] != null && expected.shape[i] !== t.shape[i]) throw shapeMismatch(what, expected.name, expected.shape, t.shape);
@@ -82,13 +110,16 @@ export function standardize(data: unknown, what: 'input' | 'target', expected: E
   return t;
 }
 
-/** Value arrays already found finite (a tensor is checked once, not at every fit / predict). */
-const checked = new WeakSet<HostArray>();
-
-/** NaN and ±Infinity in data are refused, naming the first one's position. */
+/**
+ * NaN and ±Infinity in data are refused, naming the first one's position. Checked at every call (an
+ * array may change between calls), by the SIMD kernel once the engine has started (≈ 0.5 ms for the
+ * seed's 960k input values), else by the loop below, which also finds the position.
+ */
 function checkFinite(t: Tensor, what: string): void {
-  const data = t.dataSync();
-  if (t.dtype !== 'float32' || checked.has(data)) return;
+  if (t.dtype !== 'float32') return;
+  const data = t.dataSync() as Float32Array;
+  const engine = startedEngine();
+  if (engine && hostAllFinite(engine, data)) return;
   for (let i = 0; i < data.length; i++) {
     const v = data[i];
     if (v - v !== 0) {
@@ -101,13 +132,36 @@ function checkFinite(t: Tensor, what: string): void {
       throw new ValueError(`Error when checking ${what}: the array holds ${v} at index [${index.join(', ')}] (shape (${t.shape.join(', ')})); every value must be finite`);
     }
   }
-  checked.add(data);
 }
+
+/** Typed arrays of integers taken as data (converted to the expected dtype). */
+const INTEGER_ARRAYS = [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Uint32Array];
 
 function toTensor(data: unknown, what: string, expected: Expected): Tensor {
   if (data instanceof Tensor) {
     if (data.isDisposed) throw new ValueError(`The ${what} tensor for ${expected.name} is disposed`);
     return data;
+  }
+  if (isForeignTensor(data)) {
+    const dtype = data.dtype === 'int32' ? 'int32' : data.dtype === 'bool' ? 'bool' : data.dtype === 'float32' ? 'float32' : null;
+    if (!dtype) throw new ValueError(`The ${what} for ${expected.name} is a tensor of dtype ${describe(data.dtype)}; float32, int32 or bool is expected`);
+    return tensor(Array.from(data.dataSync()), data.shape, dtype);
+  }
+  if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer === 'function' && data instanceof SharedArrayBuffer)) {
+    throw new ValueError(`The ${what} for ${expected.name} is a bare ${data.constructor.name} of ${data.byteLength} bytes: its element type is unknown; wrap it, e.g. new Float32Array(buffer)`);
+  }
+  if (data instanceof DataView) {
+    throw new ValueError(`The ${what} for ${expected.name} is a DataView of ${data.byteLength} bytes: its element type is unknown; pass new Float32Array(view.buffer, view.byteOffset, view.byteLength / 4)`);
+  }
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    throw new ValueError(`The ${what} for ${expected.name} is a ${data.constructor.name}: 64-bit integers are not supported; convert to an Int32Array (indices) or a Float32Array`);
+  }
+  if (INTEGER_ARRAYS.some((Type) => data instanceof Type)) {
+    const values = data as ArrayLike<number>;
+    if (expected.dtype === 'int32' && data instanceof Uint32Array && data.some((v) => v > 2 ** 31 - 1)) {
+      throw new ValueError(`The ${what} for ${expected.name} is a Uint32Array holding values above 2^31 - 1, which int32 cannot hold`);
+    }
+    return toTensor(expected.dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values), what, expected);
   }
   // nested arrays take the dtype the model expects
   if (Array.isArray(data)) return tensor(data as NestedArray[], undefined, expected.dtype);
@@ -122,7 +176,7 @@ function toTensor(data: unknown, what: string, expected: Expected): Tensor {
     }
     return tensor(data, [data.length / per, ...(sample as number[])], data instanceof Int32Array ? 'int32' : 'float32');
   }
-  throw new ValueError(`Expected the ${what} as a Tensor, nested arrays or a Float32Array, but got ${describe(data)} (for ${expected.name}; an Int32Array is accepted too)`);
+  throw new ValueError(`Expected the ${what} as a Tensor, nested arrays or a typed array (Float32Array, Float64Array, Int32Array or another integer array), but got ${describe(data)} (for ${expected.name})`);
 }
 
 export function checkSampleCounts(x: Tensor[], y: Tensor[]): void {

@@ -41,12 +41,12 @@ export function batchSize(batch: Batch): number {
 
 /**
  * Per model output: Σ of its loss values, how many there are (one per row of the last axis), and
- * how many rows the prediction's argmax matches the target's (categorical accuracy).
+ * each compiled metric's two sums, flat: [numerator₀, denominator₀, numerator₁, ...].
  */
 export interface BatchTotals {
   losses: number[];
   counts: number[];
-  correct: number[];
+  metrics: number[][];
   /**
    * Totals over several batches (an epoch): `losses` then holds Σ batch mean × batch rows and this
    * Σ rows per output (Keras's epoch value, the batch means weighted by batch size; with a mask
@@ -56,7 +56,12 @@ export interface BatchTotals {
 }
 
 export function emptyTotals(outputs: number): BatchTotals {
-  return { losses: new Array(outputs).fill(0), counts: new Array(outputs).fill(0), correct: new Array(outputs).fill(0) };
+  return { losses: new Array(outputs).fill(0), counts: new Array(outputs).fill(0), metrics: Array.from({ length: outputs }, () => []) };
+}
+
+/** Adds metric sums into `into` (which grows to their length). */
+function addMetricSums(into: number[], sums: readonly number[] | undefined): void {
+  sums?.forEach((v, k) => (into[k] = (into[k] ?? 0) + v));
 }
 
 /** Adds one batch of `rows` samples into epoch totals: its loss as its mean × rows, the metrics' counts as they are. */
@@ -66,7 +71,7 @@ export function addBatchTotals(into: BatchTotals, t: BatchTotals, rows: number):
     if (t.counts[i] > 0) into.losses[i] += (t.losses[i] / t.counts[i]) * rows;
     into.lossRows![i] += rows;
     into.counts[i] += t.counts[i];
-    into.correct[i] += t.correct[i];
+    addMetricSums(into.metrics[i], t.metrics[i]);
   });
   return into;
 }
@@ -76,7 +81,7 @@ export function addTotals(into: BatchTotals, t: Partial<BatchTotals>): BatchTota
   into.losses.forEach((_, i) => {
     into.losses[i] += t.losses?.[i] ?? 0;
     into.counts[i] += t.counts?.[i] ?? 0;
-    into.correct[i] += t.correct?.[i] ?? 0;
+    addMetricSums(into.metrics[i], t.metrics?.[i]);
   });
   return into;
 }

@@ -6,6 +6,7 @@ import { Tensor } from '../tensor.js';
 import { CallbackList, type CallbackModel, type CustomCallbackArgs, type Logs } from './callbacks.js';
 import { gatherRows, type ModelData } from './data.js';
 import { addBatchTotals, emptyTotals, type BatchTotals, type Executor } from './executor.js';
+import { metricValue } from './metrics.js';
 import { allocArray, type HostArray } from '../dtype.js';
 import { History } from './history.js';
 import { ProgressBar, defaultSink, type ProgressSink } from './progress.js';
@@ -116,7 +117,7 @@ export interface OutputLogging {
   outputNames: string[];
   /** Each output's weight in the total loss. */
   lossWeights: number[];
-  /** The metrics compiled into the model (accuracy variants), logged by these names. */
+  /** The metrics compiled into the model, logged by these names. */
   metrics: string[];
 }
 
@@ -130,15 +131,15 @@ export function logsOf(t: BatchTotals, { outputNames, lossWeights, metrics }: Ou
   const logs: Logs = { [`${prefix}loss`]: means.reduce((total, m, i) => total + lossWeights[i] * m, 0) };
   const several = outputNames.length > 1;
   if (several) outputNames.forEach((name, i) => (logs[`${prefix}${name}_loss`] = means[i]));
-  for (const m of metrics) {
-    outputNames.forEach((name, i) => (logs[`${prefix}${several ? `${name}_` : ''}${m}`] = t.correct[i] / t.counts[i]));
-  }
+  metrics.forEach((m, k) => {
+    outputNames.forEach((name, i) => (logs[`${prefix}${several ? `${name}_` : ''}${m}`] = metricValue(t.metrics[i][2 * k] ?? 0, t.metrics[i][2 * k + 1] ?? 0)));
+  });
   return logs;
 }
 
 /** The names logsOf writes, in order (without and with the `val_` prefix). */
 export function logNames(logging: OutputLogging, validation: boolean): string[] {
-  const names = Object.keys(logsOf({ losses: logging.outputNames.map(() => 0), counts: logging.outputNames.map(() => 1), correct: logging.outputNames.map(() => 0) }, logging));
+  const names = Object.keys(logsOf({ ...emptyTotals(logging.outputNames.length), counts: logging.outputNames.map(() => 1) }, logging));
   return [...names, ...(validation ? names.map((n) => `val_${n}`) : [])];
 }
 

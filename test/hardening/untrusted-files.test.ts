@@ -19,12 +19,29 @@ beforeAll(async () => {
     ],
   });
   m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+  // one step, so the file holds the optimizer's slots
+  await m.fit(wl.randomUniform([2, 4, 2]), wl.oneHot(wl.tensor([[0, 1, 0, 1], [1, 0, 1, 0]], [2, 4], 'int32'), 2), { epochs: 1, verbose: 0, workers: 0 });
   const handler = wl.io.fromMemory();
   await m.save(handler, { includeOptimizer: true });
   good = handler.artifacts!;
 });
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v));
+/** The index (in floats) of the first value of the first float32 optimizer slot in the weight data. */
+const firstOptimizerFloat = () => {
+  let offset = 0;
+  for (const spec of good.weightSpecs) {
+    if (spec.group === 'optimizer' && spec.dtype === 'float32') return offset;
+    offset += spec.shape.reduce((a, b) => a * b, 1);
+  }
+  throw new Error('the file has no float32 optimizer slot');
+};
+/** A copy of a weight buffer with float `index` set to `value`. */
+const withValue = (data: ArrayBuffer, index: number, value: number) => {
+  const copy = data.slice(0);
+  new Float32Array(copy)[index] = value;
+  return copy;
+};
 const load = (a: Partial<ModelArtifacts>) => wl.loadLayersModel({ ...good, ...a } as ModelArtifacts);
 const layersOf = (topology: Record<string, unknown>) => (topology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }).layers;
 
@@ -67,11 +84,33 @@ describe('hostile model files, case by case', () => {
       for (let i = 0; i < 10_000; i++) layer = { class_name: 'TimeDistributed', config: { layer } };
       layersOf(t)[1] = layer as never;
       return { modelTopology: t };
+    }, 'The model config nests objects and arrays more than 100 deep'],
+    ['TimeDistributed nested 20 deep (within the JSON bound, past the layer bound)', () => {
+      const t = clone(good.modelTopology);
+      let layer: Record<string, unknown> = { class_name: 'Dense', config: { units: 2 } };
+      for (let i = 0; i < 20; i++) layer = { class_name: 'TimeDistributed', config: { layer } };
+      layersOf(t)[1] = layer as never;
+      return { modelTopology: t };
     }, 'Layer configs are nested more than 16 deep'],
+    ['an argument nested 100,000 deep (no stack overflow)', () => {
+      const t = clone(good.modelTopology);
+      let deep: unknown = 1;
+      for (let i = 0; i < 100_000; i++) deep = [deep];
+      layersOf(t)[0].config.units = deep as never;
+      return { modelTopology: t };
+    }, 'The model config nests objects and arrays more than 100 deep'],
     ['a topology that is not an object', () => ({ modelTopology: 42 as never }), /A model config must be \{class_name, config\}/],
     ['layers that are not an array', () => ({ modelTopology: { class_name: 'Sequential', config: { layers: 'gru' } } }), 'The model config has no layers array, got "gru"'],
     ['a non-array manifest', () => ({ weightSpecs: { name: 'x' } as never }), 'The weights manifest must be an array'],
     ['a duplicated weight name', () => ({ weightSpecs: good.weightSpecs.map((s, i) => (i === 1 ? { ...s, name: good.weightSpecs[0].name } : s)) }), /names "gru_1\/kernel" twice/],
+    ['a NaN weight value', () => ({ weightData: withValue(good.weightData, 4, Number.NaN) }), 'Saved weight "gru_1/kernel" holds NaN at [0, 4]; weights must be finite (load with {allowNonFiniteWeights: true} to accept them)'],
+    ['an infinite optimizer slot', () => ({ weightData: withValue(good.weightData, firstOptimizerFloat(), Number.POSITIVE_INFINITY) }), /Saved weight ".+" holds Infinity at \[0(, 0)*\]; weights must be finite/],
+    ['X and X:0 for one weight', () => ({ weightSpecs: good.weightSpecs.map((s, i) => (i === 1 ? { ...s, name: `${good.weightSpecs[0].name}:0` } : s)) }), 'The weights manifest names both "gru_1/kernel" and "gru_1/kernel:0", which are the same weight'],
+    ['a 1 MB layer name: the message quotes 200 characters of it', () => {
+      const t = clone(good.modelTopology);
+      layersOf(t)[0].class_name = 'x'.repeat(1 << 20);
+      return { modelTopology: t };
+    }, /^Unknown layer class: "x{200}"… \(1048576 characters\)\. Expected one of/],
     ['units of 1e5: more weights than the file holds', () => {
       const t = clone(good.modelTopology);
       layersOf(t)[0].config.units = 1e5;
@@ -91,6 +130,13 @@ describe('hostile model files, case by case', () => {
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     });
   }
+});
+
+describe('non-finite weights on request', () => {
+  it('{allowNonFiniteWeights: true} loads them as they are', async () => {
+    const m = await wl.loadLayersModel({ ...good, weightData: withValue(good.weightData, 4, Number.NaN) } as ModelArtifacts, { allowNonFiniteWeights: true });
+    expect(m.getWeights()[0].dataSync()[4]).toBeNaN();
+  });
 });
 
 describe('fuzzing model.json and the weight buffer (fast-check, fixed seed)', () => {

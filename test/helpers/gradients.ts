@@ -11,7 +11,7 @@ import { expectClose } from './compare.js';
 /** The wasm engine's loss and dLoss/dw (Keras order) on one batch. */
 export async function engineGradients(model: wl.LayersModel, loss: LossIdentifier, x: wl.Tensor, y: wl.Tensor) {
   const engine = await getEngine();
-  const program = new ModelProgram({ topology: model.graphTopology, heads: [{ loss: resolveLoss(loss), weight: 1, accuracy: null }] });
+  const program = new ModelProgram({ topology: model.graphTopology, heads: [{ loss: resolveLoss(loss), weight: 1, metrics: [] }] });
   const runner = new StepRunner(engine, program);
   try {
     const { losses, counts } = runner.computeGradients({ inputs: [{ data: x.dataSync(), shape: x.shape }], targets: [{ data: y.dataSync(), shape: y.shape }] });

@@ -1,11 +1,11 @@
 // Keras 3 golden values for the merging layers: shared/keras3/<case>/case.json, written by Keras
 // 3.15.1 (TensorFlow backend; the Python that built each model is the case's `keras_code`, repeated
-// above each build below), checked by the suite of test/helpers/keras3-suite.ts (outputs, loss, one
+// above each build below), checked by the runner of test/helpers/keras3-runner.ts (outputs, loss, one
 // SGD and one RMSprop step, parameter counts; both cases also on the worker pool).
 import { afterAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import { formatErrorReport, loadCase } from '../helpers/keras3-case.js';
-import { describeKeras3Cases, outputsOf, type CaseSpec } from '../helpers/keras3-suite.js';
+import { defineKeras3Cases, outputsOf, type CaseSpec } from '../helpers/keras3-runner.js';
 import { resetPool } from '../helpers/pool.js';
 
 afterAll(async () => {
@@ -70,7 +70,7 @@ function luongAttention(): wl.LayersModel {
 }
 
 describe('Keras 3 golden values, merging layers (shared/keras3)', () => {
-  describeKeras3Cases(CASES);
+  defineKeras3Cases(CASES);
 
   it("the cases' Keras code is what the builds above transcribe", () => {
     expect(loadCase('luong_attention').keras_code).toContain('layers.Dot(axes=[2, 2])([dec, enc])');

@@ -1,11 +1,21 @@
 // Keras 3 golden values for the recurrent layers: shared/keras3/<case>/case.json, written by Keras
 // 3.15.1 (TensorFlow backend; the Python that built each model is the case's `keras_code`, repeated
-// above each build below), checked by the suite of test/helpers/keras3-suite.ts (outputs, loss, one
-// SGD and one RMSprop step, parameter counts; three cases also on the worker pool).
+// above each build below). Each model is built with the JS API, given the case's initial weights
+// (get_weights() order), and checked within 2e-5 (absolute) against:
+//   outputs                model.predict(inputs)                       (inference)
+//   loss_value             model.evaluate(inputs, targets)
+//   weights_after_sgd      one fit step, SGD(sgd_learning_rate), batch = B, shuffle off
+//                          (w − lr·g: checks the gradients)
+//   weights_after_rmsprop  one fit step from the initial weights, RMSprop() at Keras's defaults
+// and countParams() against the case's weight sizes. Every case runs in process (workers: 0); three
+// also run on the worker pool (workers: 2), checked against the fixture and against the in-process
+// run. Cases that need a layer or an option the library does not have are skipped with the reason,
+// found when the file is collected (so they run once the library gains it).
+// The runner (what is compared, skips, the pool runs) is test/helpers/keras3-runner.ts.
 import { afterAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import { expectCaseClose, formatErrorReport, inputTensors, loadCase, weightTensors } from '../helpers/keras3-case.js';
-import { describeKeras3Cases, disposing, layer, missing, outputsOf, type CaseSpec } from '../helpers/keras3-suite.js';
+import { defineKeras3Cases, disposing, layer, missing, outputsOf, type CaseSpec } from '../helpers/keras3-runner.js';
 import { resetPool } from '../helpers/pool.js';
 
 afterAll(async () => {
@@ -159,7 +169,7 @@ const CASES: CaseSpec[] = [
 ];
 
 describe('Keras 3 golden values, recurrent layers (shared/keras3)', () => {
-  describeKeras3Cases(CASES);
+  defineKeras3Cases(CASES);
 
   describe('lstm_return_state, without Concatenate: the LSTM\'s [seq, h, c] outputs', () => {
     // The same LSTM as the case (its first three weights) in a model whose outputs are [seq, h, c];

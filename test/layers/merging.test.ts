@@ -9,7 +9,7 @@ import type { Engine } from '../../src/backend/engine.js';
 import { expectClose } from '../helpers/compare.js';
 import { testEngine } from '../helpers/engine.js';
 import { checkGradients } from '../helpers/gradients.js';
-import { expectFitSameOnWorkers, expectLayerMatchesReference, runLayer } from '../helpers/layer-run.js';
+import { expectFitSameOnWorkers, expectLayerMatchesReference, runInputs } from '../helpers/layer-run.js';
 import { resetPool } from '../helpers/pool.js';
 import { testRng, uniform } from '../helpers/rng.js';
 import { batchDotRef, concatMaskRef, concatRef, mergeRef, type Arr, type MergeInput, type MergeKind } from '../reference/merging.js';
@@ -66,18 +66,18 @@ describe('elementwise merges (Add, Subtract, Multiply, Average, Maximum, Minimum
     for (const kind of Object.keys(merges) as MergeKind[]) {
       const inputs: MergeInput[] = [{ ...arr([b, t, f]), mask: m1 }, { ...arr([b, t, f]), mask: m2 }];
       checkLayer(merges[kind](), inputs, (xs) => mergeRef(kind, xs).y, `${kind} with two masks`);
-      const run = runLayer(engine, merges[kind](), inputs, { masks: [m1, m2] });
+      const run = runInputs(engine, merges[kind](), inputs, { masks: [m1, m2] });
       expect(Array.from(run.masks![0]!), `${kind}: output mask`).toEqual(Array.from(mergeRef(kind, inputs).mask!.data));
       // one input without a mask: no output mask; Multiply and the extremes still substitute
       const partial: MergeInput[] = [{ ...arr([b, t, f]), mask: m1 }, arr([b, t, f])];
       checkLayer(merges[kind](), partial, (xs) => mergeRef(kind, xs).y, `${kind} with one mask`);
-      expect(runLayer(engine, merges[kind](), partial, { masks: [m1, null] }).masks![0], `${kind}: no output mask`).toBeNull();
+      expect(runInputs(engine, merges[kind](), partial, { masks: [m1, null] }).masks![0], `${kind}: no output mask`).toBeNull();
     }
     // the rule itself, by hand: Multiply of [2, 3] (valid) and [5, 7] (masked) on one step, then both masked
     const x1 = { data: Float64Array.from([2, 3, 4, 4]), shape: [1, 2, 2], mask: mask([1, 2], [1, 0]) };
     const x2 = { data: Float64Array.from([5, 7, 9, 9]), shape: [1, 2, 2], mask: mask([1, 2], [0, 0]) };
-    expect(Array.from(runLayer(engine, wl.layers.multiply(), [x1, x2], { masks: [x1.mask, x2.mask] }).ys[0])).toEqual([2, 3, 0, 0]);
-    expect(Array.from(runLayer(engine, wl.layers.maximum(), [x1, x2], { masks: [x1.mask, x2.mask] }).ys[0])).toEqual([2, 3, 4, 4]);
+    expect(Array.from(runInputs(engine, wl.layers.multiply(), [x1, x2], { masks: [x1.mask, x2.mask] }).ys[0])).toEqual([2, 3, 0, 0]);
+    expect(Array.from(runInputs(engine, wl.layers.maximum(), [x1, x2], { masks: [x1.mask, x2.mask] }).ys[0])).toEqual([2, 3, 4, 4]);
   });
 
   it('refuses incompatible shapes (naming both), fewer than 2 inputs, and Subtract with 3', () => {
@@ -107,12 +107,12 @@ describe('Concatenate', () => {
       [1, [{ ...arr([2, 3, 4]), mask: m1 }, arr([2, 2, 4])]],
     ];
     for (const [axis, inputs] of cases) {
-      const run = runLayer(engine, wl.layers.concatenate({ axis }), inputs, { masks: inputs.map((x) => x.mask ?? null) });
+      const run = runInputs(engine, wl.layers.concatenate({ axis }), inputs, { masks: inputs.map((x) => x.mask ?? null) });
       const expected = concatMaskRef(inputs, axis < 0 ? 3 + axis : axis)!;
       expect(Array.from(run.masks![0]!), `axis ${axis}`).toEqual(Array.from(expected.data));
     }
-    expect(Array.from(runLayer(engine, wl.layers.concatenate(), cases[1][1], { masks: [m1, null] }).masks![0]!)).toEqual([1, 1, 1, 1, 1, 1]);
-    expect(runLayer(engine, wl.layers.concatenate(), [arr([2, 3, 4]), arr([2, 3, 4])]).masks![0]).toBeNull();
+    expect(Array.from(runInputs(engine, wl.layers.concatenate(), cases[1][1], { masks: [m1, null] }).masks![0]!)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(runInputs(engine, wl.layers.concatenate(), [arr([2, 3, 4]), arr([2, 3, 4])]).masks![0]).toBeNull();
   });
 
   it('refuses mismatched shapes naming every shape, the batch axis, and fewer than 2 inputs', () => {
@@ -149,10 +149,10 @@ describe('Dot', () => {
 
   it('normalize floors the norm at 1e-7 as Keras 3 (a tiny vector with itself gives 1), unlike tfjs', () => {
     const x = { data: Float64Array.from([1e-5, 0]), shape: [1, 2] };
-    expect(runLayer(engine, wl.layers.dot({ axes: 1, normalize: true }), [x, x]).ys[0][0]).toBeCloseTo(1, 6);
+    expect(runInputs(engine, wl.layers.dot({ axes: 1, normalize: true }), [x, x]).ys[0][0]).toBeCloseTo(1, 6);
     const tiny = { data: Float64Array.from([1e-8, 2e-8, 0]), shape: [1, 3] };
     const other = { data: Float64Array.from([0.5, -0.25, 1]), shape: [1, 3] };
-    const run = runLayer(engine, wl.layers.dot({ axes: 1, normalize: true }), [tiny, other], { dys: [[1]] });
+    const run = runInputs(engine, wl.layers.dot({ axes: 1, normalize: true }), [tiny, other], { dys: [[1]] });
     // below the floor the scale is the constant 1e7: d/dx = 1e7 · normalize(other)
     const norm = Math.hypot(0.5, -0.25, 1);
     expectClose(run.dxs[0]!, [0.5, -0.25, 1].map((v) => (1e7 * v) / norm), { tol: 1e-6, label: 'dx below the floor' });

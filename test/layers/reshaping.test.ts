@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';
 import { testEngine } from '../helpers/engine.js';
-import { expectFitSameOnWorkers, expectLayerMatchesReference, runLayer } from '../helpers/layer-run.js';
+import { expectFitSameOnWorkers, expectLayerMatchesReference, runInputs } from '../helpers/layer-run.js';
 import { resetPool } from '../helpers/pool.js';
 import { testRng, uniform } from '../helpers/rng.js';
 import { permuteRef, stretch, type Arr } from '../reference/merging.js';
@@ -100,7 +100,7 @@ describe('reshaping layers in models', () => {
     const m = { data: Float64Array.from([1, 0, 1, 1]), shape: [2, 2] };
     const x = arr([2, 2, 3]);
     for (const layer of [wl.layers.flatten(), wl.layers.reshape({ targetShape: [6] }), wl.layers.permute({ dims: [2, 1] })]) {
-      expect(runLayer(engine, layer, [x], { masks: [m] }).masks, layer.className).toBeUndefined();
+      expect(runInputs(engine, layer, [x], { masks: [m] }).masks, layer.className).toBeUndefined();
       expect(layer.computeMask([], [null], 1)).toEqual([null]);
       expect(layer.outputMayBeMasked([true], 0)).toBe(false);
     }

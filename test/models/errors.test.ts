@@ -99,7 +99,7 @@ describe('models: compile, fit options, weights and state', () => {
   it('unknown loss or optimizer lists the known names', () => {
     const { model1 } = seedModels();
     expect(() => model1.compile({ loss: 'crossentropy' as never, optimizer: 'rmsprop' })).toThrow(
-      'Unknown loss: "crossentropy". Expected one of: categorical_crossentropy, categoricalCrossentropy, mean_squared_error, meanSquaredError, mse',
+      'Unknown loss: "crossentropy". Expected one of: categorical_crossentropy, categoricalCrossentropy, sparse_categorical_crossentropy, sparseCategoricalCrossentropy, binary_crossentropy, binaryCrossentropy, mean_squared_error, meanSquaredError, mse, mean_absolute_error, meanAbsoluteError, mae, huber',
     );
     expect(() => model1.compile({ loss: 'mse', optimizer: 'adagrad' })).toThrow('Unknown optimizer: "adagrad". Expected one of: rmsprop, adam, sgd');
     expect(() => wl.optimizers.rmsprop({ learningRate: -1 })).toThrow('RMSprop: received an invalid value for learningRate, expected a number in (0, Infinity]. Received: learningRate=-1');

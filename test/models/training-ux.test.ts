@@ -60,7 +60,7 @@ describe('accuracy', () => {
   });
 
   it('refuses unknown metrics', () => {
-    expect(() => classifier().compile({ loss: 'mse', optimizer: 'sgd', metrics: ['f1'] })).toThrow('Unknown metric: "f1". Expected one of: accuracy, acc, categoricalAccuracy, categorical_accuracy');
+    expect(() => classifier().compile({ loss: 'mse', optimizer: 'sgd', metrics: ['f1'] })).toThrow('Unknown metric: "f1". Expected one of: accuracy, acc, binaryAccuracy, binary_accuracy, categoricalAccuracy, categorical_accuracy, sparseCategoricalAccuracy');
   });
 });
 

@@ -3,7 +3,7 @@
 // completed step; the dead worker is replaced and the next fit works.
 import { describe, it, expect, afterEach } from 'vitest';
 import * as wl from '../../src/index.js';
-import { FAULT_EXIT, FAULT_HANG, FAULT_THROW } from '../fixtures/faults.js';
+import { FAULT_EXIT, FAULT_HANG, FAULT_SPIN, FAULT_THROW } from '../fixtures/faults.js';
 import { expectIdentical } from '../helpers/compare.js';
 import { fixtureUrl, poolStats, resetPool } from '../helpers/pool.js';
 
@@ -59,14 +59,21 @@ for (const [transport, fixture] of TRANSPORTS) {
   });
 }
 
-describe('comlink call timeout', () => {
-  it('a worker that never answers is declared dead after timeoutMs and replaced', async () => {
-    wl.setPoolOptions({ transport: 'comlink', workerUrl: fixtureUrl('faulty-comlink-worker'), timeoutMs: 1500 });
-    const m = model();
-    const { x, y, clean } = data(FAULT_HANG);
-    await expect(m.fit(x, y, { batchSize: BATCH, shuffle: false, verbose: 0, workers: 2 })).rejects.toThrow(
-      'Worker for shard 2 of 2 failed during a train step: no answer within 1500 ms',
-    );
-    await m.fit(clean, y, { batchSize: BATCH, verbose: 0, workers: 2 });
-  });
+describe('stall timeout, both transports', () => {
+  const stalls = [['comlink', 'faulty-comlink-worker', 'waits forever', FAULT_HANG], ['piscina', 'faulty-node-worker', 'waits forever', FAULT_HANG], ['piscina', 'faulty-node-worker', 'spins in a busy loop', FAULT_SPIN]] as const;
+  for (const [transport, fixture, what, sentinel] of stalls) {
+    it(`${transport}: a worker that ${what} is ended after timeoutMs and replaced; last completed step's weights; the next fit works`, async () => {
+      wl.setPoolOptions({ transport, workerUrl: fixtureUrl(fixture), timeoutMs: 1500 });
+      const m = model();
+      const { x, y, clean } = data(sentinel);
+      let completed: Float32Array[] = [];
+      await expect(m.fit(x, y, {
+        batchSize: BATCH, shuffle: false, verbose: 0, workers: 2,
+        callbacks: { onBatchEnd: () => void (completed = m.getWeights().map((w) => w.dataSync().slice())) },
+      })).rejects.toThrow('Worker for shard 2 of 2 failed during a train step: no answer within 1500 ms');
+      m.getWeights().forEach((w, i) => expectIdentical(w.dataSync(), completed[i], `weight ${i}`));
+      await m.fit(clean, y, { batchSize: BATCH, verbose: 0, workers: 2 });
+      expect(poolStats().liveWorkers).toBe(2);
+    });
+  }
 });

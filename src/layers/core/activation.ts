@@ -5,6 +5,7 @@ import { activationBackward, activationForward } from '../../ops/activation.js';
 import type { ActivationIdentifier } from '../activations.js';
 import type { LayerArgs } from '../args.js';
 import type { BackwardContext, ForwardContext } from '../context.js';
+import type { FusableActivation } from '../../training/losses.js';
 import { Layer, type ForwardResult } from '../layer.js';
 import { arg, layerSchema, type ArgsOf } from '../schema.js';
 import { ValueError } from '../../errors.js';
@@ -39,8 +40,9 @@ export class Activation extends Layer<DeviceTensor> {
     return true;
   }
 
-  override outputIsSoftmax(): boolean {
-    return this.activation.code == null;
+  override finalActivation(): FusableActivation | null {
+    const name = this.activation.name;
+    return name === 'softmax' || name === 'sigmoid' ? name : null;
   }
 
   /** @internal */

@@ -9,6 +9,7 @@ import type { ActivationIdentifier } from '../activations.js';
 import { positiveInteger, type LayerArgs } from '../args.js';
 import type { BackwardContext, ForwardContext } from '../context.js';
 import type { InitializerIdentifier } from '../initializers.js';
+import type { FusableActivation } from '../../training/losses.js';
 import { Layer, type ForwardResult } from '../layer.js';
 import { arg, layerSchema, type ArgsOf } from '../schema.js';
 import { WEIGHT_OPTIONS_AT_DEFAULT } from '../unsupported.js';
@@ -88,8 +89,9 @@ export class Dense extends Layer<DenseCache> {
     return true;
   }
 
-  override outputIsSoftmax(): boolean {
-    return this.activation.code == null;
+  override finalActivation(): FusableActivation | null {
+    const name = this.activation.name;
+    return name === 'softmax' || name === 'sigmoid' ? name : null;
   }
 
   /** @internal */

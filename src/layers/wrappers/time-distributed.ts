@@ -10,6 +10,7 @@ import { reshape, type DeviceTensor } from '../../ops/device-tensor.js';
 import type { Device } from '../../backend/engine.js';
 import type { LayerArgs } from '../args.js';
 import type { BackwardContext, ForwardContext } from '../context.js';
+import type { FusableActivation } from '../../training/losses.js';
 import { Layer, type ForwardResult, type InputSpec } from '../layer.js';
 import { arg, layerSchema, type ArgsOf } from '../schema.js';
 import type { LayerVariable } from '../variable.js';
@@ -60,8 +61,8 @@ export class TimeDistributed extends Layer<unknown> {
     return true;
   }
 
-  override outputIsSoftmax(): boolean {
-    return this.layer.outputIsSoftmax();
+  override finalActivation(): FusableActivation | null {
+    return this.layer.finalActivation();
   }
 
   override unsupportedInTraining(): string | null {

@@ -1,20 +1,21 @@
 /**
- * The Keras 3 golden-value suite (shared/keras3/<case>/case.json) over a list of cases, shared by the
- * test/keras3/*.test.ts files: each model is built with the JS API, given the case's initial weights
- * (get_weights() order), and checked within 2e-5 (absolute) against:
+ * The Keras 3 golden-value runner shared by test/keras3/*.test.ts: each case (a model built with the
+ * JS API, given the case's initial weights) is checked within 2e-5 (absolute) against
  *   outputs                model.predict(inputs)                       (inference)
  *   loss_value             model.evaluate(inputs, targets)
  *   weights_after_sgd      one fit step, SGD(sgd_learning_rate), batch = B, shuffle off
  *                          (w − lr·g: checks the gradients)
  *   weights_after_rmsprop  one fit step from the initial weights, RMSprop() at Keras's defaults
- * and countParams() against the case's weight sizes. Every case runs in process (workers: 0); cases
- * with `pool` also run on the worker pool (workers: 2), checked against the fixture and against the
+ * and countParams() against the case's weight sizes. Every case runs in process (workers: 0); those
+ * marked `pool` also run on the worker pool (workers: 2), checked against the fixture and against the
  * in-process run. Cases that need a layer or an option the library does not have are skipped with
  * the reason, found when the file is collected (so they run once the library gains it).
  */
 import { describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
-import { expectCaseClose, expectWeightsClose, inputTensors, loadCase, modelData, paramCount, targetTensors, weightTensors, type Keras3Case } from './keras3-case.js';
+import {
+  expectCaseClose, expectWeightsClose, inputTensors, loadCase, modelData, paramCount, targetTensors, weightTensors, type Keras3Case,
+} from './keras3-case.js';
 
 export type Factory = (args?: Record<string, unknown>) => wl.Layer;
 export type Workers = 0 | 2;
@@ -64,11 +65,12 @@ export interface CaseSpec {
   pool?: boolean;
 }
 
+
 /** A fresh model with the case's initial weights, compiled with the case's loss. */
 function freshModel(spec: CaseSpec, c: Keras3Case, optimizer: wl.Optimizer): wl.LayersModel {
   const model = spec.build();
   model.setWeights(weightTensors(c));
-  model.compile({ loss: c.loss as wl.LossIdentifier, optimizer });
+  model.compile({ loss: c.loss as wl.LossIdentifier | wl.LossIdentifier[], lossWeights: c.loss_weights, optimizer });
   return model;
 }
 
@@ -125,75 +127,75 @@ function memo<T>(key: string, run: () => Promise<T>): Promise<T> {
   return runs.get(key) as Promise<T>;
 }
 
-/** Registers the suite's tests for `cases` (call inside a describe). */
-export function describeKeras3Cases(cases: CaseSpec[]): void {
-  for (const spec of cases) {
-    const c = loadCase(spec.name);
-    describe(spec.name, () => {
-      if (spec.skip) {
-        it.skip(`skipped: ${spec.skip}`, () => {});
-        return;
-      }
 
-      it('countParams() is the sum of the case weights, and the weight shapes follow get_weights()', () => {
-        const model = spec.build();
-        expect(model.countParams()).toBe(paramCount(c));
-        expect(model.getWeights().map((w) => w.shape), `${c.name}: weight shapes`).toEqual(c.weights.map((w) => w.shape));
+/** One describe block per case: params, predict, evaluate, an SGD and an RMSprop step (and the pool). */
+export function defineKeras3Cases(cases: CaseSpec[]): void {
+for (const spec of cases) {
+  const c = loadCase(spec.name);
+  describe(spec.name, () => {
+    if (spec.skip) {
+      it.skip(`skipped: ${spec.skip}`, () => {});
+      return;
+    }
+
+    it('countParams() is the sum of the case weights, and the weight shapes follow get_weights()', () => {
+      const model = spec.build();
+      expect(model.countParams()).toBe(paramCount(c));
+      expect(model.getWeights().map((w) => w.shape), `${c.name}: weight shapes`).toEqual(c.weights.map((w) => w.shape));
+    });
+
+    for (const workers of spec.pool ? [0, 2] as const : [0] as const) {
+      const label = `${c.name}${workers ? ' [workers: 2]' : ''}`;
+      const at = workers ? ' (workers: 2)' : '';
+
+      it(`predict == outputs${at}`, async () => {
+        const r = await memo(`${c.name}/inference/${workers}`, () => inference(spec, c, workers));
+        expect(r.outputs.length, `${label}: number of outputs`).toBe(c.outputs.length);
+        c.outputs.forEach((o, k) => {
+          expect(r.outputShapes[k], `${label}: outputs[${k}] shape`).toEqual(o.shape);
+          expectCaseClose(r.outputs[k], o.data, { caseName: label, field: 'outputs', index: k, shape: o.shape });
+        });
       });
 
-      for (const workers of spec.pool ? [0, 2] as const : [0] as const) {
-        const label = `${c.name}${workers ? ' [workers: 2]' : ''}`;
-        const at = workers ? ' (workers: 2)' : '';
+      it(`evaluate == loss_value${at}`, async () => {
+        const r = await memo(`${c.name}/inference/${workers}`, () => inference(spec, c, workers));
+        expectCaseClose([r.loss], [c.loss_value], { caseName: label, field: 'loss_value' });
+      });
 
-        it(`predict == outputs${at}`, async () => {
-          const r = await memo(`${c.name}/inference/${workers}`, () => inference(spec, c, workers));
-          expect(r.outputs.length, `${label}: number of outputs`).toBe(c.outputs.length);
-          c.outputs.forEach((o, k) => {
-            expect(r.outputShapes[k], `${label}: outputs[${k}] shape`).toEqual(o.shape);
-            expectCaseClose(r.outputs[k], o.data, { caseName: label, field: 'outputs', index: k, shape: o.shape });
-          });
-        });
-
-        it(`evaluate == loss_value${at}`, async () => {
-          const r = await memo(`${c.name}/inference/${workers}`, () => inference(spec, c, workers));
-          expectCaseClose([r.loss], [c.loss_value], { caseName: label, field: 'loss_value' });
-        });
-
-        if (!c.training_fields) {
-          it.skip(`training steps: the fixture gives no training fields (${c.note ?? 'training_fields false'})`, () => {});
-          continue;
-        }
-
-        it(`one SGD(${c.sgd_learning_rate}) step == weights_after_sgd (gradients)${at}`, async () => {
-          const weights = await memo(`${c.name}/sgd/${workers}`, () => oneStep(spec, c, 'sgd', workers));
-          expectWeightsClose({ ...c, name: label }, 'weights_after_sgd', weights, impliedGradient(c));
-        });
-
-        if (spec.skipRmsprop) {
-          it.skip(`one RMSprop() step: skipped: ${spec.skipRmsprop}`, () => {});
-        } else {
-          it(`one RMSprop() step == weights_after_rmsprop${at}`, async () => {
-            const weights = await memo(`${c.name}/rmsprop/${workers}`, () => oneStep(spec, c, 'rmsprop', workers));
-            expectWeightsClose({ ...c, name: label }, 'weights_after_rmsprop', weights);
-          });
-        }
+      if (!c.training_fields) {
+        it.skip(`training steps: the fixture gives no training fields (${c.note ?? 'training_fields false'})`, () => {});
+        continue;
       }
 
-      if (spec.pool) {
-        it('workers: 2 gives the in-process results (within 2e-5)', async () => {
-          const name = `${c.name} [workers 2 vs 0]`;
-          const [r0, r2] = await Promise.all([0, 2].map((w) => memo(`${c.name}/inference/${w}`, () => inference(spec, c, w as Workers))));
-          r0.outputs.forEach((o, k) => expectCaseClose(r2.outputs[k], o, { caseName: name, field: 'outputs', index: k, shape: c.outputs[k].shape }));
-          expectCaseClose([r2.loss], [r0.loss], { caseName: name, field: 'loss_value' });
-          for (const opt of ['sgd', 'rmsprop'] as const) {
-            const [w0, w2] = await Promise.all([0, 2].map((w) => memo(`${c.name}/${opt}/${w}`, () => oneStep(spec, c, opt, w as Workers))));
-            w0.forEach((w, k) => expectCaseClose(w2[k].dataSync(), w.dataSync(), {
-              caseName: name, field: `weights_after_${opt}`, index: k, path: c.weights[k].path, shape: w.shape,
-            }));
-          }
+      it(`one SGD(${c.sgd_learning_rate}) step == weights_after_sgd (gradients)${at}`, async () => {
+        const weights = await memo(`${c.name}/sgd/${workers}`, () => oneStep(spec, c, 'sgd', workers));
+        expectWeightsClose({ ...c, name: label }, 'weights_after_sgd', weights, impliedGradient(c));
+      });
+
+      if (spec.skipRmsprop) {
+        it.skip(`one RMSprop() step: skipped: ${spec.skipRmsprop}`, () => {});
+      } else {
+        it(`one RMSprop() step == weights_after_rmsprop${at}`, async () => {
+          const weights = await memo(`${c.name}/rmsprop/${workers}`, () => oneStep(spec, c, 'rmsprop', workers));
+          expectWeightsClose({ ...c, name: label }, 'weights_after_rmsprop', weights);
         });
       }
-    });
-  }
+    }
 
+    if (spec.pool) {
+      it('workers: 2 gives the in-process results (within 2e-5)', async () => {
+        const name = `${c.name} [workers 2 vs 0]`;
+        const [r0, r2] = await Promise.all([0, 2].map((w) => memo(`${c.name}/inference/${w}`, () => inference(spec, c, w as Workers))));
+        r0.outputs.forEach((o, k) => expectCaseClose(r2.outputs[k], o, { caseName: name, field: 'outputs', index: k, shape: c.outputs[k].shape }));
+        expectCaseClose([r2.loss], [r0.loss], { caseName: name, field: 'loss_value' });
+        for (const opt of ['sgd', 'rmsprop'] as const) {
+          const [w0, w2] = await Promise.all([0, 2].map((w) => memo(`${c.name}/${opt}/${w}`, () => oneStep(spec, c, opt, w as Workers))));
+          w0.forEach((w, k) => expectCaseClose(w2[k].dataSync(), w.dataSync(), {
+            caseName: name, field: `weights_after_${opt}`, index: k, path: c.weights[k].path, shape: w.shape,
+          }));
+        }
+      });
+    }
+  });
+}
 }
