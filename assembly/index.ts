@@ -13,6 +13,7 @@ export { f32_rmsprop, f32_adam, f32_sgd } from "./optimizers";
 export { f32_activation, f32_activation_bwd, f32_add_inplace, f32_all_finite, f32_swap_axes01 } from "./elementwise";
 export { f32_layernorm_fwd, f32_layernorm_bwd, f32_batchnorm_moments, f32_batchnorm_fwd, f32_batchnorm_bwd, f32_moving_average } from "./normalization";
 export { embedding_bad_id, f32_embedding_gather, f32_embedding_scatter_add } from "./embedding";
+export { f32_l2norm_rows, f32_l2norm_rows_bwd } from "./normalize";
 
 import { PACKED_WORKSPACE_BYTES } from "./gemm-packed";
 

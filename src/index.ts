@@ -30,6 +30,10 @@ export type {
   MergeMode, RecurrentCallArgs, RecurrentLayerArgs, SimpleRNNLayerArgs, TimeDistributedLayerArgs,
 } from './layers/index.js';
 export { Embedding, type EmbeddingLayerArgs } from './layers/index.js';
+export { Add, Average, Concatenate, Dot, Flatten, Maximum, Minimum, Multiply, Permute, RepeatVector, Reshape, Subtract } from './layers/index.js';
+export type {
+  ConcatenateLayerArgs, DataFormat, DotLayerArgs, FlattenLayerArgs, MergeLayerArgs, PermuteLayerArgs, RepeatVectorLayerArgs, ReshapeLayerArgs,
+} from './layers/index.js';
 export { Recurrent } from './layers/recurrent/recurrent.js';
 export { BatchNormalization, LayerNormalization, type BatchNormalizationLayerArgs, type LayerNormalizationLayerArgs } from './layers/index.js';
 export { Layer, type CallArgs, type ForwardResult, type InputSpec, type LayerClass } from './layers/layer.js';

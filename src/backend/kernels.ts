@@ -109,6 +109,9 @@ export interface Kernels {
   f32_embedding_gather(n: number, ids: number, idsF32: number, table: number, dim: number, out: number, mask: number): void;
   /** grad rows ids += dOut rows (only the rows named are touched). */
   f32_embedding_scatter_add(n: number, ids: number, idsF32: number, dOut: number, dim: number, grad: number): void;
+  /** Rows scaled to unit L2 norm (floor 1e-7); scales[r] = 1/max(‖row‖, ε), negated where floored (assembly/normalize.ts). */
+  f32_l2norm_rows(rows: number, n: number, x: number, y: number, scales: number): void;
+  f32_l2norm_rows_bwd(rows: number, n: number, y: number, scales: number, dy: number, dx: number): void;
 }
 
 /**
@@ -133,6 +136,7 @@ const KERNEL_NAME_SET = {
   f32_layernorm_fwd: true, f32_layernorm_bwd: true, f32_batchnorm_moments: true, f32_batchnorm_fwd: true, f32_batchnorm_bwd: true,
   f32_moving_average: true,
   embedding_bad_id: true, f32_embedding_gather: true, f32_embedding_scatter_add: true,
+  f32_l2norm_rows: true, f32_l2norm_rows_bwd: true,
 } satisfies Record<keyof Kernels, true>;
 
 /** Names of every kernel (see KERNEL_NAME_SET). */

@@ -15,6 +15,19 @@ import { Bidirectional, type BidirectionalLayerArgs, type MergeMode } from './wr
 import { TimeDistributed, type TimeDistributedLayerArgs } from './wrappers/time-distributed.js';
 import { BatchNormalization, type BatchNormalizationLayerArgs } from './normalization/batch-normalization.js';
 import { LayerNormalization, type LayerNormalizationLayerArgs } from './normalization/layer-normalization.js';
+import { Flatten, type DataFormat, type FlattenLayerArgs } from './reshaping/flatten.js';
+import { Permute, type PermuteLayerArgs } from './reshaping/permute.js';
+import { RepeatVector, type RepeatVectorLayerArgs } from './reshaping/repeat-vector.js';
+import { Reshape, type ReshapeLayerArgs } from './reshaping/reshape.js';
+import { Add } from './merging/add.js';
+import { Average } from './merging/average.js';
+import { Concatenate, type ConcatenateLayerArgs } from './merging/concatenate.js';
+import { Dot, type DotLayerArgs } from './merging/dot.js';
+import { Maximum } from './merging/maximum.js';
+import { Minimum } from './merging/minimum.js';
+import { Multiply } from './merging/multiply.js';
+import type { MergeLayerArgs } from './merging/merge.js';
+import { Subtract } from './merging/subtract.js';
 
 export const layers = {
   /**
@@ -90,6 +103,66 @@ export const layers = {
    * @example wl.layers.embedding({ inputDim: 10000, outputDim: 64, maskZero: true })
    */
   embedding: (args: EmbeddingLayerArgs) => new Embedding(args),
+  /**
+   * Repeats a (batch, features) input n times: (batch, n, features).
+   * @example wl.layers.repeatVector({ n: 10 })
+   */
+  repeatVector: (args: RepeatVectorLayerArgs) => new RepeatVector(args),
+  /**
+   * Flattens each sample: (batch, d1, …, dk) → (batch, d1·…·dk).
+   * @example wl.layers.flatten()
+   */
+  flatten: (args: FlattenLayerArgs = {}) => new Flatten(args),
+  /**
+   * Reshapes each sample to targetShape (batch axis excluded; one −1 inferred).
+   * @example wl.layers.reshape({ targetShape: [4, -1] })
+   */
+  reshape: (args: ReshapeLayerArgs) => new Reshape(args),
+  /**
+   * Reorders the non-batch axes; dims is 1-based.
+   * @example wl.layers.permute({ dims: [2, 1] })
+   */
+  permute: (args: PermuteLayerArgs) => new Permute(args),
+  /**
+   * Joins its inputs along axis (default −1).
+   * @example wl.layers.concatenate().apply([a, b])
+   */
+  concatenate: (args: ConcatenateLayerArgs = {}) => new Concatenate(args),
+  /**
+   * The elementwise sum of its inputs (shapes broadcast as Keras's).
+   * @example wl.layers.add().apply([a, b])
+   */
+  add: (args: MergeLayerArgs = {}) => new Add(args),
+  /**
+   * The elementwise difference of its two inputs.
+   * @example wl.layers.subtract().apply([a, b])
+   */
+  subtract: (args: MergeLayerArgs = {}) => new Subtract(args),
+  /**
+   * The elementwise product of its inputs.
+   * @example wl.layers.multiply().apply([a, b])
+   */
+  multiply: (args: MergeLayerArgs = {}) => new Multiply(args),
+  /**
+   * The elementwise mean of its inputs.
+   * @example wl.layers.average().apply([a, b])
+   */
+  average: (args: MergeLayerArgs = {}) => new Average(args),
+  /**
+   * The elementwise maximum of its inputs.
+   * @example wl.layers.maximum().apply([a, b])
+   */
+  maximum: (args: MergeLayerArgs = {}) => new Maximum(args),
+  /**
+   * The elementwise minimum of its inputs.
+   * @example wl.layers.minimum().apply([a, b])
+   */
+  minimum: (args: MergeLayerArgs = {}) => new Minimum(args),
+  /**
+   * Per-sample dot product along one axis of each input (Luong attention scores, cosine similarity).
+   * @example wl.layers.dot({ axes: [2, 2] }).apply([decoded, encoded])
+   */
+  dot: (args: DotLayerArgs) => new Dot(args),
 };
 
 export { Activation, Bidirectional, Dense, Dropout, GRU, InputLayer, LSTM, Masking, SimpleRNN, SpatialDropout1D, TimeDistributed };
@@ -97,8 +170,12 @@ export { BatchNormalization, LayerNormalization };
 export type { BatchNormalizationLayerArgs, LayerNormalizationLayerArgs };
 export { Embedding };
 export type { EmbeddingLayerArgs };
+export { Add, Average, Concatenate, Dot, Flatten, Maximum, Minimum, Multiply, Permute, RepeatVector, Reshape, Subtract };
 export type {
   ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, DropoutLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,
   SpatialDropout1DLayerArgs,
   MergeMode, RecurrentCallArgs, RecurrentLayerArgs, SimpleRNNLayerArgs, TimeDistributedLayerArgs,
+};
+export type {
+  ConcatenateLayerArgs, DataFormat, DotLayerArgs, FlattenLayerArgs, MergeLayerArgs, PermuteLayerArgs, RepeatVectorLayerArgs, ReshapeLayerArgs,
 };

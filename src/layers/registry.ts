@@ -20,6 +20,18 @@ import type { FromConfigContext } from './schema.js';
 import { TimeDistributed } from './wrappers/time-distributed.js';
 import { BatchNormalization } from './normalization/batch-normalization.js';
 import { LayerNormalization } from './normalization/layer-normalization.js';
+import { Flatten } from './reshaping/flatten.js';
+import { Permute } from './reshaping/permute.js';
+import { RepeatVector } from './reshaping/repeat-vector.js';
+import { Reshape } from './reshaping/reshape.js';
+import { Add } from './merging/add.js';
+import { Average } from './merging/average.js';
+import { Concatenate } from './merging/concatenate.js';
+import { Dot } from './merging/dot.js';
+import { Maximum } from './merging/maximum.js';
+import { Minimum } from './merging/minimum.js';
+import { Multiply } from './merging/multiply.js';
+import { Subtract } from './merging/subtract.js';
 
 export interface LayerConfig {
   class_name: string;
@@ -54,7 +66,8 @@ export function registerLayer(cls: LayerClass): void {
 }
 
 for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D,
-  LayerNormalization, BatchNormalization, Embedding] as LayerClass[]) {
+  LayerNormalization, BatchNormalization, Embedding,
+  RepeatVector, Flatten, Reshape, Permute, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot] as LayerClass[]) {
   registerLayer(cls);
   BUILT_IN.add(cls.className);
 }
