@@ -10,6 +10,8 @@ export { f32_softmax_ce, f32_categorical_ce, f32_mse, f32_sparse_softmax_ce, f32
 export { f32_argmax_matches, f32_sparse_argmax_matches } from "./metrics";
 export { f32_rmsprop, f32_adam, f32_sgd } from "./optimizers";
 export { f32_activation, f32_activation_bwd, f32_add_inplace, f32_all_finite, f32_swap_axes01 } from "./elementwise";
+export { f32_rows_window } from "./conv1d";
+export { f32_max_pool1d, f32_max_pool1d_bwd, f32_avg_pool1d, f32_avg_pool1d_bwd } from "./pooling1d";
 
 import { PACKED_WORKSPACE_BYTES } from "./gemm-packed";
 

@@ -28,6 +28,10 @@ export type {
   SpatialDropout1DLayerArgs,
   MergeMode, RecurrentCallArgs, RecurrentLayerArgs, SimpleRNNLayerArgs, TimeDistributedLayerArgs,
 } from './layers/index.js';
+export { Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D } from './layers/index.js';
+export type {
+  Conv1DLayerArgs, MaxPooling1DLayerArgs, AveragePooling1DLayerArgs, GlobalMaxPooling1DLayerArgs, GlobalAveragePooling1DLayerArgs,
+} from './layers/index.js';
 export { Recurrent } from './layers/recurrent/recurrent.js';
 export { Layer, type CallArgs, type ForwardResult, type InputSpec, type LayerClass } from './layers/layer.js';
 export type { ForwardContext, BackwardContext, GradientMap } from './layers/context.js';

@@ -85,6 +85,23 @@ export interface Kernels {
   f32_add_inplace(n: number, dst: number, src: number): void;
   f32_all_finite(n: number, src: number): number;
   f32_swap_axes01(d0: number, d1: number, inner: number, src: number, dst: number, flags: number): void;
+  /** A window of each sample's rows: zero-padded (offset < 0) or cropped (offset > 0); assembly/conv1d.ts. */
+  f32_rows_window(batch: number, srcSteps: number, dstSteps: number, inner: number, offset: number, src: number, dst: number): void;
+  /** 1-D max pooling (assembly/pooling1d.ts); argmax 0 or (batch, outSteps, channels) i32. */
+  f32_max_pool1d(
+    batch: number, steps: number, channels: number, pool: number, stride: number, padBefore: number, outSteps: number,
+    x: number, y: number, argmax: number,
+  ): void;
+  f32_max_pool1d_bwd(batch: number, steps: number, channels: number, outSteps: number, dy: number, argmax: number, dx: number): void;
+  /** 1-D average pooling over real (and, with a (batch, steps) mask, unmasked) cells. */
+  f32_avg_pool1d(
+    batch: number, steps: number, channels: number, pool: number, stride: number, padBefore: number, outSteps: number,
+    x: number, mask: number, y: number,
+  ): void;
+  f32_avg_pool1d_bwd(
+    batch: number, steps: number, channels: number, pool: number, stride: number, padBefore: number, outSteps: number,
+    dy: number, mask: number, dx: number,
+  ): void;
 }
 
 /**
@@ -105,6 +122,7 @@ const KERNEL_NAME_SET = {
   f32_sparse_softmax_ce: true, f32_sparse_ce: true, f32_binary_ce: true, f32_mae: true, f32_huber: true, f32_sparse_argmax_matches: true,
   f32_rmsprop: true, f32_adam: true, f32_sgd: true,
   f32_activation: true, f32_activation_bwd: true, f32_add_inplace: true, f32_all_finite: true, f32_swap_axes01: true,
+  f32_rows_window: true, f32_max_pool1d: true, f32_max_pool1d_bwd: true, f32_avg_pool1d: true, f32_avg_pool1d_bwd: true,
 } satisfies Record<keyof Kernels, true>;
 
 /** Names of every kernel (see KERNEL_NAME_SET). */

@@ -17,6 +17,11 @@ import { SimpleRNN } from './recurrent/simple-rnn.js';
 import { Bidirectional } from './wrappers/bidirectional.js';
 import type { FromConfigContext } from './schema.js';
 import { TimeDistributed } from './wrappers/time-distributed.js';
+import { Conv1D } from './convolutional/conv1d.js';
+import { AveragePooling1D } from './pooling/average-pooling1d.js';
+import { GlobalAveragePooling1D } from './pooling/global-average-pooling1d.js';
+import { GlobalMaxPooling1D } from './pooling/global-max-pooling1d.js';
+import { MaxPooling1D } from './pooling/max-pooling1d.js';
 
 export interface LayerConfig {
   class_name: string;
@@ -50,7 +55,8 @@ export function registerLayer(cls: LayerClass): void {
   CLASSES.set(cls.className, cls as Registered);
 }
 
-for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D] as LayerClass[]) {
+for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D,
+  Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D] as LayerClass[]) {
   registerLayer(cls);
   BUILT_IN.add(cls.className);
 }
