@@ -41,13 +41,27 @@ function forEachTerm(s: Conv1DRefShape, visit: (yIndex: number, xIndex: number, 
   }
 }
 
-/** y (B, out, F). */
+/** y (B, out, F) (plain loops: the finite differences call it many times). */
 export function conv1dRef(s: Conv1DRefShape, x: ArrayLike<number>, w: ArrayLike<number>, bias: ArrayLike<number> | null): Float64Array {
-  const { out } = conv1dRefGeometry(s);
-  const z = new Float64Array(s.batch * out * s.filters);
-  if (bias) z.forEach((_, i) => (z[i] = bias[i % s.filters]));
-  forEachTerm(s, (yi, xi, wi) => (z[yi] += x[xi] * w[wi]));
-  return z.map((v) => act(v, s.activation ?? 'linear'));
+  const { out, before } = conv1dRefGeometry(s);
+  const { channels: C, filters: F } = s;
+  const y = new Float64Array(s.batch * out * F);
+  const z = new Float64Array(F);
+  for (let b = 0; b < s.batch; b++) {
+    for (let t = 0; t < out; t++) {
+      for (let f = 0; f < F; f++) z[f] = bias ? bias[f] : 0;
+      for (let k = 0; k < s.taps; k++) {
+        const u = t * s.stride + k * s.dilation - before;
+        if (u < 0 || u >= s.steps) continue;
+        for (let c = 0; c < C; c++) {
+          const xv = x[(b * s.steps + u) * C + c];
+          for (let f = 0; f < F; f++) z[f] += xv * w[(k * C + c) * F + f];
+        }
+      }
+      for (let f = 0; f < F; f++) y[(b * out + t) * F + f] = act(z[f], s.activation ?? 'linear');
+    }
+  }
+  return y;
 }
 
 /** dx, dW, db of L = Σ dy ⊙ y, from y = conv1dRef(...). */
