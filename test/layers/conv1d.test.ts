@@ -9,7 +9,7 @@ import type { Engine } from '../../src/backend/engine.js';
 import { layerFromConfig } from '../../src/layers/registry.js';
 import { expectClose } from '../helpers/compare.js';
 import { testEngine } from '../helpers/engine.js';
-import { runLayer } from '../helpers/layer-run.js';
+import { runLayer } from '../helpers/layer-step.js';
 import { resetPool } from '../helpers/pool.js';
 import { testRng, uniform } from '../helpers/rng.js';
 import { conv1dRef, conv1dRefBackward, type Conv1DRefShape } from '../reference/conv1d.js';

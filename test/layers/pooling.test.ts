@@ -9,7 +9,7 @@ import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';
 import { expectClose } from '../helpers/compare.js';
 import { testEngine } from '../helpers/engine.js';
-import { runLayer } from '../helpers/layer-run.js';
+import { runLayer } from '../helpers/layer-step.js';
 import { resetPool } from '../helpers/pool.js';
 import { testRng, uniform } from '../helpers/rng.js';
 import { dot, numericGradientAt } from '../reference/finite-difference.js';
