@@ -8,7 +8,8 @@ import { ld, st, splat } from "./simd";
 /**
  * y[b, o, c] = max over the window's real cells of x[b, t, c], for o < outSteps; with argmax ≠ 0
  * also argmax[b, o, c] = that t as i32 (the first on ties, as TensorFlow). Every window must hold a
- * real cell (valid and same padding guarantee it).
+ * real cell (valid and same padding guarantee it). The window's rows stream through the output
+ * row (a column-wise scan fetched each cache line of a long sequence four times).
  */
 export function f32_max_pool1d(
   batch: i32, steps: i32, channels: i32, pool: i32, stride: i32, padBefore: i32, outSteps: i32,
@@ -20,27 +21,28 @@ export function f32_max_pool1d(
     for (let o = 0; o < outSteps; o++) {
       const start = max(0, o * stride - padBefore), end = min(steps, o * stride - padBefore + pool);
       const out = <usize>(b * outSteps + o) * row;
-      let c = 0;
-      for (; c + 4 <= channels; c += 4) maxWindow(xb + (<usize>c << 2), row, start, end, y + out + (<usize>c << 2), argmax ? argmax + out + (<usize>c << 2) : 0, true);
-      for (; c < channels; c++) maxWindow(xb + (<usize>c << 2), row, start, end, y + out + (<usize>c << 2), argmax ? argmax + out + (<usize>c << 2) : 0, false);
+      const yo = y + out, ao = argmax ? argmax + out : 0;
+      memory.copy(yo, xb + <usize>start * row, row);
+      if (ao) for (let c = 0; c < channels; c++) store<i32>(ao + (<usize>c << 2), start);
+      for (let t = start + 1; t < end; t++) {
+        const xt = xb + <usize>t * row;
+        let o4: usize = 0;
+        for (; o4 + 16 <= row; o4 += 16) maxStep(xt + o4, yo + o4, ao ? ao + o4 : 0, t, true);
+        for (; o4 < row; o4 += 4) maxStep(xt + o4, yo + o4, ao ? ao + o4 : 0, t, false);
+      }
     }
   }
 }
 
+/** y = max(y, x) lane-wise; where x wins (strictly), argmax = t. */
 // @ts-ignore: decorator
-@inline function maxWindow(x: usize, row: usize, start: i32, end: i32, y: usize, argmax: usize, vec: bool): void {
-  let best = ld(x + <usize>start * row, vec);
-  let at = i32x4.splat(start);
-  for (let t = start + 1; t < end; t++) {
-    const v = ld(x + <usize>t * row, vec);
-    const gt = f32x4.gt(v, best);
-    best = v128.bitselect(v, best, gt);
-    at = v128.bitselect(i32x4.splat(t), at, gt);
-  }
-  st(y, best, vec);
+@inline function maxStep(x: usize, y: usize, argmax: usize, t: i32, vec: bool): void {
+  const v = ld(x, vec), best = ld(y, vec);
+  const gt = f32x4.gt(v, best);
+  st(y, v128.bitselect(v, best, gt), vec);
   if (!argmax) return;
-  if (vec) v128.store(argmax, at);
-  else store<i32>(argmax, i32x4.extract_lane(at, 0));
+  if (vec) v128.store(argmax, v128.bitselect(i32x4.splat(t), v128.load(argmax), gt));
+  else if (i32x4.extract_lane(gt, 0)) store<i32>(argmax, t);
 }
 
 /** dx = 0, then dx[b, argmax[b, o, c], c] += dy[b, o, c]: the max's gradient (overlapping windows add). */
@@ -61,7 +63,7 @@ export function f32_max_pool1d_bwd(batch: i32, steps: i32, channels: i32, outSte
 /**
  * y[b, o, c] = Σ_t m[b, t]·x[b, t, c] / Σ_t m[b, t] over the window's real cells, where m is the
  * (batch, steps) float mask (0 = masked step) or 1 everywhere when mask is 0. A window with no
- * unmasked cell gives 0/0 = NaN, as Keras.
+ * unmasked cell gives 0/0 = NaN, as Keras. Rows stream through the output row, as in the max.
  */
 export function f32_avg_pool1d(
   batch: i32, steps: i32, channels: i32, pool: i32, stride: i32, padBefore: i32, outSteps: i32,
@@ -73,11 +75,19 @@ export function f32_avg_pool1d(
     const mb = mask ? mask + (<usize>b * <usize>steps << 2) : 0;
     for (let o = 0; o < outSteps; o++) {
       const start = max(0, o * stride - padBefore), end = min(steps, o * stride - padBefore + pool);
-      const count = windowCount(mb, start, end);
-      const out = y + <usize>(b * outSteps + o) * row;
-      let c = 0;
-      for (; c + 4 <= channels; c += 4) st(out + (<usize>c << 2), f32x4.div(sumWindow(xb + (<usize>c << 2), row, mb, start, end, true), splat(count)), true);
-      for (; c < channels; c++) st(out + (<usize>c << 2), f32x4.div(sumWindow(xb + (<usize>c << 2), row, mb, start, end, false), splat(count)), false);
+      const yo = y + <usize>(b * outSteps + o) * row;
+      memory.fill(yo, 0, row);
+      for (let t = start; t < end; t++) {
+        if (mb && load<f32>(mb + (<usize>t << 2)) == 0) continue;
+        const xt = xb + <usize>t * row;
+        let o4: usize = 0;
+        for (; o4 + 16 <= row; o4 += 16) st(yo + o4, f32x4.add(ld(yo + o4, true), ld(xt + o4, true)), true);
+        for (; o4 < row; o4 += 4) st(yo + o4, f32x4.add(ld(yo + o4, false), ld(xt + o4, false)), false);
+      }
+      const count = splat(windowCount(mb, start, end));
+      let o4: usize = 0;
+      for (; o4 + 16 <= row; o4 += 16) st(yo + o4, f32x4.div(ld(yo + o4, true), count), true);
+      for (; o4 < row; o4 += 4) st(yo + o4, f32x4.div(ld(yo + o4, false), count), false);
     }
   }
 }
@@ -114,16 +124,6 @@ export function f32_avg_pool1d_bwd(
   let n: f32 = 0;
   for (let t = start; t < end; t++) if (load<f32>(mask + (<usize>t << 2)) != 0) n += 1;
   return n;
-}
-
-// @ts-ignore: decorator
-@inline function sumWindow(x: usize, row: usize, mask: usize, start: i32, end: i32, vec: bool): v128 {
-  let s = splat(0);
-  for (let t = start; t < end; t++) {
-    if (mask && load<f32>(mask + (<usize>t << 2)) == 0) continue;
-    s = f32x4.add(s, ld(x + <usize>t * row, vec));
-  }
-  return s;
 }
 
 // @ts-ignore: decorator

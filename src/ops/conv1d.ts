@@ -103,51 +103,71 @@ export interface Conv1DGradientTargets {
 }
 
 /**
- * From dz = dL/d(pre-activation) (B, outSteps, F): adds dL/dkernel and dL/dbias into the targets
- * and returns dL/dx (B, steps, C), or null when not wanted.
+ * The output's gradient: `dy` w.r.t. y = act(z) with the activation code to differentiate through
+ * (from y), or linear when dy is already dL/dz (a softmax the layer differentiated, a fused loss).
  */
-export function conv1dBackward(
-  engine: Device, scratch: Scratch, x: DeviceTensor, dz: DeviceTensor, g: Conv1DGeometry, w: Conv1DWeights, to: Conv1DGradientTargets,
-): DeviceTensor | null {
-  const batch = x.shape[0];
-  const { channels: C, filters: F, kernel } = w;
-  const { taps: K, stride: s, dilation: d, outSteps } = g;
-  if (to.bias) columnSums(engine, batch * outSteps, F, dz.ptr, F, to.bias);
-  if (to.kernel) {
-    const buffer = sampleBuffer(scratch, g, C);
-    for (let b = 0; b < batch; b++) {
-      const a = paddedSample(engine, x, b, g, C, buffer);
-      const dzb = rowAt(dz.ptr, b * outSteps, F);
-      if (d === 1) {
-        matmul(engine, { m: K * C, n: F, k: outSteps, a, transposeA: true, lda: s * C, b: dzb, c: to.kernel, accumulate: true });
-        continue;
-      }
-      for (let k = 0; k < K; k++) {
-        matmul(engine, { m: C, n: F, k: outSteps, a: rowAt(a, k * d, C), transposeA: true, lda: s * C, b: dzb, c: rowAt(to.kernel, k * C, F), accumulate: true });
-      }
-    }
-  }
-  return to.input ? inputGradient(engine, scratch, dz, g, w, batch) : null;
+export interface Conv1DOutputGradient {
+  y: DeviceTensor;
+  dy: DeviceTensor;
+  activation: ActivationCode;
 }
 
-/** dL/dx: per sample into the padded length, then cropped to x's rows. */
-function inputGradient(engine: Device, scratch: Scratch, dz: DeviceTensor, g: Conv1DGeometry, w: Conv1DWeights, batch: number): DeviceTensor {
+/**
+ * Adds dL/dkernel and dL/dbias into the targets and returns dL/dx (B, steps, C), or null when not
+ * wanted. One sample at a time: its dz (the activation's derivative applied) stays in cache for
+ * the bias sums and both products.
+ */
+export function conv1dBackward(
+  engine: Device, scratch: Scratch, x: DeviceTensor, out: Conv1DOutputGradient, g: Conv1DGeometry, w: Conv1DWeights, to: Conv1DGradientTargets,
+): DeviceTensor | null {
+  const batch = x.shape[0];
+  const { channels: C, filters: F } = w;
+  const { taps: K, stride: s, dilation: d, outSteps, steps } = g;
+  const xBuffer = to.kernel ? sampleBuffer(scratch, g, C) : null;
+  const dzBuffer = out.activation === ActivationCode.linear ? null : scratch.alloc([1, outSteps, F]);
+  const dx = to.input ? scratch.alloc([batch, steps, C]) : null;
+  const input = dx ? inputGradientPlan(engine, scratch, g, w) : null;
+  for (let b = 0; b < batch; b++) {
+    let dzb = rowAt(out.dy.ptr, b * outSteps, F);
+    if (dzBuffer) {
+      engine.kernels.f32_activation_bwd(outSteps * F, rowAt(out.y.ptr, b * outSteps, F), dzb, dzBuffer.ptr, out.activation);
+      dzb = dzBuffer.ptr;
+    }
+    if (to.bias) columnSums(engine, outSteps, F, dzb, F, to.bias);
+    if (to.kernel) {
+      const a = paddedSample(engine, x, b, g, C, xBuffer);
+      if (d === 1) {
+        matmul(engine, { m: K * C, n: F, k: outSteps, a, transposeA: true, lda: s * C, b: dzb, c: to.kernel, accumulate: true });
+      } else {
+        for (let k = 0; k < K; k++) {
+          matmul(engine, { m: C, n: F, k: outSteps, a: rowAt(a, k * d, C), transposeA: true, lda: s * C, b: dzb, c: rowAt(to.kernel, k * C, F), accumulate: true });
+        }
+      }
+    }
+    if (dx && input) input(dzb, rowAt(dx.ptr, b * steps, C));
+  }
+  return dx;
+}
+
+/**
+ * The input gradient of one sample, dz (outSteps, F) → dx (steps, C): into the padded length, then
+ * cropped. With stride and dilation 1 it is the "full" convolution of dz with the flipped kernel,
+ * dxp[u] = Σ_j dzp[u + j] · W[K − 1 − j]ᵀ with dzp = dz padded by K − 1 zeros each side: one GEMM
+ * over overlapping rows; otherwise each tap adds dz · W[k]ᵀ to every stride-th row.
+ */
+function inputGradientPlan(engine: Device, scratch: Scratch, g: Conv1DGeometry, w: Conv1DWeights): (dzb: number, dxb: number) => void {
   const { channels: C, filters: F, kernel } = w;
   const { taps: K, stride: s, dilation: d, outSteps, steps } = g;
   const lp = paddedSteps(g);
-  const dx = scratch.alloc([batch, steps, C]);
   const buffer = sampleBuffer(scratch, g, C);
-  // each tap's kernel transposed to (F, C); in reverse tap order for the flipped convolution
   const flipped = s === 1 && d === 1;
+  // each tap's kernel transposed to (F, C); in reverse tap order for the flipped convolution
   const wt = scratch.alloc([K * F, C]);
   for (let k = 0; k < K; k++) engine.kernels.f32_transpose(C, F, rowAt(kernel, k * C, F), rowAt(wt.ptr, (flipped ? K - 1 - k : k) * F, C));
   const dzp = flipped ? scratch.alloc([1, outSteps + 2 * (K - 1), F]) : null;
-  for (let b = 0; b < batch; b++) {
-    const dxb = rowAt(dx.ptr, b * steps, C);
+  return (dzb, dxb) => {
     const target = buffer ? buffer.ptr : dxb;
-    const dzb = rowAt(dz.ptr, b * outSteps, F);
     if (dzp) {
-      // dxp[u] = Σ_j dzp[u + j] · W[K − 1 − j]ᵀ with dzp = dz padded by K − 1 zeros each side
       engine.kernels.f32_rows_window(1, outSteps, dzp.shape[1], F, -(K - 1), dzb, dzp.ptr);
       matmul(engine, { m: lp, n: C, k: K * F, a: dzp.ptr, lda: F, b: wt.ptr, c: target });
     } else {
@@ -157,6 +177,5 @@ function inputGradient(engine: Device, scratch: Scratch, dz: DeviceTensor, g: Co
       }
     }
     if (buffer) engine.kernels.f32_rows_window(1, lp, steps, C, g.padBefore, buffer.ptr, dxb);
-  }
-  return dx;
+  };
 }

@@ -19,6 +19,7 @@ import { Layer, type ForwardResult, type InputSpec } from '../layer.js';
 import { arg, layerSchema, type ArgsOf } from '../schema.js';
 import { WEIGHT_OPTIONS_AT_DEFAULT } from '../unsupported.js';
 import type { LayerVariable } from '../variable.js';
+import type { FusableActivation } from '../../training/losses.js';
 import { dataFormat, size1d, type Size1D } from './conv-args.js';
 
 export interface Conv1DLayerArgs extends LayerArgs {
@@ -129,8 +130,9 @@ export class Conv1D extends Layer<Conv1DCache> {
     return [[batch, steps == null ? null : this.geometry(steps, inputShape).outSteps, this.filters]];
   }
 
-  override outputIsSoftmax(): boolean {
-    return this.activation.code == null;
+  override finalActivation(): FusableActivation | null {
+    const name = this.activation.name;
+    return name === 'softmax' || name === 'sigmoid' ? name : null;
   }
 
   private weightsOn(engine: ForwardContext['engine'], channels: number): Conv1DWeights {
@@ -152,8 +154,10 @@ export class Conv1D extends Layer<Conv1DCache> {
   backward([dy]: (DeviceTensor | null)[], { x, y, geometry }: Conv1DCache, ctx: BackwardContext): (DeviceTensor | null)[] {
     if (!dy) return [null];
     const { engine, scratch } = ctx;
-    const dz = ctx.logitsGradient ? dy : activationBackward(engine, scratch, this.activation, y, dy);
-    const dx = conv1dBackward(engine, scratch, x, dz, geometry, this.weightsOn(engine, x.shape[2]), {
+    // an elementwise activation is differentiated inside conv1dBackward, one sample at a time
+    const elementwise = !ctx.logitsGradient && this.activation.code != null;
+    const dz = elementwise || ctx.logitsGradient ? dy : activationBackward(engine, scratch, this.activation, y, dy);
+    const dx = conv1dBackward(engine, scratch, x, { y, dy: dz, activation: elementwise ? this.activation.code! : ActivationCode.linear }, geometry, this.weightsOn(engine, x.shape[2]), {
       kernel: ctx.gradients.get(this.kernel!) ?? 0,
       bias: (this.bias && ctx.gradients.get(this.bias)) ?? 0,
       input: ctx.needInputGradients[0],
