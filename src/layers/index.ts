@@ -109,6 +109,10 @@ export const layers = {
 
 export { AveragePooling1D, Conv1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D };
 export type { AveragePooling1DLayerArgs, Conv1DLayerArgs, GlobalAveragePooling1DLayerArgs, GlobalMaxPooling1DLayerArgs, MaxPooling1DLayerArgs };
+export type { GlobalPooling1DLayerArgs, Pooling1DLayerArgs } from './pooling/pooling1d.js';
+export type { Size1D } from './convolutional/conv-args.js';
+export type { Conv1DPadding } from '../ops/conv1d.js';
+export type { Pool1DPadding } from '../ops/pooling.js';
 export { Activation, Bidirectional, Dense, Dropout, GRU, InputLayer, LSTM, Masking, SimpleRNN, SpatialDropout1D, TimeDistributed };
 export type {
   ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, DropoutLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,
