@@ -1,7 +1,9 @@
-/** Runs one layer's forward and backward on the engine with given inputs, for layer-level tests. */
+/** Runs one layer's forward and backward on the engine with given inputs, and fits on the pool against in process, for layer-level tests. */
+import type * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';
 import type { Layer } from '../../src/layers/layer.js';
 import { Scratch, type DeviceTensor } from '../../src/ops/device-tensor.js';
+import { expectClose } from './compare.js';
 
 export interface LayerRun {
   y: Float32Array;
@@ -40,4 +42,19 @@ export function runLayer(engine: Engine, layer: Layer, x: ArrayLike<number>, sha
   } finally {
     scratch.release();
   }
+}
+
+/**
+ * Fits a fresh model from `build` in process and on 2 workers (same data, no shuffling) and checks
+ * that the weights agree within 1e-5 (scale 1e-2).
+ */
+export async function expectWorkersFitLikeInProcess(build: () => wl.LayersModel, x: wl.Tensor, y: wl.Tensor, { batchSize, epochs }: { batchSize: number; epochs: number }): Promise<void> {
+  const weights: Float32Array[][] = [];
+  for (const workers of [0, 2] as const) {
+    const m = build();
+    await m.fit(x, y, { batchSize, epochs, shuffle: false, verbose: 0, workers });
+    weights.push(m.getWeights().map((w) => w.dataSync() as Float32Array));
+    await m.dispose();
+  }
+  weights[0].forEach((w, i) => expectClose(weights[1][i], w, { tol: 1e-5, scale: 1e-2, label: `weight ${i} (workers 2 vs 0)` }));
 }

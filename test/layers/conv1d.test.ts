@@ -9,7 +9,7 @@ import type { Engine } from '../../src/backend/engine.js';
 import { layerFromConfig } from '../../src/layers/registry.js';
 import { expectClose } from '../helpers/compare.js';
 import { testEngine } from '../helpers/engine.js';
-import { runLayer } from '../helpers/layer-step.js';
+import { expectWorkersFitLikeInProcess, runLayer } from '../helpers/layer-step.js';
 import { resetPool } from '../helpers/pool.js';
 import { testRng, uniform } from '../helpers/rng.js';
 import { conv1dRef, conv1dRefBackward, type Conv1DRefShape } from '../reference/conv1d.js';
@@ -176,14 +176,7 @@ describe('Conv1D in models', () => {
     wl.setSeed(9);
     const x = wl.randomUniform([48, 20, 6]);
     const y = wl.oneHot(wl.tensor(Int32Array.from({ length: 48 }, (_, i) => i % 3), [48], 'int32'), 3);
-    const weights: Float32Array[][] = [];
-    for (const workers of [0, 2] as const) {
-      const m = build();
-      await m.fit(x, y, { batchSize: 16, epochs: 2, shuffle: false, verbose: 0, workers });
-      weights.push(m.getWeights().map((w) => w.dataSync() as Float32Array));
-      await m.dispose();
-    }
-    weights[0].forEach((w, i) => expectClose(weights[1][i], w, { tol: 1e-5, scale: 1e-2, label: `weight ${i}` }));
+    await expectWorkersFitLikeInProcess(build, x, y, { batchSize: 16, epochs: 2 });
   });
 });
 

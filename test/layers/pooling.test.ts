@@ -9,7 +9,7 @@ import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';
 import { expectClose } from '../helpers/compare.js';
 import { testEngine } from '../helpers/engine.js';
-import { runLayer } from '../helpers/layer-step.js';
+import { expectWorkersFitLikeInProcess, runLayer } from '../helpers/layer-step.js';
 import { resetPool } from '../helpers/pool.js';
 import { testRng, uniform } from '../helpers/rng.js';
 import { dot, numericGradientAt } from '../reference/finite-difference.js';
@@ -177,14 +177,7 @@ describe('pooling layers in models', () => {
     };
     wl.setSeed(8);
     const [x, y] = [wl.randomUniform([40, 24, 4]), wl.randomUniform([40, 2])];
-    const weights: Float32Array[][] = [];
-    for (const workers of [0, 2] as const) {
-      const m = build();
-      await m.fit(x, y, { batchSize: 20, epochs: 2, shuffle: false, verbose: 0, workers });
-      weights.push(m.getWeights().map((w) => w.dataSync() as Float32Array));
-      await m.dispose();
-    }
-    weights[0].forEach((w, i) => expectClose(weights[1][i], w, { tol: 1e-5, scale: 1e-2, label: `weight ${i}` }));
+    await expectWorkersFitLikeInProcess(build, x, y, { batchSize: 20, epochs: 2 });
   });
 });
 
