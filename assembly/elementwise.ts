@@ -67,7 +67,7 @@ export function f32_swap_axes01(d0: i32, d1: i32, inner: i32, src: usize, dst: u
  * with a vector that overlaps the previous one, which is harmless as dst and src do not overlap.
  */
 // @ts-ignore: decorator
-@inline function copyRow(dst: usize, src: usize, bytes: usize): void {
+@inline export function copyRow(dst: usize, src: usize, bytes: usize): void {
   if (bytes < 16) {
     for (let o: usize = 0; o < bytes; o += 4) store<f32>(dst + o, load<f32>(src + o));
     return;

@@ -65,7 +65,7 @@ function gruPacked(name, acts) {
       const [hs, g, ax, out, work] = [(T + 1) * B * u, T * B * 3 * u, T * B * u, B * T * u, k.gru_fwd_work_floats(B, u)].map((n) => zeros(e, n));
       const flags = RETURN_SEQUENCES | ZERO_STATE | acts.flags;
       return {
-        run: () => k.f32_gru_seq_fwd(B, T, u, d.xproj, d.U, acts.flags ? d.bias : 0, hs, g, ax, out, 0, work, flags, acts.recAct, acts.act),
+        run: () => k.f32_gru_seq_fwd(B, T, u, d.xproj, d.U, acts.flags ? d.bias : 0, hs, g, ax, out, 0, work, flags, acts.recAct, acts.act, 0, 0),
         outputs: () => [out, hs, g, ax].map((p) => e.read(p, sizes.get(p))),
       };
     },

@@ -17,6 +17,9 @@ export interface DataTypeMap {
 /** Values of a tensor of any dtype. */
 export type HostArray = DataTypeMap[DType];
 
+const INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648;
+
 export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
 
 /** The dtype an array holds: Float32Array → float32, Int32Array → int32, Uint8Array → bool. */
@@ -40,11 +43,18 @@ export function checkDType(owner: string, value: unknown): DType {
   throw new ValueError(`${owner}: received an invalid value for dtype, expected 'float32', 'int32' or 'bool'. Received: dtype=${describe(value)}`);
 }
 
-/** Converts numbers to `dtype` as tfjs does: int32 truncates toward zero, bool is value ≠ 0. */
+/**
+ * Converts numbers to `dtype` as tfjs does: int32 truncates toward zero, bool is value ≠ 0 (NaN is
+ * true). Unlike tfjs, which wraps around, int32 clamps values beyond its range and maps NaN to 0.
+ */
 export function castArray<D extends DType>(values: ArrayLike<number>, dtype: D): DataTypeMap[D] {
   const out = allocArray(dtype, values.length);
   if (dtype === 'bool') for (let i = 0; i < values.length; i++) out[i] = values[i] !== 0 ? 1 : 0;
-  else if (dtype === 'int32') for (let i = 0; i < values.length; i++) out[i] = Math.trunc(values[i]);
-  else (out as Float32Array).set(values);
+  else if (dtype === 'int32') {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      out[i] = v >= INT32_MAX ? INT32_MAX : v <= INT32_MIN ? INT32_MIN : v; // the store truncates; NaN → 0
+    }
+  } else (out as Float32Array).set(values);
   return out;
 }

@@ -21,12 +21,23 @@ export { Tensor, type NestedArray } from './tensor.js';
 export type { DType, DataTypeMap, HostArray } from './dtype.js';
 export type { Shape } from './shape.js';
 export type { ActivationIdentifier } from './layers/activations.js';
-export { tensor, tensor1d, tensor2d, tensor3d, zeros, ones, randomUniform, randomNormal, oneHot, type TensorLike } from './tensor-creation.js';
+export { tensor, tensor1d, tensor2d, tensor3d, tensor4d, zeros, ones, randomUniform, randomNormal, oneHot, type TensorLike, type NestedBoolArray } from './tensor-creation.js';
+export * from './tensor-ops/index.js';
 export { layers, GRU, LSTM, SimpleRNN, Bidirectional, Masking, Dense, Dropout, SpatialDropout1D, TimeDistributed, Activation, InputLayer } from './layers/index.js';
 export type {
   ActivationLayerArgs, BidirectionalLayerArgs, DenseLayerArgs, DropoutLayerArgs, GRULayerArgs, InputLayerArgs, LayerArgs, LSTMLayerArgs, MaskingLayerArgs,
   SpatialDropout1DLayerArgs,
   MergeMode, RecurrentCallArgs, RecurrentLayerArgs, SimpleRNNLayerArgs, TimeDistributedLayerArgs,
+} from './layers/index.js';
+export { Embedding, type EmbeddingLayerArgs } from './layers/index.js';
+export { Add, Average, Concatenate, Dot, Flatten, Maximum, Minimum, Multiply, Permute, RepeatVector, Reshape, Subtract } from './layers/index.js';
+export type {
+  ConcatenateLayerArgs, DataFormat, DotLayerArgs, FlattenLayerArgs, MergeLayerArgs, PermuteLayerArgs, RepeatVectorLayerArgs, ReshapeLayerArgs,
+} from './layers/index.js';
+export { Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D } from './layers/index.js';
+export type {
+  Conv1DLayerArgs, MaxPooling1DLayerArgs, AveragePooling1DLayerArgs, GlobalMaxPooling1DLayerArgs, GlobalAveragePooling1DLayerArgs,
+  Pooling1DLayerArgs, GlobalPooling1DLayerArgs, Size1D, Conv1DPadding, Pool1DPadding,
 } from './layers/index.js';
 export { Recurrent } from './layers/recurrent/recurrent.js';
 export { BatchNormalization, LayerNormalization, type BatchNormalizationLayerArgs, type LayerNormalizationLayerArgs } from './layers/index.js';
@@ -52,7 +63,7 @@ export type { ModelEvaluateAsyncArgs, ModelPredictAsyncArgs } from './models/mod
 export { Sequential, sequential, type SequentialArgs } from './models/sequential.js';
 export type { SummaryOptions } from './models/summary.js';
 export { optimizers, Optimizer, RMSprop, Adam, SGD, type RMSpropArgs, type AdamArgs, type SGDArgs } from './training/optimizers.js';
-export type { LossIdentifier } from './training/losses.js';
+export type { LossIdentifier, FusableActivation } from './training/losses.js';
 export type { LoadOptions } from './models/load.js';
 export type { MetricIdentifier } from './training/metrics.js';
 export type { ModelFitArgs, WorkersOption } from './training/fit.js';
@@ -61,7 +72,7 @@ export { callbacks, EarlyStopping, TerminateOnNaN, type CustomCallbackArgs, type
 export { loadLayersModel } from './models/load.js';
 export type { SaveOptions } from './io/save.js';
 export * as io from './io/public.js';
-export type { ModelData, ArrayData } from './training/data.js';
+export type { ModelData, ArrayData, ForeignTensor } from './training/data.js';
 export { setSeed } from './random.js';
 export { setPoolOptions, poolInfo, type PoolOptions, type PoolInfo } from './parallel/pool-registry.js';
 export { ValueError, StateError, WorkerError } from './errors.js';

@@ -10,3 +10,13 @@ export function sizeOf(shape: ConcreteShape): number {
   for (const d of shape) n *= d;
   return n;
 }
+
+/** The row-major multi-index of flat element `flat` in `shape`: 13 in (4, 6) → [2, 1]. */
+export function multiIndex(flat: number, shape: ConcreteShape): number[] {
+  const index = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index[d] = flat % shape[d];
+    flat = Math.floor(flat / shape[d]);
+  }
+  return index;
+}

@@ -1,12 +1,15 @@
-/** Tensor creation as TensorFlow.js spells it: tensor, tensor1d–3d, zeros, ones, random*, oneHot. */
+/** Tensor creation as TensorFlow.js spells it: tensor, tensor1d–4d, zeros, ones, random*, oneHot (more in tensor-ops/creation.ts). */
 import { Tensor, type NestedArray } from './tensor.js';
-import { ValueError, describe, invalidArgument } from './errors.js';
-import { castArray, checkDType, type DataTypeMap, type DType } from './dtype.js';
-import { randomFor } from './random.js';
+import { StateError, ValueError, describe, invalidArgument } from './errors.js';
+import { allocArray, castArray, checkDType, type DataTypeMap, type DType } from './dtype.js';
+import { randomFor, type Random } from './random.js';
 import { sizeOf } from './shape.js';
 
 /** What `tensor()` accepts: nested number (or boolean) arrays, a flat typed/number array (with a shape), or a number. */
-export type TensorLike = NestedArray | ArrayLike<number> | boolean | boolean[];
+export type TensorLike = NestedArray | ArrayLike<number> | NestedBoolArray;
+
+/** Nested arrays of booleans (a bool tensor). */
+export type NestedBoolArray = boolean | NestedBoolArray[];
 
 /**
  * The dtype tfjs infers for values: an Int32Array, Uint8Array or Uint8ClampedArray is int32,
@@ -65,45 +68,62 @@ export function tensor3d<D extends DType = DType>(values: TensorLike, shape?: [n
   return withRank(tensor(values, shape, dtype), 3, 'tensor3d');
 }
 
-/** A tensor of zeros. */
-export function zeros(shape: readonly number[]): Tensor<'float32'> {
+/** A rank-4 tensor. */
+export function tensor4d<D extends DType = DType>(values: TensorLike, shape?: [number, number, number, number], dtype?: D): Tensor<D> {
+  return withRank(tensor(values, shape, dtype), 4, 'tensor4d');
+}
+
+/** A tensor of zeros. @example wl.zeros([2, 3], 'int32') */
+export function zeros<D extends DType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D): Tensor<D> {
   checkShape('zeros', shape);
-  return new Tensor(new Float32Array(sizeOf(shape)), shape);
+  return new Tensor(allocArray(checkDType('zeros', dtype) as D, sizeOf(shape)), shape);
 }
 
-/** A tensor of ones. */
-export function ones(shape: readonly number[]): Tensor<'float32'> {
+/** A tensor of ones. @example wl.ones([3]) */
+export function ones<D extends DType = 'float32'>(shape: readonly number[], dtype: D = 'float32' as D): Tensor<D> {
   checkShape('ones', shape);
-  return new Tensor(new Float32Array(sizeOf(shape)).fill(1), shape);
-}
-
-/** Values uniform in [minval, maxval), from the global seed or `seed`. */
-export function randomUniform(shape: readonly number[], minval = 0, maxval = 1, _dtype: 'float32' = 'float32', seed?: number): Tensor<'float32'> {
-  checkShape('randomUniform', shape);
-  const rng = randomFor(seed);
-  const out = new Float32Array(sizeOf(shape));
-  for (let i = 0; i < out.length; i++) out[i] = minval + (maxval - minval) * rng.uniform();
-  return new Tensor(out, shape);
-}
-
-/** Normal values with `mean` and `stdDev`, from the global seed or `seed`. */
-export function randomNormal(shape: readonly number[], mean = 0, stdDev = 1, _dtype: 'float32' = 'float32', seed?: number): Tensor<'float32'> {
-  checkShape('randomNormal', shape);
-  const rng = randomFor(seed);
-  const out = new Float32Array(sizeOf(shape));
-  for (let i = 0; i < out.length; i++) out[i] = mean + stdDev * rng.normal();
-  return new Tensor(out, shape);
+  return new Tensor(allocArray(checkDType('ones', dtype) as D, sizeOf(shape)).fill(1) as DataTypeMap[D], shape);
 }
 
 /**
- * One-hot encoding: indices of any shape → shape + [depth], `onValue` at each index.
+ * Values uniform in [minval, maxval), from the global seed or `seed`; int32 draws integers (floored).
+ * @example wl.randomUniform([2, 2], -1, 1, 'float32', 42)
+ */
+export function randomUniform<D extends 'float32' | 'int32' = 'float32'>(shape: readonly number[], minval = 0, maxval = 1, dtype: D = 'float32' as D, seed?: number): Tensor<D> {
+  return random('randomUniform', shape, dtype, seed, (rng) => minval + (maxval - minval) * rng.uniform(), Math.floor);
+}
+
+/**
+ * Normal values with `mean` and `stdDev`, from the global seed or `seed` (int32 truncates).
+ * @example wl.randomNormal([3], 0, 1, 'float32', 42)
+ */
+export function randomNormal<D extends 'float32' | 'int32' = 'float32'>(shape: readonly number[], mean = 0, stdDev = 1, dtype: D = 'float32' as D, seed?: number): Tensor<D> {
+  return random('randomNormal', shape, dtype, seed, (rng) => mean + stdDev * rng.normal(), Math.trunc);
+}
+
+/** A tensor of `draw()`s; int32 values pass through `toInt`. */
+export function random<D extends DType>(fn: string, shape: readonly number[], dtype: D, seed: number | undefined, draw: (rng: Random) => number, toInt: (v: number) => number): Tensor<D> {
+  checkShape(fn, shape);
+  if (dtype !== 'float32' && dtype !== 'int32') throw invalidArgument(fn, 'dtype', "'float32' or 'int32'", dtype);
+  const rng = randomFor(seed);
+  const values = new Float64Array(sizeOf(shape));
+  for (let i = 0; i < values.length; i++) values[i] = dtype === 'int32' ? toInt(draw(rng)) : draw(rng);
+  return new Tensor(castArray(values, dtype), shape);
+}
+
+/**
+ * One-hot encoding: indices of any shape → shape + [depth], `onValue` at each index; int32 as in
+ * tfjs unless `dtype` says otherwise.
  * @example wl.oneHot([0, 2], 3) // [[1, 0, 0], [0, 0, 1]]
  */
-export function oneHot(indices: Tensor | NestedArray | ArrayLike<number>, depth: number, onValue = 1, offValue = 0): Tensor<'float32'> {
+export function oneHot<D extends DType = 'int32'>(
+  indices: Tensor | NestedArray | ArrayLike<number>, depth: number, onValue = 1, offValue = 0, dtype: D = 'int32' as D,
+): Tensor<D> {
   if (!Number.isSafeInteger(depth) || depth < 1) throw invalidArgument('oneHot', 'depth', 'a positive integer', depth);
+  if (indices instanceof Tensor && indices.isDisposed) throw new StateError("oneHot: the tensor passed as 'indices' is disposed");
   const t = indices instanceof Tensor ? indices : tensor(indices as TensorLike);
   const idx = t.dataSync();
-  const out = new Float32Array(idx.length * depth).fill(offValue);
+  const out = allocArray(checkDType('oneHot', dtype) as D, idx.length * depth).fill(offValue) as DataTypeMap[D];
   for (let i = 0; i < idx.length; i++) {
     const k = idx[i];
     if (!Number.isInteger(k) || k < 0 || k >= depth) {

@@ -1,12 +1,14 @@
 /**
  * Tensor: values in JS memory with a shape and a dtype (float32, int32 or bool), the type users pass
  * to and get from models. Spelled as in TensorFlow.js (`shape`, `dtype`, `dataSync()`, `data()`,
- * `array()`), without its dispose discipline: a Tensor is garbage-collected like any array
- * (`dispose()` exists for tfjs code).
+ * `array()`), without requiring its dispose discipline: a Tensor is garbage-collected like any array,
+ * and `dispose()`, `tidy` and `memory()` work for tfjs code. The op methods (`x.add(y)`,
+ * `x.reshape(...)`, ...) are installed from src/tensor-ops/methods.ts.
  */
 import { StateError, ValueError } from './errors.js';
 import { dtypeOfArray, type DataTypeMap, type DType } from './dtype.js';
 import { sizeOf } from './shape.js';
+import { escape, trackTensor, untrackTensor } from './tensor-ops/memory.js';
 
 /** Nested arrays of numbers, as `array()` returns them. */
 export type NestedArray = number | NestedArray[];
@@ -29,6 +31,7 @@ export class Tensor<D extends DType = DType> {
     this.shape = [...shape];
     this.size = size;
     this.values = values;
+    trackTensor(this, values);
   }
 
   get rank(): number {
@@ -42,6 +45,7 @@ export class Tensor<D extends DType = DType> {
   /** The values, row-major. The array is the tensor's own: treat it as read-only. */
   dataSync(): DataTypeMap[D] {
     if (this.values == null) throw new StateError('Tensor is disposed');
+    escape(this.values);
     return this.values;
   }
 
@@ -52,7 +56,7 @@ export class Tensor<D extends DType = DType> {
 
   /** The values as nested arrays. */
   arraySync(): NestedArray {
-    const data = this.dataSync();
+    const data = valuesOf(this);
     if (this.rank === 0) return data[0];
     const build = (dim: number, offset: number): NestedArray[] => {
       const n = this.shape[dim];
@@ -68,24 +72,21 @@ export class Tensor<D extends DType = DType> {
     return this.arraySync();
   }
 
-  /** The same values under another shape; one dimension may be -1 (inferred). */
-  reshape(shape: readonly number[]): Tensor<D> {
-    const known = shape.filter((d) => d !== -1);
-    const inferred = shape.length - known.length;
-    const knownSize = sizeOf(known);
-    if (inferred > 1 || (inferred === 1 && (knownSize === 0 || this.size % knownSize !== 0))) {
-      throw new ValueError(`Cannot reshape a tensor of shape [${this.shape.join(', ')}] to [${shape.join(', ')}]`);
-    }
-    const resolved = shape.map((d) => (d === -1 ? this.size / knownSize : d));
-    return new Tensor(this.dataSync(), resolved);
-  }
-
-  /** Releases the values (for tfjs-style code; not required). */
+  /** Releases the values (for tfjs-style code; not required). Disposing twice is a no-op. */
   dispose(): void {
+    if (this.values == null) return;
+    untrackTensor(this.values);
     this.values = null;
   }
 
   toString(): string {
     return `Tensor ${this.dtype} [${this.shape.join(', ')}]`;
   }
+}
+
+/** The values of `t` for the ops, which read them without keeping or handing them out (unlike dataSync). */
+export function valuesOf<D extends DType>(t: Tensor<D>): DataTypeMap[D] {
+  const values = t['values'];
+  if (values == null) throw new StateError('Tensor is disposed');
+  return values;
 }

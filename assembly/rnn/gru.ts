@@ -10,6 +10,9 @@
 // Masks (gru-mask.ts, on mask.ts): a (T, B) f32 row of 1 (valid) / 0 (masked) per step, in processing order; a
 // masked row carries its state and repeats its previous output (or outputs 0), and backward passes
 // its state gradient through unchanged. Without a mask no step does any of that work.
+// Recurrent dropout (recMask (B, 3u) = [m_z | m_r | m_h] per row, recWork; rec-dropout.ts, Keras 3's
+// implementation 1): the gates' recurrent products read h ⊙ m_z, h ⊙ m_r, h ⊙ m_h (reset_before:
+// r ⊙ (h ⊙ m_h)), the blend z ⊙ h reads h unmasked; those steps take a branch of their own.
 
 import { f32_transpose, gemmPrepacked } from "../gemm";
 import { packB, packedBFloats } from "../gemm-packed";
@@ -19,6 +22,7 @@ import { gruSmallBackStep } from "./gru-small-bwd";
 import { RNN_INFERENCE, RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_FOR_MASK, RNN_ZERO_STATE } from "./flags";
 import { maskBackwardAfter, maskBackwardBefore, maskForwardStep, writeStepOutput } from "./gru-mask";
 import { addRow } from "./mask";
+import { addMaskedGateGradient, maskState, maskedGateProducts, maskedStateBuffer, packGateColumns, packGateRows, packedGate } from "./rec-dropout";
 
 /** n rounded up to a multiple of 4 floats, so the regions after it stay 16-byte aligned. */
 // @ts-ignore: decorator
@@ -52,13 +56,14 @@ export function gru_bwd_work_floats(batch: i32, units: i32): usize {
  * else (B,u) the last output; 0 to skip. mask: 0 or (T,B) (see the file comment; with
  * RNN_ZERO_OUTPUT_FOR_MASK a masked step outputs 0). work: gru_fwd_work_floats(batch, units) f32.
  * Without RNN_ZERO_STATE, hs[0] may hold any initial state. recAct and act are activation codes
- * (see simd.ts).
+ * (see simd.ts). recMask: 0, or the recurrent dropout masks (B, 3u) (training) with recWork
+ * rec_dropout_work_floats(3, batch, units) f32.
  */
 export function f32_gru_seq_fwd(
   batch: i32, steps: i32, units: i32,
   xproj: usize, recKernel: usize, recBias: usize,
   hs: usize, gates: usize, aux: usize, out: usize, mask: usize, work: usize,
-  flags: i32, recAct: i32, act: i32,
+  flags: i32, recAct: i32, act: i32, recMask: usize, recWork: usize,
 ): void {
   const u = units, u3 = 3 * units;
   const uB = <usize>u << 2, u3B = <usize>u3 << 2;
@@ -70,7 +75,8 @@ export function f32_gru_seq_fwd(
   // [z | r] and h column blocks
   const last = work, packedU = last + (round4(<usize>batch * <usize>u) << 2), packedUh = packedU + (packedBFloats(u, 2 * u) << 2);
   if (mask) memory.fill(last, 0, stateBytes);
-  if (flags & RNN_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
+  if (recMask) packGateColumns(0, 3, u, u3, recKernel, recWork);
+  else if (flags & RNN_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
   else {
     packB(u, 2 * u, recKernel, u3, packedU);
     packB(u, u, recKernel + (<usize>(2 * u) << 2), u3, packedUh);
@@ -85,14 +91,23 @@ export function f32_gru_seq_fwd(
     const skip = zeroState && t == 0;
     if (flags & RNN_RESET_AFTER) {
       if (skip) fillRows(batch, u3, recBias, g);
+      else if (recMask) maskedGateProducts(batch, u, u3, 0, 3, hPrev, recMask, recWork, g, u3, recBias, 3);
       else gemmPrepacked(batch, u3, u, hPrev, u, 1, packedU, g, u3, 0, recBias, ACT_LINEAR);
       resetAfterPass(batch, uB, xproj + <usize>t * gateBytes, g, hPrev, hNext, ax, recAct, act);
     } else {
       if (skip) fillRows(batch, u3, 0, g);
+      else if (recMask) maskedGateProducts(batch, u, u3, 0, 2, hPrev, recMask, recWork, g, u3, 0, 3);
       else gemmPrepacked(batch, 2 * u, u, hPrev, u, 1, packedU, g, u3, 0, 0, ACT_LINEAR);
-      updateResetPass(batch, uB, xproj + <usize>t * gateBytes, g, hPrev, ax, recAct);
+      if (recMask) {
+        // aux = r ⊙ (h ⊙ m_h), the candidate product's input
+        const hm = maskedStateBuffer(recWork, 3, u);
+        maskState(batch, u, u3, 2, hPrev, recMask, hm);
+        updateResetPass(batch, uB, xproj + <usize>t * gateBytes, g, hm, ax, recAct);
+      } else {
+        updateResetPass(batch, uB, xproj + <usize>t * gateBytes, g, hPrev, ax, recAct);
+      }
       // (r ⊙ h0)·U_h is zero too (fillRows above cleared that block)
-      if (!skip) gemmPrepacked(batch, u, u, ax, u, 1, packedUh, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
+      if (!skip) gemmPrepacked(batch, u, u, ax, u, 1, recMask ? packedGate(recWork, 2, u) : packedUh, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
       candidatePass(batch, uB, xproj + <usize>t * gateBytes, g, hPrev, hNext, act);
     }
     let output = hNext;
@@ -319,12 +334,14 @@ const PASS_RESET_AFTER = 0, PASS_UPDATE_RESET = 1, PASS_CANDIDATE = 2;
  * dh0: 0 or (B,u), receives dL/dh0 (meaningful without RNN_ZERO_STATE; with it and no dh0 the first
  * step's dh_prev is skipped). work: gru_bwd_work_floats(batch, units) f32: the running dh,
  * d(r⊙h), dLast and saved masked dh rows, Uᵀ, then Uᵀ packed as its [z | r] and h row blocks.
+ * recMask, recWork: the forward's recurrent dropout masks (or 0) and rec_dropout_work_floats(3,
+ * batch, units) f32; the caller's dU then reads the masked states (f32_rnn_masked_states).
  */
 export function f32_gru_seq_bwd(
   batch: i32, steps: i32, units: i32,
   recKernel: usize, hs: usize, gates: usize, aux: usize, dOut: usize, dhT: usize, mask: usize,
   dxproj: usize, duh: usize, dh0: usize, work: usize,
-  flags: i32, recAct: i32, act: i32,
+  flags: i32, recAct: i32, act: i32, recMask: usize, recWork: usize,
 ): void {
   const u = units, u3 = 3 * units;
   const uB = <usize>u << 2, u3B = <usize>u3 << 2;
@@ -338,7 +355,8 @@ export function f32_gru_seq_bwd(
   const packedZR = ut + <usize>u3 * uB, packedH = packedZR + (packedBFloats(2 * u, u) << 2);
   const small = smallUnits(u);
   f32_transpose(u, u3, recKernel, ut);
-  if (!small) {
+  if (recMask) packGateRows(3, u, ut, recWork);
+  else if (!small) {
     packB(2 * u, u, ut, u, packedZR);
     packB(u, u, ut + 2 * <usize>u * uB, u, packedH);
   }
@@ -364,7 +382,8 @@ export function f32_gru_seq_bwd(
     const masked = mask ? maskBackwardBefore(batch, uB, maskRow, dLast, dh, savedH, zeroOutput) : false;
     // with h0 = 0 and no dh0 wanted, the first step's dh_prev is not read: skipped
     const stateGrad = !(zeroState && t == 0 && !dh0);
-    if (small) gruSmallBackStep(batch, u, ut, g, hPrev, ax, dh, du, dx, drh, resetAfter, recAct, act, stateGrad);
+    if (recMask) maskedBackStep(batch, u, g, hPrev, ax, dh, du, dx, drh, recMask, recWork, resetAfter, recAct, act, stateGrad);
+    else if (small) gruSmallBackStep(batch, u, ut, g, hPrev, ax, dh, du, dx, drh, resetAfter, recAct, act, stateGrad);
     else packedBackStep(batch, u, g, hPrev, ax, dh, du, dx, drh, packedZR, packedH, resetAfter, recAct, act, stateGrad);
     if (masked) maskBackwardAfter(batch, uB, maskRow, dx, resetAfter ? du : 0, dh, savedH);
   }
@@ -381,7 +400,64 @@ function packedBackStep(
   batch: i32, u: i32, g: usize, hPrev: usize, ax: usize, dh: usize, du: usize, dx: usize, drh: usize,
   packedZR: usize, packedH: usize, resetAfter: bool, recAct: i32, act: i32, stateGrad: bool,
 ): void {
-  const uB = <usize>u << 2, u3 = 3 * u, u3B = uB * 3;
+  const uB = <usize>u << 2, u3 = 3 * u;
+  if (!gateGradStep(batch, u, g, hPrev, ax, dh, du, dx, resetAfter, recAct, act, stateGrad)) return;
+  if (resetAfter) {
+    // dh_prev = dh ⊙ z (already in dh) + [da_z | da_r]·[U_z | U_r]ᵀ + du_h·U_hᵀ
+    gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
+    gemmPrepacked(batch, u, u, du, u, 1, packedH, dh, u, 1, 0, ACT_LINEAR);
+  } else {
+    // d(r⊙h) = da_h·U_hᵀ, then da_r, then dh_prev = dh⊙z + d(r⊙h)⊙r + [da_z | da_r]·[U_z | U_r]ᵀ
+    gemmPrepacked(batch, u, u, dx + 2 * uB, u3, 1, packedH, drh, u, 0, 0, ACT_LINEAR);
+    resetGradRows(batch, u, g, hPrev, drh, dh, dx, recAct);
+    gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
+  }
+}
+
+/**
+ * packedBackStep with recurrent dropout: the same gate gradients (the blend's h is unmasked), then
+ * dh_prev = dh ⊙ z + Σ_g m_g ⊙ (d_g·U_gᵀ) with d = [da_z | da_r | du_h] (reset_after), or with
+ * reset_before d(r⊙h̃) = da_h·U_hᵀ masked by m_h first (h̃ = h ⊙ m_h: then da_r and the h path
+ * read the unmasked h as resetGrad does) and [da_z | da_r] through their masks.
+ */
+function maskedBackStep(
+  batch: i32, u: i32, g: usize, hPrev: usize, ax: usize, dh: usize, du: usize, dx: usize, drh: usize,
+  recMask: usize, recWork: usize, resetAfter: bool, recAct: i32, act: i32, stateGrad: bool,
+): void {
+  const uB = <usize>u << 2, u3 = 3 * u;
+  if (!gateGradStep(batch, u, g, hPrev, ax, dh, du, dx, resetAfter, recAct, act, stateGrad)) return;
+  if (!resetAfter) {
+    gemmPrepacked(batch, u, u, dx + 2 * uB, u3, 1, packedGate(recWork, 2, u), drh, u, 0, 0, ACT_LINEAR);
+    maskState(batch, u, u3, 2, drh, recMask, drh);
+    resetGradRows(batch, u, g, hPrev, drh, dh, dx, recAct);
+  }
+  addMaskedGateGradient(batch, u, u3, 0, dx, u3, recMask, recWork, dh, 3);
+  addMaskedGateGradient(batch, u, u3, 1, dx + uB, u3, recMask, recWork, dh, 3);
+  if (resetAfter) addMaskedGateGradient(batch, u, u3, 2, du, u, recMask, recWork, dh, 3);
+}
+
+/**
+ * The step's gate gradients (gateGradRows); false when dh_prev is not wanted (stateGrad false), where
+ * reset_before's da_r = d(r⊙h0) ⊙ h0 ⊙ σ'(r) is zero and written so.
+ */
+// @ts-ignore: decorator
+@inline function gateGradStep(
+  batch: i32, u: i32, g: usize, hPrev: usize, ax: usize, dh: usize, du: usize, dx: usize, resetAfter: bool, recAct: i32, act: i32, stateGrad: bool,
+): bool {
+  gateGradRows(batch, u, g, hPrev, ax, dh, du, dx, resetAfter, recAct, act);
+  if (!stateGrad && !resetAfter) {
+    const uB = <usize>u << 2, u3B = uB * 3;
+    for (let b = 0; b < batch; b++) memory.fill(dx + <usize>b * u3B + uB, 0, uB);
+  }
+  return stateGrad;
+}
+
+/** The gate gradients of one step's rows (reset_after: all of them; reset_before: da_z and da_h). */
+// @ts-ignore: decorator
+@inline function gateGradRows(
+  batch: i32, u: i32, g: usize, hPrev: usize, ax: usize, dh: usize, du: usize, dx: usize, resetAfter: bool, recAct: i32, act: i32,
+): void {
+  const uB = <usize>u << 2, u3B = uB * 3;
   for (let b = 0; b < batch; b++) {
     const row = <usize>b * uB, rowG = <usize>b * u3B;
     let o: usize = 0;
@@ -393,24 +469,17 @@ function packedBackStep(
       for (; o < uB; o += 4) updateAndCandidateGrad(o, uB, g + rowG, hPrev + row, dh + row, dx + rowG, recAct, act, false);
     }
   }
-  if (!stateGrad) {
-    if (!resetAfter) for (let b = 0; b < batch; b++) memory.fill(dx + <usize>b * u3B + uB, 0, uB);
-    return;
-  }
-  if (resetAfter) {
-    // dh_prev = dh ⊙ z (already in dh) + [da_z | da_r]·[U_z | U_r]ᵀ + du_h·U_hᵀ
-    gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
-    gemmPrepacked(batch, u, u, du, u, 1, packedH, dh, u, 1, 0, ACT_LINEAR);
-  } else {
-    // d(r⊙h) = da_h·U_hᵀ, then da_r, then dh_prev = dh⊙z + d(r⊙h)⊙r + [da_z | da_r]·[U_z | U_r]ᵀ
-    gemmPrepacked(batch, u, u, dx + 2 * uB, u3, 1, packedH, drh, u, 0, 0, ACT_LINEAR);
-    for (let b = 0; b < batch; b++) {
-      const row = <usize>b * uB, rowG = <usize>b * u3B;
-      let o: usize = 0;
-      for (; o + 16 <= uB; o += 16) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, true);
-      for (; o < uB; o += 4) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, false);
-    }
-    gemmPrepacked(batch, u, 2 * u, dx, u3, 1, packedZR, dh, u, 1, 0, ACT_LINEAR);
+}
+
+/** reset_before: da_r and dh = dh⊙z + d(r⊙h)⊙r over the step's rows (resetGrad). */
+// @ts-ignore: decorator
+@inline function resetGradRows(batch: i32, u: i32, g: usize, hPrev: usize, drh: usize, dh: usize, dx: usize, recAct: i32): void {
+  const uB = <usize>u << 2, u3B = uB * 3;
+  for (let b = 0; b < batch; b++) {
+    const row = <usize>b * uB, rowG = <usize>b * u3B;
+    let o: usize = 0;
+    for (; o + 16 <= uB; o += 16) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, true);
+    for (; o < uB; o += 4) resetGrad(o, uB, g + rowG, hPrev + row, drh + row, dh + row, dx + rowG, recAct, false);
   }
 }
 

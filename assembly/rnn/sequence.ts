@@ -10,7 +10,7 @@
 // (cs: LSTM only); gates (T, B, 4u) = [i | f | g | o] after activation and aux (T, B, u) = φ(c)
 // (LSTM only; SimpleRNN's h_t is hs[t+1]). Inference (RNN_INFERENCE) keeps nothing: hs, cs
 // (2, B, u) ping-pong from [0], gates (B, 4u) and aux (B, u) hold one step; final states at [T & 1].
-// Masks: mask.ts.
+// Masks: mask.ts. Recurrent dropout (recMask, recWork): rec-dropout.ts.
 
 import { f32_transpose, gemmPrepacked } from "../gemm";
 import { gemmDirect } from "../gemm-direct";
@@ -19,6 +19,7 @@ import { ACT_LINEAR } from "../simd";
 import { CELL_LSTM, RNN_INFERENCE, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_FOR_MASK, RNN_ZERO_STATE } from "./flags";
 import { lstmBackwardRows, lstmForwardRows } from "./lstm-cell";
 import { addRow, anyMasked, copyMaskedRows, maskedGradRows, maskedOutputRows, zeroMaskedRows } from "./mask";
+import { addMaskedGateGradient, maskedGateProducts, packGateColumns, packGateRows } from "./rec-dropout";
 import { simpleRnnBackwardRows, simpleRnnForwardRows } from "./simple-rnn-cell";
 
 /** Gate blocks of a cell: 4 for the LSTM, 1 for SimpleRNN. */
@@ -68,11 +69,13 @@ export function rnn_bwd_work_floats(cell: i32, batch: i32, units: i32): usize {
  * out: (B,T,u) with RNN_RETURN_SEQUENCES, else (B,u) the last output; 0 to skip. mask: 0 or (T,B)
  * (mask.ts). work: rnn_fwd_work_floats(cell, batch, units) f32. flags: RNN_* (flags.ts);
  * RNN_ZERO_STATE skips step 0's h·U (zero). recAct: the LSTM's σ; act: φ (activation codes, simd.ts).
+ * recMask: 0, or the recurrent dropout masks (B, G·u) (training; rec-dropout.ts) with recWork
+ * rec_dropout_work_floats(G, batch, units) f32.
  */
 export function f32_rnn_seq_fwd(
   cell: i32, batch: i32, steps: i32, units: i32,
   xproj: usize, recKernel: usize, hs: usize, cs: usize, gates: usize, aux: usize, out: usize, mask: usize, work: usize,
-  flags: i32, recAct: i32, act: i32,
+  flags: i32, recAct: i32, act: i32, recMask: usize, recWork: usize,
 ): void {
   const lstm = cell == CELL_LSTM, u = units, gu = gatesOf(cell) * u;
   const uB = <usize>u << 2, stateBytes = <usize>batch * uB, stepBytes = stateBytes * <usize>gatesOf(cell);
@@ -81,7 +84,8 @@ export function f32_rnn_seq_fwd(
   const zeroState = (flags & RNN_ZERO_STATE) != 0, zeroOutput = (flags & RNN_ZERO_OUTPUT_FOR_MASK) != 0;
   const thin = thinProduct(gu, u);
   const packedU = work, last = work + (packedBFloats(u, gu) << 2);
-  if (!thin) packB(u, gu, recKernel, gu, packedU);
+  if (recMask) packGateColumns(0, gatesOf(cell), u, gu, recKernel, recWork);
+  else if (!thin) packB(u, gu, recKernel, gu, packedU);
   if (mask) memory.fill(last, 0, stateBytes);
   for (let t = 0; t < steps; t++) {
     // training keeps every step for backward; inference reuses one step's buffers (they stay in cache)
@@ -90,6 +94,7 @@ export function f32_rnn_seq_fwd(
     // the step's pre-activation rows: the LSTM's gates, SimpleRNN's new state
     const z = lstm ? gates + (keep ? <usize>t * stepBytes : 0) : hNext;
     if (zeroState && t == 0) memory.fill(z, 0, stepBytes);
+    else if (recMask) maskedGateProducts(batch, u, gu, 0, gatesOf(cell), hPrev, recMask, recWork, z, gu, 0, gatesOf(cell));
     else if (thin) gemmDirect(batch, gu, u, hPrev, u, 1, recKernel, gu, z, gu, false, 0, ACT_LINEAR);
     else gemmPrepacked(batch, gu, u, hPrev, u, 1, packedU, z, gu, 0, 0, ACT_LINEAR);
     const xp = xproj + <usize>t * stepBytes;
@@ -119,12 +124,14 @@ export function f32_rnn_seq_fwd(
  * (the caller forms dW = xᵀ·dxproj, dU = h_prevᵀ·dxproj over all B·T rows and db from its column
  * sums), and dh0, dc0 (0 or (B,u)): dL/dh_0, dL/dc_0. With RNN_ZERO_STATE and no dh0 the last
  * product (dh_0 = dz_0·Uᵀ, unread) is skipped. work: rnn_bwd_work_floats(cell, batch, units) f32.
+ * recMask, recWork: the forward's recurrent dropout masks (or 0) and rec_dropout_work_floats(G, batch,
+ * units) f32; the caller's dU then reads the masked states (f32_rnn_masked_states).
  */
 export function f32_rnn_seq_bwd(
   cell: i32, batch: i32, steps: i32, units: i32,
   recKernel: usize, hs: usize, cs: usize, gates: usize, aux: usize, dOut: usize, dhT: usize, dcT: usize, mask: usize,
   dxproj: usize, dh0: usize, dc0: usize, work: usize,
-  flags: i32, recAct: i32, act: i32,
+  flags: i32, recAct: i32, act: i32, recMask: usize, recWork: usize,
 ): void {
   const lstm = cell == CELL_LSTM, u = units, gu = gatesOf(cell) * u;
   const uB = <usize>u << 2, stateBytes = <usize>batch * uB, stepBytes = stateBytes * <usize>gatesOf(cell);
@@ -137,7 +144,8 @@ export function f32_rnn_seq_bwd(
   const ut = lstm ? savedC + region : dc;
   const thin = thinProduct(u, gu);
   f32_transpose(u, gu, recKernel, ut);
-  if (!thin) packB(gu, u, ut, u, packedUt);
+  if (recMask) packGateRows(gatesOf(cell), u, ut, recWork);
+  else if (!thin) packB(gu, u, ut, u, packedUt);
   startGradient(dh, dhT, stateBytes);
   if (lstm) startGradient(dc, dcT, stateBytes);
   if (mask) memory.fill(dLast, 0, stateBytes);
@@ -161,9 +169,12 @@ export function f32_rnn_seq_bwd(
       simpleRnnBackwardRows(batch * u, hs + <usize>(t + 1) * stateBytes, dh, dx, act);
     }
     if (masked) zeroMaskedRows(batch, <usize>gu << 2, maskRow, dx);
-    // dh_prev = dz·Uᵀ (h_prev reaches the step through z only)
+    // dh_prev = dz·Uᵀ (h_prev reaches the step through z only); with recurrent dropout Σ_g m_g ⊙ dz_g·U_gᵀ
     if (!(zeroState && t == 0 && !dh0)) {
-      if (thin) gemmDirect(batch, u, gu, dx, gu, 1, ut, u, dh, u, false, 0, ACT_LINEAR);
+      if (recMask) {
+        memory.fill(dh, 0, stateBytes);
+        for (let g = 0; g < gatesOf(cell); g++) addMaskedGateGradient(batch, u, gu, g, dx + (<usize>(g * u) << 2), gu, recMask, recWork, dh, gatesOf(cell));
+      } else if (thin) gemmDirect(batch, u, gu, dx, gu, 1, ut, u, dh, u, false, 0, ACT_LINEAR);
       else gemmPrepacked(batch, u, gu, dx, gu, 1, packedUt, dh, u, 0, 0, ACT_LINEAR);
     }
     if (masked) {

@@ -20,7 +20,7 @@ export interface Kernels {
     batch: number, steps: number, units: number,
     xproj: number, recKernel: number, recBias: number,
     hs: number, gates: number, aux: number, out: number, mask: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
   /** 1 when f32_gru_fwd_small takes this hidden size. */
   gru_small_units(units: number): number;
@@ -39,7 +39,7 @@ export interface Kernels {
     batch: number, steps: number, units: number,
     recKernel: number, hs: number, gates: number, aux: number, dOut: number, dhT: number, mask: number,
     dxproj: number, duh: number, dh0: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
   /** Scratch floats of f32_rnn_seq_fwd: round8(G·u)·u + round4(B·u), G = 4 for the LSTM (cell 1), 1 for SimpleRNN (0). */
   rnn_fwd_work_floats(cell: number, batch: number, units: number): number;
@@ -49,15 +49,19 @@ export interface Kernels {
   f32_rnn_seq_fwd(
     cell: number, batch: number, steps: number, units: number,
     xproj: number, recKernel: number, hs: number, cs: number, gates: number, aux: number, out: number, mask: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
   /** Backward through time of f32_rnn_seq_fwd: dxproj (T, B, G·u), dh0 and dc0. */
   f32_rnn_seq_bwd(
     cell: number, batch: number, steps: number, units: number,
     recKernel: number, hs: number, cs: number, gates: number, aux: number, dOut: number, dhT: number, dcT: number, mask: number,
     dxproj: number, dh0: number, dc0: number, work: number,
-    flags: number, recAct: number, act: number,
+    flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
+  /** Scratch floats of recurrent dropout (recWork of the sequence kernels): G·round8(u)·u + 2·round4(B·u). */
+  rec_dropout_work_floats(gates: number, batch: number, units: number): number;
+  /** dst (T, B, n) [+]= src (T, B, n) ⊙ gate g's dropout mask (masks (B, G·n)): dU_g's left operand, a gate's masked input. */
+  f32_rnn_masked_states(steps: number, batch: number, n: number, gates: number, g: number, src: number, masks: number, dst: number, accumulate: number): void;
   f32_softmax_rows(rows: number, n: number, src: number, dst: number): void;
   f32_softmax_rows_bwd(rows: number, n: number, y: number, dy: number, dx: number): void;
   f32_softmax_ce(rows: number, n: number, probs: number, targets: number, dlogits: number, scale: number): number;
@@ -99,6 +103,32 @@ export interface Kernels {
     dx: number, dgamma: number, dbeta: number, work: number,
   ): void;
   f32_moving_average(n: number, moving: number, batch: number, momentum: number, oneMinusMomentum: number): void;
+  /** 0 when the n ids (int32, or float32 with idsF32 1) are integers in [0, rows), else 1 + the first bad position. */
+  embedding_bad_id(n: number, ids: number, idsF32: number, rows: number): number;
+  /** out (n, dim) = table rows ids; mask (n) = ids ≠ 0 when mask ≠ 0. */
+  f32_embedding_gather(n: number, ids: number, idsF32: number, table: number, dim: number, out: number, mask: number): void;
+  /** grad rows ids += dOut rows (only the rows named are touched). */
+  f32_embedding_scatter_add(n: number, ids: number, idsF32: number, dOut: number, dim: number, grad: number): void;
+  /** Rows scaled to unit L2 norm (floor 1e-7); scales[r] = 1/max(‖row‖, ε), negated where floored (assembly/normalize.ts). */
+  f32_l2norm_rows(rows: number, n: number, x: number, y: number, scales: number): void;
+  f32_l2norm_rows_bwd(rows: number, n: number, y: number, scales: number, dy: number, dx: number): void;
+  /** A window of each sample's rows: zero-padded (offset < 0) or cropped (offset > 0); assembly/conv1d.ts. */
+  f32_rows_window(batch: number, srcSteps: number, dstSteps: number, inner: number, offset: number, src: number, dst: number): void;
+  /** 1-D max pooling (assembly/pooling1d.ts); argmax 0 or (batch, outSteps, channels) i32. */
+  f32_max_pool1d(
+    batch: number, steps: number, channels: number, pool: number, stride: number, padBefore: number, outSteps: number,
+    x: number, y: number, argmax: number,
+  ): void;
+  f32_max_pool1d_bwd(batch: number, steps: number, channels: number, outSteps: number, dy: number, argmax: number, dx: number): void;
+  /** 1-D average pooling over real (and, with a (batch, steps) mask, unmasked) cells. */
+  f32_avg_pool1d(
+    batch: number, steps: number, channels: number, pool: number, stride: number, padBefore: number, outSteps: number,
+    x: number, mask: number, y: number,
+  ): void;
+  f32_avg_pool1d_bwd(
+    batch: number, steps: number, channels: number, pool: number, stride: number, padBefore: number, outSteps: number,
+    dy: number, mask: number, dx: number,
+  ): void;
 }
 
 /**
@@ -114,6 +144,7 @@ const KERNEL_NAME_SET = {
   f32_gru_seq_fwd: true, f32_gru_seq_bwd: true, gru_fwd_work_floats: true, gru_bwd_work_floats: true,
   gru_small_units: true, f32_gru_fwd_small: true,
   f32_rnn_seq_fwd: true, f32_rnn_seq_bwd: true, rnn_fwd_work_floats: true, rnn_bwd_work_floats: true,
+  rec_dropout_work_floats: true, f32_rnn_masked_states: true,
   f32_softmax_rows: true, f32_softmax_rows_bwd: true, f32_softmax_ce: true, f32_categorical_ce: true, f32_mse: true,
   f32_argmax_matches: true,
   f32_sparse_softmax_ce: true, f32_sparse_ce: true, f32_binary_ce: true, f32_mae: true, f32_huber: true, f32_sparse_argmax_matches: true,
@@ -121,6 +152,9 @@ const KERNEL_NAME_SET = {
   f32_activation: true, f32_activation_bwd: true, f32_add_inplace: true, f32_all_finite: true, f32_swap_axes01: true,
   f32_layernorm_fwd: true, f32_layernorm_bwd: true, f32_batchnorm_moments: true, f32_batchnorm_fwd: true, f32_batchnorm_bwd: true,
   f32_moving_average: true,
+  embedding_bad_id: true, f32_embedding_gather: true, f32_embedding_scatter_add: true,
+  f32_l2norm_rows: true, f32_l2norm_rows_bwd: true,
+  f32_rows_window: true, f32_max_pool1d: true, f32_max_pool1d_bwd: true, f32_avg_pool1d: true, f32_avg_pool1d_bwd: true,
 } satisfies Record<keyof Kernels, true>;
 
 /** Names of every kernel (see KERNEL_NAME_SET). */

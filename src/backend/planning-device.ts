@@ -24,7 +24,7 @@ const FLOPS: Partial<Record<keyof Kernels, (a: KernelArgs) => number>> = {
 
 /** Kernels whose answer the caller needs (sizes, thresholds): run for real. */
 const QUERIES = new Set<string>(['heap_base', 'workspace_bytes', 'gru_small_units', 'gru_fwd_work_floats', 'gru_bwd_work_floats',
-  'rnn_fwd_work_floats', 'rnn_bwd_work_floats']);
+  'rnn_fwd_work_floats', 'rnn_bwd_work_floats', 'rec_dropout_work_floats']);
 
 /** A fake, aligned, non-zero address (0 means "absent" in the kernel ABI). */
 const FAKE_PTR = ALIGN;

@@ -76,17 +76,18 @@ export class GraphExecutor {
     const { topology } = this;
     const { engine, scratch } = ctx;
     const grads = new Map<SymbolicTensor, DeviceTensor>();
-    // buffers this pass allocated for sums: only these are added into in place (a layer may hand
-    // the same buffer to two inputs, or pass its dOutput through as its dInput)
-    const owned = new Set<number>();
+    // buffers this pass allocated for sums, by the tensor whose sum each is: only a tensor's own sum
+    // is added into in place (a layer may hand the same buffer to two inputs, e.g. Add's dy, or pass
+    // its dOutput — itself a sum — through as its dInput)
+    const owned = new Map<number, SymbolicTensor>();
     const accumulate = (t: SymbolicTensor, g: DeviceTensor) => {
       const prior = grads.get(t);
       if (!prior) return void grads.set(t, g);
-      if (owned.has(prior.ptr)) return addInPlace(engine, g.size, prior.ptr, g.ptr);
+      if (owned.get(prior.ptr) === t) return addInPlace(engine, g.size, prior.ptr, g.ptr);
       const sum = scratch.zeros(prior.shape);
       addInPlace(engine, sum.size, sum.ptr, prior.ptr);
       addInPlace(engine, sum.size, sum.ptr, g.ptr);
-      owned.add(sum.ptr);
+      owned.set(sum.ptr, t);
       grads.set(t, sum);
     };
     topology.outputs.forEach((t, i) => {

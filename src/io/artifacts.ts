@@ -65,7 +65,7 @@ export interface DecodeOptions {
 }
 
 /** The first non-finite value of `values` as `[i, j, ...]` in `shape`, or null. */
-function firstNonFinite(values: Float32Array, shape: readonly number[]): { value: number; at: string } | null {
+export function firstNonFinite(values: Float32Array, shape: readonly number[]): { value: number; at: string } | null {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v - v === 0) continue;

@@ -331,6 +331,7 @@ const FACTORIES: Record<string, InitializerFactory> = {
   ones: () => new Ones(),
   constant: (c) => new Constant(c as { value: number }),
   random_uniform: (c) => new RandomUniform(c),
+  uniform: (c) => new RandomUniform(c),
   random_normal: (c) => new RandomNormal(c),
   glorot_uniform: (c) => new GlorotUniform(c),
   glorot_normal: (c) => new GlorotNormal(c),

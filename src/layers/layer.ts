@@ -178,6 +178,13 @@ export abstract class Layer<Cache = unknown> {
     return Array.from({ length: outputCount }, () => mask);
   }
 
+  /**
+   * Checks the values of a model input this layer reads directly (input `index` of its call) before
+   * fit, evaluate or predict start any work; throws a ValueError naming a bad value and its position
+   * (Embedding: ids outside [0, inputDim)). Default: nothing to check.
+   */
+  checkInputValues(_index: number, _values: Tensor): void {}
+
   /** Why this layer cannot be trained as configured (checked before fit starts), or null. */
   unsupportedInTraining(): string | null {
     return null;

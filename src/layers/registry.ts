@@ -7,6 +7,7 @@ import { ValueError, describe, unknownName } from '../errors.js';
 import { Activation } from './core/activation.js';
 import { Dense } from './core/dense.js';
 import { Dropout } from './core/dropout.js';
+import { Embedding } from './core/embedding.js';
 import { InputLayer } from './core/input.js';
 import type { Layer, LayerClass } from './layer.js';
 import { Masking } from './core/masking.js';
@@ -19,6 +20,23 @@ import type { FromConfigContext } from './schema.js';
 import { TimeDistributed } from './wrappers/time-distributed.js';
 import { BatchNormalization } from './normalization/batch-normalization.js';
 import { LayerNormalization } from './normalization/layer-normalization.js';
+import { Flatten } from './reshaping/flatten.js';
+import { Permute } from './reshaping/permute.js';
+import { RepeatVector } from './reshaping/repeat-vector.js';
+import { Reshape } from './reshaping/reshape.js';
+import { Add } from './merging/add.js';
+import { Average } from './merging/average.js';
+import { Concatenate } from './merging/concatenate.js';
+import { Dot } from './merging/dot.js';
+import { Maximum } from './merging/maximum.js';
+import { Minimum } from './merging/minimum.js';
+import { Multiply } from './merging/multiply.js';
+import { Subtract } from './merging/subtract.js';
+import { Conv1D } from './convolutional/conv1d.js';
+import { AveragePooling1D } from './pooling/average-pooling1d.js';
+import { GlobalAveragePooling1D } from './pooling/global-average-pooling1d.js';
+import { GlobalMaxPooling1D } from './pooling/global-max-pooling1d.js';
+import { MaxPooling1D } from './pooling/max-pooling1d.js';
 
 export interface LayerConfig {
   class_name: string;
@@ -53,7 +71,9 @@ export function registerLayer(cls: LayerClass): void {
 }
 
 for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D,
-  LayerNormalization, BatchNormalization] as LayerClass[]) {
+  LayerNormalization, BatchNormalization, Embedding,
+  RepeatVector, Flatten, Reshape, Permute, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot,
+  Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D] as LayerClass[]) {
   registerLayer(cls);
   BUILT_IN.add(cls.className);
 }

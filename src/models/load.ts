@@ -6,6 +6,7 @@ import { modelFromConfig, type ModelConfig } from './serialization.js';
 import { optimizerFromConfig } from '../training/optimizers.js';
 import { decodeWeights, type ModelArtifacts } from '../io/artifacts.js';
 import { resolveHandler, type IOHandler } from '../io/handlers.js';
+import { kerasFileBytes } from '../io/keras/source.js';
 
 /** Options of loadLayersModel. */
 export interface LoadOptions {
@@ -15,13 +16,23 @@ export interface LoadOptions {
 
 /**
  * Loads a model saved in the TF.js layers format (by this library, TensorFlow.js, or Keras through
- * tfjs's converter). With a training config it comes back compiled, with its optimizer's state when
- * that was saved.
+ * tfjs's converter), or a Keras file: `.keras` (Keras 3) or legacy `.h5`, by a `file://` path or
+ * URL ending in `.keras` / `.h5`, or as bytes (ArrayBuffer, Uint8Array, Blob). With a training
+ * config a TF.js-format model comes back compiled, with its optimizer's state when that was saved;
+ * a Keras file's model comes back uncompiled (Keras's compile=False).
  * @example const model = await wl.loadLayersModel('file://./model/model.json');
+ * @example const model = await wl.loadLayersModel('file://./model.keras');
+ * @example const model = await wl.loadLayersModel(await (await fetch('/model.keras')).arrayBuffer());
  */
-export async function loadLayersModel(source: string | IOHandler | ModelArtifacts, options: LoadOptions = {}): Promise<LayersModel> {
+export async function loadLayersModel(source: string | IOHandler | ModelArtifacts | ArrayBuffer | ArrayBufferView | Blob, options: LoadOptions = {}): Promise<LayersModel> {
   checkArgKeys('loadLayersModel', options, ['allowNonFiniteWeights']);
-  const artifacts = await resolveHandler(source, 'load').load!();
+  const file = await kerasFileBytes(source);
+  if (file) {
+    // imported when used, so the zip and HDF5 readers stay out of bundles that never load Keras files
+    const { loadKerasBytes } = await import('./keras-files.js');
+    return loadKerasBytes(file.bytes, file.what, { allowNonFinite: options.allowNonFiniteWeights === true });
+  }
+  const artifacts = await resolveHandler(source as string | IOHandler | ModelArtifacts, 'load').load!();
   checkConfigDepth(artifacts.weightSpecs, 'The weights manifest');
   checkConfigDepth(artifacts.trainingConfig, 'The training config');
   let topology = artifacts.modelTopology as Record<string, unknown>;

@@ -31,6 +31,8 @@ import { resolveCompile, type Compiled, type ModelCompileArgs } from './compile.
 import { printSummary, type SummaryOptions } from './summary.js';
 import { saveModel, type SaveOptions } from '../io/save.js';
 import type { IOHandler, SaveResult } from '../io/handlers.js';
+import { isKerasFileUrl } from '../io/keras/source.js';
+import type { AtomicFs } from '../io/atomic-files.js';
 
 export type { ModelCompileArgs } from './compile.js';
 
@@ -256,6 +258,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     this.topology('predict');
     const batchSize = this.inferenceArgs('predict', args);
     const xs = standardizeAll(x, 'input', this.expectedInputs());
+    this.checkInputValues(xs);
     return this.predictHere('predict', xs, batchSize);
   }
 
@@ -266,6 +269,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   predictOnBatch(x: ModelData): Out {
     this.topology('predictOnBatch');
     const xs = standardizeAll(x, 'input', this.expectedInputs());
+    this.checkInputValues(xs);
     return this.predictHere('predictOnBatch', xs, xs[0].shape[0]);
   }
 
@@ -282,6 +286,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const batchSize = resolveBatchSize('predictAsync', args.batchSize);
     const workers = resolveWorkers('predictAsync', args.workers);
     const xs = standardizeAll(x, 'input', this.expectedInputs());
+    this.checkInputValues(xs);
     if (this.running) return this.predictHere('predictAsync', xs, batchSize);
     return this.run('predict', { workers, batchSize, data: [xs, []] }, async (executor) => {
       const outs = await predictLoop(executor, xs, batchSize);
@@ -328,13 +333,30 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
 
   /**
    * Saves the model in the TF.js layers format: `file://dir` (Node: dir/model.json + dir/weights.bin),
-   * `http(s)://` (POST, as tfjs), or an IO handler (wl.io.fromMemory(), wl.io.withSaveHandler(fn)).
+   * `http(s)://` (POST, as tfjs), or an IO handler (wl.io.fromMemory(), wl.io.withSaveHandler(fn));
+   * or, for a `file://…/name.keras` path (Node), as a Keras 3 `.keras` file that
+   * `keras.saving.load_model` reads (config and weights; the optimizer's state is not written yet).
    * @example await model.save('file://./my-model', { includeOptimizer: true });
+   * @example await model.save('file://./my-model.keras');
    */
-  save(target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+  async save(target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     this.topology('save');
     checkArgKeys('save', options, ['includeOptimizer']);
+    if (isKerasFileUrl(target)) return this.saveKerasFile(target, options);
     return saveModel(this, target, options);
+  }
+
+  private async saveKerasFile(target: string, options: SaveOptions): Promise<SaveResult> {
+    if (!/\.keras$/i.test(target)) throw new ValueError(`save: ${describe(target)}: legacy .h5 files are read but not written; save as .keras`);
+    if (!target.startsWith('file://')) throw new ValueError(`save: ${describe(target)}: a .keras file is saved to a file:// path (Node)`);
+    if (options.includeOptimizer) throw new ValueError('save: includeOptimizer is not supported for .keras files yet (the optimizer state is not written); save in the TF.js format to keep it');
+    const { kerasBytesOf } = await import('./keras-files.js');
+    const bytes = kerasBytesOf(this);
+    // written to a temporary sibling and renamed in: a failure leaves the previous file intact
+    const [fs, { basename, dirname }, { replaceFilesAtomically }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('../io/atomic-files.js')]);
+    const path = target.slice('file://'.length);
+    await replaceFilesAtomically(fs as unknown as AtomicFs, dirname(path), [{ name: basename(path), data: bytes }]);
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: this.weights.reduce((n, v) => n + v.size * 4, 0) } };
   }
 
   /** Number of weights (trainable and not). */
@@ -432,6 +454,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     const { losses } = this.requireCompiled('fit');
     const ys = standardizeAll(y, 'target', this.topology('run').outputs.map((t, i) => targetExpectation(t, losses[i])));
     checkSampleCounts(xs, ys);
+    this.checkInputValues(xs);
     return { xs, ys };
   }
 
@@ -471,6 +494,17 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
       return body(executor);
     } finally {
       executor.dispose();
+    }
+  }
+
+  /** The layers reading a model input directly check its values (Embedding's ids) before any work. */
+  private checkInputValues(xs: Tensor[]): void {
+    const { inputs, nodes } = this.topology('run');
+    for (const node of nodes) {
+      node.inputs.forEach((t, k) => {
+        const i = inputs.indexOf(t);
+        if (i >= 0) node.layer.checkInputValues(k, xs[i]);
+      });
     }
   }
 

@@ -35,14 +35,20 @@ export class Sequential extends LayersModel<Tensor> {
     return 'Sequential';
   }
 
-  /** Keras config: `{name, layers: [{class_name, config}]}`, the first layer with its batch_input_shape. */
+  /**
+   * Keras config: `{name, layers: [{class_name, config}]}`, the first layer with its
+   * batch_input_shape; an int32 or bool input (which a layer's config cannot carry) as an InputLayer
+   * entry first, as Keras 3 writes every Sequential.
+   */
   override getConfig(): Record<string, unknown> {
     const input = this.topology('getConfig').inputs[0];
+    const typed = input.dtype !== 'float32';
     const layers = this.stack.map((l, i) => {
       const config = l.getConfig();
-      if (i === 0 && !config.batch_input_shape) config.batch_input_shape = [...input.shape];
+      if (i === 0 && !typed && !config.batch_input_shape) config.batch_input_shape = [...input.shape];
       return { class_name: l.className, config };
     });
+    if (typed) layers.unshift({ class_name: 'InputLayer', config: input.sourceLayer.getConfig() });
     return { name: this.name, layers };
   }
 

@@ -4,16 +4,17 @@
  * (T, B, F) once (time reversed for go_backwards); then the input projection of every timestep is
  * one GEMM, the loop one call, and in backward the loop one call followed by the weight gradients
  * as single GEMMs over all B·T rows, and dx swapped back to (B, T, F). Small hidden sizes take one
- * forward kernel that fuses the input projection into every step (assembly/rnn/gru-small.ts).
+ * forward kernel that fuses the input projection into every step (assembly/rnn/gru-small.ts),
+ * except in training with recurrent or per-gate input dropout, which takes the general path.
  */
 import type { Device } from '../backend/engine.js';
 import { RnnFlags } from '../backend/activation-codes.js';
-import { matmul, matmulTransposeB } from './matmul.js';
+import { matmul } from './matmul.js';
 import { columnSums } from './elementwise.js';
 import type { DeviceTensor, Scratch } from './device-tensor.js';
 import {
-  batchMajor, finalSlot, sequenceFlags, stateAt, stateBuffer, timeMajor, timeMajorMask,
-  type CellPointers, type SequenceConfig, type SequenceGradients, type SequenceInputs, type SequenceOutputs,
+  batchMajor, finalSlot, inputProjection, inputProjectionBackward, maskedRecurrentKernelGradient, recurrentDropoutWork,
+  sequenceFlags, stateAt, stateBuffer, timeMajor, timeMajorMask, type CellPointers, type MaskedGateTerm, type SequenceConfig, type SequenceGradients, type SequenceInputs, type SequenceOutputs,
 } from './rnn.js';
 
 export interface GruConfig extends SequenceConfig {
@@ -31,6 +32,8 @@ export interface GruCache {
   aux: DeviceTensor;
   mask: DeviceTensor | null;
   zeroState: boolean;
+  recurrentMasks: DeviceTensor | null;
+  inputMasks: DeviceTensor | null;
 }
 
 function gruFlags(cfg: GruConfig, training: boolean, zeroState: boolean): number {
@@ -57,8 +60,9 @@ export function gruForward(
   const mask = timeMajorMask(engine, scratch, input.mask, cfg.goBackwards);
   const work = scratch.alloc([engine.kernels.gru_fwd_work_floats(batch, u)]);
   const flags = gruFlags(cfg, training, zeroState);
+  const inputMasks = input.inputMasks ?? null, recurrentMasks = input.recurrentMasks ?? null;
   let xt: DeviceTensor, xproj: DeviceTensor;
-  if (batch > 0 && engine.kernels.gru_small_units(u)) {
+  if (batch > 0 && engine.kernels.gru_small_units(u) && !inputMasks && !recurrentMasks) {
     // the input projection is fused into each step: x is read as given, and training keeps x
     // time-major (for dW = xᵀ·dxproj over all B·T rows) and a buffer for dxproj
     engine.kernels.f32_gru_fwd_small(
@@ -72,15 +76,16 @@ export function gruForward(
     xt = timeMajor(engine, scratch, x, cfg.goBackwards);
     xproj = scratch.alloc([steps, batch, u3]);
     // input bias: the whole bias without reset_after, its first row with it
-    matmul(engine, { m: steps * batch, n: u3, k: features, a: xt.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
+    inputProjection(engine, scratch, xt, w.kernel, w.bias, 3, u3, inputMasks, xproj.ptr);
     const recBias = cfg.resetAfter && w.bias ? w.bias + u3 * 4 : 0;
     engine.kernels.f32_gru_seq_fwd(
       batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, output.ptr,
       mask?.ptr ?? 0, work.ptr, flags, cfg.recurrentActivation, cfg.activation,
+      recurrentMasks?.ptr ?? 0, recurrentDropoutWork(engine, scratch, recurrentMasks, 3, batch, u),
     );
   }
   const states = [stateAt(hs, finalSlot(steps, training))];
-  return { output, states, cache: training ? { xt, xproj, hs, gates, aux, mask, zeroState } : null };
+  return { output, states, cache: training ? { xt, xproj, hs, gates, aux, mask, zeroState, recurrentMasks, inputMasks } : null };
 }
 
 /**
@@ -91,7 +96,7 @@ export function gruBackward(
   engine: Device, scratch: Scratch, cache: GruCache, dOutput: DeviceTensor | null, dStates: readonly (DeviceTensor | null)[],
   w: CellPointers, grads: CellPointers, cfg: GruConfig, needInput: boolean, needStates: readonly boolean[],
 ): SequenceGradients {
-  const [steps, batch, features] = cache.xt.shape;
+  const [steps, batch] = cache.xt.shape;
   const u = cfg.units, u3 = 3 * u;
   const rows = batch * steps;
   const dOut = dOutput ?? scratch.zeros(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
@@ -105,16 +110,22 @@ export function gruBackward(
     batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.gates.ptr, cache.aux.ptr, dOut.ptr, dStates[0]?.ptr ?? 0,
     cache.mask?.ptr ?? 0, dxproj.ptr, duh?.ptr ?? 0, dh0?.ptr ?? 0, work.ptr,
     gruFlags(cfg, true, cache.zeroState), cfg.recurrentActivation, cfg.activation,
+    cache.recurrentMasks?.ptr ?? 0, recurrentDropoutWork(engine, scratch, cache.recurrentMasks, 3, batch, u),
   );
-  // dW += xᵀ·dxproj over all B·T rows
-  matmul(engine, { m: features, n: u3, k: rows, a: cache.xt.ptr, transposeA: true, b: dxproj.ptr, c: grads.kernel, accumulate: true });
   // dU += h_prevᵀ·[da_z | da_r | ·]: hs[0..T) are the states each step read. With a zero initial
   // state the first step's rows add nothing (h0 = 0, and so r ⊙ h0 = 0), so the sums start at step 1.
   const skip = cache.zeroState ? Math.min(batch, rows) : 0, k = rows - skip;
   const hPrev = cache.hs.ptr + skip * u * 4;
-  matmul(engine, { m: u, n: 2 * u, k, a: hPrev, transposeA: true, b: dxproj.ptr + skip * u3 * 4, ldb: u3, c: grads.recurrentKernel, ldc: u3, accumulate: true });
+  if (cache.recurrentMasks) {
+    // recurrent dropout: each gate's product read h_prev ⊙ m_g (reset_before: aux = r ⊙ (h_prev ⊙ m_h), below)
+    const terms: MaskedGateTerm[] = [{ gate: 0, d: dxproj.ptr, ld: u3 }, { gate: 1, d: dxproj.ptr + u * 4, ld: u3 }];
+    if (duh) terms.push({ gate: 2, d: duh.ptr, ld: u });
+    maskedRecurrentKernelGradient(engine, scratch, cache.hs, steps, 3, cache.recurrentMasks, skip, terms, grads.recurrentKernel);
+  } else {
+    matmul(engine, { m: u, n: 2 * u, k, a: hPrev, transposeA: true, b: dxproj.ptr + skip * u3 * 4, ldb: u3, c: grads.recurrentKernel, ldc: u3, accumulate: true });
+  }
   // the candidate's columns: h_prevᵀ·du_h (reset_after), or (r ⊙ h_prev)ᵀ·da_h (kept in aux)
-  matmul(engine, {
+  if (!(cache.recurrentMasks && duh)) matmul(engine, {
     m: u, n: u, k, transposeA: true, c: grads.recurrentKernel + 2 * u * 4, ldc: u3, accumulate: true,
     ...(duh
       ? { a: hPrev, b: duh.ptr + skip * u * 4 }
@@ -128,8 +139,7 @@ export function gruBackward(
       columnSums(engine, rows, u, duh.ptr, u, grads.bias + (u3 + 2 * u) * 4);
     }
   }
-  if (!needInput) return { dx: null, dStates: [dh0] };
-  const dxt = scratch.alloc([steps, batch, features]);
-  matmulTransposeB(engine, scratch, { m: rows, n: features, k: u3, a: dxproj.ptr, b: w.kernel, c: dxt.ptr });
-  return { dx: batchMajor(engine, scratch, dxt, cfg.goBackwards), dStates: [dh0] };
+  // dW += xᵀ·dxproj over all B·T rows, and dx
+  const dxt = inputProjectionBackward(engine, scratch, cache.xt, w.kernel, grads.kernel, 3, u3, cache.inputMasks, dxproj.ptr, needInput);
+  return { dx: dxt && batchMajor(engine, scratch, dxt, cfg.goBackwards), dStates: [dh0] };
 }

@@ -20,6 +20,17 @@ export interface SequenceInputs {
   initialStates: readonly DeviceTensor[] | null;
   /** (B, T): 1 where the step is valid, 0 where it is masked; null without a mask. */
   mask: DeviceTensor | null;
+  /**
+   * Training with recurrent dropout (Keras 3, SPEC-LAYERS §1.7): one (B, u) mask per gate, as
+   * (B, G·u), that h_{t−1} is multiplied by before each gate's recurrent product; null without.
+   */
+  recurrentMasks?: DeviceTensor | null;
+  /**
+   * Per-gate input dropout (Keras's implementation 1, forced by recurrent dropout): one (B, F) mask
+   * per gate, as (B, G·F), that x is multiplied by before each gate's kernel; null when x reaches
+   * every gate as given (the layer multiplies it by a shared mask itself).
+   */
+  inputMasks?: DeviceTensor | null;
 }
 
 /** What every recurrent op's loop needs to know besides its weights. */
@@ -51,6 +62,87 @@ export interface CellPointers {
   kernel: number;
   recurrentKernel: number;
   bias: number;
+}
+
+/**
+ * xproj (T·B, G·u) = x·W + bias for xt (T, B, F); with per-gate input masks (B, G·F) gate g's
+ * columns are (x ⊙ m_g)·W_g + bias_g. `kernel` is W (F, G·u); bias 0 or its G·u floats.
+ */
+export function inputProjection(
+  engine: Device, scratch: Scratch, xt: DeviceTensor, kernel: number, bias: number, gates: number, gu: number, inputMasks: DeviceTensor | null, xproj: number,
+): void {
+  const [steps, batch, features] = xt.shape;
+  const rows = steps * batch;
+  if (!inputMasks) {
+    matmul(engine, { m: rows, n: gu, k: features, a: xt.ptr, b: kernel, c: xproj, bias });
+    return;
+  }
+  const u = gu / gates, xm = scratch.alloc(xt.shape);
+  for (let g = 0; g < gates; g++) {
+    engine.kernels.f32_rnn_masked_states(steps, batch, features, gates, g, xt.ptr, inputMasks.ptr, xm.ptr, 0);
+    matmul(engine, { m: rows, n: u, k: features, a: xm.ptr, b: kernel + g * u * 4, ldb: gu, c: xproj + g * u * 4, ldc: gu, bias: bias ? bias + g * u * 4 : 0 });
+  }
+}
+
+/**
+ * The input projection's backward: dW += xᵀ·dxproj (with per-gate input masks, (x ⊙ m_g)ᵀ·dxproj_g
+ * per gate) and, when `needInput`, dL/dx time-major (T, B, F): dxproj·Wᵀ, or Σ_g (dxproj_g·W_gᵀ) ⊙ m_g.
+ */
+export function inputProjectionBackward(
+  engine: Device, scratch: Scratch, xt: DeviceTensor, kernel: number, gradKernel: number, gates: number, gu: number,
+  inputMasks: DeviceTensor | null, dxproj: number, needInput: boolean,
+): DeviceTensor | null {
+  const [steps, batch, features] = xt.shape;
+  const rows = steps * batch;
+  if (!inputMasks) {
+    matmul(engine, { m: features, n: gu, k: rows, a: xt.ptr, transposeA: true, b: dxproj, c: gradKernel, accumulate: true });
+    if (!needInput) return null;
+    const dxt = scratch.alloc([steps, batch, features]);
+    matmulTransposeB(engine, scratch, { m: rows, n: features, k: gu, a: dxproj, b: kernel, c: dxt.ptr });
+    return dxt;
+  }
+  const u = gu / gates, xm = scratch.alloc(xt.shape);
+  for (let g = 0; g < gates; g++) {
+    engine.kernels.f32_rnn_masked_states(steps, batch, features, gates, g, xt.ptr, inputMasks.ptr, xm.ptr, 0);
+    matmul(engine, { m: features, n: u, k: rows, a: xm.ptr, transposeA: true, b: dxproj + g * u * 4, ldb: gu, c: gradKernel + g * u * 4, ldc: gu, accumulate: true });
+  }
+  if (!needInput) return null;
+  // Wᵀ (G·u, F): gate g's rows are W_gᵀ; xm takes each gate's dxproj_g·W_gᵀ in turn
+  const wt = scratch.alloc([gu, features]), dxt = scratch.zeros([steps, batch, features]);
+  engine.kernels.f32_transpose(features, gu, kernel, wt.ptr);
+  for (let g = 0; g < gates; g++) {
+    engine.kernels.f32_gemm(rows, features, u, dxproj + g * u * 4, gu, 1, wt.ptr + g * u * features * 4, features, xm.ptr, features, 0, 0, 0);
+    engine.kernels.f32_rnn_masked_states(steps, batch, features, gates, g, xm.ptr, inputMasks.ptr, dxt.ptr, 1);
+  }
+  return dxt;
+}
+
+/** One gate's term of dU under recurrent dropout: the gate's pre-activation gradient d (row stride ld) over all B·T rows. */
+export interface MaskedGateTerm {
+  gate: number;
+  d: number;
+  ld: number;
+}
+
+/**
+ * dU_g += (h_prev ⊙ m_g)ᵀ·d_g for each term (recurrent dropout): hs (T + 1, B, u) the states,
+ * recurrentMasks (B, G·u); the first `skip` rows (a zero initial state's) are left out. dU (u, G·u).
+ */
+export function maskedRecurrentKernelGradient(
+  engine: Device, scratch: Scratch, hs: DeviceTensor, steps: number, gates: number, recurrentMasks: DeviceTensor, skip: number,
+  terms: readonly MaskedGateTerm[], dU: number,
+): void {
+  const [, batch, u] = hs.shape;
+  const k = steps * batch - skip, hm = scratch.alloc([steps, batch, u]);
+  for (const { gate, d, ld } of terms) {
+    engine.kernels.f32_rnn_masked_states(steps, batch, u, gates, gate, hs.ptr, recurrentMasks.ptr, hm.ptr, 0);
+    matmul(engine, { m: u, n: u, k, a: hm.ptr + skip * u * 4, transposeA: true, b: d + skip * ld * 4, ldb: ld, c: dU + gate * u * 4, ldc: gates * u, accumulate: true });
+  }
+}
+
+/** The recurrent dropout work buffer of a kernel call (0 without recurrent dropout). */
+export function recurrentDropoutWork(engine: Device, scratch: Scratch, masks: DeviceTensor | null | undefined, gates: number, batch: number, units: number): number {
+  return masks ? scratch.alloc([engine.kernels.rec_dropout_work_floats(gates, batch, units)]).ptr : 0;
 }
 
 /** x (B, T, F) swapped to (T, B, F) in processing order (time reversed for go_backwards). */
@@ -136,6 +228,8 @@ export interface UniformCache {
   aux: DeviceTensor | null;
   mask: DeviceTensor | null;
   zeroState: boolean;
+  recurrentMasks: DeviceTensor | null;
+  inputMasks: DeviceTensor | null;
 }
 
 /**
@@ -149,7 +243,8 @@ export function uniformCellForward(
   const u = cfg.units, gu = cell.gates * u;
   const xt = timeMajor(engine, scratch, input.x, cfg.goBackwards);
   const xproj = scratch.alloc([steps, batch, gu]);
-  matmul(engine, { m: steps * batch, n: gu, k: features, a: xt.ptr, b: w.kernel, c: xproj.ptr, bias: w.bias });
+  const inputMasks = input.inputMasks ?? null, recurrentMasks = input.recurrentMasks ?? null;
+  inputProjection(engine, scratch, xt, w.kernel, w.bias, cell.gates, gu, inputMasks, xproj.ptr);
   const kept = training ? steps : 1;
   const zeroState = input.initialStates == null;
   const hs = stateBuffer(engine, scratch, kept, batch, u, input.initialStates?.[0] ?? null);
@@ -162,10 +257,11 @@ export function uniformCellForward(
   engine.kernels.f32_rnn_seq_fwd(
     cell.code, batch, steps, u, xproj.ptr, w.recurrentKernel, hs.ptr, cs?.ptr ?? 0, gates?.ptr ?? 0, aux?.ptr ?? 0,
     output.ptr, mask?.ptr ?? 0, work.ptr, sequenceFlags(cfg, training, zeroState), cfg.recurrentActivation, cfg.activation,
+    recurrentMasks?.ptr ?? 0, recurrentDropoutWork(engine, scratch, recurrentMasks, cell.gates, batch, u),
   );
   const last = finalSlot(steps, training);
   const states = cs ? [stateAt(hs, last), stateAt(cs, last)] : [stateAt(hs, last)];
-  return { output, states, cache: training ? { xt, xproj, hs, cs, gates, aux, mask, zeroState } : null };
+  return { output, states, cache: training ? { xt, xproj, hs, cs, gates, aux, mask, zeroState, recurrentMasks, inputMasks } : null };
 }
 
 /**
@@ -178,7 +274,7 @@ export function uniformCellBackward(
   dStates: readonly (DeviceTensor | null)[], w: CellPointers, grads: CellPointers, cfg: SequenceConfig,
   needInput: boolean, needStates: readonly boolean[],
 ): SequenceGradients {
-  const [steps, batch, features] = cache.xt.shape;
+  const [steps, batch] = cache.xt.shape;
   const u = cfg.units, gu = cell.gates * u, rows = batch * steps;
   const dOut = dOutput ?? scratch.zeros(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
   const stateGrad = (i: number) => (needStates[i] && !cache.zeroState ? scratch.alloc([batch, u]) : null);
@@ -189,19 +285,22 @@ export function uniformCellBackward(
     cell.code, batch, steps, u, w.recurrentKernel, cache.hs.ptr, cache.cs?.ptr ?? 0, cache.gates?.ptr ?? 0, cache.aux?.ptr ?? 0,
     dOut.ptr, dStates[0]?.ptr ?? 0, dStates[1]?.ptr ?? 0, cache.mask?.ptr ?? 0, dxproj.ptr, dh0?.ptr ?? 0, dc0?.ptr ?? 0, work.ptr,
     sequenceFlags(cfg, true, cache.zeroState), cfg.recurrentActivation, cfg.activation,
+    cache.recurrentMasks?.ptr ?? 0, recurrentDropoutWork(engine, scratch, cache.recurrentMasks, cell.gates, batch, u),
   );
-  // dW += xᵀ·dxproj over all B·T rows
-  matmul(engine, { m: features, n: gu, k: rows, a: cache.xt.ptr, transposeA: true, b: dxproj.ptr, c: grads.kernel, accumulate: true });
   // dU += h_prevᵀ·dxproj: hs[0..T) are the states each step read; a zero initial state adds nothing
   const skip = cache.zeroState ? Math.min(batch, rows) : 0;
-  matmul(engine, {
-    m: u, n: gu, k: rows - skip, a: cache.hs.ptr + skip * u * 4, transposeA: true, b: dxproj.ptr + skip * gu * 4, c: grads.recurrentKernel, accumulate: true,
-  });
+  if (cache.recurrentMasks) {
+    const terms = Array.from({ length: cell.gates }, (_, gate) => ({ gate, d: dxproj.ptr + gate * u * 4, ld: gu }));
+    maskedRecurrentKernelGradient(engine, scratch, cache.hs, steps, cell.gates, cache.recurrentMasks, skip, terms, grads.recurrentKernel);
+  } else {
+    matmul(engine, {
+      m: u, n: gu, k: rows - skip, a: cache.hs.ptr + skip * u * 4, transposeA: true, b: dxproj.ptr + skip * gu * 4, c: grads.recurrentKernel, accumulate: true,
+    });
+  }
   if (grads.bias) columnSums(engine, rows, gu, dxproj.ptr, gu, grads.bias);
+  // dW += xᵀ·dxproj over all B·T rows, and dx
+  const dxt = inputProjectionBackward(engine, scratch, cache.xt, w.kernel, grads.kernel, cell.gates, gu, cache.inputMasks, dxproj.ptr, needInput);
   // a zero initial state is no input of the layer: nothing asks for its gradient
   const initialGradients = cell.carry ? [dh0, dc0] : [dh0];
-  if (!needInput) return { dx: null, dStates: initialGradients };
-  const dxt = scratch.alloc([steps, batch, features]);
-  matmulTransposeB(engine, scratch, { m: rows, n: features, k: gu, a: dxproj.ptr, b: w.kernel, c: dxt.ptr });
-  return { dx: batchMajor(engine, scratch, dxt, cfg.goBackwards), dStates: initialGradients };
+  return { dx: dxt && batchMajor(engine, scratch, dxt, cfg.goBackwards), dStates: initialGradients };
 }

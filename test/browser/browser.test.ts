@@ -80,6 +80,27 @@ describe.skipIf(!available)('in headless Chromium', () => {
     }, 120_000);
   }
 
+  it('loads a Keras 3 .keras file by URL and from a fetched ArrayBuffer, predicting Keras\'s outputs within 2e-5', async () => {
+    const page = await open(`${plain.url}/test/fixtures/keras3/README.md`);
+    // a string, so vitest does not rewrite the page's import()
+    const diffs = (await page.evaluate(`(async () => {
+      const wl = await import('/dist/browser/wasm-layers.js');
+      const dir = '/test/fixtures/keras3/stacked_gru/';
+      const c = await (await fetch(dir + 'case.json')).json();
+      const x = wl.tensor(Float32Array.from(c.inputs[0].data), c.inputs[0].shape);
+      const out = [];
+      for (const source of [location.origin + dir + 'model.keras', await (await fetch(dir + 'model.keras')).arrayBuffer()]) {
+        const y = (await (await wl.loadLayersModel(source)).predict(x, { workers: 0 })).dataSync();
+        out.push(Math.max(...c.outputs[0].data.map((v, i) => Math.abs(v - y[i]))));
+      }
+      return out;
+    })()`)) as number[];
+    await page.close();
+    expect(diffs).toHaveLength(2);
+    for (const d of diffs) expect(d).toBeLessThanOrEqual(2e-5);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('the README browser example (examples/web/minimal.html) trains on 2 workers', async () => {
     const page = await open(`${isolated.url}/examples/web/minimal.html`);
     await waitFor(page, 'window.result');

@@ -36,6 +36,12 @@ describe('in Deno', () => {
     expect(report.auto.predictDiff).toBe(0); // each sample's prediction is the same computation wherever it runs
   }, 90_000);
 
+  it('loads a Keras 3 .keras file from its bytes and a Blob, predicting Keras\'s outputs within 2e-5', async () => {
+    const out = JSON.parse((await denoRun('test/deno/keras-file.mjs')).trim().split('\n').at(-1)!);
+    expect(out.diffs).toHaveLength(2);
+    for (const d of out.diffs) expect(d).toBeLessThanOrEqual(2e-5);
+  }, 90_000);
+
   it('runs the README example: the summary, two epochs, two workers', async () => {
     const out = await denoRun('examples/deno/train.mjs');
     expect(out).toContain('time_distributed_1 (TimeDist (None, 64, 8)             136       ');

@@ -19,12 +19,27 @@ export function build(seeds: { lstm?: number; spatial?: number; bi?: number; dro
   });
 }
 
-export async function train(workers: wl.WorkersOption, options: { globalSeed?: number; seeds?: Parameters<typeof build>[0]; shuffle?: boolean; afterFit?: () => void } = {}) {
+/** SimpleRNN(recurrentDropout) → GRU(dropout, recurrentDropout) → Bidirectional(LSTM(recurrentDropout)) → Dense(softmax). */
+export function buildRecurrentDropout(seeds: { lstm?: number; spatial?: number; bi?: number; dropout?: number } = {}) {
+  return wl.sequential({
+    layers: [
+      wl.layers.simpleRNN({ units: 8, recurrentDropout: 0.2, returnSequences: true, inputShape: [T, F], seed: seeds.spatial }),
+      wl.layers.gru({ units: 32, dropout: 0.2, recurrentDropout: 0.3, returnSequences: true, seed: seeds.lstm }),
+      wl.layers.bidirectional({ layer: wl.layers.lstm({ units: 4, dropout: 0.1, recurrentDropout: 0.25, seed: seeds.bi }) }),
+      wl.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
+}
+
+export async function train(
+  workers: wl.WorkersOption,
+  options: { globalSeed?: number; seeds?: Parameters<typeof build>[0]; shuffle?: boolean; afterFit?: () => void; model?: typeof build } = {},
+) {
   wl.clearSession();
   wl.setSeed(11); // data and initial weights
   const x = wl.randomUniform([SAMPLES, T, F]);
   const y = wl.oneHot(wl.tensor1d(Array.from({ length: SAMPLES }, (_, i) => i % 3), 'int32'), 3);
-  const model = build(options.seeds);
+  const model = (options.model ?? build)(options.seeds);
   model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam' });
   if (options.globalSeed != null) wl.setSeed(options.globalSeed); // shuffling and the fit's noise base
   const history = await model.fit(x, y, { batchSize: 32, epochs: 2, workers, verbose: 0, shuffle: options.shuffle ?? true });

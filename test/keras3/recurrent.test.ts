@@ -156,17 +156,8 @@ const CASES: CaseSpec[] = [
       layers: [wl.layers.gru({ units: 5, returnSequences: true, resetAfter: false, recurrentActivation: HARD_SIGMOID_K3, inputShape: INPUT }), tdDense(), softmax()],
     }),
   },
-  {
-    // keras.Sequential([keras.Input(shape=(6,), dtype="int32"), layers.Embedding(27, 4, mask_zero=True),
-    //                   layers.GRU(5), layers.Dense(3, activation="softmax")])   loss sparse_categorical_crossentropy
-    name: 'embedding_mask_zero_gru',
-    skip: missing(['embedding']),
-    skipRmsprop: "Keras's TensorFlow backend applies RMSprop to the Embedding's sparse gradient slice by slice, and the padding id 0 occurs twice: not one dense update (case note)",
-    build: () => wl.sequential({
-      layers: [layer('embedding', { inputDim: 27, outputDim: 4, maskZero: true, inputShape: [6], dtype: 'int32' }), wl.layers.gru({ units: 5 }), softmaxDense()],
-    }),
-  },
 ];
+// embedding_mask_zero_gru runs in test/keras3/embedding.test.ts
 
 describe('Keras 3 golden values, recurrent layers (shared/keras3)', () => {
   defineKeras3Cases(CASES);

@@ -7,6 +7,7 @@ import type { RefActivationK3 } from '../reference/activations.js';
 import { expectClose, sumTolerance } from '../helpers/compare.js';
 import { testEngine } from '../helpers/engine.js';
 import { testRng, uniform } from '../helpers/rng.js';
+import { dropoutMasks } from './rnn-kernel-cases.js';
 
 const codes: Record<RefActivationK3, ActivationCode> = {
   linear: ActivationCode.linear, relu: ActivationCode.relu, sigmoid: ActivationCode.sigmoid,
@@ -152,13 +153,13 @@ describe('GRU kernels with a zero initial state (RnnFlags.zeroState)', () => {
             k.f32_swap_axes01(batch, steps, features, xd.ptr, xt.ptr, 0);
             k.f32_gemm(steps * batch, u3, features, xt.ptr, features, 1, W, u3, xproj.ptr, u3, 0, b, ActivationCode.linear);
             const work = scratch.alloc([k.gru_fwd_work_floats(batch, u)]);
-            k.f32_gru_seq_fwd(batch, steps, u, xproj.ptr, U, resetAfter ? b + u3 * 4 : 0, hs.ptr, gates.ptr, aux.ptr, out.ptr, 0, work.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
+            k.f32_gru_seq_fwd(batch, steps, u, xproj.ptr, U, resetAfter ? b + u3 * 4 : 0, hs.ptr, gates.ptr, aux.ptr, out.ptr, 0, work.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh, 0, 0);
           }
           const forward = [hs, gates, aux, out].map((t) => engine.read(t.ptr, t.size));
           const dy = scratch.from(dOut, [batch, steps, u]);
           const duh = scratch.alloc([steps, batch, u]);
           const work = scratch.alloc([k.gru_bwd_work_floats(batch, u)]);
-          k.f32_gru_seq_bwd(batch, steps, u, U, hs.ptr, gates.ptr, aux.ptr, dy.ptr, 0, 0, xproj.ptr, resetAfter ? duh.ptr : 0, 0, work.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh);
+          k.f32_gru_seq_bwd(batch, steps, u, U, hs.ptr, gates.ptr, aux.ptr, dy.ptr, 0, 0, xproj.ptr, resetAfter ? duh.ptr : 0, 0, work.ptr, base, ActivationCode.sigmoid, ActivationCode.tanh, 0, 0);
           const backward = [xproj, ...(resetAfter ? [duh] : [])].map((t) => engine.read(t.ptr, t.size));
           return [...forward, ...backward];
         } finally {
@@ -181,6 +182,8 @@ describe('GRU kernels with masks, initial states and state gradients (recurrent 
     batch: number; steps: number; features: number; units: number;
     resetAfter: boolean; returnSequences: boolean; goBackwards: boolean;
     mask: MaskKind; initial: boolean; dhT: boolean; recurrentActivation: RefActivationK3;
+    /** Recurrent dropout: masks [m_z | m_r | m_h] (B, 3u), rate 0.3 (training only: the general forward). */
+    recDropout?: boolean;
   }
   // small path: u = 8 and 16 (blocks of four rows, a tail of 2 at B = 6); packed path: u = 40, 6
   const stateCases: StateCase[] = [];
@@ -194,6 +197,14 @@ describe('GRU kernels with masks, initial states and state gradients (recurrent 
         mask, initial, dhT: initial || n % 3 === 0, recurrentActivation: acts[n % 3],
       });
     }
+  }
+  // recurrent dropout: small sizes (whose forward then takes the general kernel) and packed ones
+  for (const units of [8, 16, 40, 6]) for (const resetAfter of [true, false]) for (const mask of ['none', 'mask', 'zeroOutput'] as const) {
+    n++;
+    stateCases.push({
+      batch: 6, steps: 5, features: 3, units, resetAfter, returnSequences: n % 2 === 0, goBackwards: n % 3 === 0,
+      mask, initial: n % 2 === 1, dhT: n % 3 !== 1, recurrentActivation: acts[n % 3], recDropout: true,
+    });
   }
 
   /**
@@ -212,7 +223,7 @@ describe('GRU kernels with masks, initial states and state gradients (recurrent 
   }
 
   for (const c of stateCases) {
-    const name = `u${c.units} resetAfter=${c.resetAfter} returnSequences=${c.returnSequences} goBackwards=${c.goBackwards} mask=${c.mask} ` +
+    const name = `${c.recDropout ? 'recurrent dropout, ' : ''}u${c.units} resetAfter=${c.resetAfter} returnSequences=${c.returnSequences} goBackwards=${c.goBackwards} mask=${c.mask} ` +
       `h0=${c.initial ? 'given' : 'zero (RNN_ZERO_STATE)'} dhT=${c.dhT} ${c.recurrentActivation}`;
     it(`forward, inference and backward match the float64 reference: ${name}`, async () => {
       const engine = await testEngine();
@@ -226,9 +237,10 @@ describe('GRU kernels with masks, initial states and state gradients (recurrent 
       const bias = uniform(rng, (c.resetAfter ? 2 : 1) * u3, -0.3, 0.3);
       const mask = c.mask === 'none' ? null : maskOf(batch, steps, rng);
       const h0 = c.initial ? uniform(rng, batch * u, -0.8, 0.8) : null;
+      const recMasks = c.recDropout ? dropoutMasks(rng, batch, 3, u) : null;
       const refCfg: GruRefConfig = { ...c, activation: 'tanh', zeroOutputForMask: c.mask === 'zeroOutput' };
       const weights = { kernel, recurrentKernel, bias };
-      const ref = gruForwardRef(x, [batch, steps, features], weights, refCfg, { mask, initialState: h0 });
+      const ref = gruForwardRef(x, [batch, steps, features], weights, refCfg, { mask, initialState: h0, dropout: { recurrent: recMasks } });
       const dOut = uniform(rng, ref.out.length);
       const dhT = c.dhT ? uniform(rng, batch * u) : null;
       const refGrads = gruBackwardRef(ref, dOut, weights, refCfg, dhT);
@@ -236,9 +248,11 @@ describe('GRU kernels with masks, initial states and state gradients (recurrent 
       const flags = (c.returnSequences ? RnnFlags.returnSequences : 0) | (c.resetAfter ? RnnFlags.resetAfter : 0)
         | (c.initial ? 0 : RnnFlags.zeroState) | (c.mask === 'zeroOutput' ? RnnFlags.zeroOutputForMask : 0);
       const recAct = codes[c.recurrentActivation], act = ActivationCode.tanh;
-      const small = k.gru_small_units(u) === 1;
+      const small = k.gru_small_units(u) === 1 && !recMasks;
       const scratch = new Scratch(engine);
       try {
+        const recMask = recMasks ? scratch.from(recMasks, [batch, u3]).ptr : 0;
+        const recWork = recMasks ? scratch.alloc([k.rec_dropout_work_floats(3, batch, u)]).ptr : 0;
         const W = scratch.from(kernel, [features, u3]).ptr, U = scratch.from(recurrentKernel, [u, u3]).ptr;
         const b = scratch.from(bias, [bias.length]).ptr;
         const xd = scratch.from(x, [batch, steps, features]);
@@ -268,14 +282,18 @@ describe('GRU kernels with masks, initial states and state gradients (recurrent 
               f | (c.goBackwards ? RnnFlags.goBackwards : 0), recAct, act,
             );
           } else {
-            k.f32_gru_seq_fwd(batch, steps, u, xproj.ptr, U, c.resetAfter ? b + u3 * 4 : 0, hs.ptr, gates.ptr, aux.ptr, out.ptr, maskPtr, work.ptr, f, recAct, act);
+            k.f32_gru_seq_fwd(
+              batch, steps, u, xproj.ptr, U, c.resetAfter ? b + u3 * 4 : 0, hs.ptr, gates.ptr, aux.ptr, out.ptr, maskPtr, work.ptr, f, recAct, act,
+              training ? recMask : 0, training ? recWork : 0,
+            );
           }
           const final = training ? steps : steps & 1;
           expectClose(engine.read(out.ptr, out.size), ref.out, { tol: 1e-5, scale: 1, label: training ? 'output' : 'inference output' });
           expectClose(engine.read(hs.ptr + final * batch * u * 4, batch * u), ref.hT, { tol: 1e-5, scale: 1, label: training ? 'final state' : 'inference final state' });
           return { hs, gates, aux };
         };
-        forward(false);
+        // recurrent dropout is training's: inference runs without it (and so differs from the reference)
+        if (!recMasks) forward(false);
         const { hs, gates, aux } = forward(true);
         const dy = scratch.from(dOut, [dOut.length]);
         const dhTPtr = dhT ? scratch.from(dhT, [batch, u]).ptr : 0;
@@ -284,7 +302,7 @@ describe('GRU kernels with masks, initial states and state gradients (recurrent 
         const bwork = scratch.alloc([k.gru_bwd_work_floats(batch, u)]);
         k.f32_gru_seq_bwd(
           batch, steps, u, U, hs.ptr, gates.ptr, aux.ptr, dy.ptr, dhTPtr, maskPtr,
-          xproj.ptr, c.resetAfter ? duh.ptr : 0, dh0?.ptr ?? 0, bwork.ptr, flags, recAct, act,
+          xproj.ptr, c.resetAfter ? duh.ptr : 0, dh0?.ptr ?? 0, bwork.ptr, flags, recAct, act, recMask, recWork,
         );
         // the reference's (B, T, ·) rows in the kernels' (T, B, ·) order
         const timeMajor = (v: Float64Array, width: number) => Float64Array.from({ length: v.length }, (_, i) => {

@@ -14,9 +14,10 @@ import { dot } from '../reference/finite-difference.js';
 import { expectFiniteDifferences } from '../reference/gradient-check.js';
 import { expectClose } from '../helpers/compare.js';
 import { testRng, uniform } from '../helpers/rng.js';
-import { activationCodes as codes, forwardTol, gradientTol, kernelInputs, nanTensor, readStateRow, stateRows } from './rnn-kernel-device.js';
+import { activationCodes as codes, forwardTol, gradientTol, kernelInputs, nanTensor, readStateRow, recurrentDropoutInputs, stateRows } from './rnn-kernel-device.js';
 import {
-  activationCase, goBackwardsCases, itRunsCases, itSweepsSizes, packedCases, randomProblem, seeded, type RnnCase, type RunCase, type SharedCase,
+  activationCase, goBackwardsCases, itRunsCases, itSweepsSizes, packedCases, randomProblem, recDropoutCases, seeded,
+  type RnnCase, type RunCase, type SharedCase,
 } from './rnn-kernel-cases.js';
 
 /** The cell code of assembly/rnn/flags.ts. */
@@ -36,13 +37,13 @@ async function check(engine: Engine, c: Case, seed: number): Promise<void> {
   const { x, w, mask } = randomProblem(rng, c, 4, { weight: 0.6, bias: 0.3 });
   const initialState: [Float64Array, Float64Array] | null = c.initial ? [uniform(rng, batch * u), uniform(rng, batch * u)] : null;
   const cfg: LstmRefConfig = { ...c, zeroOutputForMask: c.mask === 'zeroOutput' };
-  const ref = lstmForwardRef({ x, shape: [batch, steps, features], mask, initialState }, w, cfg);
+  const k = engine.kernels;
+  const scratch = new Scratch(engine);
+  const { masks, recMask, recWork } = recurrentDropoutInputs(engine, scratch, c, 4, rng);
+  const ref = lstmForwardRef({ x, shape: [batch, steps, features], mask, initialState, dropout: { recurrent: masks } }, w, cfg);
   const dOut = uniform(rng, ref.out.length);
   const dStates: [Float64Array, Float64Array] | null = c.stateGrads ? [uniform(rng, batch * u), uniform(rng, batch * u)] : null;
   const grads = lstmBackwardRef(ref, dOut, w, cfg, dStates ?? [null, null]);
-
-  const k = engine.kernels;
-  const scratch = new Scratch(engine);
   const nan = (shape: number[]) => nanTensor(engine, scratch, shape);
   try {
     const { xp, U, maskPtr, flags, outShape } = kernelInputs(scratch, c, x, w, u4, mask);
@@ -50,13 +51,13 @@ async function check(engine: Engine, c: Case, seed: number): Promise<void> {
     const label = (s: string) => `${s} (B${batch} T${steps} u${u} ${JSON.stringify(c)})`;
     // hs and cs with the initial states in their first rows
     const states = (kept: number, which: 0 | 1) => stateRows(engine, scratch, c, kept, initialState?.[which]);
-    // inference: states ping-pong, one step's gates and aux
-    {
+    // inference: states ping-pong, one step's gates and aux (no recurrent dropout: that is training's)
+    if (!c.recDropout) {
       const hs = states(1, 0), cs = states(1, 1);
       const out = nan(outShape);
       const work = scratch.alloc([k.rnn_fwd_work_floats(CELL_LSTM, batch, u)]);
       k.f32_rnn_seq_fwd(CELL_LSTM, batch, steps, u, xp, U, hs.ptr, cs.ptr, nan([batch, u4]).ptr, nan([batch, u]).ptr, out.ptr, maskPtr, work.ptr,
-        flags | Flag.inference, ...acts);
+        flags | Flag.inference, ...acts, 0, 0);
       expectClose(engine.read(out.ptr, out.size), ref.out, { ...forwardTol, label: label('inference output') });
       expectClose(readStateRow(engine, c, hs, steps & 1), ref.states[0], { ...forwardTol, label: label('inference final h') });
       expectClose(readStateRow(engine, c, cs, steps & 1), ref.states[1], { ...forwardTol, label: label('inference final c') });
@@ -64,7 +65,7 @@ async function check(engine: Engine, c: Case, seed: number): Promise<void> {
     const hs = states(steps, 0), cs = states(steps, 1);
     const gates = nan([steps, batch, u4]), aux = nan([steps, batch, u]), out = nan(outShape);
     const work = scratch.alloc([k.rnn_fwd_work_floats(CELL_LSTM, batch, u)]);
-    k.f32_rnn_seq_fwd(CELL_LSTM, batch, steps, u, xp, U, hs.ptr, cs.ptr, gates.ptr, aux.ptr, out.ptr, maskPtr, work.ptr, flags, ...acts);
+    k.f32_rnn_seq_fwd(CELL_LSTM, batch, steps, u, xp, U, hs.ptr, cs.ptr, gates.ptr, aux.ptr, out.ptr, maskPtr, work.ptr, flags, ...acts, recMask, recWork);
     expectClose(engine.read(out.ptr, out.size), ref.out, { ...forwardTol, label: label('output') });
     expectClose(readStateRow(engine, c, hs, steps), ref.states[0], { ...forwardTol, label: label('final h') });
     expectClose(readStateRow(engine, c, cs, steps), ref.states[1], { ...forwardTol, label: label('final c') });
@@ -76,7 +77,7 @@ async function check(engine: Engine, c: Case, seed: number): Promise<void> {
     const bwork = scratch.alloc([k.rnn_bwd_work_floats(CELL_LSTM, batch, u)]);
     // with a zero initial state dL/dh0 is not asked for (the kernel skips the last product)
     k.f32_rnn_seq_bwd(CELL_LSTM, batch, steps, u, U, hs.ptr, cs.ptr, gates.ptr, aux.ptr, dy, dhT, dcT, maskPtr,
-      dxproj.ptr, c.initial ? dh0.ptr : 0, dc0.ptr, bwork.ptr, flags, ...acts);
+      dxproj.ptr, c.initial ? dh0.ptr : 0, dc0.ptr, bwork.ptr, flags, ...acts, recMask, recWork);
     const grad = gradientTol(steps, u4);
     expectClose(engine.read(dxproj.ptr, dxproj.size), grads.dPre, grad(grads.dPre, label('dxproj')));
     if (c.initial) expectClose(engine.read(dh0.ptr, dh0.size), grads.dInitialState[0], grad(grads.dInitialState[0], label('dh0')));
@@ -101,6 +102,7 @@ describe('LSTM sequence kernels against the float64 reference', () => {
   itRunsCases('every pair of sigmoid, both hard sigmoids and tanh as σ and φ (eight-vector runs and tails)', seeded(activationPairs, 77), runCase);
   itRunsCases('go_backwards: the caller reverses the projection and the mask', goBackwardsCases(40), runCase);
   itRunsCases('the packed products past one block: 130 rows, and K = 4u = 1056 over two K slices', packedCases, runCase);
+  itRunsCases('recurrent dropout: h_prev ⊙ m_g before each gate\'s product (c unmasked), masks, initial states, go_backwards', recDropoutCases, runCase);
 });
 
 describe('float64 LSTM reference: backward vs central finite differences', () => {

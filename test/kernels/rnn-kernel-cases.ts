@@ -13,6 +13,8 @@ export interface RnnCase {
   returnSequences: boolean; goBackwards: boolean; mask: MaskKind;
   /** Non-zero initial states (else RNN_ZERO_STATE). */
   initial: boolean;
+  /** Recurrent dropout: one (B, u) mask per gate (rate 0.3) given to the kernels and the reference. */
+  recDropout?: boolean;
 }
 
 /**
@@ -52,8 +54,29 @@ export function randomProblem(
 /** A case both cells run, whatever their activations; stateGrads: gradients arrive at the final states. */
 export interface SharedCase {
   batch: number; steps: number; units: number; goBackwards?: boolean;
-  returnSequences: boolean; mask: MaskKind; initial: boolean; stateGrads: boolean;
+  returnSequences: boolean; mask: MaskKind; initial: boolean; stateGrads: boolean; recDropout?: boolean;
 }
+
+/**
+ * Dropout masks (B, G·n) with entries 0 (probability `rate`) or 1/(1 − rate), row b's gate g at
+ * b·G·n + g·n: the layout of the kernels' recMask and of the reference's RefDropout.
+ */
+export function dropoutMasks(rng: () => number, batch: number, gates: number, n: number, rate = 0.3): Float64Array {
+  return Float64Array.from({ length: batch * gates * n }, () => (rng() < rate ? 0 : 1 / (1 - rate)));
+}
+
+/**
+ * Recurrent dropout cases, seeds 200 on: the thin products (u 8) and the packed ones (u 40, 130
+ * rows), with masks, initial states, go_backwards, returnSequences both ways.
+ */
+export const recDropoutCases: [SharedCase, number][] = seeded<SharedCase>([
+  { batch: 5, steps: 4, units: 8, returnSequences: true, mask: 'none', initial: false, stateGrads: false, recDropout: true },
+  { batch: 5, steps: 4, units: 8, returnSequences: false, mask: 'mask', initial: true, stateGrads: true, recDropout: true },
+  { batch: 5, steps: 4, units: 43, returnSequences: true, mask: 'zeroOutput', initial: true, stateGrads: true, recDropout: true },
+  { batch: 5, steps: 4, units: 40, goBackwards: true, returnSequences: true, mask: 'mask', initial: false, stateGrads: true, recDropout: true },
+  { batch: 130, steps: 3, units: 16, returnSequences: true, mask: 'mask', initial: true, stateGrads: true, recDropout: true },
+  { batch: 3, steps: 3, units: 3, returnSequences: true, mask: 'none', initial: true, stateGrads: false, recDropout: true },
+], 200);
 
 /** Checks one case on a cell's kernels, with its seed. */
 export type RunCase<C = SharedCase> = (engine: Engine, c: C, seed: number) => Promise<void>;

@@ -7,7 +7,7 @@ import type { DeviceTensor, Scratch } from '../../src/ops/device-tensor.js';
 import type { RefActivationK3 as RefActivation } from '../reference/activations.js';
 import type { RefWeights } from '../reference/sequence-common.js';
 import { sumTolerance } from '../helpers/compare.js';
-import type { RnnCase } from './rnn-kernel-cases.js';
+import { dropoutMasks, type RnnCase } from './rnn-kernel-cases.js';
 
 /** The kernels' activation codes, by the reference's names. */
 export const activationCodes: Record<RefActivation, number> = {
@@ -72,6 +72,22 @@ export function stateRows(engine: Engine, scratch: Scratch, c: RnnCase, kept: nu
 /** Row `row` (B, u) of a state history. */
 export function readStateRow(engine: Engine, c: RnnCase, states: DeviceTensor, row: number): Float32Array {
   return engine.read(states.ptr + row * c.batch * c.units * 4, c.batch * c.units);
+}
+
+/**
+ * The case's recurrent dropout on the device: masks (B, G·u) drawn from `rng` (null, 0, 0 without
+ * recDropout) and the kernels' recWork.
+ */
+export function recurrentDropoutInputs(
+  engine: Engine, scratch: Scratch, c: RnnCase, gates: number, rng: () => number,
+): { masks: Float64Array | null; recMask: number; recWork: number } {
+  if (!c.recDropout) return { masks: null, recMask: 0, recWork: 0 };
+  const masks = dropoutMasks(rng, c.batch, gates, c.units);
+  return {
+    masks,
+    recMask: scratch.from(masks, [c.batch, gates * c.units]).ptr,
+    recWork: scratch.alloc([engine.kernels.rec_dropout_work_floats(gates, c.batch, c.units)]).ptr,
+  };
 }
 
 /** The tolerance of the forward outputs. */

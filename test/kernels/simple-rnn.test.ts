@@ -13,9 +13,10 @@ import { dot } from '../reference/finite-difference.js';
 import { expectFiniteDifferences } from '../reference/gradient-check.js';
 import { expectClose } from '../helpers/compare.js';
 import { testRng, uniform } from '../helpers/rng.js';
-import { activationCodes as codes, forwardTol, gradientTol, kernelInputs, nanTensor, readStateRow, stateRows } from './rnn-kernel-device.js';
+import { activationCodes as codes, forwardTol, gradientTol, kernelInputs, nanTensor, readStateRow, recurrentDropoutInputs, stateRows } from './rnn-kernel-device.js';
 import {
-  activationCase, goBackwardsCases, itRunsCases, itSweepsSizes, packedCases, randomProblem, seeded, type RnnCase, type RunCase, type SharedCase,
+  activationCase, goBackwardsCases, itRunsCases, itSweepsSizes, packedCases, randomProblem, recDropoutCases, seeded,
+  type RnnCase, type RunCase, type SharedCase,
 } from './rnn-kernel-cases.js';
 
 /** The cell code of assembly/rnn/flags.ts. */
@@ -34,13 +35,13 @@ async function check(engine: Engine, c: Case, seed: number): Promise<void> {
   const { x, w, mask } = randomProblem(rng, c, 1, { weight: 0.6, bias: 0.3 });
   const initialState = c.initial ? uniform(rng, batch * u) : null;
   const cfg: SimpleRnnRefConfig = { ...c, zeroOutputForMask: c.mask === 'zeroOutput' };
-  const ref = simpleRnnForwardRef({ x, shape: [batch, steps, features], mask, initialState }, w, cfg);
+  const k = engine.kernels;
+  const scratch = new Scratch(engine);
+  const { masks, recMask, recWork } = recurrentDropoutInputs(engine, scratch, c, 1, rng);
+  const ref = simpleRnnForwardRef({ x, shape: [batch, steps, features], mask, initialState, dropout: { recurrent: masks } }, w, cfg);
   const dOut = uniform(rng, ref.out.length);
   const dState = c.stateGrad ? uniform(rng, batch * u) : null;
   const grads = simpleRnnBackwardRef(ref, dOut, w, cfg, dState);
-
-  const k = engine.kernels;
-  const scratch = new Scratch(engine);
   const nan = (shape: number[]) => nanTensor(engine, scratch, shape);
   try {
     const { xp, U, maskPtr, flags, outShape } = kernelInputs(scratch, c, x, w, u, mask);
@@ -48,17 +49,17 @@ async function check(engine: Engine, c: Case, seed: number): Promise<void> {
     const label = (s: string) => `${s} (${JSON.stringify(c)})`;
     // hs with the initial state in its first row
     const states = (kept: number) => stateRows(engine, scratch, c, kept, initialState);
-    // inference: the state ping-pongs
-    {
+    // inference: the state ping-pongs (no recurrent dropout: that is training's)
+    if (!c.recDropout) {
       const hs = states(1), out = nan(outShape);
       const work = scratch.alloc([k.rnn_fwd_work_floats(CELL_SIMPLE_RNN, batch, u)]);
-      k.f32_rnn_seq_fwd(CELL_SIMPLE_RNN, batch, steps, u, xp, U, hs.ptr, 0, 0, 0, out.ptr, maskPtr, work.ptr, flags | Flag.inference, 0, act);
+      k.f32_rnn_seq_fwd(CELL_SIMPLE_RNN, batch, steps, u, xp, U, hs.ptr, 0, 0, 0, out.ptr, maskPtr, work.ptr, flags | Flag.inference, 0, act, 0, 0);
       expectClose(engine.read(out.ptr, out.size), ref.out, { ...forwardTol, label: label('inference output') });
       expectClose(readStateRow(engine, c, hs, steps & 1), ref.state, { ...forwardTol, label: label('inference final h') });
     }
     const hs = states(steps), out = nan(outShape);
     const work = scratch.alloc([k.rnn_fwd_work_floats(CELL_SIMPLE_RNN, batch, u)]);
-    k.f32_rnn_seq_fwd(CELL_SIMPLE_RNN, batch, steps, u, xp, U, hs.ptr, 0, 0, 0, out.ptr, maskPtr, work.ptr, flags, 0, act);
+    k.f32_rnn_seq_fwd(CELL_SIMPLE_RNN, batch, steps, u, xp, U, hs.ptr, 0, 0, 0, out.ptr, maskPtr, work.ptr, flags, 0, act, recMask, recWork);
     expectClose(engine.read(out.ptr, out.size), ref.out, { ...forwardTol, label: label('output') });
     expectClose(readStateRow(engine, c, hs, steps), ref.state, { ...forwardTol, label: label('final h') });
 
@@ -68,7 +69,7 @@ async function check(engine: Engine, c: Case, seed: number): Promise<void> {
     const bwork = scratch.alloc([k.rnn_bwd_work_floats(CELL_SIMPLE_RNN, batch, u)]);
     // with a zero initial state dL/dh0 is not asked for (the kernel skips the last product)
     k.f32_rnn_seq_bwd(CELL_SIMPLE_RNN, batch, steps, u, U, hs.ptr, 0, 0, 0, dy, dhT, 0, maskPtr,
-      dxproj.ptr, c.initial ? dh0.ptr : 0, 0, bwork.ptr, flags, 0, act);
+      dxproj.ptr, c.initial ? dh0.ptr : 0, 0, bwork.ptr, flags, 0, act, recMask, recWork);
     const grad = gradientTol(steps, u);
     expectClose(engine.read(dxproj.ptr, dxproj.size), grads.dPre, grad(grads.dPre, label('dxproj')));
     if (c.initial) expectClose(engine.read(dh0.ptr, dh0.size), grads.dInitialState, grad(grads.dInitialState, label('dh0')));
@@ -90,6 +91,7 @@ describe('SimpleRNN sequence kernels against the float64 reference', () => {
   itRunsCases('every activation code (0-5), on eight-vector runs and tails', seeded(activationCases, 91), runCase);
   itRunsCases('go_backwards: the caller reverses the projection and the mask', goBackwardsCases(43), runCase);
   itRunsCases('the packed products past one block: 130 rows, and u = 264', packedCases, runCase);
+  itRunsCases('recurrent dropout: h_prev ⊙ m before the product, masks, initial states, go_backwards', recDropoutCases, runCase);
 });
 
 describe('float64 SimpleRNN reference: backward vs central finite differences', () => {

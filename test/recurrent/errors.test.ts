@@ -1,7 +1,7 @@
 // Bad input to the recurrent layers: each refused with a clear error before any work, naming what
 // was expected and what was received: initial states of the wrong count or shape, stateful layers
 // without a fixed batch size or run on batches of another size, Bidirectional around a layer that is
-// not recurrent, an unknown mergeMode, dropout outside [0, 1), recurrentDropout in training,
+// not recurrent, an unknown mergeMode, dropout and recurrentDropout outside [0, 1),
 // unknown call options, a Masking layer on a 2-D input.
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
@@ -123,25 +123,6 @@ describe('layer arguments', () => {
     await expectValueError(() => wl.layers.lstm({ units: 3, recurrentDropout: 1 }), /recurrentDropout/, /\[0, 1\)/);
   });
 
-  it('recurrentDropout > 0: predicts (inference ignores dropout), but fit is refused before any work, naming the layer', async () => {
-    const model = wl.sequential({ layers: [wl.layers.lstm({ units: 3, recurrentDropout: 0.2, inputShape: [T, F], name: 'rd' })] });
-    model.compile({ loss: 'mse', optimizer: 'sgd' });
-    const xv = wl.ones([2, T, F]);
-    await model.predict(xv);
-    const before = model.getWeights().map((w) => w.dataSync().slice());
-    await expectValueError(() => model.fit(xv, wl.zeros([2, 3]), { workers: 0 }), /LSTM rd has recurrentDropout 0.2/, /not in training yet/, /recurrentDropout: 0/);
-    model.getWeights().forEach((w, i) => expect(w.dataSync()).toEqual(before[i]));
-    await model.dispose();
-  });
-
-  it('recurrentDropout > 0 inside Bidirectional: fit is refused as well', async () => {
-    const model = wl.sequential({
-      layers: [wl.layers.bidirectional({ layer: wl.layers.gru({ units: 3, recurrentDropout: 0.2 }), inputShape: [T, F] })],
-    });
-    model.compile({ loss: 'mse', optimizer: 'sgd' });
-    await expectValueError(() => model.fit(wl.ones([2, T, F]), wl.zeros([2, 6]), { workers: 0 }), /recurrentDropout 0.2/, /not in training yet/);
-    await model.dispose();
-  });
 });
 
 describe('call options and input ranks', () => {

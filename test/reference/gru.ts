@@ -6,7 +6,8 @@
  */
 import { act, actGrad, type RefActivationK3 } from './activations.js';
 import {
-  accumulate, backwardThroughTime, inputStep, matVec, matVecBackward, runSequence, type RefWeights,
+  accumulate, backwardThroughTime, gateMasks, gatedMatVec, gatedMatVecBackward, inputStep, matVec, runSequence,
+  type RefDropout, type RefWeights,
 } from './sequence-common.js';
 
 export interface GruRefConfig {
@@ -26,6 +27,11 @@ export interface GruRefInputs {
   mask?: ArrayLike<number> | null;
   /** h0 (B, u); zeros when absent. */
   initialState?: ArrayLike<number> | null;
+  /**
+   * Training dropout, Keras 3's implementation 1 (gates [z | r | h]): x ⊙ mx_g into gate g's kernel,
+   * h ⊙ m_g into its recurrent product (reset_before: r ⊙ (h ⊙ m_h)); z ⊙ h reads h unmasked.
+   */
+  dropout?: RefDropout;
 }
 
 /** kernel (F, 3u), recurrentKernel (u, 3u), bias (3u) or (2, 3u) with resetAfter; row-major. */
@@ -34,6 +40,8 @@ export type GruRefWeights = RefWeights;
 interface StepCache {
   x: Float64Array[]; h: Float64Array[]; z: Float64Array[]; r: Float64Array[]; hh: Float64Array[]; uh: Float64Array[];
   valid: boolean[];
+  /** The row's dropout masks per gate (null: none). */
+  mx: Float64Array[] | null; mh: Float64Array[] | null;
 }
 
 export interface GruRefResult {
@@ -50,14 +58,18 @@ export interface GruRefResult {
  */
 export function gruForwardRef(
   x: ArrayLike<number>, [batch, steps, features]: [number, number, number], w: GruRefWeights, cfg: GruRefConfig,
-  { mask, initialState }: GruRefInputs = {},
+  { mask, initialState, dropout }: GruRefInputs = {},
 ): GruRefResult {
   const u = cfg.units;
-  const perStep: StepCache[] = Array.from({ length: batch }, () => ({ x: [], h: [], z: [], r: [], hh: [], uh: [], valid: [] }));
+  const perStep: StepCache[] = Array.from({ length: batch }, (_, b) => ({
+    x: [], h: [], z: [], r: [], hh: [], uh: [], valid: [],
+    mx: gateMasks(dropout?.input, b, 3, features), mh: gateMasks(dropout?.recurrent, b, 3, u),
+  }));
   const { out, finalStates: [hT] } = runSequence(x, { ...cfg, batch, steps, features, mask }, [initialState], (xt, [h], { b, valid }) => {
-    const xw = matVec(xt, w.kernel, 3 * u);
+    const { mx, mh } = perStep[b];
+    const xw = gatedMatVec(xt, mx, w.kernel, 3 * u);
     if (w.bias) for (let j = 0; j < 3 * u; j++) xw[j] += w.bias[j];
-    const hu = matVec(h, w.recurrentKernel, 3 * u);
+    const hu = gatedMatVec(h, mh, w.recurrentKernel, 3 * u);
     if (w.bias && cfg.resetAfter) for (let j = 0; j < 3 * u; j++) hu[j] += w.bias[3 * u + j];
     const z = new Float64Array(u), r = new Float64Array(u), hh = new Float64Array(u), uh = new Float64Array(u);
     for (let j = 0; j < u; j++) {
@@ -70,7 +82,7 @@ export function gruForwardRef(
         hh[j] = act(xw[2 * u + j] + r[j] * uh[j], cfg.activation);
       }
     } else {
-      const rh = h.map((v, j) => r[j] * v);
+      const rh = h.map((v, j) => r[j] * v * (mh ? mh[2][j] : 1));
       const rhu = matVec(rh, w.recurrentKernel, 3 * u);
       for (let j = 0; j < u; j++) hh[j] = act(xw[2 * u + j] + rhu[2 * u + j], cfg.activation);
     }
@@ -118,7 +130,7 @@ export function gruBackwardRef(
   const [dh0] = backwardThroughTime(loop, dOut, [dhT], (b, t) => perStep[b].valid[t], (b, t, [dh]) => {
     const c = perStep[b];
     const tIn = inputStep(t, steps, cfg.goBackwards);
-    const h = c.h[t], z = c.z[t], r = c.r[t], hh = c.hh[t], uh = c.uh[t], xt = c.x[t];
+    const h = c.h[t], z = c.z[t], r = c.r[t], hh = c.hh[t], uh = c.uh[t], xt = c.x[t], mh = c.mh;
     const daZ = new Float64Array(u), daR = new Float64Array(u), daH = new Float64Array(u);
     const recGrad = new Float64Array(u3); // gradient of the recurrent projection, per column of U
     const dhPrev = new Float64Array(u);
@@ -132,29 +144,27 @@ export function gruBackwardRef(
       for (let j = 0; j < u; j++) {
         recGrad[j] = daZ[j]; recGrad[u + j] = daR[j]; recGrad[2 * u + j] = daH[j] * r[j];
       }
-      for (let i = 0; i < u; i++) for (let col = 0; col < u3; col++) {
-        dRec[i * u3 + col] += h[i] * recGrad[col];
-        dhPrev[i] += recGrad[col] * U[i * u3 + col];
-      }
+      const dRecurrent = gatedMatVecBackward(h, mh, recGrad, U, dRec);
+      for (let i = 0; i < u; i++) dhPrev[i] += dRecurrent[i];
       accumulate(dBias, recGrad, u3);
     } else {
+      // the candidate's product reads r ⊙ h̃ with h̃ = h ⊙ m_h (h without recurrent dropout)
+      const hm = h.map((v, i) => v * (mh ? mh[2][i] : 1));
       const drh = new Float64Array(u);
       for (let i = 0; i < u; i++) for (let j = 0; j < u; j++) drh[i] += daH[j] * U[i * u3 + 2 * u + j];
-      for (let j = 0; j < u; j++) daR[j] = drh[j] * h[j] * actGrad(r[j], cfg.recurrentActivation);
+      for (let j = 0; j < u; j++) daR[j] = drh[j] * hm[j] * actGrad(r[j], cfg.recurrentActivation);
       for (let i = 0; i < u; i++) {
-        dhPrev[i] += drh[i] * r[i];
-        for (let j = 0; j < u; j++) {
-          dRec[i * u3 + j] += h[i] * daZ[j];
-          dRec[i * u3 + u + j] += h[i] * daR[j];
-          dRec[i * u3 + 2 * u + j] += r[i] * h[i] * daH[j];
-          dhPrev[i] += daZ[j] * U[i * u3 + j] + daR[j] * U[i * u3 + u + j];
-        }
+        dhPrev[i] += drh[i] * r[i] * (mh ? mh[2][i] : 1);
+        for (let j = 0; j < u; j++) dRec[i * u3 + 2 * u + j] += r[i] * hm[i] * daH[j];
       }
+      const zr = [...daZ, ...daR, ...new Float64Array(u)];
+      const dRecurrent = gatedMatVecBackward(h, mh, zr, U, dRec);
+      for (let i = 0; i < u; i++) dhPrev[i] += dRecurrent[i];
     }
     const da = [...daZ, ...daR, ...daH];
     dPre.set(da, (b * steps + t) * u3);
     if (cfg.resetAfter) for (let j = 0; j < u; j++) dUh[(b * steps + t) * u + j] = daH[j] * r[j];
-    dx.set(matVecBackward(xt, da, w.kernel, dKernel), (b * steps + tIn) * features);
+    dx.set(gatedMatVecBackward(xt, c.mx, da, w.kernel, dKernel), (b * steps + tIn) * features);
     accumulate(dBias, da);
     return [dhPrev];
   });

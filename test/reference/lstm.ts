@@ -6,7 +6,8 @@
  */
 import { act, actGrad, type RefActivationK3 } from './activations.js';
 import {
-  accumulate, backwardThroughTime, matVec, matVecBackward, runSequence, type RefSequenceInputs, type RefWeights,
+  accumulate, backwardThroughTime, gateMasks, gatedMatVec, gatedMatVecBackward, runSequence,
+  type RefDropout, type RefSequenceInputs, type RefWeights,
 } from './sequence-common.js';
 
 export interface LstmRefConfig {
@@ -24,12 +25,16 @@ export interface LstmRefConfig {
 /** kernel (F, 4u), recurrentKernel (u, 4u), bias (4u) or null; column blocks [i | f | c | o]. */
 export type LstmRefWeights = RefWeights;
 
-/** The initial states are [h0, c0]. */
-export type LstmRefInputs = RefSequenceInputs<[Float64Array, Float64Array]>;
+/**
+ * The initial states are [h0, c0]. Training dropout (Keras 3's implementation 1, gates [i | f | c | o]):
+ * x ⊙ mx_g into gate g's kernel, h ⊙ m_g into its recurrent product; c is never masked.
+ */
+export type LstmRefInputs = RefSequenceInputs<[Float64Array, Float64Array]> & { dropout?: RefDropout };
 
 interface RowStep {
   tIn: number; valid: boolean; x: Float64Array; h: Float64Array; c: Float64Array;
   i: Float64Array; f: Float64Array; g: Float64Array; o: Float64Array; a: Float64Array;
+  mx: Float64Array[] | null; mh: Float64Array[] | null;
 }
 
 export interface LstmRefResult {
@@ -46,8 +51,9 @@ export function lstmForwardRef(inputs: LstmRefInputs, w: LstmRefWeights, cfg: Ls
   const rows: RowStep[][] = Array.from({ length: batch }, () => []);
   const loop = { ...cfg, batch, steps, features, mask: inputs.mask };
   const { out, finalStates: [h, c] } = runSequence(inputs.x, loop, [inputs.initialState?.[0], inputs.initialState?.[1]], (x, [h, c], { b, tIn, valid }) => {
-    const z = matVec(x, w.kernel, u4);
-    const hu = matVec(h, w.recurrentKernel, u4);
+    const mx = gateMasks(inputs.dropout?.input, b, 4, features), mh = gateMasks(inputs.dropout?.recurrent, b, 4, u);
+    const z = gatedMatVec(x, mx, w.kernel, u4);
+    const hu = gatedMatVec(h, mh, w.recurrentKernel, u4);
     for (let j = 0; j < u4; j++) z[j] += hu[j] + (w.bias ? w.bias[j] : 0);
     const i = new Float64Array(u), f = new Float64Array(u), g = new Float64Array(u), o = new Float64Array(u);
     const cNew = new Float64Array(u), a = new Float64Array(u), hNew = new Float64Array(u);
@@ -60,7 +66,7 @@ export function lstmForwardRef(inputs: LstmRefInputs, w: LstmRefWeights, cfg: Ls
       a[j] = act(cNew[j], cfg.activation);
       hNew[j] = o[j] * a[j];
     }
-    rows[b].push({ tIn, valid, x, h, c, i, f, g, o, a });
+    rows[b].push({ tIn, valid, x, h, c, i, f, g, o, a, mx, mh });
     return [hNew, cNew];
   });
   return { out, states: [h, c], cache: { batch, steps, features, rows } };
@@ -104,9 +110,9 @@ export function lstmBackwardRef(
       dc[j] = dct * s.f[j];
     }
     dPre.set(dz, (t * batch + b) * u4);
-    dx.set(matVecBackward(s.x, dz, w.kernel, dKernel), (b * steps + s.tIn) * features);
+    dx.set(gatedMatVecBackward(s.x, s.mx, dz, w.kernel, dKernel), (b * steps + s.tIn) * features);
     accumulate(dBias, dz);
-    return [matVecBackward(s.h, dz, w.recurrentKernel, dRec), dc];
+    return [gatedMatVecBackward(s.h, s.mh, dz, w.recurrentKernel, dRec), dc];
   });
   return { dx, dKernel, dRecurrentKernel: dRec, dBias, dInitialState: [dh0, dc0], dPre };
 }

@@ -146,3 +146,43 @@ export function matVecBackward(v: ArrayLike<number>, dy: ArrayLike<number>, M: F
 export function accumulate(dst: Float64Array | null, src: ArrayLike<number>, offset = 0): void {
   if (dst) for (let i = 0; i < src.length; i++) dst[offset + i] += src[i];
 }
+
+/**
+ * Training dropout masks of a reference run (Keras 3, SPEC-LAYERS §1.7): one mask per gate and row,
+ * the same at every step, entries 0 or 1/(1 − rate).
+ */
+export interface RefDropout {
+  /** (B, G·F): row b's gate-g input mask at b·G·F + g·F …; null: x reaches every gate unmasked. */
+  input?: ArrayLike<number> | null;
+  /** (B, G·u): row b's gate-g recurrent mask (h_{t−1} before gate g's recurrent product); null: none. */
+  recurrent?: ArrayLike<number> | null;
+}
+
+/** Row b's G gate masks of n floats each from a (B, G·n) array, or null without masks. */
+export function gateMasks(masks: ArrayLike<number> | null | undefined, b: number, gates: number, n: number): Float64Array[] | null {
+  if (!masks) return null;
+  return Array.from({ length: gates }, (_, g) => Float64Array.from({ length: n }, (_, i) => masks[(b * gates + g) * n + i]));
+}
+
+/** v · M with each gate's columns reading v ⊙ m_g: out[g·c + j] = Σ_i v[i]·m_g[i]·M[i, g·c + j] (c = cols / G). */
+export function gatedMatVec(v: Float64Array, masks: Float64Array[] | null, M: Float64Array, cols: number): Float64Array {
+  if (!masks) return matVec(v, M, cols);
+  const c = cols / masks.length, out = new Float64Array(cols);
+  masks.forEach((m, g) => {
+    const part = matVec(v.map((vi, i) => vi * m[i]), M, cols);
+    out.set(part.subarray(g * c, (g + 1) * c), g * c);
+  });
+  return out;
+}
+
+/** The backward of gatedMatVec: dM[i, g·c + j] += v[i]·m_g[i]·dy[g·c + j]; returns dv = Σ_g m_g ⊙ (dy_g · M_gᵀ). */
+export function gatedMatVecBackward(v: Float64Array, masks: Float64Array[] | null, dy: ArrayLike<number>, M: Float64Array, dM: Float64Array): Float64Array {
+  if (!masks) return matVecBackward(v, dy, M, dM);
+  const cols = dy.length, c = cols / masks.length, dv = new Float64Array(v.length);
+  masks.forEach((m, g) => {
+    const dyg = Float64Array.from({ length: cols }, (_, j) => (j >= g * c && j < (g + 1) * c ? dy[j] : 0));
+    const part = matVecBackward(v.map((vi, i) => vi * m[i]), dyg, M, dM);
+    for (let i = 0; i < v.length; i++) dv[i] += m[i] * part[i];
+  });
+  return dv;
+}

@@ -6,7 +6,8 @@
  */
 import { act, actGrad, type RefActivationK3 } from './activations.js';
 import {
-  accumulate, backwardThroughTime, matVec, matVecBackward, runSequence, type RefSequenceInputs, type RefWeights,
+  accumulate, backwardThroughTime, gateMasks, gatedMatVec, gatedMatVecBackward, runSequence,
+  type RefDropout, type RefSequenceInputs, type RefWeights,
 } from './sequence-common.js';
 
 export interface SimpleRnnRefConfig {
@@ -22,10 +23,10 @@ export interface SimpleRnnRefConfig {
 /** kernel (F, u), recurrentKernel (u, u), bias (u) or null. */
 export type SimpleRnnRefWeights = RefWeights;
 
-/** The initial state is h0 (B, u). */
-export type SimpleRnnRefInputs = RefSequenceInputs<Float64Array>;
+/** The initial state is h0 (B, u); training dropout: x ⊙ m_x and h_prev ⊙ m_h (one gate), Keras 3. */
+export type SimpleRnnRefInputs = RefSequenceInputs<Float64Array> & { dropout?: RefDropout };
 
-interface RowStep { tIn: number; valid: boolean; x: Float64Array; h: Float64Array; hNew: Float64Array }
+interface RowStep { tIn: number; valid: boolean; x: Float64Array; h: Float64Array; hNew: Float64Array; mx: Float64Array[] | null; mh: Float64Array[] | null }
 
 export interface SimpleRnnRefResult {
   /** (B, T, u) in processing order with returnSequences, else (B, u). */
@@ -40,10 +41,11 @@ export function simpleRnnForwardRef(inputs: SimpleRnnRefInputs, w: SimpleRnnRefW
   const u = cfg.units;
   const rows: RowStep[][] = Array.from({ length: batch }, () => []);
   const { out, finalStates } = runSequence(inputs.x, { ...cfg, batch, steps, features, mask: inputs.mask }, [inputs.initialState], (x, [h], { b, tIn, valid }) => {
-    const z = matVec(x, w.kernel, u);
-    const hu = matVec(h, w.recurrentKernel, u);
+    const mx = gateMasks(inputs.dropout?.input, b, 1, features), mh = gateMasks(inputs.dropout?.recurrent, b, 1, u);
+    const z = gatedMatVec(x, mx, w.kernel, u);
+    const hu = gatedMatVec(h, mh, w.recurrentKernel, u);
     const hNew = z.map((v, j) => act(v + hu[j] + (w.bias ? w.bias[j] : 0), cfg.activation));
-    rows[b].push({ tIn, valid, x, h, hNew });
+    rows[b].push({ tIn, valid, x, h, hNew, mx, mh });
     return [hNew];
   });
   return { out, state: finalStates[0], cache: { batch, steps, features, rows } };
@@ -76,9 +78,9 @@ export function simpleRnnBackwardRef(
     const s = rows[b][t];
     const dz = dh.map((v, j) => v * actGrad(s.hNew[j], cfg.activation));
     dPre.set(dz, (t * batch + b) * u);
-    dx.set(matVecBackward(s.x, dz, w.kernel, dKernel), (b * steps + s.tIn) * features);
+    dx.set(gatedMatVecBackward(s.x, s.mx, dz, w.kernel, dKernel), (b * steps + s.tIn) * features);
     accumulate(dBias, dz);
-    return [matVecBackward(s.h, dz, w.recurrentKernel, dRec)];
+    return [gatedMatVecBackward(s.h, s.mh, dz, w.recurrentKernel, dRec)];
   });
   return { dx, dKernel, dRecurrentKernel: dRec, dBias, dInitialState: dh0, dPre };
 }

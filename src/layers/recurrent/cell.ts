@@ -18,6 +18,8 @@ export interface CellWeight {
 }
 
 export interface RecurrentCell<Cache = unknown> {
+  /** Gate blocks of the kernels (G: GRU 3, LSTM 4, SimpleRNN 1): one recurrent dropout mask each. */
+  readonly gates: number;
   /** The state names, in Keras's order: ['h'] or ['h', 'c']. */
   readonly stateNames: readonly string[];
   /** The weights for `features` input features, in get_weights order (kernel, recurrent_kernel, bias). */

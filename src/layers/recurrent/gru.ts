@@ -46,6 +46,7 @@ export class GRU extends Recurrent {
     const { units, useBias, resetAfter, kernelInitializer, recurrentInitializer, biasInitializer } = this.options;
     const u3 = 3 * units;
     const cell: RecurrentCell<GruCache> = {
+      gates: 3,
       stateNames: ['h'],
       weights: (features) => [
         { name: 'kernel', shape: [features, u3], initializer: kernelInitializer },

@@ -2,15 +2,17 @@
  * The recurrent layers' base (Keras's RNN, shared/SPEC-LAYERS.md §1): everything but the cell.
  * Inputs are [x, ...initialStates] (tfjs's `apply([x, h0, c0])`, or `apply(x, {initialState})`);
  * outputs [output, ...finalStates] with returnState. A mask on x (Masking, Embedding(maskZero))
- * is consumed: masked steps carry the states and repeat the previous output (Keras 3). Stateful
+ * is consumed: masked steps carry the states and repeat the previous output (Keras 3). In training,
+ * dropout and recurrentDropout draw their masks once per call (Keras 3, SPEC-LAYERS §1.7). Stateful
  * layers keep their final states in non-trainable variables (not weights) for the next call.
  * The subclasses (GRU, LSTM, SimpleRNN) declare their schema and say which cell they run.
  */
 import { ValueError, describe, pythonTuple } from '../../errors.js';
 import type { Device } from '../../backend/engine.js';
 import type { Shape } from '../../shape.js';
-import type { DeviceTensor } from '../../ops/device-tensor.js';
-import { dropoutMask, multiplyBroadcast } from '../../ops/dropout.js';
+import type { DeviceTensor, Scratch } from '../../ops/device-tensor.js';
+import { dropoutMask, multiplyBroadcast, type NoiseSource } from '../../ops/dropout.js';
+import { mixSeed } from '../../random-noise.js';
 import { copyFloats, type CellPointers, type SequenceConfig } from '../../ops/rnn.js';
 import type { Activation, ActivationIdentifier } from '../activations.js';
 import type { LayerArgs } from '../args.js';
@@ -44,21 +46,27 @@ export interface RecurrentLayerArgs extends LayerArgs {
   /** Each call starts from the previous call's final states (needs a fixed batch size); resetStates() zeroes them. */
   stateful?: boolean;
   /**
-   * Input dropout rate in [0, 1), default 0: in training x is multiplied by one (batch, features)
-   * mask, 0 or 1/(1 − rate), the same at every timestep and for every gate (Keras's implementation 2).
+   * Input dropout rate in [0, 1), default 0: in training x is multiplied by a (batch, features)
+   * mask, 0 or 1/(1 − rate), the same at every timestep: one mask for every gate (Keras's
+   * implementation 2), or with recurrentDropout one independent mask per gate (Keras forces
+   * implementation 1 then; SimpleRNN has one gate).
    */
   dropout?: number;
   /**
-   * Accepted for inference (where dropout does nothing: a Keras model with recurrent_dropout loads and
-   * predicts exactly); training such a layer is refused before any work, as recurrent dropout is
-   * not supported in training yet.
+   * Recurrent dropout rate in [0, 1), default 0: in training the previous state h is multiplied by a
+   * (batch, units) mask before each gate's recurrent product, one independent mask per gate (GRU 3,
+   * LSTM 4, SimpleRNN 1), drawn once per call (Keras 3). The LSTM's carry c and the GRU's
+   * z ⊙ h_{t−1} term read h unmasked. Inference uses no masks.
    */
   recurrentDropout?: number;
   /** Accepted for compatibility; the kernels always run the loop themselves. */
   unroll?: boolean;
-  /** Seeds the input dropout masks (Keras 3): a fit whose noise layers all have seeds repeats by itself. */
+  /** Seeds the dropout masks (Keras 3): a fit whose noise layers all have seeds repeats by itself. */
   seed?: number | null;
-  /** Accepted for compatibility (Keras's implementation 1/2); no effect: input dropout always shares one mask between the gates (implementation 2). */
+  /**
+   * Accepted for compatibility (Keras's implementation 1/2); no effect of its own: input dropout shares
+   * one mask between the gates (implementation 2) unless recurrentDropout is set (implementation 1).
+   */
   implementation?: number;
   /** Keras 3: a masked step outputs zeros instead of the previous output (default false). */
   zeroOutputForMask?: boolean;
@@ -123,9 +131,22 @@ interface RecurrentOptions {
   seed: number | null;
 }
 
+/** The salt of the recurrent dropout masks' stream (the input masks use the call's seed itself). */
+const RECURRENT_DROPOUT_STREAM = 2;
+
+/** A layer call's dropout masks (training). */
+interface RecurrentDropout {
+  /** The (batch, 1, features) mask x is multiplied by for every gate (Keras's implementation 2), or null. */
+  shared: DeviceTensor | null;
+  /** One (batch, features) mask per gate, as (batch, G·features) (implementation 1), or null. */
+  input: DeviceTensor | null;
+  /** One (batch, units) mask per gate, as (batch, G·units), or null. */
+  recurrent: DeviceTensor | null;
+}
+
 interface RecurrentCache {
   cell: unknown;
-  /** Training with input dropout: the (batch, 1, features) mask x was multiplied by. */
+  /** Training with input dropout shared by the gates: the (batch, 1, features) mask x was multiplied by. */
   dropoutMask: DeviceTensor | null;
   /** Whether the initial states came in as inputs (their gradients are wanted then). */
   statesGiven: boolean;
@@ -165,6 +186,11 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
     return this.options.useBias;
   }
 
+  /** Whether masked steps output zeros (Keras's zero_output_for_mask; not in the tfjs config). */
+  get zeroOutputForMask(): boolean {
+    return this.options.zeroOutputForMask;
+  }
+
   get returnSequences(): boolean {
     return this.options.returnSequences;
   }
@@ -182,7 +208,7 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
   }
 
   override get noiseSeeds(): (number | null)[] {
-    return this.options.dropout > 0 ? [this.options.seed] : [];
+    return this.options.dropout > 0 || this.options.recurrentDropout > 0 ? [this.options.seed] : [];
   }
 
   /** A stateful layer's fixed batch size (null before build, or when not stateful). */
@@ -268,9 +294,24 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
     return index === 0 && this.returnSequences && inputsMasked[0] === true;
   }
 
-  override unsupportedInTraining(): string | null {
-    const rate = this.options.recurrentDropout;
-    return rate > 0 ? `${this.className} ${this.name} has recurrentDropout ${rate}: recurrent dropout is supported for inference (where it does nothing) but not in training yet; set recurrentDropout: 0 to train` : null;
+  /**
+   * Keras 3's masks for a training call (SPEC-LAYERS §1.7): each drawn once for the whole sequence,
+   * 0 or 1/(1 − rate). Recurrent dropout forces Keras's implementation 1, whose input dropout has an
+   * independent mask per gate; without it one input mask serves every gate.
+   */
+  private dropoutMasks(engine: Device, scratch: Scratch, noise: NoiseSource | null, batch: number, features: number): RecurrentDropout {
+    const { dropout, recurrentDropout, units } = this.options;
+    const gates = this.cell.gates;
+    const draw = (source: NoiseSource, rate: number, shape: number[]) => dropoutMask(engine, scratch, { noise: source, rate, shape });
+    const recurrent = noise && recurrentDropout > 0
+      ? draw({ ...noise, seed: mixSeed(noise.seed, RECURRENT_DROPOUT_STREAM) }, recurrentDropout, [batch, gates * units])
+      : null;
+    const perGate = recurrent != null && gates > 1;
+    return {
+      shared: noise && dropout > 0 && !perGate ? draw(noise, dropout, [batch, 1, features]) : null,
+      input: noise && dropout > 0 && perGate ? draw(noise, dropout, [batch, gates * features]) : null,
+      recurrent,
+    };
   }
 
   /** What the op's loop needs. @internal */
@@ -302,12 +343,13 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
     // sizes before any work; the planner measures steps of other sizes, which carry nothing)
     const carry = this.stateful && !initialStates && batch === this.statefulBatchSize;
     if (carry) initialStates = this.carried.map((v) => ({ ptr: engine.place(v), shape: [batch, this.units], size: batch * this.units }));
-    // input dropout (Keras §1.7): one (B, F) mask for every timestep and gate
-    const dropMask = ctx.noise && this.options.dropout > 0
-      ? dropoutMask(engine, scratch, { noise: ctx.noise, rate: this.options.dropout, shape: [batch, 1, x.shape[2]] })
-      : null;
+    const drop = this.dropoutMasks(engine, scratch, ctx.noise, batch, x.shape[2]);
+    const dropMask = drop.shared;
     const input = dropMask ? multiplyBroadcast(engine, scratch, x, dropMask) : x;
-    const result = this.cell.forward(engine, scratch, { x: input, initialStates, mask }, this.pointers(engine, this.cellWeights), this.sequenceConfig(), training);
+    const result = this.cell.forward(
+      engine, scratch, { x: input, initialStates, mask, recurrentMasks: drop.recurrent, inputMasks: drop.input },
+      this.pointers(engine, this.cellWeights), this.sequenceConfig(), training,
+    );
     if (carry) result.states.forEach((s, i) => copyFloats(engine, s.size, s.ptr, engine.place(this.carried[i])));
     const outputs = this.returnState ? [result.output, ...result.states] : [result.output];
     return { outputs, cache: result.cache == null ? null : { cell: result.cache, dropoutMask: dropMask, statesGiven: givenStates.length > 0 } };

@@ -19,6 +19,7 @@ export interface UniformCellWeights {
 export function uniformRecurrentCell(cell: UniformCell, stateNames: readonly string[], w: UniformCellWeights): RecurrentCell<UniformCache> {
   const gu = cell.gates * w.units;
   return {
+    gates: cell.gates,
     stateNames,
     weights(features: number): CellWeight[] {
       return [

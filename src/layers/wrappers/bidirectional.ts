@@ -72,8 +72,9 @@ export class Bidirectional extends Layer<BidirectionalCache | null> {
     if (!(inner instanceof Recurrent)) {
       throw new ValueError(`Bidirectional: the layer argument must be a recurrent layer (LSTM, GRU, SimpleRNN), got ${inner.className} ${inner.name}`);
     }
-    this.forwardLayer = copyOf(inner, { name: `forward_${inner.name}` });
-    this.backwardLayer = copyOf(inner, { name: `backward_${inner.name}`, go_backwards: !inner.goBackwards });
+    // Keras's names: a layer already called forward_x (a saved Bidirectional's) is not prefixed twice
+    this.forwardLayer = copyOf(inner, { name: `forward_${inner.name.replace(/^forward_/, '')}` });
+    this.backwardLayer = copyOf(inner, { name: `backward_${inner.name.replace(/^backward_/, '')}`, go_backwards: !inner.goBackwards });
     for (const layer of [this.forwardLayer, this.backwardLayer]) {
       layer.weightScope = `${this.name}/${layer.name}`;
       // Keras (bidirectional.py) forces zero_output_for_mask = return_sequences on both layers

@@ -1,0 +1,37 @@
+/**
+ * Embedding lookups on engine memory: ids (int32, or float32 holding integers) select rows of a
+ * (rows, dim) table; the gradient goes back to the rows named, and only to them.
+ */
+import type { Device } from '../backend/engine.js';
+import type { DeviceTensor, Scratch } from './device-tensor.js';
+
+const floatIds = (ids: DeviceTensor): number => (ids.dtype === 'int32' ? 0 : 1);
+
+/** The position of the first id that is not an integer in [0, rows), or -1 when all are. */
+export function firstBadId(engine: Device, ids: DeviceTensor, rows: number): number {
+  return engine.kernels.embedding_bad_id(ids.size, ids.ptr, floatIds(ids), rows) - 1;
+}
+
+/** The id at flat `position` (for messages). */
+export function idValue(engine: Device, ids: DeviceTensor, position: number): number {
+  const view = engine.f32(ids.ptr + 4 * position, 1);
+  return ids.dtype === 'int32' ? new Int32Array(view.buffer, view.byteOffset, 1)[0] : view[0];
+}
+
+/**
+ * out (ids.shape..., dim) = table[ids]; with `withMask`, also the (ids.shape) mask ids ≠ 0 (1/0).
+ * The ids must have passed firstBadId.
+ */
+export function gatherEmbeddings(
+  engine: Device, scratch: Scratch, ids: DeviceTensor, table: number, dim: number, withMask: boolean,
+): { out: DeviceTensor; mask: DeviceTensor | null } {
+  const out = scratch.alloc([...ids.shape, dim]);
+  const mask = withMask ? scratch.alloc(ids.shape) : null;
+  engine.kernels.f32_embedding_gather(ids.size, ids.ptr, floatIds(ids), table, dim, out.ptr, mask?.ptr ?? 0);
+  return { out, mask };
+}
+
+/** grad[ids[i]] += dOut[i] over the rows of dOut (ids.size, dim): repeated ids add up. */
+export function scatterAddEmbeddings(engine: Device, ids: DeviceTensor, dOut: DeviceTensor, dim: number, grad: number): void {
+  engine.kernels.f32_embedding_scatter_add(ids.size, ids.ptr, floatIds(ids), dOut.ptr, dim, grad);
+}
