@@ -1,4 +1,5 @@
 /** loadLayersModel(): models in the TF.js layers format, from this library, tfjs or Keras. */
+import { getEngine } from '../backend/engine.js';
 import { ValueError, checkConfigDepth, describe } from '../errors.js';
 import { checkArgKeys } from '../layers/args.js';
 import type { LayersModel } from './model.js';
@@ -22,9 +23,19 @@ export interface LoadOptions {
  * a Keras file's model comes back uncompiled (Keras's compile=False).
  * @example const model = await wl.loadLayersModel('file://./model/model.json');
  * @example const model = await wl.loadLayersModel('file://./model.keras');
+ * The kernels load alongside (if they have not), so the model's synchronous predict works next,
+ * also on a page's main thread, which cannot compile them synchronously.
  * @example const model = await wl.loadLayersModel(await (await fetch('/model.keras')).arrayBuffer());
  */
 export async function loadLayersModel(source: string | IOHandler | ModelArtifacts | ArrayBuffer | ArrayBufferView | Blob, options: LoadOptions = {}): Promise<LayersModel> {
+  // a failed start surfaces where the kernels are used, not here
+  const kernels = getEngine().catch(() => null);
+  const model = await loadModel(source, options);
+  await kernels;
+  return model;
+}
+
+async function loadModel(source: string | IOHandler | ModelArtifacts | ArrayBuffer | ArrayBufferView | Blob, options: LoadOptions): Promise<LayersModel> {
   checkArgKeys('loadLayersModel', options, ['allowNonFiniteWeights']);
   const file = await kerasFileBytes(source);
   if (file) {
