@@ -34,6 +34,11 @@ export { Add, Average, Concatenate, Dot, Flatten, Maximum, Minimum, Multiply, Pe
 export type {
   ConcatenateLayerArgs, DataFormat, DotLayerArgs, FlattenLayerArgs, MergeLayerArgs, PermuteLayerArgs, RepeatVectorLayerArgs, ReshapeLayerArgs,
 } from './layers/index.js';
+export { Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D } from './layers/index.js';
+export type {
+  Conv1DLayerArgs, MaxPooling1DLayerArgs, AveragePooling1DLayerArgs, GlobalMaxPooling1DLayerArgs, GlobalAveragePooling1DLayerArgs,
+  Pooling1DLayerArgs, GlobalPooling1DLayerArgs, Size1D, Conv1DPadding, Pool1DPadding,
+} from './layers/index.js';
 export { Recurrent } from './layers/recurrent/recurrent.js';
 export { BatchNormalization, LayerNormalization, type BatchNormalizationLayerArgs, type LayerNormalizationLayerArgs } from './layers/index.js';
 export { Layer, type CallArgs, type ForwardResult, type InputSpec, type LayerClass } from './layers/layer.js';

@@ -112,6 +112,23 @@ export interface Kernels {
   /** Rows scaled to unit L2 norm (floor 1e-7); scales[r] = 1/max(‖row‖, ε), negated where floored (assembly/normalize.ts). */
   f32_l2norm_rows(rows: number, n: number, x: number, y: number, scales: number): void;
   f32_l2norm_rows_bwd(rows: number, n: number, y: number, scales: number, dy: number, dx: number): void;
+  /** A window of each sample's rows: zero-padded (offset < 0) or cropped (offset > 0); assembly/conv1d.ts. */
+  f32_rows_window(batch: number, srcSteps: number, dstSteps: number, inner: number, offset: number, src: number, dst: number): void;
+  /** 1-D max pooling (assembly/pooling1d.ts); argmax 0 or (batch, outSteps, channels) i32. */
+  f32_max_pool1d(
+    batch: number, steps: number, channels: number, pool: number, stride: number, padBefore: number, outSteps: number,
+    x: number, y: number, argmax: number,
+  ): void;
+  f32_max_pool1d_bwd(batch: number, steps: number, channels: number, outSteps: number, dy: number, argmax: number, dx: number): void;
+  /** 1-D average pooling over real (and, with a (batch, steps) mask, unmasked) cells. */
+  f32_avg_pool1d(
+    batch: number, steps: number, channels: number, pool: number, stride: number, padBefore: number, outSteps: number,
+    x: number, mask: number, y: number,
+  ): void;
+  f32_avg_pool1d_bwd(
+    batch: number, steps: number, channels: number, pool: number, stride: number, padBefore: number, outSteps: number,
+    dy: number, mask: number, dx: number,
+  ): void;
 }
 
 /**
@@ -137,6 +154,7 @@ const KERNEL_NAME_SET = {
   f32_moving_average: true,
   embedding_bad_id: true, f32_embedding_gather: true, f32_embedding_scatter_add: true,
   f32_l2norm_rows: true, f32_l2norm_rows_bwd: true,
+  f32_rows_window: true, f32_max_pool1d: true, f32_max_pool1d_bwd: true, f32_avg_pool1d: true, f32_avg_pool1d_bwd: true,
 } satisfies Record<keyof Kernels, true>;
 
 /** Names of every kernel (see KERNEL_NAME_SET). */

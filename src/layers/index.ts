@@ -28,6 +28,11 @@ import { Minimum } from './merging/minimum.js';
 import { Multiply } from './merging/multiply.js';
 import type { MergeLayerArgs } from './merging/merge.js';
 import { Subtract } from './merging/subtract.js';
+import { Conv1D, type Conv1DLayerArgs } from './convolutional/conv1d.js';
+import { AveragePooling1D, type AveragePooling1DLayerArgs } from './pooling/average-pooling1d.js';
+import { GlobalAveragePooling1D, type GlobalAveragePooling1DLayerArgs } from './pooling/global-average-pooling1d.js';
+import { GlobalMaxPooling1D, type GlobalMaxPooling1DLayerArgs } from './pooling/global-max-pooling1d.js';
+import { MaxPooling1D, type MaxPooling1DLayerArgs } from './pooling/max-pooling1d.js';
 
 export const layers = {
   /**
@@ -163,8 +168,44 @@ export const layers = {
    * @example wl.layers.dot({ axes: [2, 2] }).apply([decoded, encoded])
    */
   dot: (args: DotLayerArgs) => new Dot(args),
+  /**
+   * 1-D convolution over a (batch, steps, channels) input: padding 'valid', 'same' or 'causal',
+   * strides, dilationRate; kernel (kernelSize, channels, filters) as Keras.
+   * @example wl.layers.conv1d({ filters: 250, kernelSize: 3, activation: 'relu', inputShape: [500, 50] })
+   */
+  conv1d: (args: Conv1DLayerArgs) => new Conv1D(args),
+  /**
+   * The maximum of each window of poolSize steps (default 2), every strides steps (default poolSize).
+   * @example wl.layers.maxPooling1d({ poolSize: 2 })
+   */
+  maxPooling1d: (args: MaxPooling1DLayerArgs = {}) => new MaxPooling1D(args),
+  /**
+   * The mean of each window of poolSize steps (required, as Keras 3), every strides steps (default poolSize).
+   * @example wl.layers.averagePooling1d({ poolSize: 2 })
+   */
+  averagePooling1d: (args: AveragePooling1DLayerArgs) => new AveragePooling1D(args),
+  /** tfjs's alias of averagePooling1d. @example wl.layers.avgPool1d({ poolSize: 2 }) */
+  avgPool1d: (args: AveragePooling1DLayerArgs) => new AveragePooling1D(args),
+  /** tfjs's alias of averagePooling1d. @example wl.layers.avgPooling1d({ poolSize: 2 }) */
+  avgPooling1d: (args: AveragePooling1DLayerArgs) => new AveragePooling1D(args),
+  /**
+   * The maximum over all steps: (batch, channels), or (batch, 1, channels) with keepdims. Masks are dropped (Keras 3).
+   * @example wl.layers.globalMaxPooling1d()
+   */
+  globalMaxPooling1d: (args: GlobalMaxPooling1DLayerArgs = {}) => new GlobalMaxPooling1D(args),
+  /**
+   * The mean over all steps (over the unmasked ones when a mask arrives, as Keras 3): (batch, channels), or (batch, 1, channels) with keepdims.
+   * @example wl.layers.globalAveragePooling1d()
+   */
+  globalAveragePooling1d: (args: GlobalAveragePooling1DLayerArgs = {}) => new GlobalAveragePooling1D(args),
 };
 
+export { AveragePooling1D, Conv1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D };
+export type { AveragePooling1DLayerArgs, Conv1DLayerArgs, GlobalAveragePooling1DLayerArgs, GlobalMaxPooling1DLayerArgs, MaxPooling1DLayerArgs };
+export type { GlobalPooling1DLayerArgs, Pooling1DLayerArgs } from './pooling/pooling1d.js';
+export type { Size1D } from './convolutional/conv-args.js';
+export type { Conv1DPadding } from '../ops/conv1d.js';
+export type { Pool1DPadding } from '../ops/pooling.js';
 export { Activation, Bidirectional, Dense, Dropout, GRU, InputLayer, LSTM, Masking, SimpleRNN, SpatialDropout1D, TimeDistributed };
 export { BatchNormalization, LayerNormalization };
 export type { BatchNormalizationLayerArgs, LayerNormalizationLayerArgs };

@@ -32,6 +32,11 @@ import { Maximum } from './merging/maximum.js';
 import { Minimum } from './merging/minimum.js';
 import { Multiply } from './merging/multiply.js';
 import { Subtract } from './merging/subtract.js';
+import { Conv1D } from './convolutional/conv1d.js';
+import { AveragePooling1D } from './pooling/average-pooling1d.js';
+import { GlobalAveragePooling1D } from './pooling/global-average-pooling1d.js';
+import { GlobalMaxPooling1D } from './pooling/global-max-pooling1d.js';
+import { MaxPooling1D } from './pooling/max-pooling1d.js';
 
 export interface LayerConfig {
   class_name: string;
@@ -67,7 +72,8 @@ export function registerLayer(cls: LayerClass): void {
 
 for (const cls of [InputLayer, Dense, GRU, LSTM, SimpleRNN, Activation, TimeDistributed, Bidirectional, Masking, Dropout, SpatialDropout1D,
   LayerNormalization, BatchNormalization, Embedding,
-  RepeatVector, Flatten, Reshape, Permute, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot] as LayerClass[]) {
+  RepeatVector, Flatten, Reshape, Permute, Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum, Dot,
+  Conv1D, MaxPooling1D, AveragePooling1D, GlobalMaxPooling1D, GlobalAveragePooling1D] as LayerClass[]) {
   registerLayer(cls);
   BUILT_IN.add(cls.className);
 }

@@ -158,6 +158,12 @@ type Json = Record<string, unknown>;
 /** Keras classes built when constructed, whose configs carry no build_config (as Keras 3.15 writes them). */
 const BUILT_AT_INIT = new Set(['Masking', 'Activation', 'Dropout', 'SpatialDropout1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAveragePooling1D']);
 
+/** Keys Keras 3 writes at these values, which tfjs's configs (and so getConfig) leave out. */
+const KERAS3_ONLY_KEYS: Record<string, Json> = {
+  Conv1D: { groups: 1 },
+  Embedding: { quantization_config: null },
+};
+
 /** The layers in the order a written config lists them (and Keras then numbers their weight paths). */
 function writtenLayers(model: LayersModel): Layer[] {
   return model.className === 'Sequential' ? model.layers : [...model.graphTopology.layers];
@@ -182,6 +188,7 @@ export function kerasConfigOf(model: LayersModel): Json {
       return keras3Envelope('InputLayer', { batch_shape: [...t.shape], dtype: t.dtype, sparse: false, ragged: false, name: l.name, optional: false }, 'keras.layers');
     }
     const config = toKeras3LayerConfig(l.className, l.getConfig());
+    Object.assign(config, KERAS3_ONLY_KEYS[l.className] ?? {});
     // Keras 3 writes zero_output_for_mask, which tfjs's config (and so getConfig) leaves out
     if (l instanceof Recurrent) config.zero_output_for_mask = l.zeroOutputForMask;
     if (l instanceof Bidirectional) ((config.layer as Json).config as Json).zero_output_for_mask = l.forwardLayer.zeroOutputForMask;

@@ -15,6 +15,8 @@ export interface MatmulArgs {
   b: number;
   c: number;
   transposeA?: boolean;
+  /** Row stride of A's storage in elements (default k, or m with transposeA): Conv1D reads overlapping windows. */
+  lda?: number;
   /** Row stride of B and C in elements (default n). */
   ldb?: number;
   ldc?: number;
@@ -26,7 +28,7 @@ export interface MatmulArgs {
 /** C (m, n) = act([C +] op(A)·B [+ bias]). */
 export function matmul(engine: Device, args: MatmulArgs): void {
   const { m, n, k, a, b, c, transposeA = false } = args;
-  const [rsa, csa] = transposeA ? [1, m] : [k, 1];
+  const [rsa, csa] = transposeA ? [1, args.lda ?? m] : [args.lda ?? k, 1];
   engine.kernels.f32_gemm(
     m, n, k, a, rsa, csa, b, args.ldb ?? n, c, args.ldc ?? n,
     args.accumulate ? 1 : 0, args.bias ?? 0, args.activation ?? ActivationCode.linear,

@@ -15,6 +15,7 @@ import { closeness, sumTolerance } from '../helpers/closeness.js';
 import { testRng, uniform } from '../helpers/rng.js';
 import { SEED_SUMMARIES } from '../helpers/seed-summaries.js';
 import { GOLDEN_GRU, goldenGru } from '../helpers/keras-golden.js';
+import { LAYERS_PARITY_CASES } from './layers-parity-cases.js';
 import { RECURRENT_PARITY_CASES } from './recurrent-parity-cases.js';
 
 export interface ParityCase {
@@ -184,6 +185,7 @@ export const PARITY_CASES: ParityCase[] = [
   { name: "Keras's GRU golden values (gru_test.py, four variants)", run: (wl) => kerasGolden(wl) },
   { name: 'a two-input, two-output model with a shared layer: 2 workers match in process; save and load', run: (wl) => multiInputOutput(wl) },
   ...RECURRENT_PARITY_CASES,
+  ...LAYERS_PARITY_CASES,
 ];
 
 /** Runs every case; never throws (a thrown error is that case's failure). */

@@ -7,7 +7,7 @@
 import type * as WL from '../../src/index.js';
 import { closeness } from '../helpers/closeness.js';
 
-const first = (...failures: (string | null)[]) => failures.find((f) => f != null) ?? null;
+export const first = (...failures: (string | null)[]) => failures.find((f) => f != null) ?? null;
 
 /** Each step's target is the argmax of its first `classes` features: learnable from the step alone. */
 function argmaxTargets(wl: typeof WL, x: WL.Tensor, classes: number): WL.Tensor {
@@ -23,7 +23,7 @@ function argmaxTargets(wl: typeof WL, x: WL.Tensor, classes: number): WL.Tensor 
 }
 
 /** Same seeded weights, then `fit` in process (workers 0) or on 2 workers. */
-async function fitFrom(wl: typeof WL, build: () => WL.LayersModel, x: WL.Tensor | WL.Tensor[], y: WL.Tensor, workers: number, epochs: number, batchSize: number) {
+export async function fitFrom(wl: typeof WL, build: () => WL.LayersModel, x: WL.Tensor | WL.Tensor[], y: WL.Tensor, workers: number, epochs: number, batchSize: number) {
   const model = build();
   wl.setSeed(3);
   model.setWeights(model.getWeights().map((w) => wl.randomUniform(w.shape, -0.4, 0.4)));
@@ -32,7 +32,7 @@ async function fitFrom(wl: typeof WL, build: () => WL.LayersModel, x: WL.Tensor 
 }
 
 /** The 2-worker run's losses and weights within 1e-5 of in process, and the loss going down in both. */
-function compareRuns(label: string, here: { model: WL.LayersModel; losses: number[] }, pool: { model: WL.LayersModel; losses: number[] }): string | null {
+export function compareRuns(label: string, here: { model: WL.LayersModel; losses: number[] }, pool: { model: WL.LayersModel; losses: number[] }): string | null {
   const weights = here.model.getWeights();
   const decreases = (losses: number[], where: string) =>
     losses.length >= 2 && losses.every(Number.isFinite) && losses.at(-1)! < losses[0] ? null : `${label} loss does not decrease ${where}: ${losses.join(', ')}`;
