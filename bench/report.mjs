@@ -95,41 +95,30 @@ const x2 = (v) => (v == null || !Number.isFinite(v) ? '—' : `${v.toFixed(2)}×
 const met = (ok, v) => (v == null || !Number.isFinite(v) ? '—' : ok ? 'yes' : 'no');
 
 /**
- * Our GRU(256) samples/s in this run, the yardstick of issue 26's text classifiers: the GRU(256)
- * part's, or without it (--quick, sequence-layers.mjs) the sequence part's GRU(256) of rnn256.
- */
-function gruYardstick(results) {
-  const part = results.ours?.gru256?.samplesPerSecond;
-  if (part != null) return { sps: part, where: 'the GRU(256) part' };
-  const group = results.ours?.sequence?.rnn256?.members?.gru?.samplesPerSecond;
-  return group != null ? { sps: group, where: 'rnn256\'s GRU(256)' } : null;
-}
-
-/**
  * Issue 26's text classifiers (config.mjs SEQUENCE sentiment, textConv): per model, a row against our
- * GRU(256) in this run and one against native Keras 3 + TF (PEERS.md); then the sentiment model with
- * the large Embedding against the small one, same rounds. Rows in sequenceSection's columns.
+ * GRU(256) in the same rounds (ours runs each as a group with the GRU(256) workload as the reference)
+ * and one against native Keras 3 + TF (PEERS.md); then the sentiment model with the large Embedding
+ * against the small one, same rounds. Rows in sequenceSection's columns.
  */
 function textRows(results) {
   const T = SEQUENCE_TARGETS;
   const P = SEQUENCE_PEERS;
   const seq = (stack) => results[stack]?.sequence;
-  const yard = gruYardstick(results);
   const peerCell = (r) => (r?.error ? 'cannot train (below)' : sps(r?.samplesPerSecond ?? null));
   const none = ['—', '—', '—', '—'];
   const rows = [];
   for (const kind of ['sentiment', 'textConv']) {
     const c = SEQUENCE[kind];
-    const o = seq('ours')?.[kind];
+    const { gru, [kind]: o } = seq('ours')?.[kind]?.members ?? {};
     const [wasm, cpu] = [seq('tfjs-wasm')?.[kind], seq('tfjs-cpu')?.[kind]];
     const rate = o?.samplesPerSecond ?? null;
     const cell = o?.error ? 'failed (below)' : sps(rate);
     const model = kind === 'sentiment' ? `LSTM(${c.units}) → Dense(1, sigmoid)` : `Conv1D(${c.filters}, ${c.kernelSize}, relu) → GlobalMaxPooling1D → Dense(1, sigmoid)`;
-    const vsGru = rate == null || !yard ? null : rate / yard.sps;
+    const vsGru = o?.vsReference ? 1 / o.vsReference : null;
     const vsKeras = rate == null ? null : rate / P[kind].kerasTf;
     rows.push([`${kind}: Embedding(${c.vocab}, ${c.outputDim}) → ${model}, seq ${c.steps}, batch ${c.batchSize}, training (ours on ${c.workers} workers)`,
       cell, peerCell(wasm), peerCell(cpu), ratio(rate, wasm?.samplesPerSecond), ratio(rate, cpu?.samplesPerSecond),
-      yard ? `our GRU(256) in this run, ${sps(yard.sps)} (${yard.where})` : 'our GRU(256) in this run (not run)', x2(vsGru),
+      `our GRU(${GRU256.units}) workload, same rounds (${sps(gru?.samplesPerSecond ?? null)}): its epoch time over ours`, x2(vsGru),
       `≥ ${T[`${kind}VsGru`]}× GRU(256)`, met(vsGru >= T[`${kind}VsGru`], vsGru)]);
     rows.push([`${kind}, against native Keras 3 + TF`, cell, '—', '—', '—', '—', `native Keras 3 + TF, ${P[kind].kerasTf} samples/s (PEERS.md; Keras 3 + JAX ${P[kind].kerasJax})`,
       x2(vsKeras), `≥ ${T[`${kind}VsKerasTf`]}×`, met(vsKeras >= T[`${kind}VsKerasTf`], vsKeras)]);
@@ -200,15 +189,18 @@ export function sequenceSection(results) {
     ['seed-shape LSTM(16)', first(ours?.lstm16), first(peer?.lstm16), '—'],
     ...['gru', 'simpleRNN', 'biGru'].map((n) => [`${n} (group rnn256)`, rnn[n]?.error ? 'failed' : first(rnn[n]), '—', '—']),
     ...['plain', 'masked', 'dropout'].map((n) => [`LSTM(256) ${n} (group lstm256Variants)`, v[n]?.error ? 'failed' : first(v[n]), '—', '—']),
-    ...['sentiment', 'textConv'].map((k) => [`${k} (tfjs: the trial step, ${SEQUENCE[k].peerSamples} sample(s))`, first(ours?.[k], 'failed'), first(peer?.[k]), first(cpuPeer?.[k])]),
+    ...['sentiment', 'textConv'].flatMap((k) => {
+      const m = group(k);
+      return [[`GRU(256) (group ${k})`, first(m.gru, 'failed'), '—', '—'], [`${k} (group ${k}; tfjs: the trial step, ${SEQUENCE[k].peerSamples} sample)`, first(m[k], 'failed'), first(peer?.[k]), first(cpuPeer?.[k])]];
+    }),
     ...['small', 'large'].map((n) => [`sentiment, ${n} Embedding (group embeddingVocab)`, vocab[n]?.error ? 'failed' : first(vocab[n]), '—', '—']),
   ];
   lines.push('', 'First (cold) epoch ms, with its loss (≈ ln 64 = 4.159 for the 256-unit models, ≈ ln 8 = 2.079 for LSTM(16), ≈ ln 2 = 0.693 for the text classifiers):', '',
     table(['case', 'ours', 'tfjs-wasm', 'tfjs-cpu'], firstRows.filter((r) => r.slice(1).some((c) => c !== '—'))));
-  const failed = Object.entries({ ...rnn, ...v, ...vocab }).filter(([, m]) => m?.error);
-  for (const [n, m] of failed) lines.push('', `${n} failed to build: ${m.error}`);
-  for (const [stack, r] of [['ours', ours], ['tfjs-wasm', peer], ['tfjs-cpu', cpuPeer]]) {
-    for (const k of ['sentiment', 'textConv']) if (r?.[k]?.error) lines.push('', `${stack} ${stack === 'ours' ? 'failed to build' : 'cannot train'} ${k}: ${r[k].error}`);
+  const groups = ['rnn256', 'lstm256Variants', 'sentiment', 'textConv', 'embeddingVocab'];
+  for (const k of groups) for (const [n, m] of Object.entries(group(k))) if (m?.error) lines.push('', `${n} (${k}) failed to build: ${m.error}`);
+  for (const [stack, r] of [['tfjs-wasm', peer], ['tfjs-cpu', cpuPeer]]) {
+    for (const k of ['sentiment', 'textConv']) if (r?.[k]?.error) lines.push('', `${stack} cannot train ${k}: ${r[k].error}`);
   }
   return lines.join('\n');
 }
@@ -229,10 +221,10 @@ function sequenceNotes(results) {
     `and the loss averages over unmasked steps (Keras 3). The Keras figures are shared/PEERS.md's (2026-12-07, this kind of machine), not measured in this run; ` +
     `PEERS.md's tfjs-wasm figures then: LSTM(256) ${SEQUENCE_PEERS.lstm256.tfjsWasm} samples/s, LSTM(16) epoch ${SEQUENCE_PEERS.lstm16.tfjsWasm} ms. ` +
     `Text classifiers (int32 ids uniform in [1, ${c.sentiment.ids}), random 0/1 labels, binaryCrossentropy + adam): ours trains epochs of ${c.sentiment.samples} (sentiment) and ` +
-    `${c.textConv.samples} (textConv) samples on ${c.sentiment.workers} workers (medians of ${runs(ours?.sentiment)} and ${runs(ours?.textConv)}, after one warm-up epoch); ` +
+    `${c.textConv.samples} (textConv) samples on ${c.sentiment.workers} workers, each in turn with an epoch of as many samples of the GRU(256) workload (the issue's yardstick; ` +
+    `${runs(ours?.sentiment)} and ${runs(ours?.textConv)} rounds after one warm-up epoch each); ` +
     `tfjs first tries one step of ${c.sentiment.peerSamples} sample(s) to see whether the backend can train the model (the warm-up), then times such steps ` +
     `(tfjs-cpu: ${runs(cpuPeer?.sentiment)} and ${runs(cpuPeer?.textConv)}; its Embedding gradient, UnsortedSegmentSum, loops over the ${c.sentiment.vocab} rows with whole-batch ops, so its time grows with the batch). ` +
-    `The GRU(256) yardstick is our GRU(256) samples/s from this run (the GRU(256) part, else rnn256's GRU(256)), not from the same minutes. ` +
     `Embedding vocabulary: the sentiment model with ${c.embeddingVocab.vocabs.join(' and ')} rows on the same ids, epochs of ${c.embeddingVocab.samples} samples in turn (${runs(ours?.embeddingVocab)} rounds).`;
 }
 

@@ -3,14 +3,12 @@
 // fewer samples, no tfjs: LSTM(256) is set against shared/PEERS.md's tfjs-wasm and Keras figures
 // instead of a tfjs-wasm run next to it.
 //   node --expose-gc bench/sequence-layers.mjs [--runs N] [--only lstm256,lstm16,rnn256,lstm256Variants,sentiment,textConv,embeddingVocab] [--workers auto|N]
-// The text classifiers (sentiment, textConv) are set against our GRU(256): the GRU(256) part's
-// workload is timed first (as many epochs as --runs) when they run without rnn256.
 // It runs whatever is in dist/ and build/ (npm run build first).
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { SEQUENCE, SEQUENCE_PEERS, SEQUENCE_TARGETS } from './config.mjs';
 import { sequenceSection } from './report.mjs';
-import { oursGru256, oursSequence } from './sequence-ours.mjs';
+import { oursSequence } from './sequence-ours.mjs';
 import { median, sample } from './timing.mjs';
 import { caseRunner } from './workload.mjs';
 
@@ -26,33 +24,18 @@ const kinds = opts.only ? opts.only.split(',').map((k) => k.trim()) : KINDS;
 for (const k of kinds) if (!KINDS.includes(k)) throw new Error(`--only takes ${KINDS.join(', ')}; got ${k}`);
 const workers = opts.workers === 'auto' ? 'auto' : Number(opts.workers);
 // timed samples per case: the seed-shape epoch is ~30 ms, the others seconds (a group's sample is one epoch of each member)
-const runs = opts.runs ? Object.fromEntries(KINDS.map((k) => [k, Number(opts.runs)])) : { lstm256: 2, lstm16: 9, rnn256: 2, lstm256Variants: 2, sentiment: 3, textConv: 3, embeddingVocab: 2 };
-// the text classifiers' yardstick when rnn256 (whose GRU(256) would be) does not run
-const gruRuns = kinds.some((k) => k === 'sentiment' || k === 'textConv') && !kinds.includes('rnn256') ? (opts.runs ? Number(opts.runs) : 3) : 0;
+const runs = opts.runs ? Object.fromEntries(KINDS.map((k) => [k, Number(opts.runs)])) : { lstm256: 2, lstm16: 9, rnn256: 2, lstm256Variants: 2, sentiment: 3, textConv: 2, embeddingVocab: 2 };
 
 if (!globalThis.gc) console.warn('(run with node --expose-gc to collect garbage before each case)');
 wl.setSeed(42);
 const { variant } = await wl.ready();
 const started = performance.now();
 const plan = { warmup: 2, seqRuns: runs };
-const prepare = caseRunner({ info: { name: 'ours' }, gru256: async () => oursGru256(wl), sequence: async (kind) => oursSequence(wl, kind, workers) }, plan);
+const prepare = caseRunner({ info: { name: 'ours' }, sequence: async (kind) => oursSequence(wl, kind, workers) }, plan);
 
-let gru256 = null;
-if (gruRuns) {
-  const c = await prepare('gru256/fit');
-  const times = [];
-  for (let i = 0; i < gruRuns; i++) times.push(await sample(c.fn, c.reps));
-  gru256 = { ...c.meta, median: median(times), runs: times.length, samplesPerSecond: (c.meta.samples / median(times)) * 1000 };
-  console.error(`gru256 (the yardstick): ${gru256.median.toFixed(0)} ms per epoch, ${gru256.samplesPerSecond.toFixed(0)} samples/s`);
-}
 const sequence = {};
 for (const kind of kinds) {
   const c = await prepare(`seq/${kind}`);
-  if (c.meta.error) {
-    sequence[kind] = c.meta;
-    console.error(`${kind}: failed (${c.meta.error})`);
-    continue;
-  }
   const times = [];
   for (let i = 0; i < runs[kind]; i++) times.push(await sample(c.fn, c.reps));
   const r = { ...c.meta, ...(c.summary?.() ?? {}), median: median(times), runs: times.length };
@@ -64,7 +47,7 @@ for (const kind of kinds) {
 
 console.log(`\nwasm-layers (kernels ${variant}, Node ${process.version}, workers ${workers} for the seed shape, ${SEQUENCE.lstm256.workers} for the 256-unit models); ` +
   `${((performance.now() - started) / 1000).toFixed(0)} s. No tfjs run here: see npm run bench for the side-by-side ratios.\n`);
-console.log(sequenceSection({ ours: { sequence, ...(gru256 ? { gru256 } : {}) } }));
+console.log(sequenceSection({ ours: { sequence } }));
 const l256 = sequence.lstm256?.samplesPerSecond;
 if (l256) {
   const x = l256 / SEQUENCE_PEERS.lstm256.tfjsWasm;

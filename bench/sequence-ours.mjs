@@ -21,17 +21,17 @@ function member(build) {
   }
 }
 
-/** The GRU(256) part's workload (config.mjs GRU256): { samples, threads, fit }, epochs of 2048 samples on 2 workers. */
-export function oursGru256(wl) {
-  const { x, y } = gru256Data(GRU256.samples, GRU256);
+/** The GRU(256) part's workload (config.mjs GRU256): { samples, threads, fit }, epochs of `samples` (2048) on 2 workers. */
+export function oursGru256(wl, samples = GRU256.samples) {
+  const { x, y } = gru256Data(samples, GRU256);
   const [xt, yt] = [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
-  return { samples: GRU256.samples, threads: GRU256.workers, ...trainer(wl, gru256Model(wl), xt, yt, GRU256) };
+  return { samples, threads: GRU256.workers, ...trainer(wl, gru256Model(wl), xt, yt, GRU256) };
 }
 
 /**
- * sequence(kind) for our stack: lstm256 | lstm16 | sentiment | textConv → { samples, fit } (or
- * { samples, error } when the library cannot build the model); rnn256 | lstm256Variants |
- * embeddingVocab → { samples, members } (workload.mjs prepareSequence). `seedWorkers` is the stack's workers setting,
+ * sequence(kind) for our stack: lstm256 | lstm16 → { samples, fit }; rnn256 | lstm256Variants |
+ * embeddingVocab, and sentiment | textConv (the text classifier with the GRU(256) workload as the
+ * reference, in turn, for issue 26's ratio) → { samples, members } (workload.mjs prepareSequence). `seedWorkers` is the stack's workers setting,
  * for the seed-shape LSTM(16); the 256-unit cases use their config's worker count.
  */
 export function oursSequence(wl, kind, seedWorkers = 'auto') {
@@ -73,7 +73,10 @@ export function oursSequence(wl, kind, seedWorkers = 'auto') {
   if (kind === 'sentiment' || kind === 'textConv') {
     const c = SEQUENCE[kind];
     const [xt, yt] = tensors(idsData(c.samples, c));
-    return { samples: c.samples, threads: c.workers, ...member(() => trainer(wl, textModel(wl, kind, c, TFJS_LSTM), xt, yt, c)) };
+    return {
+      samples: c.samples,
+      members: { gru: member(() => oursGru256(wl, c.samples)), [kind]: member(() => trainer(wl, textModel(wl, kind, c, TFJS_LSTM), xt, yt, c)) },
+    };
   }
   if (kind === 'embeddingVocab') {
     // the same ids (all below c.ids) into a small and a large table: the reference first

@@ -13,14 +13,14 @@
 //   gemm(size, random)           (async) { run(), check() -> max relative error, dispose() }
 //   gru256()                     (async, stacks in the gru256 part) { samples, threads, fit() -> epoch loss }
 //   sequence(kind)               (async, stacks in the sequence part, for the kinds their plan's seqRuns
-//                                names) lstm256 | lstm16 | sentiment | textConv: { samples, fit() ->
-//                                epoch loss, trial? } or { samples, error } when the stack cannot build or
+//                                names) lstm256 | lstm16, and tfjs's sentiment | textConv: { samples,
+//                                fit() -> epoch loss, trial? } or { samples, error } when the stack cannot
 //                                train the model (then it takes no samples); trial: { ms, loss } of an
-//                                epoch the adapter ran to see whether it can train (tfjs), which is then
-//                                the warm-up and first epoch;
-//                                rnn256 | lstm256Variants | embeddingVocab (groups): { samples, members:
-//                                { name: { fit } | { error } } } — a member the library cannot build
-//                                carries its error
+//                                epoch the adapter ran to see whether it can train, which is then the
+//                                warm-up and first epoch;
+//                                rnn256 | lstm256Variants | embeddingVocab, and ours' sentiment |
+//                                textConv (groups): { samples, members: { name: { fit } | { error } } }
+//                                — a member the library cannot build carries its error
 //   ceiling(threads)             (optional, async) the microkernel probe of the stack's kernel build
 //                                on that many threads at once (ceiling.mjs): GEMM samples are then
 //                                paired with it on one thread, GRU(256) epochs on as many as they use
@@ -117,11 +117,11 @@ export function caseRunner(adapter, plan) {
 const round4 = (v) => Math.round(v * 1e4) / 1e4;
 
 /**
- * A sequence-part case. lstm256, sentiment and textConv (one warm-up epoch, like GRU(256)) and
+ * A sequence-part case. lstm256 and tfjs's text classifiers (one warm-up epoch, like GRU(256)) and
  * lstm16 (the plan's warm-up and ≥ 0.5 s, like the seed epochs) are one model each; a model the
- * stack cannot build or train gives meta { error } and no fn (the stack takes no samples); an
- * adapter's trial epoch (tfjs: whether the backend can train it) is the warm-up. A group (rnn256,
- * lstm256Variants, embeddingVocab) warms
+ * stack cannot train gives meta { error } and no fn (the stack takes no samples); an adapter's
+ * trial epoch (tfjs: whether the backend can train it) is the warm-up. A group (rnn256,
+ * lstm256Variants, embeddingVocab, ours' sentiment and textConv) warms
  * each member up by one epoch, then every sample is one epoch of each member, in an order that
  * rotates from sample to sample; summary() gives each member's median ms and samples/s, and the
  * median over samples of each member's epoch over the first member's (the reference) in the same
