@@ -50,11 +50,14 @@ function method(results) {
   const lines = Object.entries(results).map(([name, r]) => {
     const p = r.plan;
     const facts = Object.entries(r.info).filter(([k]) => k !== 'name').map(([k, v]) => `${k} ${v}`).join(', ');
-    const gemm = !STACKS[name].parts || STACKS[name].parts.includes('gemm');
-    return `- ${STACKS[name].label} — ${facts}. Medians of ${p.epochRuns} epochs, ${p.predictRuns} predicts` +
-      (gemm ? `, ${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products)` : '') +
-      (p.gru256Runs ? `, ${p.gru256Runs} GRU(256) epochs` : '') +
-      (p.seqRuns ? `, sequence part ${Object.entries(p.seqRuns).map(([k, n]) => `${k} ${n}`).join(', ')}` : '') + '; ' +
+    // the parts this stack ran (run.mjs --parts can leave some out)
+    const counts = [
+      Object.keys(r.models).length ? `${p.epochRuns} epochs, ${p.predictRuns} predicts` : null,
+      Object.keys(r.gemm).length ? `${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products)` : null,
+      r.gru256 ? `${p.gru256Runs} GRU(256) epochs` : null,
+      r.sequence ? `sequence part ${Object.entries(p.seqRuns).map(([k, n]) => `${k} ${n}`).join(', ')}` : null,
+    ].filter(Boolean);
+    return `- ${STACKS[name].label} — ${facts}. Medians of ${counts.join(', ')}; ` +
       `before each case ≥ ${p.warmup} warm-up run(s) and ≥ 0.5 s of warm-up. Busy ${r.seconds.toFixed(0)} s.`;
   });
   return lines.join('\n');
@@ -90,7 +93,8 @@ function gru256Table(results) {
   return table(['stack', 'samples per epoch', 'median ms per epoch', 'samples/s', 'samples/s vs tfjs-wasm', 'first epoch ms (loss)'], rows);
 }
 
-const sps = (v) => (v == null ? '—' : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} samples/s`);
+const samplesText = (n) => `${n} sample${n === 1 ? '' : 's'}`;
+const sps = (v) => (v == null ? '—' : `${v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2)} samples/s`);
 const x2 = (v) => (v == null || !Number.isFinite(v) ? '—' : `${v.toFixed(2)}×`);
 const met = (ok, v) => (v == null || !Number.isFinite(v) ? '—' : ok ? 'yes' : 'no');
 
@@ -191,7 +195,7 @@ export function sequenceSection(results) {
     ...['plain', 'masked', 'dropout'].map((n) => [`LSTM(256) ${n} (group lstm256Variants)`, v[n]?.error ? 'failed' : first(v[n]), '—', '—']),
     ...['sentiment', 'textConv'].flatMap((k) => {
       const m = group(k);
-      return [[`GRU(256) (group ${k})`, first(m.gru, 'failed'), '—', '—'], [`${k} (group ${k}; tfjs: the trial step, ${SEQUENCE[k].peerSamples} sample)`, first(m[k], 'failed'), first(peer?.[k]), first(cpuPeer?.[k])]];
+      return [[`GRU(256) (group ${k})`, first(m.gru, 'failed'), '—', '—'], [`${k} (group ${k}; tfjs: the trial step, ${samplesText(SEQUENCE[k].peerSamples)})`, first(m[k], 'failed'), first(peer?.[k]), first(cpuPeer?.[k])]];
     }),
     ...['small', 'large'].map((n) => [`sentiment, ${n} Embedding (group embeddingVocab)`, vocab[n]?.error ? 'failed' : first(vocab[n]), '—', '—']),
   ];
@@ -223,8 +227,8 @@ function sequenceNotes(results) {
     `Text classifiers (int32 ids uniform in [1, ${c.sentiment.ids}), random 0/1 labels, binaryCrossentropy + adam): ours trains epochs of ${c.sentiment.samples} (sentiment) and ` +
     `${c.textConv.samples} (textConv) samples on ${c.sentiment.workers} workers, each in turn with an epoch of as many samples of the GRU(256) workload (the issue's yardstick; ` +
     `${runs(ours?.sentiment)} and ${runs(ours?.textConv)} rounds after one warm-up epoch each); ` +
-    `tfjs first tries one step of ${c.sentiment.peerSamples} sample(s) to see whether the backend can train the model (the warm-up), then times such steps ` +
-    `(tfjs-cpu: ${runs(cpuPeer?.sentiment)} and ${runs(cpuPeer?.textConv)}; its Embedding gradient, UnsortedSegmentSum, loops over the ${c.sentiment.vocab} rows with whole-batch ops, so its time grows with the batch). ` +
+    `tfjs first tries one step of ${samplesText(c.sentiment.peerSamples)} (sentiment) and ${samplesText(c.textConv.peerSamples)} (textConv) to see whether the backend can train the model (the warm-up), then times such steps ` +
+    `(tfjs-cpu's timed steps: sentiment ${runs(cpuPeer?.sentiment)}, textConv ${runs(cpuPeer?.textConv)}; its Embedding gradient, UnsortedSegmentSum, loops over the ${c.sentiment.vocab} rows with whole-batch ops, so a step's time grows with its samples). ` +
     `Embedding vocabulary: the sentiment model with ${c.embeddingVocab.vocabs.join(' and ')} rows on the same ids, epochs of ${c.embeddingVocab.samples} samples in turn (${runs(ours?.embeddingVocab)} rounds).`;
 }
 
