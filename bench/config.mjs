@@ -42,19 +42,38 @@ export function gru256TrainingFlops({ units: u, steps: t, features: f, outputs: 
  *   epochs of `samples` taken in turn in every round, so their ratios come from the same minutes.
  * - lstm256Variants (ours): LSTM(256) plain, behind a Masking layer (each row's last 0–`maskedMax`
  *   steps set to the mask value: 25% of the steps on average), and with dropout `dropout`; in turn.
+ * - sentiment (issue 26): Embedding(10000, 128) → LSTM(64) → Dense(1, sigmoid) over int32 ids of 100
+ *   steps, batch 128, binaryCrossentropy + adam, training. Ours: epochs of `samples` on `workers`
+ *   workers, in turn with epochs of as many samples of the GRU(256) workload (GRU256), the issue's
+ *   yardstick, so their ratio comes from the same minutes. tfjs runs one step of `peerSamples` first, to see whether it can train the model (the
+ *   warm-up): tfjs-wasm cannot (no UnsortedSegmentSum kernel for the Embedding's gradient), tfjs-cpu
+ *   then times one more such step (its UnsortedSegmentSum loops over the 10000 rows with whole-batch
+ *   ops: ~16 s per sample here, 4 s more per step).
+ * - textConv (issue 26): Embedding(10000, 50) → Conv1D(250, 3, relu) → GlobalMaxPooling1D →
+ *   Dense(1, sigmoid) over ids of 500 steps, batch 128, as sentiment (tfjs-wasm: no
+ *   Conv2DBackpropFilter either).
+ * - embeddingVocab (ours): the sentiment model with a `vocabs[0]`-row and a `vocabs[1]`-row
+ *   Embedding on the same ids (all below `ids`), in turn: the backward should touch only the rows
+ *   present, so the epochs should take about as long.
  * Every recurrent layer uses tfjs's math (recurrentActivation hard_sigmoid; GRU reset_after=false;
- * LSTM unitForgetBias false, which only sets the initial forget bias).
+ * LSTM unitForgetBias false, which only sets the initial forget bias). Ids are uniform in [1, ids),
+ * labels random 0/1 (data.mjs idsData).
  */
 export const SEQUENCE = {
   lstm256: { units: 256, steps: 64, features: 64, outputs: 64, batchSize: 256, samples: 2048, peerSamples: 256, workers: 2 },
   rnn256: { units: 256, steps: 64, features: 64, outputs: 64, batchSize: 256, samples: 1024, workers: 2 },
   lstm256Variants: { units: 256, steps: 64, features: 64, outputs: 64, batchSize: 256, samples: 1024, workers: 2, maskedMax: 32, dropout: 0.2 },
+  sentiment: { vocab: 10000, ids: 10000, outputDim: 128, units: 64, steps: 100, batchSize: 128, samples: 1024, peerSamples: 1, workers: 2 },
+  textConv: { vocab: 10000, ids: 10000, outputDim: 50, filters: 250, kernelSize: 3, steps: 500, batchSize: 128, samples: 1024, peerSamples: 1, workers: 2 },
+  embeddingVocab: { vocabs: [10000, 100000], ids: 10000, outputDim: 128, units: 64, steps: 100, batchSize: 128, samples: 1024, workers: 2 },
 };
 
 /** The sequence part's peer figures measured outside `npm run bench` (shared/PEERS.md, 2026-12-07, this kind of machine). */
 export const SEQUENCE_PEERS = {
   lstm256: { kerasTf: 807, kerasJax: 405, tfjsWasm: 11.4 }, // samples/s
   lstm16: { kerasJax: 64, kerasTf: 202, tfjsWasm: 1215 }, // ms per epoch
+  sentiment: { kerasTf: 2581, kerasJax: 938 }, // samples/s; tfjs-wasm cannot train it, tfjs-cpu < 1 sample/s
+  textConv: { kerasTf: 1101, kerasJax: 262 }, // samples/s; likewise
 };
 
 /** Issue 25's targets for the sequence part. */
@@ -64,6 +83,13 @@ export const SEQUENCE_TARGETS = {
   biGruVsGru: 2.1, // Bidirectional(GRU(256)) epoch ≤ 2.1× GRU(256)'s
   simpleRnnVsGru: 1.5, // SimpleRNN(256) ≥ 1.5× GRU(256)'s samples/s
   variantVsPlain: 1.15, // masked or dropout LSTM(256) epoch ≤ 1.15× the plain one
+  // issue 26: against our GRU(256) samples/s in the same rounds (GRU256's workload), and against
+  // native Keras 3 + TF's (PEERS.md)
+  sentimentVsGru: 3.3, // ≥ 3.3× (Keras 3 + TF: 2581 / 784)
+  sentimentVsKerasTf: 1, // ≥ 1×
+  textConvVsGru: 0.7, // ≥ 0.7×
+  textConvVsKerasTf: 0.5, // ≥ 0.5×
+  vocabLargeVsSmall: 1.2, // the 100000-row Embedding's epoch ≤ 1.2× the 10000-row one's
 };
 
 /** Square f32 matrix multiply sizes (M = N = K). */
@@ -93,26 +119,30 @@ export const STACKS = {
 // the minimum: 1 warm-up + 5 timed runs.
 const gemmRuns = (small, at1024 = small) => ({ 128: small, 256: small, 512: small, 1024: at1024 });
 // seqRuns: timed samples per case of the sequence part (SEQUENCE); a group case (rnn256,
-// lstm256Variants) takes one epoch of each member per sample. tfjs-wasm's LSTM(256) samples are
-// single steps of ~20-25 s each, so it gets 2 (after one warm-up step).
+// lstm256Variants, embeddingVocab, and ours' sentiment and textConv with their GRU(256)) takes one
+// epoch of each member per sample. tfjs-wasm's LSTM(256)
+// samples are single steps of ~20-25 s each, so it gets 2 (after one warm-up step). The text
+// classifiers (sentiment, textConv): tfjs-wasm tries one step and reports that it cannot train them;
+// tfjs-cpu times one step of one sample after its trial step (~20 and ~35 s each).
 const FULL = {
   ours: {
     warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15), gru256Runs: 5,
-    seqRuns: { lstm256: 5, lstm16: 15, rnn256: 5, lstm256Variants: 5 },
+    seqRuns: { lstm256: 5, lstm16: 15, rnn256: 5, lstm256Variants: 5, sentiment: 5, textConv: 5, embeddingVocab: 5 },
   },
   'ours-1t': { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15) },
   'ours-relaxed': { warmup: 2, epochRuns: 9, predictRuns: 9, gemmRuns: gemmRuns(9), gru256Runs: 5 },
-  'tfjs-wasm': { warmup: 1, epochRuns: 5, predictRuns: 7, gemmRuns: gemmRuns(9), gru256Runs: 3, seqRuns: { lstm256: 2, lstm16: 5 } },
-  'tfjs-cpu': { warmup: 1, epochRuns: 5, predictRuns: 5, gemmRuns: gemmRuns(5, 3) },
+  'tfjs-wasm': { warmup: 1, epochRuns: 5, predictRuns: 7, gemmRuns: gemmRuns(9), gru256Runs: 3, seqRuns: { lstm256: 2, lstm16: 5, sentiment: 1, textConv: 1 } },
+  'tfjs-cpu': { warmup: 1, epochRuns: 5, predictRuns: 5, gemmRuns: gemmRuns(5, 3), seqRuns: { sentiment: 1, textConv: 1 } },
 };
 
 // --quick: for development only (fewer runs than a reported median needs; tfjs-cpu skipped; in the
-// sequence part tfjs-wasm runs the seed-shape LSTM(16) only, not its ~25 s LSTM(256) steps).
+// sequence part tfjs-wasm runs the seed-shape LSTM(16) only, not its ~25 s LSTM(256) steps, and tries
+// a step of each text classifier).
 const QUICK = {
-  ours: { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3), seqRuns: { lstm256: 1, lstm16: 3, rnn256: 1, lstm256Variants: 1 } },
+  ours: { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3), seqRuns: { lstm256: 1, lstm16: 3, rnn256: 1, lstm256Variants: 1, sentiment: 2, textConv: 1, embeddingVocab: 1 } },
   'ours-1t': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
   'ours-relaxed': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
-  'tfjs-wasm': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3), seqRuns: { lstm16: 3 } },
+  'tfjs-wasm': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3), seqRuns: { lstm16: 3, sentiment: 1, textConv: 1 } },
 };
 
 /** The run counts for a stack, or null when the mode skips it. */

@@ -64,3 +64,16 @@ export function maskedTail(x, { steps, features, maskedMax, maskValue = 0 }) {
   }
   return { x: { values, shape: x.shape }, maskedFraction: masked / (n * steps) };
 }
+
+/**
+ * Token ids [n, steps] (int32), uniform in [1, ids) (seeded; 0 stays free for padding), and random
+ * binary labels [n, 1]: the text classifiers of the sequence part (config.mjs SEQUENCE.sentiment, textConv).
+ */
+export function idsData(n, { steps, ids }) {
+  const random = rng(26);
+  const x = new Int32Array(n * steps);
+  for (let i = 0; i < x.length; i++) x[i] = 1 + Math.floor(random() * (ids - 1));
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) y[i] = random() < 0.5 ? 0 : 1;
+  return { x: { values: x, shape: [n, steps], dtype: 'int32' }, y: { values: y, shape: [n, 1] } };
+}

@@ -1,7 +1,7 @@
 // The benchmark's models as wasm-layers builds them, given the library (`wl`): the seed's three
 // (its Keras 2 GRU: reset_after=false, hard_sigmoid — the same math as tfjs's GRU), GRU(256) and the
-// sequence part's models (sequenceModel). stack-ours.mjs, ab-build.mjs and sequence-layers.mjs build
-// them here.
+// sequence part's models (sequenceModel, and textModel, which tfjs-layers builds from the same
+// code). stack-ours.mjs, stack-tfjs.mjs, ab-build.mjs and sequence-layers.mjs build them here.
 import { GRU256, SEED } from './config.mjs';
 
 /** The seed's model1 (TimeDistributed(Dense)), model2 (Dense on 3-D) or model3 (last state), compiled. */
@@ -64,5 +64,28 @@ export function sequenceModel(wl, { cell, units, steps, features, outputs, maske
     layers: [...layers, wl.layers.timeDistributed({ layer: wl.layers.dense({ units: outputs }) }), wl.layers.activation({ activation: 'softmax' })],
   });
   m.compile({ loss: 'categoricalCrossentropy', optimizer: 'rmsprop' });
+  return m;
+}
+
+/**
+ * The sequence part's text classifiers (config.mjs SEQUENCE), compiled with binaryCrossentropy +
+ * adam: an int32 id input of `steps` → Embedding(vocab, outputDim) → LSTM(units) (kind 'sentiment')
+ * or Conv1D(filters, kernelSize, relu) → GlobalMaxPooling1D (kind 'textConv') → Dense(1, sigmoid).
+ * `lib` is wasm-layers or tfjs-layers (the same API); `lstmArgs` sets the LSTM's math (ours passes
+ * tfjs's: hard_sigmoid, unitForgetBias false, which tfjs has by default).
+ */
+export function textModel(lib, kind, { vocab, outputDim, steps, units, filters, kernelSize }, lstmArgs = {}) {
+  const body = kind === 'sentiment'
+    ? [lib.layers.lstm({ units, ...lstmArgs })]
+    : [lib.layers.conv1d({ filters, kernelSize, activation: 'relu' }), lib.layers.globalMaxPooling1d()];
+  const m = lib.sequential({
+    layers: [
+      lib.layers.inputLayer({ inputShape: [steps], dtype: 'int32' }),
+      lib.layers.embedding({ inputDim: vocab, outputDim }),
+      ...body,
+      lib.layers.dense({ units: 1, activation: 'sigmoid' }),
+    ],
+  });
+  m.compile({ loss: 'binaryCrossentropy', optimizer: 'adam' });
   return m;
 }

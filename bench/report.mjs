@@ -50,11 +50,14 @@ function method(results) {
   const lines = Object.entries(results).map(([name, r]) => {
     const p = r.plan;
     const facts = Object.entries(r.info).filter(([k]) => k !== 'name').map(([k, v]) => `${k} ${v}`).join(', ');
-    const gemm = !STACKS[name].parts || STACKS[name].parts.includes('gemm');
-    return `- ${STACKS[name].label} — ${facts}. Medians of ${p.epochRuns} epochs, ${p.predictRuns} predicts` +
-      (gemm ? `, ${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products)` : '') +
-      (p.gru256Runs ? `, ${p.gru256Runs} GRU(256) epochs` : '') +
-      (p.seqRuns ? `, sequence part ${Object.entries(p.seqRuns).map(([k, n]) => `${k} ${n}`).join(', ')}` : '') + '; ' +
+    // the parts this stack ran (run.mjs --parts can leave some out)
+    const counts = [
+      Object.keys(r.models).length ? `${p.epochRuns} epochs, ${p.predictRuns} predicts` : null,
+      Object.keys(r.gemm).length ? `${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products)` : null,
+      r.gru256 ? `${p.gru256Runs} GRU(256) epochs` : null,
+      r.sequence ? `sequence part ${Object.entries(p.seqRuns).map(([k, n]) => `${k} ${n}`).join(', ')}` : null,
+    ].filter(Boolean);
+    return `- ${STACKS[name].label} — ${facts}. Medians of ${counts.join(', ')}; ` +
       `before each case ≥ ${p.warmup} warm-up run(s) and ≥ 0.5 s of warm-up. Busy ${r.seconds.toFixed(0)} s.`;
   });
   return lines.join('\n');
@@ -90,73 +93,128 @@ function gru256Table(results) {
   return table(['stack', 'samples per epoch', 'median ms per epoch', 'samples/s', 'samples/s vs tfjs-wasm', 'first epoch ms (loss)'], rows);
 }
 
-const sps = (v) => (v == null ? '—' : `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} samples/s`);
+const samplesText = (n) => `${n} sample${n === 1 ? '' : 's'}`;
+const sps = (v) => (v == null ? '—' : `${v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2)} samples/s`);
 const x2 = (v) => (v == null || !Number.isFinite(v) ? '—' : `${v.toFixed(2)}×`);
 const met = (ok, v) => (v == null || !Number.isFinite(v) ? '—' : ok ? 'yes' : 'no');
+
+/**
+ * Issue 26's text classifiers (config.mjs SEQUENCE sentiment, textConv): per model, a row against our
+ * GRU(256) in the same rounds (ours runs each as a group with the GRU(256) workload as the reference)
+ * and one against native Keras 3 + TF (PEERS.md); then the sentiment model with the large Embedding
+ * against the small one, same rounds. Rows in sequenceSection's columns.
+ */
+function textRows(results) {
+  const T = SEQUENCE_TARGETS;
+  const P = SEQUENCE_PEERS;
+  const seq = (stack) => results[stack]?.sequence;
+  const peerCell = (r) => (r?.error ? 'cannot train (below)' : sps(r?.samplesPerSecond ?? null));
+  const none = ['—', '—', '—', '—'];
+  const rows = [];
+  for (const kind of ['sentiment', 'textConv']) {
+    const c = SEQUENCE[kind];
+    const { gru, [kind]: o } = seq('ours')?.[kind]?.members ?? {};
+    const [wasm, cpu] = [seq('tfjs-wasm')?.[kind], seq('tfjs-cpu')?.[kind]];
+    const rate = o?.samplesPerSecond ?? null;
+    const cell = o?.error ? 'failed (below)' : sps(rate);
+    const model = kind === 'sentiment' ? `LSTM(${c.units}) → Dense(1, sigmoid)` : `Conv1D(${c.filters}, ${c.kernelSize}, relu) → GlobalMaxPooling1D → Dense(1, sigmoid)`;
+    const vsGru = o?.vsReference ? 1 / o.vsReference : null;
+    const vsKeras = rate == null ? null : rate / P[kind].kerasTf;
+    rows.push([`${kind}: Embedding(${c.vocab}, ${c.outputDim}) → ${model}, seq ${c.steps}, batch ${c.batchSize}, training (ours on ${c.workers} workers)`,
+      cell, peerCell(wasm), peerCell(cpu), ratio(rate, wasm?.samplesPerSecond), ratio(rate, cpu?.samplesPerSecond),
+      `our GRU(${GRU256.units}) workload, same rounds (${sps(gru?.samplesPerSecond ?? null)}): its epoch time over ours`, x2(vsGru),
+      `≥ ${T[`${kind}VsGru`]}× GRU(256)`, met(vsGru >= T[`${kind}VsGru`], vsGru)]);
+    rows.push([`${kind}, against native Keras 3 + TF`, cell, '—', '—', '—', '—', `native Keras 3 + TF, ${P[kind].kerasTf} samples/s (PEERS.md; Keras 3 + JAX ${P[kind].kerasJax})`,
+      x2(vsKeras), `≥ ${T[`${kind}VsKerasTf`]}×`, met(vsKeras >= T[`${kind}VsKerasTf`], vsKeras)]);
+  }
+  const e = SEQUENCE.embeddingVocab;
+  const vocab = seq('ours')?.embeddingVocab?.members ?? {};
+  const cell = (m) => (m?.error ? 'failed (below)' : sps(m?.samplesPerSecond ?? null));
+  const large = vocab.large?.vsReference ?? null;
+  rows.push([`sentiment model with a ${e.vocabs[0]}-row Embedding (ours, the reference of the next row)`, cell(vocab.small), '—', '—', '—', '—', ...none]);
+  rows.push([`sentiment model with a ${e.vocabs[1]}-row Embedding, the same ids (all < ${e.ids})`, cell(vocab.large), '—', '—', '—', '—',
+    `the ${e.vocabs[0]}-row one, same rounds: our epoch time over its`, x2(large), `≤ ${T.vocabLargeVsSmall}×`, met(large <= T.vocabLargeVsSmall, large)]);
+  return rows;
+}
 
 /**
  * The sequence part (config.mjs SEQUENCE): LSTM(256) and the seed-shape LSTM(16) against tfjs-wasm
  * (and the PEERS.md figures of native Keras, not from this run), SimpleRNN(256) and
  * Bidirectional(GRU(256)) against GRU(256) and masked / dropout LSTM(256) against plain, each pair
- * from the same rounds (workload.mjs prepareSequence), with issue 25's targets. results-file.mjs
- * reads the first cells and column names back.
+ * from the same rounds (workload.mjs prepareSequence), with issue 25's targets; the text classifiers
+ * against our GRU(256), native Keras and the tfjs stacks, with issue 26's (textRows).
+ * results-file.mjs reads the first cells and column names back.
  */
 export function sequenceSection(results) {
   const ours = results.ours?.sequence;
   const peer = results['tfjs-wasm']?.sequence;
-  if (!ours && !peer) return null;
+  const cpuPeer = results['tfjs-cpu']?.sequence;
+  if (!ours && !peer && !cpuPeer) return null;
   const T = SEQUENCE_TARGETS;
   const P = SEQUENCE_PEERS;
   const rows = [];
   const l256 = ours?.lstm256?.samplesPerSecond ?? null;
   const p256 = peer?.lstm256?.samplesPerSecond ?? null;
-  rows.push([`LSTM(${SEQUENCE.lstm256.units}) training, batch ${SEQUENCE.lstm256.batchSize} (ours on ${SEQUENCE.lstm256.workers} workers)`, sps(l256), sps(p256), l256 == null || p256 == null ? '—' : `${(l256 / p256).toFixed(1)}×`,
+  rows.push([`LSTM(${SEQUENCE.lstm256.units}) training, batch ${SEQUENCE.lstm256.batchSize} (ours on ${SEQUENCE.lstm256.workers} workers)`, sps(l256), sps(p256), '—', l256 == null || p256 == null ? '—' : `${(l256 / p256).toFixed(1)}×`, '—',
     `native Keras 3 + TF, ${P.lstm256.kerasTf} samples/s (PEERS.md; Keras 3 + JAX ${P.lstm256.kerasJax})`, x2(l256 == null ? null : l256 / P.lstm256.kerasTf),
     `≥ ${T.lstm256VsTfjsWasm}× tfjs-wasm`, met(l256 / p256 >= T.lstm256VsTfjsWasm, l256 != null && p256 != null ? l256 / p256 : null)]);
   const l16 = ours?.lstm16?.median ?? null;
   const p16 = peer?.lstm16?.median ?? null;
-  rows.push([`seed-shape LSTM(${SEED.hidden}), one epoch (${SEED.samples} samples, batch ${SEED.batchSize})`, l16 == null ? '—' : `${ms(l16)} ms`, p16 == null ? '—' : `${ms(p16)} ms`, ratio(p16, l16),
+  rows.push([`seed-shape LSTM(${SEED.hidden}), one epoch (${SEED.samples} samples, batch ${SEED.batchSize})`, l16 == null ? '—' : `${ms(l16)} ms`, p16 == null ? '—' : `${ms(p16)} ms`, '—', ratio(p16, l16), '—',
     `Keras 3 + JAX, ${P.lstm16.kerasJax} ms (PEERS.md; Keras 3 + TF ${P.lstm16.kerasTf} ms)`, x2(l16 == null ? null : P.lstm16.kerasJax / l16),
     `≤ ${T.lstm16EpochMs} ms`, met(l16 <= T.lstm16EpochMs, l16)]);
   const group = (kind) => ours?.[kind]?.members ?? {};
   const cell = (m) => (m?.error ? 'failed (below)' : sps(m?.samplesPerSecond ?? null));
+  const noPeers = ['—', '—', '—', '—'];
   const rnn = group('rnn256');
   const u = SEQUENCE.rnn256.units;
   const speed = rnn.simpleRNN?.vsReference ? 1 / rnn.simpleRNN.vsReference : null;
-  rows.push([`GRU(${u}) training (ours, the reference of the next two rows)`, cell(rnn.gru), '—', '—', '—', '—', '—', '—']);
-  rows.push([`SimpleRNN(${u}) training`, cell(rnn.simpleRNN), '—', '—', `GRU(${u}), same rounds: its epoch time over ours`, x2(speed), `≥ ${T.simpleRnnVsGru}×`, met(speed >= T.simpleRnnVsGru, speed)]);
+  rows.push([`GRU(${u}) training (ours, the reference of the next two rows)`, cell(rnn.gru), ...noPeers, '—', '—', '—', '—']);
+  rows.push([`SimpleRNN(${u}) training`, cell(rnn.simpleRNN), ...noPeers, `GRU(${u}), same rounds: its epoch time over ours`, x2(speed), `≥ ${T.simpleRnnVsGru}×`, met(speed >= T.simpleRnnVsGru, speed)]);
   const bi = rnn.biGru?.vsReference ?? null;
-  rows.push([`Bidirectional(GRU(${u})) training, concat`, cell(rnn.biGru), '—', '—', `GRU(${u}), same rounds: our epoch time over its`, x2(bi), `≤ ${T.biGruVsGru}×`, met(bi <= T.biGruVsGru, bi)]);
+  rows.push([`Bidirectional(GRU(${u})) training, concat`, cell(rnn.biGru), ...noPeers, `GRU(${u}), same rounds: our epoch time over its`, x2(bi), `≤ ${T.biGruVsGru}×`, met(bi <= T.biGruVsGru, bi)]);
   const v = group('lstm256Variants');
   const c = SEQUENCE.lstm256Variants;
   const maskedPct = ours?.lstm256Variants?.maskedFraction;
-  rows.push([`LSTM(${c.units}) training, plain (ours, the reference of the next two rows)`, cell(v.plain), '—', '—', '—', '—', '—', '—']);
+  rows.push([`LSTM(${c.units}) training, plain (ours, the reference of the next two rows)`, cell(v.plain), ...noPeers, '—', '—', '—', '—']);
   for (const [name, label] of [['masked', `LSTM(${c.units}) behind Masking, ${maskedPct == null ? '~25' : (maskedPct * 100).toFixed(0)}% of steps masked`], ['dropout', `LSTM(${c.units}) with dropout ${c.dropout}`]]) {
     const r = v[name]?.vsReference ?? null;
-    rows.push([label, cell(v[name]), '—', '—', `plain LSTM(${c.units}), same rounds: our epoch time over its`, x2(r), `≤ ${T.variantVsPlain}×`, met(r <= T.variantVsPlain, r)]);
+    rows.push([label, cell(v[name]), ...noPeers, `plain LSTM(${c.units}), same rounds: our epoch time over its`, x2(r), `≤ ${T.variantVsPlain}×`, met(r <= T.variantVsPlain, r)]);
   }
-  // a case neither stack ran (bench/sequence-layers.mjs --only) is left out
-  const lines = [table(['workload', 'ours', 'tfjs-wasm', 'ours vs tfjs-wasm', 'compared with', 'ratio', 'target', 'met'], rows.filter((r) => r[1] !== '—' || r[2] !== '—'))];
+  rows.push(...textRows(results));
+  // a case no stack ran (bench/sequence-layers.mjs --only) is left out
+  const lines = [table(['workload', 'ours', 'tfjs-wasm', 'tfjs-cpu', 'ours vs tfjs-wasm', 'ours vs tfjs-cpu', 'compared with', 'ratio', 'target', 'met'],
+    rows.filter((r) => r.slice(1, 4).some((v) => v !== '—')))];
 
-  const first = (r) => (r ? `${ms(r.first)} (${r.loss.toFixed(3)})` : '—');
+  const first = (r, error = 'cannot') => (r?.error ? error : r ? `${ms(r.first)} (${r.loss.toFixed(3)})` : '—');
+  const vocab = group('embeddingVocab');
   const firstRows = [
-    ['LSTM(256)', first(ours?.lstm256), first(peer?.lstm256)],
-    ['seed-shape LSTM(16)', first(ours?.lstm16), first(peer?.lstm16)],
-    ...['gru', 'simpleRNN', 'biGru'].map((n) => [`${n} (group rnn256)`, rnn[n]?.error ? 'failed' : first(rnn[n]), '—']),
-    ...['plain', 'masked', 'dropout'].map((n) => [`LSTM(256) ${n} (group lstm256Variants)`, v[n]?.error ? 'failed' : first(v[n]), '—']),
+    ['LSTM(256)', first(ours?.lstm256), first(peer?.lstm256), '—'],
+    ['seed-shape LSTM(16)', first(ours?.lstm16), first(peer?.lstm16), '—'],
+    ...['gru', 'simpleRNN', 'biGru'].map((n) => [`${n} (group rnn256)`, rnn[n]?.error ? 'failed' : first(rnn[n]), '—', '—']),
+    ...['plain', 'masked', 'dropout'].map((n) => [`LSTM(256) ${n} (group lstm256Variants)`, v[n]?.error ? 'failed' : first(v[n]), '—', '—']),
+    ...['sentiment', 'textConv'].flatMap((k) => {
+      const m = group(k);
+      return [[`GRU(256) (group ${k})`, first(m.gru, 'failed'), '—', '—'], [`${k} (group ${k}; tfjs: the trial step, ${samplesText(SEQUENCE[k].peerSamples)})`, first(m[k], 'failed'), first(peer?.[k]), first(cpuPeer?.[k])]];
+    }),
+    ...['small', 'large'].map((n) => [`sentiment, ${n} Embedding (group embeddingVocab)`, vocab[n]?.error ? 'failed' : first(vocab[n]), '—', '—']),
   ];
-  lines.push('', 'First (cold) epoch ms, with its loss (≈ ln 64 = 4.159 for the 256-unit models, ≈ ln 8 = 2.079 for LSTM(16)):', '',
-    table(['case', 'ours', 'tfjs-wasm'], firstRows.filter((r) => r[1] !== '—' || r[2] !== '—')));
-  const failed = Object.entries({ ...rnn, ...v }).filter(([, m]) => m?.error);
-  for (const [n, m] of failed) lines.push('', `${n} failed to build: ${m.error}`);
+  lines.push('', 'First (cold) epoch ms, with its loss (≈ ln 64 = 4.159 for the 256-unit models, ≈ ln 8 = 2.079 for LSTM(16), ≈ ln 2 = 0.693 for the text classifiers):', '',
+    table(['case', 'ours', 'tfjs-wasm', 'tfjs-cpu'], firstRows.filter((r) => r.slice(1).some((c) => c !== '—'))));
+  const groups = ['rnn256', 'lstm256Variants', 'sentiment', 'textConv', 'embeddingVocab'];
+  for (const k of groups) for (const [n, m] of Object.entries(group(k))) if (m?.error) lines.push('', `${n} (${k}) failed to build: ${m.error}`);
+  for (const [stack, r] of [['tfjs-wasm', peer], ['tfjs-cpu', cpuPeer]]) {
+    for (const k of ['sentiment', 'textConv']) if (r?.[k]?.error) lines.push('', `${stack} cannot train ${k}: ${r[k].error}`);
+  }
   return lines.join('\n');
 }
 
 function sequenceNotes(results) {
   const ours = results.ours?.sequence;
   const peer = results['tfjs-wasm']?.sequence;
+  const cpuPeer = results['tfjs-cpu']?.sequence;
   const c = SEQUENCE;
-  const runs = (r) => (r ? `${r.runs}` : 'none: not run');
+  const runs = (r) => (r?.error ? 'none: cannot' : r ? `${r.runs}` : 'none: not run');
   return `Every recurrent layer here uses tfjs's math on both stacks: recurrentActivation hard_sigmoid (tfjs's default; ours and Keras 3 default to sigmoid, at about the same speed), ` +
     `GRU reset_after=false, LSTM unitForgetBias false. LSTM(256): ours trains epochs of ${c.lstm256.samples} samples on ${c.lstm256.workers} workers (median of ${runs(ours?.lstm256)}), ` +
     `tfjs-wasm one step of ${c.lstm256.peerSamples} samples per sample (median of ${runs(peer?.lstm256)}), after one warm-up epoch each, samples interleaved. ` +
@@ -165,7 +223,13 @@ function sequenceNotes(results) {
     `epochs of ${c.rnn256.samples} samples, one epoch of each model per round in rotating order (${runs(ours?.rnn256)} and ${runs(ours?.lstm256Variants)} rounds); ` +
     `"ratio" is the median over rounds of the two epochs' times in that round. Masked: a Masking(0) layer in front, each row's last 0–${c.lstm256Variants.maskedMax} steps (uniform) set to 0, ` +
     `and the loss averages over unmasked steps (Keras 3). The Keras figures are shared/PEERS.md's (2026-12-07, this kind of machine), not measured in this run; ` +
-    `PEERS.md's tfjs-wasm figures then: LSTM(256) ${SEQUENCE_PEERS.lstm256.tfjsWasm} samples/s, LSTM(16) epoch ${SEQUENCE_PEERS.lstm16.tfjsWasm} ms.`;
+    `PEERS.md's tfjs-wasm figures then: LSTM(256) ${SEQUENCE_PEERS.lstm256.tfjsWasm} samples/s, LSTM(16) epoch ${SEQUENCE_PEERS.lstm16.tfjsWasm} ms. ` +
+    `Text classifiers (int32 ids uniform in [1, ${c.sentiment.ids}), random 0/1 labels, binaryCrossentropy + adam): ours trains epochs of ${c.sentiment.samples} (sentiment) and ` +
+    `${c.textConv.samples} (textConv) samples on ${c.sentiment.workers} workers, each in turn with an epoch of as many samples of the GRU(256) workload (the issue's yardstick; ` +
+    `${runs(ours?.sentiment)} and ${runs(ours?.textConv)} rounds after one warm-up epoch each); ` +
+    `tfjs first tries one step of ${samplesText(c.sentiment.peerSamples)} (sentiment) and ${samplesText(c.textConv.peerSamples)} (textConv) to see whether the backend can train the model (the warm-up), then times such steps ` +
+    `(tfjs-cpu's timed steps: sentiment ${runs(cpuPeer?.sentiment)}, textConv ${runs(cpuPeer?.textConv)}; its Embedding gradient, UnsortedSegmentSum, loops over the ${c.sentiment.vocab} rows with whole-batch ops, so a step's time grows with its samples). ` +
+    `Embedding vocabulary: the sentiment model with ${c.embeddingVocab.vocabs.join(' and ')} rows on the same ids, epochs of ${c.embeddingVocab.samples} samples in turn (${runs(ours?.embeddingVocab)} rounds).`;
 }
 
 /**
@@ -215,29 +279,35 @@ function perThreadGflops(samplesPerSecond, threads) {
 export function renderRun({ machine: m, results, quick, skipped, seconds, notes }) {
   const ceiling = ceilingSection(results);
   const commit = m.commit ? `commit \`${m.commit}\`` : 'no git commit';
+  // a run of some parts (run.mjs --parts) has no seed models or GEMM: their tables are left out
+  const ran = (part) => Object.values(results).some((r) => Object.keys(r[part] ?? {}).length > 0);
   return [
     `## ${m.date}${quick ? ' (--quick)' : ''}`,
     '',
     `${m.cpu}, ${m.cores} cores, Node ${m.node}, ${commit}. Each stack in its own processes (seed models, GEMM, GRU(256), sequence layers); timed samples interleaved across stacks, one process working at a time; total ${seconds.toFixed(0)} s.` +
       (skipped.length ? ` Skipped: ${skipped.join(', ')}.` : ''),
     '',
-    `### Seed models (docs/seed-question.md): one epoch of fit, ${SEED.samples} samples, batch ${SEED.batchSize} — median ms (ratio > 1: ours is faster)`,
-    '',
-    timeTable(results, (m) => m.fit.median),
-    '',
-    `### Seed models: predict ${SEED.samples} samples, batchSize ${SEED.predictBatchSize} (one batch) — median ms`,
-    '',
-    timeTable(results, (m) => m.predict.median),
-    '',
-    '### First (cold) epoch ms, with its loss (≈ ln 8 = 2.079 when all stacks compute the same thing)',
-    '',
-    firstEpochTable(results),
-    '',
-    '### f32 matrix multiply, square, 1 thread — GFLOP/s = 2·M·N·K / median time (ratio > 1: ours is faster)',
-    '',
-    gemmTable(results),
-    '',
-    ...(relaxedTable(results) ? [
+    ...(ran('models') ? [
+      `### Seed models (docs/seed-question.md): one epoch of fit, ${SEED.samples} samples, batch ${SEED.batchSize} — median ms (ratio > 1: ours is faster)`,
+      '',
+      timeTable(results, (m) => m.fit.median),
+      '',
+      `### Seed models: predict ${SEED.samples} samples, batchSize ${SEED.predictBatchSize} (one batch) — median ms`,
+      '',
+      timeTable(results, (m) => m.predict.median),
+      '',
+      '### First (cold) epoch ms, with its loss (≈ ln 8 = 2.079 when all stacks compute the same thing)',
+      '',
+      firstEpochTable(results),
+      '',
+    ] : []),
+    ...(ran('gemm') ? [
+      '### f32 matrix multiply, square, 1 thread — GFLOP/s = 2·M·N·K / median time (ratio > 1: ours is faster)',
+      '',
+      gemmTable(results),
+      '',
+    ] : []),
+    ...(ran('models') && relaxedTable(results) ? [
       "### The relaxed-SIMD (FMA) build: Node 20 runs it with --experimental-wasm-relaxed-simd or ready({ enableRelaxedSimdFlag: true }); Node ≥ 22, Chrome ≥ 114 and Deno by default",
       '',
       relaxedTable(results),
@@ -253,7 +323,7 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
       '',
     ] : []),
     ...(sequenceSection(results) ? [
-      `### Sequence layers: LSTM(256) and the seed-shape LSTM(16) against tfjs-wasm; SimpleRNN(256) and Bidirectional(GRU(256)) against GRU(256), masked and dropout LSTM(256) against plain, each pair from the same rounds (issue 25's targets)`,
+      `### Sequence layers: LSTM(256) and the seed-shape LSTM(16) against tfjs-wasm; SimpleRNN(256) and Bidirectional(GRU(256)) against GRU(256), masked and dropout LSTM(256) against plain, each pair from the same rounds (issue 25's targets); the text classifiers against our GRU(256), native Keras and tfjs, the Embedding at two vocabulary sizes (issue 26's)`,
       '',
       sequenceSection(results),
       '',

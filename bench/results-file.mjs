@@ -111,6 +111,11 @@ export function headline(record) {
       biGru: seq.row(/^Bidirectional/),
       masked: seq.row(/^LSTM\(\d+\) behind Masking/),
       dropout: seq.row(/^LSTM\(\d+\) with dropout/),
+      sentiment: seq.row(/^sentiment: /),
+      sentimentKeras: seq.row(/^sentiment, against/),
+      textConv: seq.row(/^textConv: /),
+      textConvKeras: seq.row(/^textConv, against/),
+      vocab: seq.row(/-row Embedding, the same ids/),
     } : null,
     twoWorkers: scaling.row(/^2$/)['vs 1 worker'],
     firstStepMs: (cold.rows ?? []).find((r) => /^first training step of model1/.test(r.to))?.ms,
@@ -156,6 +161,14 @@ function latestTable(h) {
     for (const [r, text] of [[q.simpleRnn, 'speed over GRU(256)\'s'], [q.biGru, 'epoch time over GRU(256)\'s'], [q.masked, 'epoch time over plain LSTM(256)\'s'], [q.dropout, 'epoch time over plain LSTM(256)\'s']]) {
       if (r.workload) rows.push([`${r.workload}: ${dash(r.ours).replace(' (below)', ' (see the run\'s record)')}; ${text}, same rounds (ours)`, dash(r.ratio), ...none]);
     }
+    const record = (v) => dash(v).replace(' (below)', ' (see the run\'s record)');
+    for (const [r, keras] of [[q.sentiment, q.sentimentKeras], [q.textConv, q.textConvKeras]]) {
+      if (!r.workload) continue; // a record from before the text classifiers
+      rows.push([r.workload, record(r.ours), '—', record(r['tfjs-wasm']), record(r['tfjs-cpu']), dash(r['ours vs tfjs-wasm']), '—', dash(r['ours vs tfjs-cpu'])]);
+      rows.push([`${r.workload.split(':')[0]}, ours against ${r['compared with']}`, dash(r.ratio), ...none]);
+      if (keras.workload) rows.push([`${r.workload.split(':')[0]}, ours against ${keras['compared with']}`, dash(keras.ratio), ...none]);
+    }
+    if (q.vocab.workload) rows.push([`${q.vocab.workload}: epoch time over the small table's, same rounds (ours)`, dash(q.vocab.ratio), ...none]);
   }
   if (h.twoWorkers) rows.push(['GRU(256) training, 2 workers against 1 (ours)', h.twoWorkers, '—', '—', '—', '—', '—', '—']);
   if (h.firstStepMs) rows.push(['`import` to the end of the first training step (ours, fresh process)', unit(h.firstStepMs, 'ms'), '—', '—', '—', '—', '—', '—']);

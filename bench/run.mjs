@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --stacks ours,tfjs-wasm] [-- --no-write]
+// npm run bench [-- --quick] [-- --stacks ours,tfjs-wasm] [-- --parts sequence] [-- --no-write]
 // Each stack runs in its own Node processes (one per part: seed models, GEMM, GRU(256), sequence
 // layers); the parent interleaves their timed samples (schedule.mjs) and prints the tables. A full run writes them to
 // bench/results/<UTC date>.md and rebuilds bench/RESULTS.md (the latest run's headline table, one row
@@ -18,6 +18,8 @@ import { CASES, PARTS, runsFor } from './workload.mjs';
 const USAGE = `Usage: npm run bench [-- options]
   --quick           fewer runs, no tfjs-cpu, nothing written (for development)
   --stacks a,b      only these stacks (${Object.keys(STACKS).join(', ')})
+  --parts a,b       only these parts (${[...PARTS, 'workers'].join(', ')}; workers: ours' worker
+                    scaling, cold start and memory); a run of some parts is printed, not written
   --no-write        do not write bench/results/<date>.md nor update bench/RESULTS.md
   -h, --help        this text`;
 
@@ -25,6 +27,7 @@ const { values: opts } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     stacks: { type: 'string' },
+    parts: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -39,6 +42,13 @@ if (unknown.length) {
   console.error(`Unknown stack(s): ${unknown.join(', ')}\n${USAGE}`);
   process.exit(2);
 }
+const PART_NAMES = [...PARTS, 'workers'];
+const parts = opts.parts ? opts.parts.split(',').map((s) => s.trim()) : PART_NAMES;
+const unknownParts = parts.filter((p) => !PART_NAMES.includes(p));
+if (unknownParts.length) {
+  console.error(`Unknown part(s): ${unknownParts.join(', ')}\n${USAGE}`);
+  process.exit(2);
+}
 if (!globalThis.gc) console.warn('(run with node --expose-gc, as npm run bench does, to collect garbage between cases)');
 
 const started = performance.now();
@@ -47,7 +57,7 @@ const skipped = Object.keys(STACKS).filter((n) => !names.includes(n));
 const results = Object.fromEntries(names.map((n) => [n, { plan: planFor(n, opts.quick), models: {}, gemm: {}, seconds: 0 }]));
 const notes = [];
 
-for (const part of PARTS) {
+for (const part of PARTS.filter((p) => parts.includes(p))) {
   // a stack takes part when its config allows and its plan has runs for the part (--quick: no GRU(256))
   const inPart = names.filter((n) => (!STACKS[n].parts || STACKS[n].parts.includes(part)) &&
     CASES[part].some((id) => runsFor(results[n].plan, id) > 0));
@@ -70,15 +80,20 @@ for (const part of PARTS) {
       const [what, kind] = id.split('/');
       if (what === 'gemm') r.gemm[kind] = { ...c, gflops: (2 * Number(kind) ** 3) / (c.median * 1e6) };
       else if (what === 'gru256') r.gru256 = { ...c, samplesPerSecond: (c.samples / c.median) * 1000 };
-      else if (what === 'seq') (r.sequence ??= {})[kind] = { ...c, samplesPerSecond: (c.samples / c.median) * 1000 };
+      else if (what === 'seq') (r.sequence ??= {})[kind] = c.error ? c : { ...c, samplesPerSecond: (c.samples / c.median) * 1000 };
       else (r.models[what] ??= {})[kind] = c;
     }
   }
 }
 for (const r of Object.values(results)) for (const m of Object.values(r.models)) m.firstLoss = m.fit.loss;
+for (const n of names) {
+  if (results[n].info) continue; // in none of the parts run (--parts)
+  delete results[n];
+  skipped.push(`${n} (in none of the parts run)`);
+}
 
 let workersSection = '';
-if (names.includes('ours')) {
+if (names.includes('ours') && parts.includes('workers')) {
   console.log('\nworker scaling (ours): bench/workers.mjs');
   const script = fileURLToPath(new URL('workers.mjs', import.meta.url));
   const out = execFileSync(process.execPath, [script, ...(opts.quick ? ['--quick'] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -97,8 +112,8 @@ const section = [
   workersSection,
 ].filter(Boolean).join('\n\n');
 console.log(`\n${section}`);
-if (opts.quick || opts['no-write']) {
-  console.log('(results not written: --quick or --no-write)');
+if (opts.quick || opts['no-write'] || opts.parts) {
+  console.log('(results not written: --quick, --no-write or --parts)');
 } else {
   const { record, index } = recordRun(fileURLToPath(new URL('.', import.meta.url)), section);
   console.log(`Written to ${record}; ${index} updated`);

@@ -12,10 +12,13 @@ export async function runPart(part, allStacks, log) {
   const out = Object.fromEntries(allStacks.map((s) => [s.name, {}]));
   for (const id of CASES[part]) {
     // a stack whose plan has no samples of this case skips it (tfjs-wasm runs two of the sequence part's four)
-    const stacks = allStacks.filter((s) => runsFor(s.plan, id) > 0);
-    if (stacks.length === 0) continue;
+    const asked = allStacks.filter((s) => runsFor(s.plan, id) > 0);
+    if (asked.length === 0) continue;
     const meta = {};
-    for (const s of stacks) meta[s.name] = await s.handle.request('prepare', id);
+    for (const s of asked) meta[s.name] = await s.handle.request('prepare', id);
+    // a stack that cannot build or train the model (meta.error: tfjs-wasm's Embedding gradient) takes no samples
+    for (const s of asked.filter((s) => meta[s.name].error)) out[s.name][id] = meta[s.name];
+    const stacks = asked.filter((s) => !meta[s.name].error);
     const times = Object.fromEntries(stacks.map((s) => [s.name, []]));
     const rounds = Math.max(...stacks.map((s) => runsFor(s.plan, id)));
     for (let r = 0; r < rounds; r++) {
@@ -30,7 +33,8 @@ export async function runPart(part, allStacks, log) {
       const t = times[s.name];
       out[s.name][id] = { ...meta[s.name], ...summary, median: median(t), min: Math.min(...t), max: Math.max(...t), runs: t.length };
     }
-    log(`${id}: ${stacks.map((s) => `${s.name} ${out[s.name][id].median.toFixed(2)} ms`).join(', ')}${membersText(stacks, out, id)}`);
+    const text = (s) => (out[s.name][id].error ? `${s.name} cannot (${out[s.name][id].error.split('\n')[0]})` : `${s.name} ${out[s.name][id].median.toFixed(2)} ms`);
+    log(`${id}: ${asked.map(text).join(', ')}${membersText(stacks, out, id)}`);
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // development. The same cases as the bench (config.mjs SEQUENCE, workload.mjs, sequence-ours.mjs),
 // fewer samples, no tfjs: LSTM(256) is set against shared/PEERS.md's tfjs-wasm and Keras figures
 // instead of a tfjs-wasm run next to it.
-//   node --expose-gc bench/sequence-layers.mjs [--runs N] [--only lstm256,lstm16,rnn256,lstm256Variants] [--workers auto|N]
+//   node --expose-gc bench/sequence-layers.mjs [--runs N] [--only lstm256,lstm16,rnn256,lstm256Variants,sentiment,textConv,embeddingVocab] [--workers auto|N]
 // It runs whatever is in dist/ and build/ (npm run build first).
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
@@ -12,7 +12,7 @@ import { oursSequence } from './sequence-ours.mjs';
 import { median, sample } from './timing.mjs';
 import { caseRunner } from './workload.mjs';
 
-const KINDS = ['lstm256', 'lstm16', 'rnn256', 'lstm256Variants'];
+const KINDS = ['lstm256', 'lstm16', 'rnn256', 'lstm256Variants', 'sentiment', 'textConv', 'embeddingVocab'];
 const { values: opts } = parseArgs({
   options: {
     runs: { type: 'string' },
@@ -24,7 +24,7 @@ const kinds = opts.only ? opts.only.split(',').map((k) => k.trim()) : KINDS;
 for (const k of kinds) if (!KINDS.includes(k)) throw new Error(`--only takes ${KINDS.join(', ')}; got ${k}`);
 const workers = opts.workers === 'auto' ? 'auto' : Number(opts.workers);
 // timed samples per case: the seed-shape epoch is ~30 ms, the others seconds (a group's sample is one epoch of each member)
-const runs = opts.runs ? Object.fromEntries(KINDS.map((k) => [k, Number(opts.runs)])) : { lstm256: 2, lstm16: 9, rnn256: 2, lstm256Variants: 2 };
+const runs = opts.runs ? Object.fromEntries(KINDS.map((k) => [k, Number(opts.runs)])) : { lstm256: 2, lstm16: 9, rnn256: 2, lstm256Variants: 2, sentiment: 3, textConv: 2, embeddingVocab: 2 };
 
 if (!globalThis.gc) console.warn('(run with node --expose-gc to collect garbage before each case)');
 wl.setSeed(42);

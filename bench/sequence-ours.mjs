@@ -1,8 +1,11 @@
 // The sequence part's cases as wasm-layers runs them (config.mjs SEQUENCE): the adapter's
 // sequence(kind) for stack-ours.mjs, and the cases bench/sequence-layers.mjs times on its own.
-import { SEED, SEQUENCE } from './config.mjs';
-import { gru256Data, maskedTail, seedData } from './data.mjs';
-import { sequenceModel } from './models.mjs';
+import { GRU256, SEED, SEQUENCE } from './config.mjs';
+import { gru256Data, idsData, maskedTail, seedData } from './data.mjs';
+import { gru256Model, sequenceModel, textModel } from './models.mjs';
+
+/** tfjs's LSTM math (its defaults), for the text classifiers' LSTM as for every recurrent layer of the part. */
+const TFJS_LSTM = { recurrentActivation: 'hard_sigmoid', unitForgetBias: false };
 
 /** A member that fits one epoch of (x, y) per call, resolving to the epoch loss. */
 function trainer(wl, model, x, y, { batchSize, workers }) {
@@ -18,13 +21,21 @@ function member(build) {
   }
 }
 
+/** The GRU(256) part's workload (config.mjs GRU256): { samples, threads, fit }, epochs of `samples` (2048) on 2 workers. */
+export function oursGru256(wl, samples = GRU256.samples) {
+  const { x, y } = gru256Data(samples, GRU256);
+  const [xt, yt] = [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
+  return { samples, threads: GRU256.workers, ...trainer(wl, gru256Model(wl), xt, yt, GRU256) };
+}
+
 /**
- * sequence(kind) for our stack: lstm256 | lstm16 → { samples, fit }; rnn256 | lstm256Variants →
- * { samples, members } (workload.mjs prepareSequence). `seedWorkers` is the stack's workers setting,
+ * sequence(kind) for our stack: lstm256 | lstm16 → { samples, fit }; rnn256 | lstm256Variants |
+ * embeddingVocab, and sentiment | textConv (the text classifier with the GRU(256) workload as the
+ * reference, in turn, for issue 26's ratio) → { samples, members } (workload.mjs prepareSequence). `seedWorkers` is the stack's workers setting,
  * for the seed-shape LSTM(16); the 256-unit cases use their config's worker count.
  */
 export function oursSequence(wl, kind, seedWorkers = 'auto') {
-  const tensors = ({ x, y }) => [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
+  const tensors = ({ x, y }) => [wl.tensor(x.values, x.shape, x.dtype), wl.tensor(y.values, y.shape)];
   if (kind === 'lstm16') {
     const { x, y1 } = seedData();
     const [xt, yt] = tensors({ x, y: y1 });
@@ -58,6 +69,21 @@ export function oursSequence(wl, kind, seedWorkers = 'auto') {
         dropout: member(() => trainer(wl, sequenceModel(wl, { cell: 'lstm', ...c, dropout: c.dropout }), xt, yt, c)),
       },
     };
+  }
+  if (kind === 'sentiment' || kind === 'textConv') {
+    const c = SEQUENCE[kind];
+    const [xt, yt] = tensors(idsData(c.samples, c));
+    return {
+      samples: c.samples,
+      members: { gru: member(() => oursGru256(wl, c.samples)), [kind]: member(() => trainer(wl, textModel(wl, kind, c, TFJS_LSTM), xt, yt, c)) },
+    };
+  }
+  if (kind === 'embeddingVocab') {
+    // the same ids (all below c.ids) into a small and a large table: the reference first
+    const c = SEQUENCE.embeddingVocab;
+    const [xt, yt] = tensors(idsData(c.samples, c));
+    const build = (vocab) => member(() => trainer(wl, textModel(wl, 'sentiment', { ...c, vocab }, TFJS_LSTM), xt, yt, c));
+    return { samples: c.samples, members: { small: build(c.vocabs[0]), large: build(c.vocabs[1]) } };
   }
   throw new Error(`unknown sequence case ${kind}`);
 }

@@ -5,11 +5,11 @@
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { Engine } from '../dist/backend/engine.js';
-import { GRU256, SEED, planFor } from './config.mjs';
+import { SEED, planFor } from './config.mjs';
 import { microkernelProbe } from './ceiling.mjs';
-import { gru256Data, uniform } from './data.mjs';
-import { gru256Model, seedModel } from './models.mjs';
-import { oursSequence } from './sequence-ours.mjs';
+import { uniform } from './data.mjs';
+import { seedModel } from './models.mjs';
+import { oursGru256, oursSequence } from './sequence-ours.mjs';
 import { gemmError } from './gemm-check.mjs';
 import { serve } from './stack-server.mjs';
 import { PARTS } from './workload.mjs';
@@ -32,15 +32,6 @@ const { variant } = await wl.ready(stackName === 'ours-relaxed' ? { variant: 're
 
 // The seed's Keras 2 GRU: reset_after=false, hard_sigmoid — the same math as tfjs's GRU.
 const model = (kind) => seedModel(wl, kind);
-
-// GRU(256) with tfjs's GRU math too (reset_after=false, hard_sigmoid), on 2048 samples per epoch.
-async function gru256() {
-  const { batchSize, samples } = GRU256;
-  const m = gru256Model(wl);
-  const { x, y } = gru256Data(samples, GRU256);
-  const [xt, yt] = [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
-  return { samples, threads: GRU256.workers, fit: async () => (await m.fit(xt, yt, { batchSize, epochs: 1, verbose: 0, workers: GRU256.workers })).history.loss[0] };
-}
 
 // The internal kernel (there is no public matmul op): C = A·B, row-major, no bias, no activation.
 let gemmEngine = null; // its own memory, apart from the models' engine
@@ -69,7 +60,8 @@ const adapter = {
   fit: async (m, x, y) => (await m.fit(x, y, { batchSize: SEED.batchSize, epochs: 1, verbose: 0, workers })).history.loss[0],
   predict: async (m, x) => (await m.predictAsync(x, { batchSize: SEED.predictBatchSize, workers })).dataSync(),
   gemm,
-  gru256,
+  // GRU(256) with tfjs's GRU math too (reset_after=false, hard_sigmoid), on 2048 samples per epoch
+  gru256: async () => oursGru256(wl),
   sequence: async (kind) => oursSequence(wl, kind, workers),
   ceiling: (threads) => (probes[threads] ??= microkernelProbe(variant, threads)),
 };

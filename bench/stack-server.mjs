@@ -48,6 +48,11 @@ async function runAlone(adapter, plan, part, prepare) {
   for (const id of CASES[part]) {
     if (runsFor(plan, id) === 0) continue; // a case this stack's plan leaves out
     const c = await prepare(id);
+    if (c.meta.error) {
+      results[id] = c.meta;
+      process.stderr.write(`${id}: cannot (${c.meta.error})\n`);
+      continue;
+    }
     const times = [];
     for (let i = 0; i < runsFor(plan, id); i++) times.push(await timedSample(c));
     const summary = c.summary?.() ?? {};

@@ -1,8 +1,9 @@
 // The benchmark cases, the same for every stack. Part 'models': the three seed models, one epoch of
 // fit and predict; part 'gemm': square matrix products; part 'gru256': the GRU(256) workload's epochs
 // (config.mjs GRU256); part 'sequence': LSTM(256), the seed-shape LSTM(16), SimpleRNN(256) and
-// Bidirectional(GRU(256)) against GRU(256), masked and dropout LSTM(256) against plain (config.mjs
-// SEQUENCE). Each part runs in its own process per stack (so that training does not leave
+// Bidirectional(GRU(256)) against GRU(256), masked and dropout LSTM(256) against plain, the text
+// classifiers (Embedding → LSTM(64) and Embedding → Conv1D) and the Embedding at two vocabulary
+// sizes (config.mjs SEQUENCE). Each part runs in its own process per stack (so that training does not leave
 // the JIT state GEMM runs in). A stack supplies an adapter:
 //   info                         { name, ... } facts about the stack (versions, backend)
 //   tensors(data)                the stack's tensors for seedData()
@@ -12,9 +13,14 @@
 //   gemm(size, random)           (async) { run(), check() -> max relative error, dispose() }
 //   gru256()                     (async, stacks in the gru256 part) { samples, threads, fit() -> epoch loss }
 //   sequence(kind)               (async, stacks in the sequence part, for the kinds their plan's seqRuns
-//                                names) lstm256 | lstm16: { samples, fit() -> epoch loss };
-//                                rnn256 | lstm256Variants (groups): { samples, members: { name: { fit } |
-//                                { error } } } — a member the library cannot build carries its error
+//                                names) lstm256 | lstm16, and tfjs's sentiment | textConv: { samples,
+//                                fit() -> epoch loss, trial? } or { samples, error } when the stack cannot
+//                                train the model (then it takes no samples); trial: { ms, loss } of an
+//                                epoch the adapter ran to see whether it can train, which is then the
+//                                warm-up and first epoch;
+//                                rnn256 | lstm256Variants | embeddingVocab, and ours' sentiment |
+//                                textConv (groups): { samples, members: { name: { fit } | { error } } }
+//                                — a member the library cannot build carries its error
 //   ceiling(threads)             (optional, async) the microkernel probe of the stack's kernel build
 //                                on that many threads at once (ceiling.mjs): GEMM samples are then
 //                                paired with it on one thread, GRU(256) epochs on as many as they use
@@ -30,7 +36,7 @@ export const CASES = {
   models: MODELS.flatMap((m) => [`${m}/fit`, `${m}/predict`]),
   gemm: GEMM_SIZES.map((n) => `gemm/${n}`),
   gru256: ['gru256/fit'],
-  sequence: ['seq/lstm256', 'seq/lstm16', 'seq/rnn256', 'seq/lstm256Variants'],
+  sequence: ['seq/lstm256', 'seq/lstm16', 'seq/rnn256', 'seq/lstm256Variants', 'seq/sentiment', 'seq/textConv', 'seq/embeddingVocab'],
 };
 
 /** How many timed samples a plan (config.mjs) asks for in a case. */
@@ -111,8 +117,11 @@ export function caseRunner(adapter, plan) {
 const round4 = (v) => Math.round(v * 1e4) / 1e4;
 
 /**
- * A sequence-part case. lstm256 (one warm-up epoch, like GRU(256)) and lstm16 (the plan's warm-up
- * and ≥ 0.5 s, like the seed epochs) are one model each. A group (rnn256, lstm256Variants) warms
+ * A sequence-part case. lstm256 and tfjs's text classifiers (one warm-up epoch, like GRU(256)) and
+ * lstm16 (the plan's warm-up and ≥ 0.5 s, like the seed epochs) are one model each; a model the
+ * stack cannot train gives meta { error } and no fn (the stack takes no samples); an adapter's
+ * trial epoch (tfjs: whether the backend can train it) is the warm-up. A group (rnn256,
+ * lstm256Variants, embeddingVocab, ours' sentiment and textConv) warms
  * each member up by one epoch, then every sample is one epoch of each member, in an order that
  * rotates from sample to sample; summary() gives each member's median ms and samples/s, and the
  * median over samples of each member's epoch over the first member's (the reference) in the same
@@ -121,15 +130,17 @@ const round4 = (v) => Math.round(v * 1e4) / 1e4;
 async function prepareSequence(adapter, plan, id, fail) {
   const kind = id.split('/')[1];
   const s = await adapter.sequence(kind);
+  if (s.error) return { meta: { samples: s.samples, error: s.error } };
   if (!s.members) {
-    let loss = null;
+    let loss = s.trial?.loss ?? null;
     const fn = async () => {
       const l = await s.fit();
       loss ??= l;
     };
-    const { first, reps } = kind === 'lstm256' ? await warmUp(fn, { warmup: 1, warmupMs: 0 }) : await warmUp(fn, { warmup: plan.warmup });
+    const warmup = s.trial ? { first: s.trial.ms, reps: 1 } : kind === 'lstm16' ? await warmUp(fn, { warmup: plan.warmup }) : await warmUp(fn, { warmup: 1, warmupMs: 0 });
     if (!Number.isFinite(loss)) fail(id, `first epoch loss is ${loss}`);
-    return { fn, reps, meta: { first, samples: s.samples, loss: round4(loss) } };
+    if (s.trial) globalThis.gc?.(); // as warmUp does
+    return { fn, reps: warmup.reps, meta: { first: warmup.first, samples: s.samples, loss: round4(loss) } };
   }
   const names = Object.keys(s.members);
   const runnable = names.filter((n) => !s.members[n].error);
