@@ -2,8 +2,8 @@
  * Parity cases for the layers around recurrent ones (appended to PARITY_CASES, so Node, headless
  * Chromium and Deno run them): a text classifier (int32 ids → Embedding → Conv1D →
  * GlobalMaxPooling1D → Dense sigmoid, binary cross-entropy) and a Luong-attention encoder-decoder
- * (Dot, softmax, Dot, Concatenate, LayerNormalization, sparse cross-entropy on class indices), each
- * trained on 2 workers as in process. Framework-free: each case resolves to null or to what failed.
+ * (Dot, softmax, Dot, Concatenate, LayerNormalization, sparse cross-entropy on class indices), and
+ * a model through the reshaping layers and BatchNormalization, each trained on 2 workers as in process. Framework-free: each case resolves to null or to what failed.
  */
 import type * as WL from '../../src/index.js';
 import { compareRuns, first, fitFrom } from './recurrent-parity-cases.js';
@@ -81,7 +81,47 @@ async function luongAttention(wl: typeof WL): Promise<string | null> {
   return failure;
 }
 
+/**
+ * A sequence autoencoder-style regressor through the reshaping layers and BatchNormalization:
+ * GRU(8) → RepeatVector(5) → GRU(8, returnSequences) → Permute([2, 1]) → Flatten → BatchNormalization
+ * → Dense(4) → Reshape([2, 2]), mse. BatchNormalization's fit runs in one share whatever `workers`
+ * says (batch statistics are the whole step's), so 2 workers must give the in-process weights exactly.
+ */
+async function reshapingAndBatchNorm(wl: typeof WL): Promise<string | null> {
+  const build = () => {
+    wl.clearSession();
+    const model = wl.sequential({
+      layers: [
+        wl.layers.gru({ units: 8, inputShape: [6, 3] }),
+        wl.layers.repeatVector({ n: 5 }),
+        wl.layers.gru({ units: 8, returnSequences: true }),
+        wl.layers.permute({ dims: [2, 1] }),
+        wl.layers.flatten(),
+        wl.layers.batchNormalization(),
+        wl.layers.dense({ units: 4 }),
+        wl.layers.reshape({ targetShape: [2, 2] }),
+      ],
+    });
+    model.compile({ loss: 'mse', optimizer: wl.optimizers.rmsprop({ learningRate: 0.01 }) });
+    return model;
+  };
+  wl.setSeed(33);
+  const x = wl.randomUniform([48, 6, 3], -1, 1);
+  // targets: the first step's first 2 features and the last step's, as a 2 × 2 block
+  const xs = x.dataSync();
+  const y = new Float32Array(48 * 4);
+  for (let s = 0; s < 48; s++) {
+    y.set([xs[s * 18], xs[s * 18 + 1], xs[s * 18 + 15], xs[s * 18 + 16]], s * 4);
+  }
+  const here = await fitFrom(wl, build, x, wl.tensor(y, [48, 2, 2]), 0, 4, 16);
+  const pool = await fitFrom(wl, build, x, wl.tensor(y, [48, 2, 2]), 2, 4, 16);
+  const failure = compareRuns('RepeatVector / Permute / Flatten / BatchNormalization / Reshape', here, pool);
+  await Promise.all([here.model.dispose(), pool.model.dispose()]);
+  return failure;
+}
+
 export const LAYERS_PARITY_CASES = [
   { name: 'int32 ids → Embedding → Conv1D → GlobalMaxPooling1D → Dense(sigmoid), binary CE: 2 workers train as in process, the loss decreases', run: (wl: typeof WL) => textClassifier(wl) },
+  { name: 'RepeatVector, Permute, Flatten, BatchNormalization (moving statistics), Reshape, mse: 2 workers train as in process, the loss decreases', run: (wl: typeof WL) => reshapingAndBatchNorm(wl) },
   { name: 'Luong attention (Dot, softmax, Dot, Concatenate, LayerNormalization), sparse CE: 2 workers train as in process, the loss decreases', run: (wl: typeof WL) => luongAttention(wl) },
 ];
