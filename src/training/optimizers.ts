@@ -61,12 +61,24 @@ export abstract class Optimizer {
   /** Restores what getWeights() returned (by name); slots missing from `values` start at zero. */
   setWeights(variables: readonly LayerVariable[], values: ReadonlyMap<string, { shape: number[]; values: ArrayLike<number> }>): void {
     const iter = values.get('iter');
-    if (iter) this.iterations = Number(iter.values[0]);
+    if (iter) {
+      const count = Number(iter.values[0]);
+      if (iter.values.length !== 1 || !Number.isSafeInteger(count) || count < 0) {
+        throw new ValueError(`Optimizer state iter must be one non-negative integer (the step count), got ${iter.values.length} value(s) starting ${iter.values[0]}`);
+      }
+      this.iterations = count;
+    }
     for (const v of variables) {
       const slots = this.slotNames().map((s) => {
         const saved = values.get(`${v.name}/${s}`);
         if (saved && saved.values.length !== v.size) {
           throw new ValueError(`Optimizer state ${v.name}/${s} has ${saved.values.length} values, but ${v.name} has ${v.size}`);
+        }
+        if (saved && (saved.shape.length !== v.shape.length || saved.shape.some((d, i) => d !== v.shape[i]))) {
+          throw new ValueError(`Optimizer state ${v.name}/${s} has shape [${saved.shape.join(', ')}], but ${v.name} has shape [${v.shape.join(', ')}]`);
+        }
+        if (saved && !(saved.values instanceof Float32Array)) {
+          throw new ValueError(`Optimizer state ${v.name}/${s} must be float32 values, got ${saved.values.constructor.name}`);
         }
         return new LayerVariable(`${v.name}/${s}`, v.shape, saved ? Float32Array.from(saved.values) : new Float32Array(v.size), false);
       });

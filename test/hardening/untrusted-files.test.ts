@@ -36,6 +36,21 @@ const firstOptimizerFloat = () => {
   }
   throw new Error('the file has no float32 optimizer slot');
 };
+/** The index (in 4-byte values) of the optimizer's step count in the weight data. */
+const iterIndex = () => {
+  let offset = 0;
+  for (const spec of good.weightSpecs) {
+    if (spec.name === 'iter') return offset;
+    offset += spec.shape.reduce((a, b) => a * b, 1);
+  }
+  throw new Error('the file has no iter');
+};
+/** A copy of a weight buffer with int32 `index` set to `value`. */
+const withInt = (data: ArrayBuffer, index: number, value: number) => {
+  const copy = data.slice(0);
+  new Int32Array(copy)[index] = value;
+  return copy;
+};
 /** A copy of a weight buffer with float `index` set to `value`. */
 const withValue = (data: ArrayBuffer, index: number, value: number) => {
   const copy = data.slice(0);
@@ -105,6 +120,9 @@ describe('hostile model files, case by case', () => {
     ['a duplicated weight name', () => ({ weightSpecs: good.weightSpecs.map((s, i) => (i === 1 ? { ...s, name: good.weightSpecs[0].name } : s)) }), /names "gru_1\/kernel" twice/],
     ['a NaN weight value', () => ({ weightData: withValue(good.weightData, 4, Number.NaN) }), 'Saved weight "gru_1/kernel" holds NaN at [0, 4]; weights must be finite (load with {allowNonFiniteWeights: true} to accept them)'],
     ['an infinite optimizer slot', () => ({ weightData: withValue(good.weightData, firstOptimizerFloat(), Number.POSITIVE_INFINITY) }), /Saved weight ".+" holds Infinity at \[0(, 0)*\]; weights must be finite/],
+    ['an optimizer slot of another shape (same size)', () => ({ weightSpecs: good.weightSpecs.map((s) => (s.group === 'optimizer' && s.name === 'gru_1/kernel/rms' ? { ...s, shape: [9, 2] } : s)) }), 'Optimizer state gru_1/kernel/rms has shape [9, 2], but gru_1/kernel has shape [2, 9]'],
+    ['an optimizer slot stored as int32', () => ({ weightSpecs: good.weightSpecs.map((s) => (s.group === 'optimizer' && s.name === 'gru_1/kernel/rms' ? { ...s, dtype: 'int32' } : s)) }), 'Optimizer state gru_1/kernel/rms must be float32 values, got Int32Array'],
+    ['a negative step count', () => ({ weightData: withInt(good.weightData, iterIndex(), -5) }), 'Optimizer state iter must be one non-negative integer (the step count), got 1 value(s) starting -5'],
     ['X and X:0 for one weight', () => ({ weightSpecs: good.weightSpecs.map((s, i) => (i === 1 ? { ...s, name: `${good.weightSpecs[0].name}:0` } : s)) }), 'The weights manifest names both "gru_1/kernel" and "gru_1/kernel:0", which are the same weight'],
     ['a 1 MB layer name: the message quotes 200 characters of it', () => {
       const t = clone(good.modelTopology);
