@@ -4,6 +4,7 @@
 // channel axis last (vectorised over channels) and in the middle (vectorised over the inner axes),
 // at small and larger sizes; the moving statistics over several fit steps against a float64
 // simulation; summary, save/load with the moving statistics, the worker pool, and bad arguments.
+// Covers src/layers/normalization/batch-normalization.ts (through the public wl.layers API).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';

@@ -3,6 +3,7 @@
 // tails: n = 70 filters, K·C = 84); the reference's gradients against central finite differences;
 // Keras's observed values; shapes, parameter counts, summary, config round trip, errors, and
 // training on the worker pool equal to in-process.
+// Covers src/layers/convolutional/conv-args.ts (through the public wl.layers API).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';

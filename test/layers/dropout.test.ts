@@ -2,6 +2,7 @@
 // identity outside training; in training a fraction ≈ rate of the values dropped and the rest scaled
 // by 1/(1 − rate); noiseShape broadcasting; dx = dy ⊙ mask; masks that depend on (seed, global row,
 // element) only, so a chunk of a batch draws its rows' masks alone; rates refused outside their range.
+// Covers src/layers/core/spatial-dropout1d.ts (through the public wl.layers API).
 import { describe, it, expect, beforeAll } from 'vitest';
 import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';

@@ -2,6 +2,7 @@
 // reference (test/reference/normalization.ts), whose gradients are checked by finite differences,
 // at a small size and at a larger one with vector tails; center/scale off; trailing axes lists;
 // summary, config round trip, the worker pool, and the refusals of bad arguments.
+// Covers src/layers/normalization/layer-normalization.ts (through the public wl.layers API).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';

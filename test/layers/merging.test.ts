@@ -3,6 +3,7 @@
 // references, at a small and a larger size; Keras 3's broadcasting and masks; gradients reaching a
 // tensor given twice; shape errors naming both shapes; config round trip, summary rows, and the
 // worker pool (workers: 2 equals in-process).
+// Covers src/layers/merging/extremum.ts (through the public wl.layers API).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';

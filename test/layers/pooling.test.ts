@@ -4,6 +4,7 @@
 // gradients by finite differences, Keras's observed values, masks (the global average excludes
 // masked steps; the others drop the mask as Keras 3), keepdims, shapes, summary, configs, errors,
 // and the worker pool.
+// Covers src/layers/pooling/average-pooling1d.ts, src/layers/pooling/global-average-pooling1d.ts, src/layers/pooling/global-max-pooling1d.ts, src/layers/pooling/max-pooling1d.ts (through the public wl.layers API).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';

@@ -2,6 +2,7 @@
 // against float64 references (test/reference/merging.ts) and gradients against finite differences
 // of those references at a small and a larger size; masks dropped as Keras 3 drops them; errors for
 // bad arguments and inputs; config round trip, summary rows, workers: 2 equals in-process.
+// Covers src/layers/reshaping/repeat-vector.ts (through the public wl.layers API).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import type { Engine } from '../../src/backend/engine.js';
