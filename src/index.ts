@@ -113,3 +113,5 @@ export async function shutdown(): Promise<void> {
 }
 
 export type { EngineOptions };
+export { data, Dataset, type Batched } from './data/dataset.js';
+export type { DatasetBatch, ModelFitDatasetArgs } from './training/fit-dataset.js';

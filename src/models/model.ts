@@ -26,6 +26,8 @@ import { checkSampleCounts, standardizeAll, type Expected, type ModelData } from
 import type { Executor } from '../training/executor.js';
 import { evaluateLoop, evaluateSteps, fitLoop, logsOf, predictLoop, predictSteps, runSteps, resolveBatchSize, resolveFitArgs, resolveWorkers, splitForValidation, type ModelFitArgs, type OutputLogging, type WorkersOption } from '../training/fit.js';
 import type { History } from '../training/history.js';
+import { Dataset } from '../data/dataset.js';
+import { batchParts, fitDatasetLoop, resolveFitDatasetArgs, type DatasetBatch, type ModelFitDatasetArgs } from '../training/fit-dataset.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { resolveCompile, type Compiled, type ModelCompileArgs } from './compile.js';
 import { printSummary, type SummaryOptions } from './summary.js';
@@ -206,6 +208,34 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     return this.run('fit', { workers: options.workers, batchSize: options.batchSize, data: [xs, ys] }, (executor) => {
       this.stopTraining = false;
       return fitLoop(executor, xs, ys, options, { logging: this.logging(compiled), validation, model: this, nextStepSeed });
+    });
+  }
+
+  /**
+   * Trains on a Dataset of `{xs, ys}` batches (tfjs's fitDataset): batches are read as their steps
+   * start, so the data streams; an epoch is one pass over the dataset, or `batchesPerEpoch` batches
+   * of a (repeated) dataset. The first batch fixes the step's size (later ones may be smaller).
+   * @example await model.fitDataset(wl.data.zip({ xs, ys }).shuffle(1000, 7).batch(32), { epochs: 5 });
+   */
+  async fitDataset(dataset: Dataset<DatasetBatch>, args: ModelFitDatasetArgs = {}): Promise<History> {
+    const compiled = this.requireCompiled('fit');
+    if (!(dataset instanceof Dataset)) throw new ValueError(`fitDataset: expected a Dataset of {xs, ys} batches (wl.data.*), got ${describe(dataset)}`);
+    const options = resolveFitDatasetArgs(args, (v) => v instanceof Dataset);
+    const check = (element: unknown, index: number) => {
+      const { xs, ys } = batchParts(element, index);
+      return this.checkData(xs, ys);
+    };
+    // the first batch fixes the shapes the step is planned for
+    const iterator = dataset[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    if (first.done) throw new ValueError('fitDataset: the dataset is empty');
+    const { xs, ys } = check(first.value, 0);
+    const nextStepSeed = this.stepSeeds();
+    return this.run('fit', { workers: options.workers, batchSize: xs[0].shape[0], data: [xs, ys] }, (executor) => {
+      this.stopTraining = false;
+      return fitDatasetLoop(executor, dataset as Dataset<unknown>, options, {
+        logging: this.logging(compiled), model: this, check, plannedRows: xs[0].shape[0], started: { iterator, first: first.value }, nextStepSeed,
+      });
     });
   }
 

@@ -3,9 +3,12 @@
 export interface FitParams {
   epochs: number;
   initialEpoch: number;
-  samples: number;
-  steps: number;
-  batchSize: number;
+  /** null for fitDataset (the dataset's size is not known). */
+  samples: number | null;
+  /** Steps per epoch; null for fitDataset without batchesPerEpoch. */
+  steps: number | null;
+  /** null for fitDataset (the dataset makes the batches). */
+  batchSize: number | null;
   verbose: number;
   doValidation: boolean;
   metrics: string[];
