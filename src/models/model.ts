@@ -27,7 +27,7 @@ import type { Executor } from '../training/executor.js';
 import { evaluateLoop, evaluateSteps, fitLoop, logsOf, predictLoop, predictSteps, runSteps, resolveBatchSize, resolveFitArgs, resolveWorkers, splitForValidation, type ModelFitArgs, type OutputLogging, type WorkersOption } from '../training/fit.js';
 import type { History } from '../training/history.js';
 import { Dataset } from '../data/dataset.js';
-import { batchParts, fitDatasetLoop, resolveFitDatasetArgs, type DatasetBatch, type ModelFitDatasetArgs } from '../training/fit-dataset.js';
+import { batchParts, datasetTotals, fitDatasetLoop, resolveFitDatasetArgs, type DatasetBatch, type ModelFitDatasetArgs } from '../training/fit-dataset.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { resolveCompile, type Compiled, type ModelCompileArgs } from './compile.js';
 import { printSummary, type SummaryOptions } from './summary.js';
@@ -272,6 +272,34 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     if (this.running) return this.evaluate(xs, ys, { batchSize });
     return this.run('evaluate', { workers, batchSize, data: [xs, ys] }, async (executor) => {
       return scalarsOf(logsOf(await evaluateLoop(executor, xs, ys, batchSize), this.logging(compiled)));
+    });
+  }
+
+  /**
+   * The loss (and metrics) over a Dataset of `{xs, ys}` batches (tfjs's evaluateDataset), all of it
+   * or its first `batches`; the same values as evaluate on the same batches.
+   * @example const [loss, acc] = (await model.evaluateDataset(testSet.batch(64))) as wl.Tensor[];
+   */
+  async evaluateDataset(dataset: Dataset<DatasetBatch>, args: { batches?: number; verbose?: 0 | 1 | 2; workers?: WorkersOption } = {}): Promise<Tensor | Tensor[]> {
+    const compiled = this.requireCompiled('evaluate');
+    if (!(dataset instanceof Dataset)) throw new ValueError(`evaluateDataset: expected a Dataset of {xs, ys} batches (wl.data.*), got ${describe(dataset)}`);
+    checkArgKeys('evaluateDataset', args, ['batches', 'verbose', 'workers']);
+    if (args.batches !== undefined && !(Number.isSafeInteger(args.batches) && args.batches > 0)) throw new ValueError(`evaluateDataset: batches must be a positive integer, got ${describe(args.batches)}`);
+    const workers = resolveWorkers('evaluateDataset', args.workers);
+    const check = (element: unknown, index: number) => {
+      const { xs, ys } = batchParts(element, index, 'evaluateDataset');
+      return this.checkData(xs, ys);
+    };
+    // the first batch fixes the shapes the step is planned for
+    const iterator = dataset[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    if (first.done) throw new ValueError('evaluateDataset: the dataset is empty');
+    const { xs, ys } = check(first.value, 0);
+    let replayed = false;
+    const elements: AsyncIterator<unknown> = { next: async () => (replayed ? iterator.next() : ((replayed = true), first)) };
+    return this.run('evaluate', { workers, batchSize: xs[0].shape[0], data: [xs, ys] }, async (executor) => {
+      const total = await datasetTotals(executor, elements, check, args.batches ?? null);
+      return scalarsOf(logsOf(total!, this.logging(compiled)));
     });
   }
 

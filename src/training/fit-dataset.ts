@@ -77,9 +77,9 @@ export function resolveFitDatasetArgs(args: ModelFitDatasetArgs = {}, isDataset:
 export type CheckBatch = (element: unknown, index: number) => { xs: Tensor[]; ys: Tensor[] };
 
 /** The `{xs, ys}` of a dataset element, or a clear error. */
-export function batchParts(element: unknown, index: number): DatasetBatch {
+export function batchParts(element: unknown, index: number, owner = 'fitDataset'): DatasetBatch {
   if (element == null || typeof element !== 'object' || !('xs' in element) || !('ys' in element)) {
-    throw new ValueError(`fitDataset: each element of the dataset must be a batch {xs, ys}; element ${index} is ${describe(element)}`);
+    throw new ValueError(`${owner}: each element of the dataset must be a batch {xs, ys}; element ${index} is ${describe(element)}`);
   }
   return element as DatasetBatch;
 }
@@ -169,13 +169,23 @@ async function validate(executor: Executor, validation: Dataset<DatasetBatch> | 
     const { xs, ys } = check({ xs: validation[0], ys: validation[1] }, 0);
     return evaluateLoop(executor, xs, ys, plannedRows);
   }
+  const total = await datasetTotals(executor, validation[Symbol.asyncIterator](), check, null);
+  if (!total) throw new ValueError('fitDataset: validationData is an empty dataset');
+  return total;
+}
+
+/**
+ * The evaluation totals over the batches `elements` yields (at most `limit` of them), or null when
+ * it yields none: evaluateDataset's loop, and fitDataset's validation.
+ */
+export async function datasetTotals(executor: Executor, elements: AsyncIterator<unknown>, check: CheckBatch, limit: number | null): Promise<BatchTotals | null> {
   let total: BatchTotals | null = null;
-  let index = 0;
-  for await (const element of validation) {
-    const { xs, ys } = check(element, index++);
+  for (let index = 0; limit == null || index < limit; index++) {
+    const r = await elements.next();
+    if (r.done) break;
+    const { xs, ys } = check(r.value, index);
     const t = await executor.evaluateBatch({ inputs: xs.map(host), targets: ys.map(host) });
     total = addBatchTotals(total ?? emptyTotals(ys.length), t, xs[0].shape[0]);
   }
-  if (!total) throw new ValueError('fitDataset: validationData is an empty dataset');
   return total;
 }

@@ -128,6 +128,23 @@ describe('model.fitDataset', () => {
     expect(viaDataset.history.val_loss).toHaveLength(1);
   });
 
+  it('evaluateDataset equals evaluate on the same batches; batches limits it; workers 2 too', async () => {
+    const m = model();
+    const [loss, acc] = m.evaluate(x, y, { batchSize: 16 }) as wl.Tensor[];
+    for (const workers of [0, 2] as const) {
+      const [dLoss, dAcc] = (await m.evaluateDataset(wl.data.array(rows).batch(16), { workers })) as wl.Tensor[];
+      expect(dLoss.dataSync()[0]).toBeCloseTo(loss.dataSync()[0], 6);
+      expect(dAcc.dataSync()[0]).toBeCloseTo(acc.dataSync()[0], 6);
+    }
+    const [firstLoss] = (await m.evaluateDataset(wl.data.array(rows).batch(16), { batches: 1 })) as wl.Tensor[];
+    const xs = x.slice([0, 0], [16, 3]);
+    const [expected] = m.evaluate(xs, wl.tensor(labels.slice(0, 16), [16], 'int32')) as wl.Tensor[];
+    expect(firstLoss.dataSync()[0]).toBeCloseTo(expected.dataSync()[0], 6);
+    await expect(m.evaluateDataset(wl.data.array([]))).rejects.toThrow('evaluateDataset: the dataset is empty');
+    await expect(m.evaluateDataset(wl.data.array([1]) as never)).rejects.toThrow('evaluateDataset: each element of the dataset must be a batch {xs, ys}; element 0 is 1');
+    await expect(m.evaluateDataset(wl.data.array(rows).batch(4), { batches: 0 })).rejects.toThrow('evaluateDataset: batches must be a positive integer, got 0');
+  });
+
   it('refuses bad datasets before training, with clear errors', async () => {
     const m = model();
     await expect(m.fitDataset(wl.data.array([]), { verbose: 0 })).rejects.toThrow('fitDataset: the dataset is empty');
