@@ -12,6 +12,7 @@ import type { ModelData } from './data.js';
 import { addBatchTotals, emptyTotals, type BatchTotals, type Executor, type HostTensor } from './executor.js';
 import { evaluateLoop, logNames, logsOf, resolveWorkers, type OutputLogging, type WorkersOption } from './fit.js';
 import { History } from './history.js';
+import { Yielder, resolveYieldEvery, type YieldEveryOption } from './yield-every.js';
 import { defaultSink, formatValue, type ProgressSink } from './progress.js';
 
 /** One element of a training dataset: a batch of inputs and targets (tfjs's `{xs, ys}`). */
@@ -35,6 +36,8 @@ export interface ModelFitDatasetArgs {
   validationData?: Dataset<DatasetBatch> | [ModelData, ModelData];
   /** Worker threads; see WorkersOption. */
   workers?: WorkersOption;
+  /** How often the loop gives the event loop a turn (tfjs): 'auto' (every 125 ms, default), 'batch', 'epoch', 'never', or milliseconds. */
+  yieldEvery?: YieldEveryOption;
 }
 
 export interface ResolvedFitDatasetArgs {
@@ -45,9 +48,10 @@ export interface ResolvedFitDatasetArgs {
   callbacks: CallbackList;
   validationData: Dataset<DatasetBatch> | [ModelData, ModelData] | null;
   workers: WorkersOption;
+  yieldEvery: YieldEveryOption;
 }
 
-const KEYS = ['epochs', 'batchesPerEpoch', 'initialEpoch', 'verbose', 'callbacks', 'validationData', 'workers'];
+const KEYS = ['epochs', 'batchesPerEpoch', 'initialEpoch', 'verbose', 'callbacks', 'validationData', 'workers', 'yieldEvery'];
 
 /** Validates fitDataset's options before any work starts. */
 export function resolveFitDatasetArgs(args: ModelFitDatasetArgs = {}, isDataset: (v: unknown) => boolean): ResolvedFitDatasetArgs {
@@ -70,6 +74,7 @@ export function resolveFitDatasetArgs(args: ModelFitDatasetArgs = {}, isDataset:
     callbacks: CallbackList.from(args.callbacks),
     validationData: validation ?? null,
     workers: resolveWorkers('fitDataset', args.workers),
+    yieldEvery: resolveYieldEvery('fitDataset', args.yieldEvery),
   };
 }
 
@@ -121,6 +126,7 @@ export async function fitDatasetLoop(executor: Executor, dataset: Dataset<unknow
     const r = await iterator.next();
     return r.done ? undefined : r.value;
   };
+  const yielder = new Yielder(args.yieldEvery);
   await callbacks.trainBegin({});
   for (let epoch = args.initialEpoch; epoch < args.epochs && !model.stopTraining; epoch++) {
     // without batchesPerEpoch an epoch is one pass: the dataset is read afresh (the first pass was opened to plan)
@@ -144,6 +150,7 @@ export async function fitDatasetLoop(executor: Executor, dataset: Dataset<unknow
       const t = await executor.trainBatch({ inputs: xs.map(host), targets: ys.map(host), seed: ctx.nextStepSeed?.() ?? 0 });
       addBatchTotals(total, t, rows);
       await callbacks.batchEnd(steps, { batch: steps, size: rows, ...logsOf(t, logging) });
+      await yielder.afterBatch();
       steps++;
       if (model.stopTraining) break;
     }
@@ -153,6 +160,7 @@ export async function fitDatasetLoop(executor: Executor, dataset: Dataset<unknow
     if (args.verbose > 0) sink.write(`Epoch ${epoch + 1}/${args.epochs} - ${steps} batches - ${Object.entries(logs).map(([k, v]) => `${k}: ${formatValue(v)}`).join(' - ')}\n`);
     history.record(epoch, logs);
     await callbacks.epochEnd(epoch, logs);
+    await yielder.afterEpoch();
     // as tfjs: a dataset that runs out before batchesPerEpoch ends the training (with the epochs done)
     if (exhausted && args.batchesPerEpoch != null) {
       sink.write(`fitDataset: the dataset ran out after ${steps} of ${args.batchesPerEpoch} batches in epoch ${epoch + 1}; training stops here (use dataset.repeat())\n`);

@@ -1,4 +1,5 @@
 /** The fit, evaluate and predict loops over batches, independent of where a batch runs. */
+import { Yielder, resolveYieldEvery, type YieldEveryOption } from './yield-every.js';
 import { ValueError, invalidArgument } from '../errors.js';
 import { checkArgKeys } from '../layers/args.js';
 import { globalRandom } from '../random.js';
@@ -40,9 +41,11 @@ export interface ModelFitArgs {
   validationSplit?: number;
   /** [x, y] to validate on after each epoch (takes precedence over validationSplit). */
   validationData?: [ModelData, ModelData];
+  /** How often the loop gives the event loop a turn (tfjs): 'auto' (every 125 ms, default), 'batch', 'epoch', 'never', or milliseconds. */
+  yieldEvery?: YieldEveryOption;
 }
 
-const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'verbose', 'initialEpoch', 'workers', 'callbacks', 'validationSplit', 'validationData'];
+const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'verbose', 'initialEpoch', 'workers', 'callbacks', 'validationSplit', 'validationData', 'yieldEvery'];
 
 export interface ResolvedFitArgs {
   batchSize: number;
@@ -54,6 +57,7 @@ export interface ResolvedFitArgs {
   callbacks: CallbackList;
   validationSplit: number;
   validationData: [ModelData, ModelData] | null;
+  yieldEvery: YieldEveryOption;
 }
 
 /** Validates fit's options before any work starts. */
@@ -82,6 +86,7 @@ export function resolveFitArgs(args: ModelFitArgs = {}): ResolvedFitArgs {
     callbacks: CallbackList.from(args.callbacks),
     validationSplit: split,
     validationData: args.validationData ?? null,
+    yieldEvery: resolveYieldEvery('fit', args.yieldEvery),
   };
 }
 
@@ -169,6 +174,7 @@ export async function fitLoop(executor: Executor, x: Tensor[], y: Tensor[], args
   const rowsOf = (t: Tensor) => allocArray(t.dtype, Math.min(args.batchSize, samples) * (t.size / samples));
   const xBuffers = args.shuffle ? x.map(rowsOf) : [];
   const yBuffers = args.shuffle ? y.map(rowsOf) : [];
+  const yielder = new Yielder(args.yieldEvery);
   await callbacks.trainBegin({});
   for (let epoch = args.initialEpoch; epoch < args.epochs && !model.stopTraining; epoch++) {
     await callbacks.epochBegin(epoch, {});
@@ -193,6 +199,7 @@ export async function fitLoop(executor: Executor, x: Tensor[], y: Tensor[], args
       // as Keras 2, the bar's last update waits for the epoch's end, so it can show validation
       if (end < samples) bar?.update(end, last);
       await callbacks.batchEnd(step, { batch: step, size: end - start, ...last });
+      await yielder.afterBatch();
       if (model.stopTraining) break;
     }
     const logs = logsOf(total, logging);
@@ -201,6 +208,7 @@ export async function fitLoop(executor: Executor, x: Tensor[], y: Tensor[], args
     bar?.update(seen, { ...last, ...validationLogs });
     history.record(epoch, logs);
     await callbacks.epochEnd(epoch, logs);
+    await yielder.afterEpoch();
   }
   await callbacks.trainEnd({});
   return history;
