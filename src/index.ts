@@ -115,3 +115,4 @@ export async function shutdown(): Promise<void> {
 export type { EngineOptions };
 export { data, Dataset, type Batched } from './data/dataset.js';
 export type { DatasetBatch, ModelFitDatasetArgs } from './training/fit-dataset.js';
+export type { YieldEveryOption } from './training/yield-every.js';
