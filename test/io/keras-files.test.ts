@@ -259,6 +259,21 @@ describe('.keras write: model.save(\'file://…/m.keras\')', () => {
   }
 });
 
+describe('Keras 3 models saved back in the TF.js layers format', () => {
+  for (const name of CASES) {
+    const c = loadCase(name);
+    const skip = missingClasses(c);
+    it.skipIf(skip != null)(`${name}: loaded from model.keras, saved as model.json + weights, reloaded: Keras's weights and outputs${skip ? ` (skipped: ${skip})` : ''}`, async () => {
+      const model = await wl.loadLayersModel(`file://${fixtureFile(name, 'model.keras')}`);
+      const handler = wl.io.fromMemory();
+      await model.save(handler);
+      const again = await wl.loadLayersModel(handler);
+      expectWeights(again, c);
+      await expectOutputs(again, c, 'saved in the tfjs format');
+    });
+  }
+});
+
 describe('bad Keras files and saves give clear errors', () => {
   const keras = () => new Uint8Array(readFileSync(fixtureFile('stacked_gru', 'model.keras')));
   const entries = () => unzipSync(keras());
