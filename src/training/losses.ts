@@ -9,7 +9,7 @@ import {
   binaryCrossEntropy, categoricalCrossEntropy, huber as huberOp, meanAbsoluteError as maeOp, meanSquaredError as mseOp, softmaxCrossEntropy,
   sparseCrossEntropy, sparseSoftmaxCrossEntropy,
 } from '../ops/loss.js';
-import { unknownName } from '../errors.js';
+import { ValueError, unknownName } from '../errors.js';
 
 /** The final activations whose logits a loss can take its gradient w.r.t. directly. */
 export type FusableActivation = 'softmax' | 'sigmoid';
@@ -123,5 +123,8 @@ export type LossIdentifier =
 
 export function resolveLoss(value: unknown): Loss {
   if (typeof value === 'string' && Object.hasOwn(BY_NAME, value)) return BY_NAME[value];
+  if (typeof value === 'function') {
+    throw new ValueError(`A loss function of your own (${value.name || 'anonymous'}) is not supported yet: the tensor ops have no gradients to train through. Use one of: ${Object.keys(BY_NAME).join(', ')}`);
+  }
   throw unknownName('loss', value, Object.keys(BY_NAME));
 }

@@ -336,3 +336,12 @@ describe('on 2 workers', () => {
     expect(here.weights[0]).not.toEqual(weightsOf(model('sparseCategoricalCrossentropy', { seed: 9 }))[0]);
   });
 });
+
+describe('a loss function of your own', () => {
+  it('is refused by name, saying why and listing the built-in losses', () => {
+    const m = wl.sequential({ layers: [wl.layers.dense({ units: 1, inputShape: [2] })] });
+    const myLoss = (yTrue: wl.Tensor, yPred: wl.Tensor) => yTrue.sub(yPred).square().mean();
+    expect(() => m.compile({ loss: myLoss as never, optimizer: 'sgd' })).toThrow(/^A loss function of your own \(myLoss\) is not supported yet: the tensor ops have no gradients to train through\. Use one of: categorical_crossentropy, /);
+  });
+});
+
