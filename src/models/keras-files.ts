@@ -20,6 +20,9 @@ import type { LayerVariable } from '../layers/variable.js';
 import { Bidirectional } from '../layers/wrappers/bidirectional.js';
 import type { LayersModel } from './model.js';
 import { modelFromConfig, type ModelConfig } from './serialization.js';
+import { replaceFilesAtomically, type AtomicFs } from '../io/atomic-files.js';
+import type { SaveResult } from '../io/handlers.js';
+import type { SaveOptions } from '../io/save.js';
 
 /** Which Keras file the bytes hold, from their first bytes: `.keras` (zip) or `.h5` (HDF5), else null. */
 export function kerasFileKind(bytes: Uint8Array): 'keras' | 'h5' | null {
@@ -256,4 +259,19 @@ export function kerasBytesOf(model: LayersModel): Uint8Array {
     ['config.json', json(kerasConfigOf(model))],
     ['model.weights.h5', writeHdf5(weightsTree(model))],
   ]);
+}
+
+/**
+ * model.save('file://…/m.keras'): the Keras 3 file written to a temporary sibling and renamed in, so a
+ * failure leaves the previous file intact (io/atomic-files.ts). Legacy .h5 is read, not written.
+ */
+export async function saveKerasFile(model: LayersModel, target: string, options: SaveOptions): Promise<SaveResult> {
+  if (!/\.keras$/i.test(target)) throw new ValueError(`save: ${describe(target)}: legacy .h5 files are read but not written; save as .keras`);
+  if (!target.startsWith('file://')) throw new ValueError(`save: ${describe(target)}: a .keras file is saved to a file:// path (Node)`);
+  if (options.includeOptimizer) throw new ValueError('save: includeOptimizer is not supported for .keras files yet (the optimizer state is not written); save in the TF.js format to keep it');
+  const bytes = kerasBytesOf(model);
+  const [fs, { basename, dirname }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+  const path = target.slice('file://'.length);
+  await replaceFilesAtomically(fs as unknown as AtomicFs, dirname(path), [{ name: basename(path), data: bytes }]);
+  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: model.weights.reduce((n, v) => n + v.size * 4, 0) } };
 }

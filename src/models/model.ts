@@ -34,36 +34,11 @@ import { printSummary, type SummaryOptions } from './summary.js';
 import { saveModel, type SaveOptions } from '../io/save.js';
 import type { IOHandler, SaveResult } from '../io/handlers.js';
 import { isKerasFileUrl } from '../io/keras/source.js';
-import type { AtomicFs } from '../io/atomic-files.js';
 
 export type { ModelCompileArgs } from './compile.js';
 
-export interface ModelEvaluateArgs {
-  batchSize?: number;
-  verbose?: 0 | 1;
-  /**
-   * evaluate and predict run in the calling thread: 0 or 'auto' (the default) say so; a count of
-   * worker threads is refused, pointing to evaluateAsync / predictAsync, which take it.
-   */
-  workers?: 0 | 'auto';
-}
-
-export type ModelPredictArgs = ModelEvaluateArgs;
-
-export interface ModelEvaluateAsyncArgs {
-  batchSize?: number;
-  verbose?: 0 | 1;
-  /** Where the batches run (see WorkersOption): 'auto' (default), a count of worker threads, or 0. */
-  workers?: WorkersOption;
-}
-
-export type ModelPredictAsyncArgs = ModelEvaluateAsyncArgs;
-
-export interface ModelArgs {
-  inputs: SymbolicTensor | SymbolicTensor[];
-  outputs: SymbolicTensor | SymbolicTensor[];
-  name?: string;
-}
+import type { ModelArgs, ModelEvaluateArgs, ModelEvaluateAsyncArgs, ModelPredictArgs, ModelPredictAsyncArgs } from './model-args.js';
+export type { ModelArgs, ModelEvaluateArgs, ModelEvaluateAsyncArgs, ModelPredictArgs, ModelPredictAsyncArgs };
 
 let nextModelId = 1;
 
@@ -400,24 +375,10 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   async save(target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     this.topology('save');
     checkArgKeys('save', options, ['includeOptimizer']);
-    if (isKerasFileUrl(target)) return this.saveKerasFile(target, options);
+    if (isKerasFileUrl(target)) return (await import('./keras-files.js')).saveKerasFile(this, target, options);
     return saveModel(this, target, options);
   }
 
-  private async saveKerasFile(target: string, options: SaveOptions): Promise<SaveResult> {
-    if (!/\.keras$/i.test(target)) throw new ValueError(`save: ${describe(target)}: legacy .h5 files are read but not written; save as .keras`);
-    if (!target.startsWith('file://')) throw new ValueError(`save: ${describe(target)}: a .keras file is saved to a file:// path (Node)`);
-    if (options.includeOptimizer) throw new ValueError('save: includeOptimizer is not supported for .keras files yet (the optimizer state is not written); save in the TF.js format to keep it');
-    const { kerasBytesOf } = await import('./keras-files.js');
-    const bytes = kerasBytesOf(this);
-    // written to a temporary sibling and renamed in: a failure leaves the previous file intact
-    const [fs, { basename, dirname }, { replaceFilesAtomically }] = await Promise.all([import('node:fs/promises'), import('node:path'), import('../io/atomic-files.js')]);
-    const path = target.slice('file://'.length);
-    await replaceFilesAtomically(fs as unknown as AtomicFs, dirname(path), [{ name: basename(path), data: bytes }]);
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: this.weights.reduce((n, v) => n + v.size * 4, 0) } };
-  }
-
-  /** Number of weights (trainable and not). */
   /**
    * Stateful recurrent layers start from zero states again (tfjs's model.resetStates; in Keras 3
    * call each layer's reset_state()).
@@ -430,6 +391,7 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     }
   }
 
+  /** Number of weights (trainable and not). */
   countParams(): number {
     return this.weights.reduce((n, v) => n + v.size, 0);
   }
