@@ -13,6 +13,14 @@ export class StateError extends Error {
   override name = 'StateError';
 }
 
+/**
+ * Raised for a TensorFlow.js name or option this library does not implement yet (tfjs-layers raises
+ * NotImplementedError too); the message says what to use instead.
+ */
+export class NotImplementedError extends Error {
+  override name = 'NotImplementedError';
+}
+
 /** User data quoted in a message is cut to this many characters (a message stays readable). */
 const MAX_QUOTED = 200;
 

@@ -16,6 +16,7 @@ import { shutdownPool } from './parallel/pool-registry.js';
 import { StateError } from './errors.js';
 import { registerLayer } from './layers/registry.js';
 import type { KernelVariant } from './backend/wasm-source.js';
+import { tfjsNamespace } from './not-implemented.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
 export type { DType, DataTypeMap, HostArray } from './dtype.js';
@@ -75,7 +76,14 @@ export * as io from './io/public.js';
 export type { ModelData, ArrayData, ForeignTensor } from './training/data.js';
 export { setSeed } from './random.js';
 export { setPoolOptions, poolInfo, type PoolOptions, type PoolInfo } from './parallel/pool-registry.js';
-export { ValueError, StateError, WorkerError } from './errors.js';
+export { ValueError, StateError, WorkerError, NotImplementedError } from './errors.js';
+export { train } from './training/train.js';
+export { losses, Reduction } from './tensor-ops/losses.js';
+export { metrics } from './tensor-ops/metric-functions.js';
+/** tfjs's `tf.regularizers`: none is implemented yet (layers take regularizers at their default, none); each tfjs name says so. */
+export const regularizers = tfjsNamespace('regularizers', {});
+/** tfjs's `tf.constraints`: none is implemented yet (layers take constraints at their default, none); each tfjs name says so. */
+export const constraints = tfjsNamespace('constraints', {});
 export type { WasmSources, WasmInput, KernelVariant, KernelChoice } from './backend/wasm-source.js';
 
 /** What ready() reports about the engine. */

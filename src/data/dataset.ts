@@ -9,6 +9,7 @@ import { randomFor } from '../random.js';
 import { Tensor } from '../tensor.js';
 import { tensor } from '../tensor-creation.js';
 import { stack } from '../tensor-ops/shape.js';
+import { tfjsNamespace } from '../not-implemented.js';
 
 type Source<T> = () => AsyncIterator<T> | Iterator<T>;
 
@@ -220,4 +221,4 @@ export function zip<T extends Record<string, Dataset<unknown>> | Dataset<unknown
 }
 
 /** tfjs's `tf.data` namespace. */
-export const data = { array, generator, zip, Dataset };
+export const data = tfjsNamespace('data', { array, generator, zip, Dataset });

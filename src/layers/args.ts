@@ -1,6 +1,7 @@
 /** Validation of layer constructor arguments: each failure names the argument and the value received. */
 import { ValueError, invalidArgument, describe } from '../errors.js';
 import type { Shape } from '../shape.js';
+import { unimplementedOption } from '../not-implemented.js';
 
 /** Arguments every layer takes (tfjs spelling). */
 export interface LayerArgs {
@@ -26,6 +27,8 @@ export function checkArgKeys(owner: string, args: object, known: readonly string
   if (args == null || typeof args !== 'object') throw new ValueError(`${owner}: expected an arguments object, got ${describe(args)}`);
   for (const key of Object.keys(args)) {
     if (known.includes(key)) continue;
+    const unimplemented = unimplementedOption(owner, key);
+    if (unimplemented) throw unimplemented;
     const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
     const hint = camel !== key && known.includes(camel) ? ` Did you mean ${camel}?` : '';
     throw new ValueError(`${owner}: unknown argument ${key}.${hint} Known arguments: ${known.join(', ')}`);

@@ -33,8 +33,10 @@ import { AveragePooling1D, type AveragePooling1DLayerArgs } from './pooling/aver
 import { GlobalAveragePooling1D, type GlobalAveragePooling1DLayerArgs } from './pooling/global-average-pooling1d.js';
 import { GlobalMaxPooling1D, type GlobalMaxPooling1DLayerArgs } from './pooling/global-max-pooling1d.js';
 import { MaxPooling1D, type MaxPooling1DLayerArgs } from './pooling/max-pooling1d.js';
+import { input } from './core/input.js';
+import { tfjsNamespace } from '../not-implemented.js';
 
-export const layers = {
+export const layers = tfjsNamespace('layers', {
   /**
    * GRU over a (batch, time, features) input, Keras 3 defaults.
    * @example wl.layers.gru({ units: 16, returnSequences: true, inputShape: [64, 15] })
@@ -198,7 +200,13 @@ export const layers = {
    * @example wl.layers.globalAveragePooling1d()
    */
   globalAveragePooling1d: (args: GlobalAveragePooling1DLayerArgs = {}) => new GlobalAveragePooling1D(args),
-};
+  /** tfjs's alias of maxPooling1d. @example wl.layers.maxPool1d({ poolSize: 2 }) */
+  maxPool1d: (args: MaxPooling1DLayerArgs = {}) => new MaxPooling1D(args),
+  /** tfjs's alias of globalMaxPooling1d. @example wl.layers.globalMaxPool1d() */
+  globalMaxPool1d: (args: GlobalMaxPooling1DLayerArgs = {}) => new GlobalMaxPooling1D(args),
+  /** tfjs's `tf.layers.input`: the same as `wl.input`. @example const x = wl.layers.input({ shape: [10, 3] }) */
+  input,
+});
 
 export { AveragePooling1D, Conv1D, GlobalAveragePooling1D, GlobalMaxPooling1D, MaxPooling1D };
 export type { AveragePooling1DLayerArgs, Conv1DLayerArgs, GlobalAveragePooling1DLayerArgs, GlobalMaxPooling1DLayerArgs, MaxPooling1DLayerArgs };

@@ -6,6 +6,7 @@
 import { randomFor, type Random } from '../random.js';
 import { ValueError, invalidArgument, unknownName, describe } from '../errors.js';
 import { sizeOf } from '../shape.js';
+import { tfjsNamespace } from '../not-implemented.js';
 
 export interface SeedArgs {
   seed?: number;
@@ -375,7 +376,7 @@ export function serializeInitializer(init: Initializer): { class_name: string; c
 }
 
 /** Factories as wl.initializers exposes them (tfjs spelling). */
-export const initializers = {
+export const initializers = tfjsNamespace('initializers', {
   zeros: () => new Zeros(),
   ones: () => new Ones(),
   constant: (args: { value: number }) => new Constant(args),
@@ -386,4 +387,4 @@ export const initializers = {
   heUniform: (args?: SeedArgs) => new HeUniform(args),
   orthogonal: (args?: { gain?: number } & SeedArgs) => new Orthogonal(args),
   varianceScaling: (args?: VarianceScalingArgs) => new VarianceScaling(args),
-};
+});

@@ -235,6 +235,11 @@ export abstract class Layer<Cache = unknown> {
     return cls.schema.toConfig(this.options as never);
   }
 
+  /** The class name configs use (tfjs's Serializable.getClassName). @example wl.layers.lstm({ units: 4 }).getClassName() // 'LSTM' */
+  getClassName(): string {
+    return this.className;
+  }
+
   /** Keras config, snake_case keys. */
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };

@@ -4,6 +4,7 @@
  */
 import './methods.js';
 import { arraysEqual, assert, now, shuffle, sizeFromShape } from './util.js';
+import { tfjsNamespace } from '../not-implemented.js';
 
 export { scalar, fill, zerosLike, onesLike, range, linspace, eye, buffer, TensorBuffer, truncatedNormal, multinomial } from './creation.js';
 export { reshape, clone, squeeze, expandDims, slice, concat, stack, unstack, split, tile, gather, reverse, transpose, pad } from './shape.js';
@@ -16,4 +17,4 @@ export { tidy, keep, dispose, memory, type MemoryInfo, type TensorContainer } fr
 export type { TensorInput } from './core.js';
 
 /** tfjs's `tf.util`: assert, shuffle (seeded by `setSeed`), now, sizeFromShape, arraysEqual. */
-export const util = { assert, shuffle, now, sizeFromShape, arraysEqual };
+export const util = tfjsNamespace('util', { assert, shuffle, now, sizeFromShape, arraysEqual });

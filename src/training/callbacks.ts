@@ -5,6 +5,7 @@
 import { invalidArgument } from '../errors.js';
 import { checkArgKeys } from '../layers/args.js';
 import type { Tensor } from '../tensor.js';
+import { tfjsNamespace } from '../not-implemented.js';
 
 export type Logs = Record<string, number>;
 
@@ -165,7 +166,7 @@ export class TerminateOnNaN implements CustomCallbackArgs {
 }
 
 /** Callback factories, as tfjs's tf.callbacks. */
-export const callbacks = {
+export const callbacks = tfjsNamespace('callbacks', {
   earlyStopping: (args?: EarlyStoppingArgs) => new EarlyStopping(args),
   terminateOnNaN: () => new TerminateOnNaN(),
-};
+});
