@@ -160,7 +160,7 @@ export class Dataset<T> {
 }
 
 /** What batch() makes of an element type: Tensors for its leaves. */
-export type Batched<T> = T extends Tensor | number | number[] | number[][] ? Tensor : T extends readonly unknown[] ? { [K in keyof T]: Batched<T[K]> } : T extends object ? { [K in keyof T]: Batched<T[K]> } : Tensor;
+export type Batched<T> = T extends Tensor | number | number[] | number[][] | Float32Array | Int32Array ? Tensor : T extends readonly unknown[] ? { [K in keyof T]: Batched<T[K]> } : T extends object ? { [K in keyof T]: Batched<T[K]> } : Tensor;
 
 const isNumeric = (v: unknown): boolean => typeof v === 'number' || (Array.isArray(v) && v.every(isNumeric));
 
@@ -172,11 +172,25 @@ function stackElements(rows: unknown[]): unknown {
     return stack(rows as Tensor[]);
   }
   if (isNumeric(first)) return tensor(rows as number[]);
+  if (ArrayBuffer.isView(first)) return stackTypedArrays(rows);
   if (Array.isArray(first)) return first.map((_, i) => stackElements(rows.map((r) => (r as unknown[])[i])));
   if (first != null && typeof first === 'object') {
     return Object.fromEntries(Object.keys(first).map((k) => [k, stackElements(rows.map((r) => (r as Record<string, unknown>)[k]))]));
   }
   throw new ValueError(`Dataset.batch: cannot batch elements like ${describe(first)} (Tensors, numbers, arrays and objects of them)`);
+}
+
+/** Typed arrays of one length as rows of one tensor (as tfjs-data, which takes them as leaves): int32 kept, others float32. */
+function stackTypedArrays(rows: unknown[]): Tensor {
+  const first = rows[0] as ArrayLike<number>;
+  const values = first instanceof Int32Array ? new Int32Array(rows.length * first.length) : new Float32Array(rows.length * first.length);
+  rows.forEach((row, i) => {
+    if (!ArrayBuffer.isView(row) || (row as unknown as ArrayLike<number>).length !== first.length) {
+      throw new ValueError(`Dataset.batch: every element must have the structure of the first (a typed array of ${first.length}); element ${i} is ${describe(row)}`);
+    }
+    values.set(row as unknown as ArrayLike<number>, i * first.length);
+  });
+  return tensor(values, [rows.length, first.length]);
 }
 
 /** A dataset of the items of an array. */

@@ -7,13 +7,13 @@ import { ValueError, describe, invalidArgument } from '../errors.js';
 import { checkArgKeys } from '../layers/args.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Tensor } from '../tensor.js';
-import { CallbackList, type CallbackModel, type CustomCallbackArgs } from './callbacks.js';
+import { CallbackList, type CallbackModel, type CustomCallbackArgs, type Logs } from './callbacks.js';
 import type { ModelData } from './data.js';
 import { addBatchTotals, emptyTotals, type BatchTotals, type Executor, type HostTensor } from './executor.js';
 import { evaluateLoop, logNames, logsOf, resolveWorkers, type OutputLogging, type WorkersOption } from './fit.js';
 import { History } from './history.js';
 import { Yielder, resolveYieldEvery, type YieldEveryOption } from './yield-every.js';
-import { defaultSink, formatValue, type ProgressSink } from './progress.js';
+import { ProgressBar, defaultSink, formatValue, type ProgressSink } from './progress.js';
 
 /** One element of a training dataset: a batch of inputs and targets (tfjs's `{xs, ys}`). */
 export interface DatasetBatch {
@@ -133,6 +133,10 @@ export async function fitDatasetLoop(executor: Executor, dataset: Dataset<unknow
     if (args.batchesPerEpoch == null && epoch > args.initialEpoch) iterator = dataset[Symbol.asyncIterator]();
     await callbacks.epochBegin(epoch, {});
     const total = emptyTotals(logging.outputNames.length);
+    // a bar over the epoch's batches when their count is known (as Keras counts steps); one line otherwise
+    const bar = args.verbose > 0 && args.batchesPerEpoch != null ? new ProgressBar(args.batchesPerEpoch, sink, args.verbose as 1 | 2) : null;
+    if (bar) sink.write(`Epoch ${epoch + 1}/${args.epochs}\n`);
+    let last: Logs = {};
     let steps = 0;
     let exhausted = false;
     while (args.batchesPerEpoch == null || steps < args.batchesPerEpoch) {
@@ -149,7 +153,10 @@ export async function fitDatasetLoop(executor: Executor, dataset: Dataset<unknow
       await callbacks.batchBegin(steps, { batch: steps, size: rows });
       const t = await executor.trainBatch({ inputs: xs.map(host), targets: ys.map(host), seed: ctx.nextStepSeed?.() ?? 0 });
       addBatchTotals(total, t, rows);
-      await callbacks.batchEnd(steps, { batch: steps, size: rows, ...logsOf(t, logging) });
+      last = logsOf(t, logging);
+      // the bar's last update waits for the epoch's end, so it can show validation
+      if (steps + 1 < args.batchesPerEpoch!) bar?.update(steps + 1, last);
+      await callbacks.batchEnd(steps, { batch: steps, size: rows, ...last });
       await yielder.afterBatch();
       steps++;
       if (model.stopTraining) break;
@@ -157,7 +164,10 @@ export async function fitDatasetLoop(executor: Executor, dataset: Dataset<unknow
     if (steps === 0) throw new ValueError(`fitDataset: epoch ${epoch} got no batch: the dataset is empty${args.batchesPerEpoch != null ? ' or exhausted (use dataset.repeat() with batchesPerEpoch)' : ''}`);
     const logs = logsOf(total, logging);
     if (validation) Object.assign(logs, logsOf(await validate(executor, validation, check, plannedRows), logging, 'val_'));
-    if (args.verbose > 0) sink.write(`Epoch ${epoch + 1}/${args.epochs} - ${steps} batches - ${Object.entries(logs).map(([k, v]) => `${k}: ${formatValue(v)}`).join(' - ')}\n`);
+    const logText = Object.entries(logs).map(([k, v]) => `${k}: ${formatValue(v)}`).join(' - ');
+    if (bar && steps === args.batchesPerEpoch) bar.update(steps, { ...last, ...Object.fromEntries(Object.entries(logs).filter(([k]) => k.startsWith('val_'))) });
+    else if (bar) sink.write(`${sink.isTTY ? '\n' : ''}${steps} batches - ${logText}\n`);
+    else if (args.verbose > 0) sink.write(`Epoch ${epoch + 1}/${args.epochs} - ${steps} batches - ${logText}\n`);
     history.record(epoch, logs);
     await callbacks.epochEnd(epoch, logs);
     await yielder.afterEpoch();

@@ -58,6 +58,17 @@ describe('tf.data', () => {
     expect(() => wl.data.array([1]).batch(0)).toThrow('Dataset.batch: batchSize must be a positive integer, got 0');
   });
 
+  it('batch takes typed arrays as leaves, as tfjs-data: rows of one tensor, int32 kept', async () => {
+    const rows = [0, 1, 2].map((i) => ({ xs: Float32Array.of(i, 0.5), ids: Int32Array.of(i, i + 1, i + 2) }));
+    const [batch] = (await wl.data.array(rows).batch(3).toArray()) as unknown as { xs: wl.Tensor; ids: wl.Tensor }[];
+    expect(batch.xs.shape).toEqual([3, 2]);
+    expect(Array.from(batch.xs.dataSync())).toEqual([0, 0.5, 1, 0.5, 2, 0.5]);
+    expect(batch.ids.dtype).toBe('int32');
+    expect(Array.from(batch.ids.dataSync())).toEqual([0, 1, 2, 1, 2, 3, 2, 3, 4]);
+    const ragged = [Float32Array.of(1, 2), Float32Array.of(3)];
+    await expect(wl.data.array(ragged).batch(2).toArray()).rejects.toThrow('Dataset.batch: every element must have the structure of the first (a typed array of 2); element 1 is');
+  });
+
   it('zip reads datasets side by side, as a list or an object, ending with the shortest', async () => {
     const a = wl.data.array([1, 2, 3]);
     const b = wl.data.array(['x', 'y']);

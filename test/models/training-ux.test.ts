@@ -144,4 +144,20 @@ describe('progress output', () => {
     expect(text).toMatch(new RegExp(String.raw`^Epoch 1/2\n16/16 \[={30}\] - \d+s \d+(us|ms)/step - loss: ${v} - accuracy: ${v} - val_loss: ${v} - val_accuracy: ${v}\nEpoch 2/2\n`));
     expect(text).toMatch(/Epoch 1\/1\n - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4}\n$/);
   });
+
+  it('fitDataset with batchesPerEpoch draws the bar over batches; without it, one line per epoch', async () => {
+    wl.setSeed(5);
+    const writes: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => (writes.push(String(s)), true));
+    const rows = Array.from({ length: 12 }, (_, i) => ({ xs: [i / 12, 1 - i / 12, 0.5], ys: wl.oneHot([i % 4], 4).dataSync() }));
+    try {
+      const m = classifier();
+      await m.fitDataset(wl.data.array(rows).batch(4).repeat(), { epochs: 2, batchesPerEpoch: 3, validationData: wl.data.array(rows).batch(6) });
+      await m.fitDataset(wl.data.array(rows).batch(4), { epochs: 1 });
+    } finally {
+      spy.mockRestore();
+    }
+    const v = String.raw`(\d\.\d{4}|\d\.\d{4}e[-+]\d\d)`;
+    expect(writes.join('')).toMatch(new RegExp(String.raw`^Epoch 1/2\n3/3 \[={30}\] - \d+s \d+(us|ms)/step - loss: ${v} - accuracy: ${v} - val_loss: ${v} - val_accuracy: ${v}\nEpoch 2/2\n3/3 .*\nEpoch 1/1 - 3 batches - loss: ${v} - accuracy: ${v}\n$`));
+  });
 });
