@@ -56,6 +56,7 @@ export { SymbolicTensor } from './layers/symbolic.js';
 export { input, type InputArgs } from './layers/core/input.js';
 export {
   initializers, Initializer, Zeros, Ones, Constant, RandomUniform, RandomNormal, GlorotUniform, GlorotNormal, HeUniform, Orthogonal,
+  HeNormal, LecunNormal, LecunUniform, TruncatedNormal, Identity,
   VarianceScaling, type SeedArgs, type VarianceScalingArgs, type InitializerIdentifier,
 } from './layers/initializers.js';
 export { clearSession } from './layers/names.js';

@@ -134,15 +134,21 @@ export class GlorotNormal extends SeededInitializer {
   readonly className = 'GlorotNormal';
   generate(shape: readonly number[]): Float32Array {
     const [fanIn, fanOut] = fans(shape);
-    const stddev = Math.sqrt(2 / (fanIn + fanOut)) / 0.87962566103423978;
-    const rng = this.rng();
-    return Float32Array.from({ length: sizeOf(shape) }, () => {
-      let v: number;
-      do v = rng.normal();
-      while (Math.abs(v) > 2);
-      return v * stddev;
-    });
+    return truncatedNormal(this.rng(), sizeOf(shape), 0, Math.sqrt(2 / (fanIn + fanOut)) / TRUNCATION_STDDEV);
   }
+}
+
+/** The standard deviation of a unit normal truncated at ±2 (Keras divides by it to keep the variance). */
+const TRUNCATION_STDDEV = 0.87962566103423978;
+
+/** `length` draws of N(mean, stddev²) redrawn beyond 2 stddev. */
+function truncatedNormal(rng: Random, length: number, mean: number, stddev: number): Float32Array {
+  return Float32Array.from({ length }, () => {
+    let v: number;
+    do v = rng.normal();
+    while (Math.abs(v) > 2);
+    return mean + v * stddev;
+  });
 }
 
 export interface VarianceScalingArgs extends SeedArgs {
@@ -160,7 +166,7 @@ export interface VarianceScalingArgs extends SeedArgs {
  * 'normal' is truncated (Keras 2's meaning).
  */
 export class VarianceScaling extends SeededInitializer {
-  readonly className = 'VarianceScaling';
+  readonly className: string = 'VarianceScaling';
   readonly scale: number;
   readonly mode: 'fan_in' | 'fan_out' | 'fan_avg';
   readonly distribution: 'truncated_normal' | 'untruncated_normal' | 'normal' | 'uniform';
@@ -189,13 +195,7 @@ export class VarianceScaling extends SeededInitializer {
       return Float32Array.from({ length: sizeOf(shape) }, () => (2 * rng.uniform() - 1) * limit);
     }
     if (this.distribution === 'untruncated_normal') return Float32Array.from({ length: sizeOf(shape) }, () => rng.normal() * Math.sqrt(variance));
-    const stddev = Math.sqrt(variance) / 0.87962566103423978;
-    return Float32Array.from({ length: sizeOf(shape) }, () => {
-      let v: number;
-      do v = rng.normal();
-      while (Math.abs(v) > 2);
-      return v * stddev;
-    });
+    return truncatedNormal(rng, sizeOf(shape), 0, Math.sqrt(variance) / TRUNCATION_STDDEV);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -240,6 +240,75 @@ export class HeUniform extends SeededInitializer {
     const limit = Math.sqrt(6 / fans(shape)[0]);
     const rng = this.rng();
     return Float32Array.from({ length: sizeOf(shape) }, () => (2 * rng.uniform() - 1) * limit);
+  }
+}
+
+/** A named member of the VarianceScaling family (its Keras config is the seed alone). */
+class FixedVarianceScaling extends VarianceScaling {
+  constructor(override readonly className: string, family: Omit<VarianceScalingArgs, 'seed'>, args: SeedArgs) {
+    super({ ...family, seed: args.seed });
+  }
+  override getConfig(): Record<string, unknown> {
+    return { seed: this.seed };
+  }
+}
+
+/** Truncated normal with σ = sqrt(2 / fan_in) (Keras's HeNormal). */
+export class HeNormal extends FixedVarianceScaling {
+  constructor(args: SeedArgs = {}) {
+    super('HeNormal', { scale: 2, mode: 'fan_in', distribution: 'truncated_normal' }, args);
+  }
+}
+
+/** Truncated normal with σ = sqrt(1 / fan_in) (Keras's LecunNormal). */
+export class LecunNormal extends FixedVarianceScaling {
+  constructor(args: SeedArgs = {}) {
+    super('LecunNormal', { scale: 1, mode: 'fan_in', distribution: 'truncated_normal' }, args);
+  }
+}
+
+/** U(−l, l) with l = sqrt(3 / fan_in) (Keras's LecunUniform). */
+export class LecunUniform extends FixedVarianceScaling {
+  constructor(args: SeedArgs = {}) {
+    super('LecunUniform', { scale: 1, mode: 'fan_in', distribution: 'uniform' }, args);
+  }
+}
+
+/** N(mean, stddev²) redrawn beyond 2 stddev; defaults 0 and 0.05 (Keras 3 and tfjs). */
+export class TruncatedNormal extends SeededInitializer {
+  readonly className = 'TruncatedNormal';
+  readonly mean: number;
+  readonly stddev: number;
+  constructor(args: { mean?: number; stddev?: number } & SeedArgs = {}) {
+    super(args);
+    this.mean = args.mean ?? 0;
+    this.stddev = args.stddev ?? 0.05;
+    if (!(this.stddev > 0)) throw invalidArgument('TruncatedNormal', 'stddev', 'a positive number', args.stddev);
+  }
+  generate(shape: readonly number[]): Float32Array {
+    return truncatedNormal(this.rng(), sizeOf(shape), this.mean, this.stddev);
+  }
+  override getConfig(): Record<string, unknown> {
+    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
+  }
+}
+
+/** gain times the identity matrix (Keras 3: any 2-D shape, ones on the main diagonal). */
+export class Identity extends Initializer {
+  readonly className = 'Identity';
+  readonly gain: number;
+  constructor(args: { gain?: number } = {}) {
+    super();
+    this.gain = args.gain ?? 1;
+  }
+  generate(shape: readonly number[]): Float32Array {
+    if (shape.length !== 2) throw new ValueError(`Identity initializer needs a 2-D weight, got shape [${shape.join(', ')}]`);
+    const out = new Float32Array(shape[0] * shape[1]);
+    for (let i = 0; i < Math.min(shape[0], shape[1]); i++) out[i * shape[1] + i] = this.gain;
+    return out;
+  }
+  override getConfig(): Record<string, unknown> {
+    return { gain: this.gain };
   }
 }
 
@@ -337,6 +406,13 @@ const FACTORIES: Record<string, InitializerFactory> = {
   glorot_uniform: (c) => new GlorotUniform(c),
   glorot_normal: (c) => new GlorotNormal(c),
   he_uniform: (c) => new HeUniform(c),
+  he_normal: (c) => new HeNormal(c),
+  lecun_normal: (c) => new LecunNormal(c),
+  le_cun_normal: (c) => new LecunNormal(c),
+  lecun_uniform: (c) => new LecunUniform(c),
+  le_cun_uniform: (c) => new LecunUniform(c),
+  truncated_normal: (c) => new TruncatedNormal(c),
+  identity: (c) => new Identity(c),
   orthogonal: (c) => new Orthogonal(c),
   variance_scaling: (c) => new VarianceScaling(c),
 };
@@ -387,4 +463,9 @@ export const initializers = tfjsNamespace('initializers', {
   heUniform: (args?: SeedArgs) => new HeUniform(args),
   orthogonal: (args?: { gain?: number } & SeedArgs) => new Orthogonal(args),
   varianceScaling: (args?: VarianceScalingArgs) => new VarianceScaling(args),
+  heNormal: (args?: SeedArgs) => new HeNormal(args),
+  leCunNormal: (args?: SeedArgs) => new LecunNormal(args),
+  leCunUniform: (args?: SeedArgs) => new LecunUniform(args),
+  truncatedNormal: (args?: { mean?: number; stddev?: number } & SeedArgs) => new TruncatedNormal(args),
+  identity: (args?: { gain?: number }) => new Identity(args),
 });

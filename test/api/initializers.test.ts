@@ -2,6 +2,42 @@ import { describe, it, expect } from 'vitest';
 import * as wl from '../../src/index.js';
 
 describe('initializers (Keras 3 semantics)', () => {
+  const sd = (v: Float32Array) => Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
+  const absMax = (v: Float32Array) => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+
+  it('heNormal and leCunNormal are truncated at 2σ with σ = sqrt(2 / fan_in) and sqrt(1 / fan_in)', () => {
+    for (const [init, scale] of [[wl.initializers.heNormal({ seed: 2 }), 2], [wl.initializers.leCunNormal({ seed: 2 }), 1]] as const) {
+      const v = init.generate([200, 100]);
+      const sigma = Math.sqrt(scale / 200);
+      expect(absMax(v)).toBeLessThanOrEqual((2 * sigma * (1 + 1e-6)) / 0.87962566103423978);
+      expect(Math.abs(sd(v) - sigma)).toBeLessThan(0.03 * sigma);
+    }
+  });
+
+  it('leCunUniform draws from U(−l, l), l = sqrt(3 / fan_in); truncatedNormal from N(0, 0.05²) cut at 2σ; identity', () => {
+    const u = wl.initializers.leCunUniform({ seed: 3 }).generate([50, 40]);
+    expect(absMax(u)).toBeLessThanOrEqual(Math.sqrt(3 / 50));
+    expect(absMax(u)).toBeGreaterThan(0.95 * Math.sqrt(3 / 50));
+    const t = wl.initializers.truncatedNormal({ seed: 4 }).generate([100, 100]);
+    expect(absMax(t)).toBeLessThanOrEqual(0.1 + 1e-7);
+    expect(Math.abs(sd(t) - 0.05 * 0.87962566103423978)).toBeLessThan(0.002);
+    expect(Array.from(wl.initializers.identity({ gain: 2 }).generate([2, 3]))).toEqual([2, 0, 0, 0, 2, 0]);
+  });
+
+  it('the new initializers round-trip through a layer config by their Keras names', async () => {
+    const names = { heNormal: 'HeNormal', leCunNormal: 'LecunNormal', leCunUniform: 'LecunUniform', truncatedNormal: 'TruncatedNormal', identity: 'Identity' };
+    for (const [tfjsName, kerasName] of Object.entries(names)) {
+      const layer = wl.layers.dense({ units: 3, kernelInitializer: tfjsName, inputShape: [3] });
+      const config = layer.getConfig() as { kernel_initializer: { class_name: string } };
+      expect(config.kernel_initializer.class_name).toBe(kerasName);
+      const model = wl.sequential({ layers: [layer] });
+      const handler = wl.io.fromMemory();
+      await model.save(handler);
+      const loaded = await wl.loadLayersModel(handler);
+      expect((loaded.layers[0].getConfig() as { kernel_initializer: { class_name: string } }).kernel_initializer.class_name).toBe(kerasName);
+    }
+  });
+
   it('glorotUniform draws from U(−l, l), l = sqrt(6 / (fan_in + fan_out))', () => {
     const v = wl.initializers.glorotUniform({ seed: 1 }).generate([15, 48]);
     const l = Math.sqrt(6 / (15 + 48));

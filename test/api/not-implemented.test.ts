@@ -14,7 +14,6 @@ describe('tfjs names that are not implemented', () => {
     expect(read(wl.train, 'adagrad')).toThrow(/tf\.train\.adagrad .*Use tf\.train\.rmsprop, adam, sgd or momentum/);
     expect(read(wl.regularizers, 'l2')).toThrow(/tf\.regularizers\.l2/);
     expect(read(wl.constraints, 'maxNorm')).toThrow(/tf\.constraints\.maxNorm/);
-    expect(read(wl.initializers, 'leCunNormal')).toThrow(/tf\.initializers\.leCunNormal/);
     expect(read(wl.util, 'flatten')).toThrow(/tf\.util\.flatten/);
     expect(read(wl.callbacks, 'doesNotExistInTfjs')).not.toThrow();
     expect(read(wl.data, 'csv')).toThrow(/tf\.data\.csv .*generator/);
