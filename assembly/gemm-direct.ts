@@ -6,12 +6,13 @@
 
 import { splat } from "./simd";
 import { ADJACENT, tile4 } from "./tile";
+import { forceGeneral } from "./variants";
 
 const KC_DIRECT: i32 = 512;
 
 /** Whether the direct path takes this product (see the file comment). */
 export function directFits(m: i32, n: i32, k: i32, rsa: i32): bool {
-  if ((n & 7) != 0 || n > 64) return false;
+  if ((n & 7) != 0 || n > 64 || forceGeneral()) return false;
   if (rsa == 1) return m <= 64; // Aᵀ·B: few output rows, B streamed once per 4 of them
   return k <= 32; // A·B with short K: B (k × n) sits in L1
 }

@@ -34,6 +34,11 @@ export function f32_gemm(
   gemmPacked(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate != 0, bias, act, workspace());
 }
 
+/** 1 when f32_gemm(m, n, k, ..., rsa, ...) takes the direct path, 0 when the packed one (for tests). */
+export function gemm_takes_direct(m: i32, n: i32, k: i32, rsa: i32): i32 {
+  return directFits(m, n, k, rsa) ? 1 : 0;
+}
+
 /** f32_gemm with B packed beforehand by packB() (see gemm-packed.ts); the GRU's per-step products. */
 export function gemmPrepacked(
   m: i32, n: i32, k: i32, a: usize, rsa: i32, csa: i32, packedB: usize,

@@ -1,7 +1,8 @@
 // Kernel module entry: every export is a kernel of the flat numeric ABI (byte offsets, sizes in
 // elements). The module allocates nothing: JS owns the imported memory above heap_base().
 
-export { f32_gemm, f32_transpose, f32_colsum } from "./gemm";
+export { f32_gemm, f32_transpose, f32_colsum, gemm_takes_direct } from "./gemm";
+export { kernels_force_general } from "./variants";
 export { f32_set_workspace } from "./workspace";
 export { f32_gru_seq_fwd, f32_gru_seq_bwd, gru_fwd_work_floats, gru_bwd_work_floats, f32_gru_fwd_small, gru_small_units } from "./rnn/gru";
 export { f32_rnn_seq_fwd, f32_rnn_seq_bwd, rnn_fwd_work_floats, rnn_bwd_work_floats } from "./rnn/sequence";

@@ -20,6 +20,7 @@ import { ACT_HARD_SIGMOID, ACT_HARD_SIGMOID_KERAS3, ACT_LINEAR, ACT_SIGMOID, ACT
 import { ADJACENT, NARROW, PARKED, SPLIT, tile4 } from "../tile";
 import { RNN_GO_BACKWARDS, RNN_INFERENCE, RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_FOR_MASK, RNN_ZERO_STATE } from "./flags";
 import { maskForwardStep, writeStepOutput } from "./gru-mask";
+import { forceGeneral } from "../variants";
 
 /** The largest hidden size the small path takes. */
 export const SMALL_UNITS: i32 = 32;
@@ -27,7 +28,7 @@ export const SMALL_UNITS: i32 = 32;
 /** Whether the small path takes `units`. */
 // @ts-ignore: decorator
 @inline export function smallUnits(units: i32): bool {
-  return (units & 3) == 0 && units <= SMALL_UNITS;
+  return (units & 3) == 0 && units <= SMALL_UNITS && !forceGeneral();
 }
 
 /**

@@ -14,6 +14,7 @@
 
 import { f32_transpose, gemmPrepacked } from "../gemm";
 import { gemmDirect } from "../gemm-direct";
+import { forceGeneral } from "../variants";
 import { packB, packedBFloats } from "../gemm-packed";
 import { ACT_LINEAR } from "../simd";
 import { CELL_LSTM, RNN_INFERENCE, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_FOR_MASK, RNN_ZERO_STATE } from "./flags";
@@ -41,7 +42,7 @@ import { simpleRnnBackwardRows, simpleRnnForwardRows } from "./simple-rnn-cell";
  */
 // @ts-ignore: decorator
 @inline function thinProduct(n: i32, k: i32): bool {
-  return (n & 7) == 0 && n <= 64 && k <= 64;
+  return (n & 7) == 0 && n <= 64 && k <= 64 && !forceGeneral();
 }
 
 /**

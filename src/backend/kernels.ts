@@ -15,6 +15,10 @@ export interface Kernels {
   ): void;
   f32_transpose(rows: number, cols: number, src: number, dst: number): void;
   f32_colsum(rows: number, cols: number, src: number, ld: number, dst: number, accumulate: number): void;
+  /** 1 when f32_gemm takes its direct path for (m, n, k, rsa), 0 when the packed one (tests). */
+  gemm_takes_direct(m: number, n: number, k: number, rsa: number): number;
+  /** Test hook: 1 forces every dispatch onto its general kernel (packed GEMM, no small-units kernels), 0 restores. */
+  kernels_force_general(on: number): void;
   /** The GRU's sequence forward (assembly/rnn/gru.ts); mask 0 or (T, B) in processing order. */
   f32_gru_seq_fwd(
     batch: number, steps: number, units: number,
@@ -140,7 +144,7 @@ export interface Kernels {
  */
 const KERNEL_NAME_SET = {
   heap_base: true, workspace_bytes: true, f32_set_workspace: true,
-  f32_gemm: true, f32_transpose: true, f32_colsum: true,
+  f32_gemm: true, f32_transpose: true, f32_colsum: true, gemm_takes_direct: true, kernels_force_general: true,
   f32_gru_seq_fwd: true, f32_gru_seq_bwd: true, gru_fwd_work_floats: true, gru_bwd_work_floats: true,
   gru_small_units: true, f32_gru_fwd_small: true,
   f32_rnn_seq_fwd: true, f32_rnn_seq_bwd: true, rnn_fwd_work_floats: true, rnn_bwd_work_floats: true,

@@ -15,7 +15,7 @@ export async function engineGradients(model: wl.LayersModel, loss: LossIdentifie
   const runner = new StepRunner(engine, program);
   try {
     const { losses, counts } = runner.computeGradients({ inputs: [{ data: x.dataSync(), shape: x.shape }], targets: [{ data: y.dataSync(), shape: y.shape }] });
-    return { loss: losses[0] / counts[0], grads: model.trainableWeights.map((v) => runner.gradients().read(v)) };
+    return { loss: losses[0] / counts[0], grads: model.trainableWeights.map((v) => Float32Array.from(runner.gradients().read(v))) };
   } finally {
     runner.dispose();
   }
