@@ -49,6 +49,7 @@ it(`${STEPS} steps with a worker fault every few steps: each fails alone, is ret
   const faulted = model();
   const engine = await getEngine();
   const memory: number[] = [];
+  const rss: number[] = [];
   let failures = 0;
   for (let i = 0; i < STEPS; i++) {
     const { x, y } = batch(i);
@@ -62,11 +63,19 @@ it(`${STEPS} steps with a worker fault every few steps: each fails alone, is ret
     }
     await step(faulted, x, y);
     expect(poolStats().liveWorkers, `workers after step ${i}`).toBe(2);
-    if (i % Math.max(1, Math.floor(STEPS / 20)) === 0) memory.push(engine.memoryStats().memoryBytes);
+    if (i % Math.max(1, Math.floor(STEPS / 20)) === 0) {
+      memory.push(engine.memoryStats().memoryBytes);
+      rss.push(process.memoryUsage().rss);
+    }
   }
   expect(failures).toBeGreaterThanOrEqual(Math.floor(STEPS / 20));
   faulted.getWeights().forEach((w, k) => expect(Array.from(w.dataSync()), `final weight ${k}`).toEqual(Array.from(clean.getWeights()[k].dataSync())));
   // after the first tenth, WebAssembly memory does not grow
   const settled = memory.slice(Math.ceil(memory.length / 10));
   expect(Math.max(...settled)).toBe(settled[0]);
-}, 600_000);
+  // and in a long soak the process does not grow either (a leaked worker or buffer per fault would
+  // add megabytes per hundred steps; 64 MB covers the collector's slack)
+  const settledRss = rss.slice(Math.ceil(rss.length / 10));
+  if (STEPS >= 1000) expect(Math.max(...settledRss) - settledRss[0], `RSS growth over ${STEPS} steps (bytes)`).toBeLessThan(64 * 2 ** 20);
+  if (process.env.WASM_LAYERS_SOAK_FAULT_STEPS) console.log(`soak: ${STEPS} steps, ${failures} faults, wasm memory ${settled[0]} bytes, RSS ${(settledRss[0] / 2 ** 20).toFixed(0)} → ${(Math.max(...settledRss) / 2 ** 20).toFixed(0)} MB`);
+}, 3_600_000);
