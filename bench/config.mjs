@@ -92,6 +92,14 @@ export const SEQUENCE_TARGETS = {
   vocabLargeVsSmall: 1.2, // the 100000-row Embedding's epoch ≤ 1.2× the 10000-row one's
 };
 
+/** Issue 27's targets for the api part (api-cases.mjs), against tfjs-wasm in the same run. */
+export const API_TARGETS = {
+  generateVsTfjsWasm: 10, // the one-sample predict loop: ≥ 10× tfjs-wasm's calls/s
+  opsMixVsTfjsWasm: 1, // the 1M-element mix: ≥ tfjs-wasm's throughput
+  opsAddVsTfjsWasm: 1, // add on [128, 16]: per-call cost no worse than tfjs-wasm's
+  predictSyncMs: 10, // seed model1 predict(1000), synchronous: ≤ 10 ms
+};
+
 /** Square f32 matrix multiply sizes (M = N = K). */
 export const GEMM_SIZES = [128, 256, 512, 1024];
 
@@ -128,21 +136,22 @@ const FULL = {
   ours: {
     warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15), gru256Runs: 5,
     seqRuns: { lstm256: 5, lstm16: 15, rnn256: 5, lstm256Variants: 5, sentiment: 5, textConv: 5, embeddingVocab: 5 },
+    apiRuns: { generate: 9, opsMix: 15, opsAdd: 9, predictSync: 15 },
   },
   'ours-1t': { warmup: 2, epochRuns: 15, predictRuns: 15, gemmRuns: gemmRuns(15) },
   'ours-relaxed': { warmup: 2, epochRuns: 9, predictRuns: 9, gemmRuns: gemmRuns(9), gru256Runs: 5 },
-  'tfjs-wasm': { warmup: 1, epochRuns: 5, predictRuns: 7, gemmRuns: gemmRuns(9), gru256Runs: 3, seqRuns: { lstm256: 2, lstm16: 5, sentiment: 1, textConv: 1 } },
-  'tfjs-cpu': { warmup: 1, epochRuns: 5, predictRuns: 5, gemmRuns: gemmRuns(5, 3), seqRuns: { sentiment: 1, textConv: 1 } },
+  'tfjs-wasm': { warmup: 1, epochRuns: 5, predictRuns: 7, gemmRuns: gemmRuns(9), gru256Runs: 3, seqRuns: { lstm256: 2, lstm16: 5, sentiment: 1, textConv: 1 }, apiRuns: { generate: 7, opsMix: 15, opsAdd: 9 } },
+  'tfjs-cpu': { warmup: 1, epochRuns: 5, predictRuns: 5, gemmRuns: gemmRuns(5, 3), seqRuns: { sentiment: 1, textConv: 1 }, apiRuns: { generate: 3, opsMix: 5, opsAdd: 5 } },
 };
 
 // --quick: for development only (fewer runs than a reported median needs; tfjs-cpu skipped; in the
 // sequence part tfjs-wasm runs the seed-shape LSTM(16) only, not its ~25 s LSTM(256) steps, and tries
 // a step of each text classifier).
 const QUICK = {
-  ours: { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3), seqRuns: { lstm256: 1, lstm16: 3, rnn256: 1, lstm256Variants: 1, sentiment: 2, textConv: 1, embeddingVocab: 1 } },
+  ours: { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3), seqRuns: { lstm256: 1, lstm16: 3, rnn256: 1, lstm256Variants: 1, sentiment: 2, textConv: 1, embeddingVocab: 1 }, apiRuns: { generate: 3, opsMix: 3, opsAdd: 3, predictSync: 3 } },
   'ours-1t': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
   'ours-relaxed': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3) },
-  'tfjs-wasm': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3), seqRuns: { lstm16: 3, sentiment: 1, textConv: 1 } },
+  'tfjs-wasm': { warmup: 1, epochRuns: 3, predictRuns: 3, gemmRuns: gemmRuns(3), seqRuns: { lstm16: 3, sentiment: 1, textConv: 1 }, apiRuns: { generate: 3, opsMix: 3, opsAdd: 3 } },
 };
 
 /** The run counts for a stack, or null when the mode skips it. */

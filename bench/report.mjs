@@ -1,7 +1,8 @@
 // Markdown for one run: a heading with the date, the machine, then the tables. `results` maps a stack name
 // (ours, ours-1t, tfjs-wasm, tfjs-cpu) to its process's JSON; a skipped stack is absent and shows
 // as "—".
-import { GEMM_SIZES, GRU256, MODELS, SEED, SEQUENCE, SEQUENCE_PEERS, SEQUENCE_TARGETS, STACKS, gru256TrainingFlops } from './config.mjs';
+import { API_TARGETS, GEMM_SIZES, GRU256, MODELS, SEED, SEQUENCE, SEQUENCE_PEERS, SEQUENCE_TARGETS, STACKS, gru256TrainingFlops } from './config.mjs';
+import { GENERATE, OPS } from './api-cases.mjs';
 
 const PEERS = ['tfjs-wasm', 'tfjs-cpu'];
 
@@ -56,6 +57,7 @@ function method(results) {
       Object.keys(r.gemm).length ? `${gemmRunsText(p.gemmRuns)} GEMM samples (each ≥ 20 ms, repeating small products)` : null,
       r.gru256 ? `${p.gru256Runs} GRU(256) epochs` : null,
       r.sequence ? `sequence part ${Object.entries(p.seqRuns).map(([k, n]) => `${k} ${n}`).join(', ')}` : null,
+      r.api ? `api part ${Object.entries(p.apiRuns).map(([k, n]) => `${k} ${n}`).join(', ')}` : null,
     ].filter(Boolean);
     return `- ${STACKS[name].label} — ${facts}. Medians of ${counts.join(', ')}; ` +
       `before each case ≥ ${p.warmup} warm-up run(s) and ≥ 0.5 s of warm-up. Busy ${r.seconds.toFixed(0)} s.`;
@@ -209,6 +211,39 @@ export function sequenceSection(results) {
   return lines.join('\n');
 }
 
+/**
+ * Issue 27's part (api-cases.mjs): the text-generation predict loop (calls/s), the tensor-ops mix (ms)
+ * and per-call add (µs), each stack's median with ours against tfjs-wasm and tfjs-cpu, and our
+ * synchronous seed predict against tfjs-wasm's predict of the models part. results-file.mjs reads
+ * the first cells back.
+ */
+export function apiSection(results) {
+  const api = (s) => results[s]?.api;
+  if (!['ours', 'tfjs-wasm', 'tfjs-cpu'].some(api)) return null;
+  const T = API_TARGETS;
+  const perSecond = (c) => (c?.median ? (c.meta?.per ?? c.per) / (c.median / 1000) : null);
+  const perCallUs = (c) => (c?.median ? (c.median * 1000) / (c.meta?.per ?? c.per) : null);
+  const value = (s, kind, f) => f(api(s)?.[kind]);
+  const fmt = (v, digits = 1) => (v == null ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(digits));
+  const row = (label, kind, f, unit, higherIsBetter, target, targetText) => {
+    const [o, w, c] = ['ours', 'tfjs-wasm', 'tfjs-cpu'].map((s) => value(s, kind, f));
+    const vs = (p) => (o == null || p == null ? null : higherIsBetter ? o / p : p / o);
+    const r = vs(w);
+    return [label, o == null ? '—' : `${fmt(o)} ${unit}`, w == null ? '—' : `${fmt(w)} ${unit}`, c == null ? '—' : `${fmt(c)} ${unit}`,
+      r == null ? '—' : `${r.toFixed(r >= 10 ? 0 : 2)}×`, vs(c) == null ? '—' : `${vs(c).toFixed(vs(c) >= 10 ? 0 : 2)}×`, targetText, met(r >= target, r)];
+  };
+  const rows = [
+    row(`one-sample predict of LSTM(${GENERATE.units}) → Dense(${GENERATE.symbols}, softmax) over ${GENERATE.steps} × ${GENERATE.symbols} one-hot, ${GENERATE.calls} calls in a row`, 'generate', perSecond, 'calls/s', true, T.generateVsTfjsWasm, `≥ ${T.generateVsTfjsWasm}× tfjs-wasm`),
+    row(`tensor ops: relu(a·b + c) and sum, max, mean((a − mean)²) over ${OPS.mixElements} elements, in tidy, read back`, 'opsMix', (c) => c?.median ?? null, 'ms', false, T.opsMixVsTfjsWasm, `≥ ${T.opsMixVsTfjsWasm}× tfjs-wasm`),
+    row(`tensor ops: add on [${OPS.addShape.join(', ')}], result disposed, per call`, 'opsAdd', perCallUs, 'µs', false, T.opsAddVsTfjsWasm, `≥ ${T.opsAddVsTfjsWasm}× tfjs-wasm`),
+  ];
+  const sync = api('ours')?.predictSync?.median ?? null;
+  const peerPredict = results['tfjs-wasm']?.models?.model1?.predict?.median ?? null;
+  rows.push([`seed model1 predict ${SEED.samples} samples, synchronous \`predict\` (one batch)`, sync == null ? '—' : `${ms(sync)} ms`, peerPredict == null ? '—' : `${ms(peerPredict)} ms (models part)`, '—',
+    ratio(peerPredict, sync), '—', `≤ ${T.predictSyncMs} ms`, met(sync <= T.predictSyncMs, sync)]);
+  return table(['workload', 'ours', 'tfjs-wasm', 'tfjs-cpu', 'ours vs tfjs-wasm', 'ours vs tfjs-cpu', 'target', 'met'], rows.filter((r) => r.slice(1, 4).some((v) => v !== '—')));
+}
+
 function sequenceNotes(results) {
   const ours = results.ours?.sequence;
   const peer = results['tfjs-wasm']?.sequence;
@@ -328,6 +363,15 @@ export function renderRun({ machine: m, results, quick, skipped, seconds, notes 
       sequenceSection(results),
       '',
       sequenceNotes(results),
+      '',
+    ] : []),
+    ...(apiSection(results) ? [
+      '### TensorFlow.js API: the text-generation predict loop and the tensor ops (issue 27; ratio > 1: ours is faster)',
+      '',
+      apiSection(results),
+      '',
+      `Each stack runs the same script (bench/api-cases.mjs) on its own API: a sample is ${GENERATE.calls} predicts, one mix, or ${OPS.addCalls} adds; medians over the plan's samples after a warm-up; ` +
+        'tfjs predicts on its one thread, ours in the calling thread on the wasm kernels (synchronous predict).',
       '',
     ] : []),
     ...(ceiling ? [

@@ -73,6 +73,7 @@ export function headline(record) {
   const scaling = tableAfter(record, /^GRU\(\d+\) on .*, median of \d+:$/) ?? empty;
   const cold = tableAfter(record, /^#+ Cold start/) ?? empty;
   const seq = tableAfter(record, /^#+ Sequence layers/);
+  const api = tableAfter(record, /^#+ TensorFlow\.js API/);
   const rss = record.match(/^Peak RSS training GRU\(\d+\)[^\n]*?\*\*(\d+) MB\*\*/m)?.[1];
   const gruOurs = gru.row(/^ours \(/);
   const gruRelaxed = gru.row(/^ours, relaxed/);
@@ -116,6 +117,12 @@ export function headline(record) {
       textConv: seq.row(/^textConv: /),
       textConvKeras: seq.row(/^textConv, against/),
       vocab: seq.row(/-row Embedding, the same ids/),
+    } : null,
+    api: api ? {
+      generate: api.row(/^one-sample predict/),
+      opsMix: api.row(/^tensor ops: relu/),
+      opsAdd: api.row(/^tensor ops: add/),
+      predictSync: api.row(/^seed model1 predict .* synchronous/),
     } : null,
     twoWorkers: scaling.row(/^2$/)['vs 1 worker'],
     firstStepMs: (cold.rows ?? []).find((r) => /^first training step of model1/.test(r.to))?.ms,
@@ -169,6 +176,11 @@ function latestTable(h) {
       if (keras.workload) rows.push([`${r.workload.split(':')[0]}, ours against ${keras['compared with']}`, dash(keras.ratio), ...none]);
     }
     if (q.vocab.workload) rows.push([`${q.vocab.workload}: epoch time over the small table's, same rounds (ours)`, dash(q.vocab.ratio), ...none]);
+  }
+  if (h.api) {
+    for (const r of Object.values(h.api)) {
+      if (r.workload) rows.push([r.workload, dash(r.ours), '—', dash(r['tfjs-wasm']), dash(r['tfjs-cpu']), dash(r['ours vs tfjs-wasm']), '—', dash(r['ours vs tfjs-cpu'])]);
+    }
   }
   if (h.twoWorkers) rows.push(['GRU(256) training, 2 workers against 1 (ours)', h.twoWorkers, '—', '—', '—', '—', '—', '—']);
   if (h.firstStepMs) rows.push(['`import` to the end of the first training step (ours, fresh process)', unit(h.firstStepMs, 'ms'), '—', '—', '—', '—', '—', '—']);

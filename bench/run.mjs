@@ -81,6 +81,7 @@ for (const part of PARTS.filter((p) => parts.includes(p))) {
       if (what === 'gemm') r.gemm[kind] = { ...c, gflops: (2 * Number(kind) ** 3) / (c.median * 1e6) };
       else if (what === 'gru256') r.gru256 = { ...c, samplesPerSecond: (c.samples / c.median) * 1000 };
       else if (what === 'seq') (r.sequence ??= {})[kind] = c.error ? c : { ...c, samplesPerSecond: (c.samples / c.median) * 1000 };
+      else if (what === 'api') (r.api ??= {})[kind] = c;
       else (r.models[what] ??= {})[kind] = c;
     }
   }

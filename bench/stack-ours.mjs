@@ -1,18 +1,19 @@
 // Stack process: wasm-layers (this repository's dist/), with fit and predict on `--workers` ('auto',
 // the library's default, or a count; 0 keeps them on this thread). GEMM is always one thread; the
 // GRU(256) epochs and the sequence part's 256-unit models run on the workload's 2 workers.
-// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm|gru256|sequence [--workers auto|N] [--stack name] [--quick]
+// Run by hand: node --expose-gc bench/stack-ours.mjs --part models|gemm|gru256|sequence|api [--workers auto|N] [--stack name] [--quick]
 import { parseArgs } from 'node:util';
 import * as wl from 'wasm-layers';
 import { Engine } from '../dist/backend/engine.js';
 import { SEED, planFor } from './config.mjs';
 import { microkernelProbe } from './ceiling.mjs';
-import { uniform } from './data.mjs';
+import { seedData, uniform } from './data.mjs';
 import { seedModel } from './models.mjs';
 import { oursGru256, oursSequence } from './sequence-ours.mjs';
 import { gemmError } from './gemm-check.mjs';
 import { serve } from './stack-server.mjs';
 import { PARTS } from './workload.mjs';
+import { apiCase } from './api-cases.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -63,6 +64,14 @@ const adapter = {
   // GRU(256) with tfjs's GRU math too (reset_after=false, hard_sigmoid), on 2048 samples per epoch
   gru256: async () => oursGru256(wl),
   sequence: async (kind) => oursSequence(wl, kind, workers),
+  // issue 27's cases, and the seed model1's synchronous predict of 1000 samples (one batch)
+  api: async (kind) => {
+    if (kind !== 'predictSync') return apiCase(wl, wl, kind);
+    const m = model('model1');
+    const { x } = seedData();
+    const xt = wl.tensor(x.values, x.shape);
+    return { per: 1, fn: () => m.predict(xt, { batchSize: SEED.predictBatchSize }).dataSync() };
+  },
   ceiling: (threads) => (probes[threads] ??= microkernelProbe(variant, threads)),
 };
 

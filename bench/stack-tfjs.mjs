@@ -1,5 +1,5 @@
 // Stack process: TensorFlow.js 4.22 layers on one backend (--backend wasm | cpu), in Node.
-// Run by hand: node --expose-gc bench/stack-tfjs.mjs --backend wasm|cpu --part models|gemm|gru256|sequence [--quick]
+// Run by hand: node --expose-gc bench/stack-tfjs.mjs --backend wasm|cpu --part models|gemm|gru256|sequence|api [--quick]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -12,6 +12,7 @@ import { gemmError } from './gemm-check.mjs';
 import { textModel } from './models.mjs';
 import { serve } from './stack-server.mjs';
 import { PARTS } from './workload.mjs';
+import { apiCase } from './api-cases.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -131,6 +132,7 @@ const adapter = {
   gemm,
   gru256,
   sequence,
+  api: async (kind) => apiCase(tf, tfl, kind),
 };
 
 await serve(adapter, plan, opts.part);

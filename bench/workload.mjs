@@ -3,7 +3,9 @@
 // (config.mjs GRU256); part 'sequence': LSTM(256), the seed-shape LSTM(16), SimpleRNN(256) and
 // Bidirectional(GRU(256)) against GRU(256), masked and dropout LSTM(256) against plain, the text
 // classifiers (Embedding → LSTM(64) and Embedding → Conv1D) and the Embedding at two vocabulary
-// sizes (config.mjs SEQUENCE). Each part runs in its own process per stack (so that training does not leave
+// sizes (config.mjs SEQUENCE); part 'api': issue 27's tfjs-API figures (api-cases.mjs: the one-sample
+// predict loop of text generation, the tensor-ops mix and per-call add; ours also its synchronous
+// seed predict). Each part runs in its own process per stack (so that training does not leave
 // the JIT state GEMM runs in). A stack supplies an adapter:
 //   info                         { name, ... } facts about the stack (versions, backend)
 //   tensors(data)                the stack's tensors for seedData()
@@ -21,6 +23,8 @@
 //                                rnn256 | lstm256Variants | embeddingVocab, and ours' sentiment |
 //                                textConv (groups): { samples, members: { name: { fit } | { error } } }
 //                                — a member the library cannot build carries its error
+//   api(kind)                    (async, stacks in the api part) { fn, per }: one sample runs fn once,
+//                                which makes `per` calls (api-cases.mjs; ours adds predictSync)
 //   ceiling(threads)             (optional, async) the microkernel probe of the stack's kernel build
 //                                on that many threads at once (ceiling.mjs): GEMM samples are then
 //                                paired with it on one thread, GRU(256) epochs on as many as they use
@@ -29,7 +33,7 @@ import { GEMM_SIZES, GRU256, MODELS, gru256TrainingFlops } from './config.mjs';
 import { rng, seedData } from './data.mjs';
 import { median, warmUp } from './timing.mjs';
 
-export const PARTS = ['models', 'gemm', 'gru256', 'sequence'];
+export const PARTS = ['models', 'gemm', 'gru256', 'sequence', 'api'];
 
 /** Case ids in running order: 'model1/fit', 'model1/predict', ..., 'gemm/128', ... */
 export const CASES = {
@@ -37,6 +41,7 @@ export const CASES = {
   gemm: GEMM_SIZES.map((n) => `gemm/${n}`),
   gru256: ['gru256/fit'],
   sequence: ['seq/lstm256', 'seq/lstm16', 'seq/rnn256', 'seq/lstm256Variants', 'seq/sentiment', 'seq/textConv', 'seq/embeddingVocab'],
+  api: ['api/generate', 'api/opsMix', 'api/opsAdd', 'api/predictSync'],
 };
 
 /** How many timed samples a plan (config.mjs) asks for in a case. */
@@ -44,6 +49,7 @@ export function runsFor(plan, id) {
   const [what, kind] = id.split('/');
   if (what === 'gru256') return plan.gru256Runs ?? 0;
   if (what === 'seq') return plan.seqRuns?.[kind] ?? 0;
+  if (what === 'api') return plan.apiRuns?.[kind] ?? 0;
   return what === 'gemm' ? plan.gemmRuns[kind] : kind === 'fit' ? plan.epochRuns : plan.predictRuns;
 }
 
@@ -94,6 +100,11 @@ export function caseRunner(adapter, plan) {
       return { fn, reps: 1, meta: { first, samples: g.samples, loss: Math.round(loss * 1e4) / 1e4 }, ...pairs };
     }
     if (what === 'seq') return prepareSequence(adapter, plan, id, fail);
+    if (what === 'api') {
+      const a = await adapter.api(kind);
+      const { first } = await warmUp(a.fn, { warmup: plan.warmup });
+      return { fn: a.fn, reps: 1, meta: { first, per: a.per } };
+    }
     data ??= adapter.tensors(seedData());
     if (kind === 'fit') {
       const model = (models[what] = await adapter.model(what));
