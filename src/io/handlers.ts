@@ -1,14 +1,16 @@
 /**
  * Where saved models go and come from, as in tfjs's io: `file://` paths (Node), `http(s)://` URLs
- * (fetch: browsers, Deno, Node), and in-memory handlers.
+ * (fetch: browsers, Deno, Node), in-memory handlers, and the browser stores (`indexeddb://`,
+ * `localstorage://`, `downloads://`: io/browser-routes.ts).
  */
 import { replaceFilesAtomically, type AtomicFs } from './atomic-files.js';
 import { ValueError, describe } from '../errors.js';
 import { parseModelJSON, type ModelArtifacts, type ModelJSON, type WeightSpec } from './artifacts.js';
+import { modelArtifactsInfo, toModelJSON, type SaveResult } from './model-json.js';
+import { browserHandler } from './browser-routes.js';
+import type { BrowserStores } from './browser-stores.js';
 
-export interface SaveResult {
-  modelArtifactsInfo: { dateSaved: Date; modelTopologyType: 'JSON'; weightDataBytes: number };
-}
+export type { SaveResult };
 
 /** A save and/or load implementation (tfjs's IOHandler). */
 export interface IOHandler {
@@ -17,23 +19,7 @@ export interface IOHandler {
 }
 
 const WEIGHTS_FILE = 'weights.bin';
-
-function info(a: ModelArtifacts): SaveResult {
-  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: a.weightData.byteLength } };
-}
-
-/** model.json for artifacts whose weights are stored as one file next to it. */
-function toModelJSON(a: ModelArtifacts, weightsPath = WEIGHTS_FILE): ModelJSON {
-  const json: ModelJSON = {
-    format: 'layers-model',
-    generatedBy: a.generatedBy ?? 'wasm-layers',
-    convertedBy: null,
-    modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: [weightsPath], weights: a.weightSpecs }],
-  };
-  if (a.trainingConfig) json.trainingConfig = a.trainingConfig;
-  return json;
-}
+const info = (a: ModelArtifacts): SaveResult => ({ modelArtifactsInfo: modelArtifactsInfo(a) });
 
 function fromModelJSON(json: ModelJSON, weightData: ArrayBuffer): ModelArtifacts {
   return {
@@ -94,7 +80,7 @@ export function fileHandler(path: string, fs?: AtomicFs): IOHandler {
       // model.json last: it is the commit point that names the weights
       await replaceFilesAtomically(files, path, [
         { name: WEIGHTS_FILE, data: new Uint8Array(a.weightData) },
-        { name: 'model.json', data: JSON.stringify(toModelJSON(a)) },
+        { name: 'model.json', data: JSON.stringify(toModelJSON(a, WEIGHTS_FILE)) },
       ]);
       return info(a);
     },
@@ -141,12 +127,17 @@ export function httpHandler(url: string, init: RequestInit = {}): IOHandler {
   };
 }
 
-/** A handler for a URL string, or the handler / in-memory artifacts given. */
-export function resolveHandler(target: unknown, mode: 'save' | 'load'): IOHandler {
+/**
+ * A handler for a URL string, or the handler / in-memory artifacts given.
+ * @param stores the browser stores behind `indexeddb://` and `localstorage://` (the global ones by default)
+ */
+export function resolveHandler(target: unknown, mode: 'save' | 'load', stores?: BrowserStores): IOHandler {
   if (typeof target === 'string') {
     if (target.startsWith('file://')) return fileHandler(target.slice('file://'.length));
     if (/^https?:\/\//.test(target)) return httpHandler(target);
-    throw new ValueError(`Unsupported URL ${describe(target)}: expected file://… (Node), http(s)://… or an IO handler`);
+    const browser = browserHandler(target, mode, stores);
+    if (browser) return browser;
+    throw new ValueError(`Unsupported URL ${describe(target)}: expected file://… (Node), http(s)://…, indexeddb://…, localstorage://…, downloads://… (browsers) or an IO handler`);
   }
   if (target && typeof target === 'object') {
     const t = target as Partial<IOHandler & ModelArtifacts>;
