@@ -17,6 +17,7 @@ import { StateError } from './errors.js';
 import { registerLayer } from './layers/registry.js';
 import type { KernelVariant } from './backend/wasm-source.js';
 import { tfjsNamespace } from './not-implemented.js';
+import * as ioMembers from './io/public.js';
 
 export { Tensor, type NestedArray } from './tensor.js';
 export type { DType, DataTypeMap, HostArray } from './dtype.js';
@@ -73,7 +74,21 @@ export { History, type FitParams } from './training/history.js';
 export { callbacks, EarlyStopping, TerminateOnNaN, type CustomCallbackArgs, type CallbackModel, type EarlyStoppingArgs, type Logs } from './training/callbacks.js';
 export { loadLayersModel } from './models/load.js';
 export type { SaveOptions } from './io/save.js';
-export * as io from './io/public.js';
+/** tfjs's `tf.io`: save and load handlers (file://, http(s)://, indexeddb://, localstorage://, downloads://, in memory) and model management. */
+export const io = tfjsNamespace('io', { ...ioMembers });
+export type { IOHandler, SaveResult, AtomicFs, ModelArtifacts, ModelJSON, WeightSpec, BrowserStores, ModelArtifactsInfo } from './io/public.js';
+// the types wl.io names, as `export * as io` gave them
+// eslint-disable-next-line @typescript-eslint/no-namespace
+export declare namespace io {
+  export type IOHandler = ioMembers.IOHandler;
+  export type SaveResult = ioMembers.SaveResult;
+  export type AtomicFs = ioMembers.AtomicFs;
+  export type ModelArtifacts = ioMembers.ModelArtifacts;
+  export type ModelJSON = ioMembers.ModelJSON;
+  export type WeightSpec = ioMembers.WeightSpec;
+  export type BrowserStores = ioMembers.BrowserStores;
+  export type ModelArtifactsInfo = ioMembers.ModelArtifactsInfo;
+}
 export type { ModelData, ArrayData, ForeignTensor } from './training/data.js';
 export { setSeed } from './random.js';
 export { setPoolOptions, poolInfo, type PoolOptions, type PoolInfo } from './parallel/pool-registry.js';

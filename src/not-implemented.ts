@@ -18,7 +18,7 @@ const INSTEAD: Record<TfjsNamespace, string> = {
   train: 'Use tf.train.rmsprop, adam, sgd or momentum (model.compile also takes their names).',
   losses: 'Use one of the loss functions listed below, or compute it with the tensor ops.',
   util: 'Use the helpers listed below or plain JavaScript.',
-  io: 'Use the handlers listed below (file://, http(s)://, in-memory).',
+  io: 'Use the handlers listed below (file://, http(s)://, indexeddb://, localstorage://, downloads://, in memory).',
   data: 'Use tf.data.array, generator or zip; a generator can read any source (a file, a socket, fetch).',
 };
 

@@ -17,6 +17,7 @@ describe('tfjs names that are not implemented', () => {
     expect(read(wl.util, 'flatten')).toThrow(/tf\.util\.flatten/);
     expect(read(wl.callbacks, 'doesNotExistInTfjs')).not.toThrow();
     expect(read(wl.data, 'csv')).toThrow(/tf\.data\.csv .*generator/);
+    expect(read(wl.io, 'browserFiles')).toThrow(/tf\.io\.browserFiles .*Available in tf\.io: .*browserIndexedDB/);
     expect(read(wl.losses, 'notATfjsLoss')).not.toThrow();
   });
 
