@@ -3,8 +3,9 @@
 // microkernel streams both from L1/L2 whatever the strides of A (A·B or Aᵀ·B) and however long K is.
 // Only the last slice of K applies the bias and activation; earlier slices accumulate into C.
 
-import { splat, vact } from "./simd";
+import { madd, splat, vact } from "./simd";
 import { A_PACKED, ADJACENT, tile4 } from "./tile";
+import { forceGeneral } from "./variants";
 
 export const MR = 4;
 export const NR = 8;
@@ -62,6 +63,14 @@ export function gemmPacked(
       const last = pc + kc >= k;
       // the panels of columns jc… of this K slice
       const panels = prepacked ? b + ((<usize>pc * npad + <usize>jc * <usize>kc) << 2) : packB;
+      if (m < MR && !forceGeneral()) {
+        // few rows: B read as it is (packed beforehand: its panels; else its rows, unpacked)
+        const bs = prepacked ? panels : b + ((<usize>pc * <usize>ldb + <usize>jc) << 2);
+        const panelBytes: usize = prepacked ? <usize>kc * NR << 2 : NR << 2;
+        const stepBytes: usize = prepacked ? NR << 2 : <usize>ldb << 2;
+        rowsOnPanels(m, kc, nc, a + (<usize>pc * <usize>csa << 2), rsa, csa, bs, panelBytes, stepBytes, !prepacked, c + (<usize>jc << 2), ldc, beta, last && bias ? bias + (<usize>jc << 2) : 0, last ? act : 0);
+        continue;
+      }
       if (!prepacked) packBBlock(b + ((<usize>pc * <usize>ldb + <usize>jc) << 2), ldb, kc, nc, packB);
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
@@ -79,6 +88,101 @@ export function gemmPacked(
       }
     }
   }
+}
+
+/**
+ * Fewer than MR rows of A (a one-sample predict's per-step products): each row read straight from A
+ * against B, four 8-column panels (32 columns) at a time so eight sums are in flight, without packing
+ * A or computing a 4-row tile's empty rows. B is either packed panels (panelBytes apart, stepBytes =
+ * 32 per k) or B's own rows (panels 32 bytes apart, stepBytes = ldb·4; `unpacked`: a last partial
+ * panel reads only the columns that exist). Each sum runs over p in order from zero, then C (beta),
+ * the bias and the activation are applied as micro4x8 does, so a row equals the tile's bit for bit.
+ */
+function rowsOnPanels(
+  m: i32, kc: i32, nc: i32, a: usize, rsa: i32, csa: i32, b: usize, panelBytes: usize, stepBytes: usize, unpacked: bool,
+  c: usize, ldc: i32, beta: bool, bias: usize, act: i32,
+): void {
+  const csa4 = <usize>csa << 2;
+  const q1 = panelBytes, q2 = panelBytes * 2, q3 = panelBytes * 3;
+  for (let r = 0; r < m; r++) {
+    const ar = a + (<usize>r * <usize>rsa << 2);
+    const cr = c + (<usize>r * <usize>ldc << 2);
+    let jr = 0;
+    for (; jr + 4 * NR <= nc; jr += 4 * NR) {
+      let pb = b + <usize>(jr / NR) * panelBytes, ap = ar;
+      let s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0), s4 = splat(0), s5 = splat(0), s6 = splat(0), s7 = splat(0);
+      for (let p = 0; p < kc; p++) {
+        const x = v128.load32_splat(ap);
+        s0 = madd(x, v128.load(pb), s0);
+        s1 = madd(x, v128.load(pb, 16), s1);
+        s2 = madd(x, v128.load(pb + q1), s2);
+        s3 = madd(x, v128.load(pb + q1, 16), s3);
+        s4 = madd(x, v128.load(pb + q2), s4);
+        s5 = madd(x, v128.load(pb + q2, 16), s5);
+        s6 = madd(x, v128.load(pb + q3), s6);
+        s7 = madd(x, v128.load(pb + q3, 16), s7);
+        ap += csa4;
+        pb += stepBytes;
+      }
+      const d = cr + (<usize>jr << 2), bj = bias ? bias + (<usize>jr << 2) : 0;
+      storeSums(d, s0, beta, bj, act);
+      storeSums(d + 16, s1, beta, bias ? bj + 16 : 0, act);
+      storeSums(d + 32, s2, beta, bias ? bj + 32 : 0, act);
+      storeSums(d + 48, s3, beta, bias ? bj + 48 : 0, act);
+      storeSums(d + 64, s4, beta, bias ? bj + 64 : 0, act);
+      storeSums(d + 80, s5, beta, bias ? bj + 80 : 0, act);
+      storeSums(d + 96, s6, beta, bias ? bj + 96 : 0, act);
+      storeSums(d + 112, s7, beta, bias ? bj + 112 : 0, act);
+    }
+    for (; jr < nc; jr += NR) {
+      const nr = min(NR, nc - jr);
+      const partial = unpacked && nr < NR;
+      let pb = b + <usize>(jr / NR) * panelBytes, ap = ar;
+      let s0 = splat(0), s1 = splat(0);
+      for (let p = 0; p < kc; p++) {
+        const x = v128.load32_splat(ap);
+        s0 = madd(x, partial ? lanes(pb, nr) : v128.load(pb), s0);
+        s1 = madd(x, partial ? lanes(pb + 16, nr - 4) : v128.load(pb, 16), s1);
+        ap += csa4;
+        pb += stepBytes;
+      }
+      const d = cr + (<usize>jr << 2), bj = bias ? bias + (<usize>jr << 2) : 0;
+      if (nr == NR) {
+        storeSums(d, s0, beta, bj, act);
+        storeSums(d + 16, s1, beta, bias ? bj + 16 : 0, act);
+        continue;
+      }
+      // a partial panel: only the columns that exist, as micro4x8's partial tiles
+      for (let j = 0; j < nr; j++) {
+        const s = j < 4 ? s0 : s1;
+        const lane = j & 3;
+        let v: f32 = lane == 0 ? f32x4.extract_lane(s, 0) : lane == 1 ? f32x4.extract_lane(s, 1) : lane == 2 ? f32x4.extract_lane(s, 2) : f32x4.extract_lane(s, 3);
+        const cp = d + (<usize>j << 2);
+        if (beta) v += load<f32>(cp);
+        if (bias) v += load<f32>(bj + (<usize>j << 2));
+        store<f32>(cp, f32x4.extract_lane(vact(f32x4.splat(v), act), 0));
+      }
+    }
+  }
+}
+
+/** The first `count` (≤ 4; none when ≤ 0) floats at p as a vector, the other lanes 0: no read past them. */
+// @ts-ignore: decorator
+@inline function lanes(p: usize, count: i32): v128 {
+  let v = splat(0);
+  if (count > 0) v = f32x4.replace_lane(v, 0, load<f32>(p));
+  if (count > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
+  if (count > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
+  if (count > 3) v = f32x4.replace_lane(v, 3, load<f32>(p, 12));
+  return v;
+}
+
+/** Four columns' sums to C: act(s [+ C] [+ bias]), as micro4x8's rows. */
+// @ts-ignore: decorator
+@inline function storeSums(d: usize, s: v128, beta: bool, bias: usize, act: i32): void {
+  if (beta) s = f32x4.add(s, v128.load(d));
+  if (bias) s = f32x4.add(s, v128.load(bias));
+  v128.store(d, vact(s, act));
 }
 
 /** k = 0: C = act(C·accumulate + bias). */
