@@ -18,6 +18,7 @@ import { Recurrent } from '../layers/recurrent/recurrent.js';
 import type { SymbolicTensor } from '../layers/symbolic.js';
 import type { LayerVariable } from '../layers/variable.js';
 import { Bidirectional } from '../layers/wrappers/bidirectional.js';
+import { kerasJson } from '../io/keras/optimizer-vars.js';
 import { kerasTrainingState, restoreKerasTraining } from './keras-training.js';
 import type { LayersModel } from './model.js';
 import { modelFromConfig, type ModelConfig } from './serialization.js';
@@ -274,7 +275,7 @@ export function kerasBytesOf(model: LayersModel, options: SaveOptions = {}): Uin
   const config = kerasConfigOf(model);
   return writeZip([
     ['metadata.json', json({ keras_version: KERAS_FORMAT_VERSION, date_saved: date })],
-    ['config.json', json(training ? { ...config, compile_config: training.compileConfig } : config)],
+    ['config.json', new TextEncoder().encode(kerasJson(training ? { ...config, compile_config: training.compileConfig } : config))],
     ['model.weights.h5', writeHdf5(weightsTree(model, training?.optimizerGroup))],
   ]);
 }

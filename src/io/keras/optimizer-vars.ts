@@ -104,11 +104,29 @@ export function kerasOptimizerName(optimizer: Optimizer): string {
   return kerasSnakeCase(optimizer.className);
 }
 
-/** `{module: "keras.optimizers", class_name, config, registered_name}` of `optimizer`, as Keras 3.15 writes it. */
+/**
+ * A number Python's json must read as a float even when it is whole (`0.0`, not `0`): Keras's
+ * base_optimizer.py refuses a learning_rate that is not a float ("Argument `learning_rate` should
+ * be float"), sgd.py a momentum that is not ("`momentum` must be a float between [0, 1]").
+ */
+class PythonFloat {
+  constructor(readonly value: number) {}
+  toJSON(): string {
+    return `${FLOAT_MARK}${Number.isInteger(this.value) ? this.value.toFixed(1) : String(this.value)}`;
+  }
+}
+const FLOAT_MARK = '__python_float__:';
+
+/** JSON text of `value` with its PythonFloats written as float literals. */
+export function kerasJson(value: unknown): string {
+  return JSON.stringify(value).replace(new RegExp(`"${FLOAT_MARK}([^"]+)"`, 'g'), '$1');
+}
+
+/** `{module: "keras.optimizers", class_name, config, registered_name}` of `optimizer`, as Keras 3.15 writes it (write it with kerasJson). */
 export function kerasOptimizerConfig(optimizer: Optimizer): Json {
-  const own = optimizer.getConfig();
+  const own = Object.fromEntries(Object.entries(optimizer.getConfig()).map(([k, v]) => [k, typeof v === 'number' ? new PythonFloat(v) : v]));
   const { learning_rate: learningRate, ...rest } = own;
-  const config = { name: kerasOptimizerName(optimizer), learning_rate: learningRate, ...BASE_DEFAULTS, ...rest };
+  const config = { name: kerasOptimizerName(optimizer), learning_rate: learningRate, ...BASE_DEFAULTS, ema_momentum: new PythonFloat(0.99), ...rest };
   return { module: 'keras.optimizers', class_name: optimizer.className, config, registered_name: null };
 }
 
