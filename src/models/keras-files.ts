@@ -8,17 +8,15 @@
  */
 import { ValueError, checkConfigDepth, describe } from '../errors.js';
 import { firstNonFinite, type DecodeOptions } from '../io/artifacts.js';
-import { FLOAT32_POLICY, dialectOf, fromKerasConfig, keras3Envelope, toKeras3LayerConfig, type KerasDialect } from '../io/keras/config.js';
+import { dialectOf, fromKerasConfig, type KerasDialect } from '../io/keras/config.js';
 import { Hdf5Reader } from '../io/keras/hdf5-read.js';
 import { writeHdf5, type H5GroupSpec } from '../io/keras/hdf5-write.js';
 import { modelVarsGroups } from '../io/keras/weight-paths.js';
 import { readZip, writeZip } from '../io/keras/zip.js';
 import type { Layer } from '../layers/layer.js';
-import { Recurrent } from '../layers/recurrent/recurrent.js';
-import type { SymbolicTensor } from '../layers/symbolic.js';
 import type { LayerVariable } from '../layers/variable.js';
-import { Bidirectional } from '../layers/wrappers/bidirectional.js';
 import { kerasJson } from '../io/keras/optimizer-vars.js';
+import { KERAS_FORMAT_VERSION, kerasConfigOf, writtenLayers } from './keras-config.js';
 import { kerasTrainingState, restoreKerasTraining } from './keras-training.js';
 import type { LayersModel } from './model.js';
 import { modelFromConfig, type ModelConfig } from './serialization.js';
@@ -166,80 +164,6 @@ export function loadLegacyH5(bytes: Uint8Array, what = 'The .h5 file', options: 
   const unfilled = model.layers.filter((l) => l.weights.length > 0 && !filled.has(l.name)).map((l) => l.name);
   if (unfilled.length) throw new ValueError(`${what} has no weights for layer${unfilled.length > 1 ? 's' : ''} ${unfilled.join(', ')}`);
   return model;
-}
-
-/** The Keras version whose format the written files follow (config dialect and weight layout). */
-export const KERAS_FORMAT_VERSION = '3.15.1';
-
-type Json = Record<string, unknown>;
-
-/** Keras classes built when constructed, whose configs carry no build_config (as Keras 3.15 writes them). */
-const BUILT_AT_INIT = new Set(['Masking', 'Activation', 'Dropout', 'SpatialDropout1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAveragePooling1D']);
-
-/** Keys Keras 3 writes at these values, which tfjs's configs (and so getConfig) leave out. */
-const KERAS3_ONLY_KEYS: Record<string, Json> = {
-  Conv1D: { groups: 1 },
-  Embedding: { quantization_config: null },
-};
-
-/** The layers in the order a written config lists them (and Keras then numbers their weight paths). */
-function writtenLayers(model: LayersModel): Layer[] {
-  return model.className === 'Sequential' ? model.layers : [...model.graphTopology.layers];
-}
-
-/** A model's config in the Keras 3 dialect (config.json of a .keras file). */
-export function kerasConfigOf(model: LayersModel): Json {
-  const topology = model.graphTopology;
-  const callIndex = (t: SymbolicTensor) => (t.node ? topology.callsOf(t.sourceLayer).indexOf(t.node) : 0);
-  const ref = (t: SymbolicTensor) => [t.sourceLayer.name, callIndex(t), t.outputIndex];
-  const kerasTensor = (t: SymbolicTensor) => ({ class_name: '__keras_tensor__', config: { shape: [...t.shape], dtype: t.dtype, keras_history: ref(t) } });
-  // a recurrent layer's extra inputs are its initial states (Keras's initial_state keyword)
-  const takesStates = (l: Layer) => l instanceof Recurrent || l instanceof Bidirectional;
-  const buildConfig = (l: Layer): Json => {
-    const inputs = topology.callsOf(l)[0]?.inputs ?? [];
-    if (takesStates(l) && inputs.length > 1) return { shapes_dict: { sequences_shape: [...inputs[0].shape], initial_state_shape: inputs.slice(1).map((t) => [...t.shape]) } };
-    return { input_shape: inputs.length === 1 ? [...inputs[0].shape] : inputs.map((t) => [...t.shape]) };
-  };
-  const layerJson = (l: Layer): Json => {
-    if (l.className === 'InputLayer') {
-      const t = topology.inputs.find((i) => i.sourceLayer === l) ?? (l as unknown as { output: SymbolicTensor }).output;
-      return keras3Envelope('InputLayer', { batch_shape: [...t.shape], dtype: t.dtype, sparse: false, ragged: false, name: l.name, optional: false }, 'keras.layers');
-    }
-    const config = toKeras3LayerConfig(l.className, l.getConfig());
-    Object.assign(config, KERAS3_ONLY_KEYS[l.className] ?? {});
-    // Keras 3 writes zero_output_for_mask, which tfjs's config (and so getConfig) leaves out
-    if (l instanceof Recurrent) config.zero_output_for_mask = l.zeroOutputForMask;
-    if (l instanceof Bidirectional) ((config.layer as Json).config as Json).zero_output_for_mask = l.forwardLayer.zeroOutputForMask;
-    const json = keras3Envelope(l.className, config, 'keras.layers');
-    return BUILT_AT_INIT.has(l.className) ? json : { ...json, build_config: buildConfig(l) };
-  };
-  if (model.className === 'Sequential') {
-    const input = topology.inputs[0];
-    const inputLayer = keras3Envelope('InputLayer', { batch_shape: [...input.shape], dtype: input.dtype, sparse: false, ragged: false, name: input.sourceLayer.name, optional: false }, 'keras.layers');
-    return {
-      ...keras3Envelope('Sequential', { name: model.name, trainable: true, dtype: FLOAT32_POLICY, layers: [inputLayer, ...model.layers.map(layerJson)], build_input_shape: [...input.shape] }, 'keras'),
-      build_config: { input_shape: [...input.shape] },
-    };
-  }
-  const nodeJson = (l: Layer) => topology.callsOf(l).map((n) => {
-    const [x, ...rest] = n.inputs;
-    if (takesStates(l) && rest.length) return { args: [kerasTensor(x)], kwargs: { initial_state: rest.map(kerasTensor) } };
-    return { args: [n.inputs.length === 1 ? kerasTensor(x) : n.inputs.map(kerasTensor)], kwargs: {} };
-  });
-  const ends = (ts: readonly SymbolicTensor[]) => (ts.length === 1 ? ref(ts[0]) : ts.map(ref));
-  return {
-    module: 'keras.src.models.functional',
-    class_name: 'Functional',
-    config: {
-      name: model.name,
-      trainable: true,
-      layers: topology.layers.map((l) => ({ ...layerJson(l), name: l.name, inbound_nodes: l.className === 'InputLayer' ? [] : nodeJson(l) })),
-      input_layers: ends(topology.inputs),
-      output_layers: ends(topology.outputs),
-    },
-    registered_name: 'Functional',
-    build_config: { input_shape: null },
-  };
 }
 
 /** model.weights.h5's tree: every saveable's `vars` group (named by its `name` attribute) with its variables 0..n-1. */

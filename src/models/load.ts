@@ -8,6 +8,7 @@ import { optimizerFromConfig } from '../training/optimizers.js';
 import { decodeWeights, type ModelArtifacts } from '../io/artifacts.js';
 import { resolveHandler, type IOHandler } from '../io/handlers.js';
 import { kerasFileBytes } from '../io/keras/source.js';
+import { fromKerasConfig } from '../io/keras/config.js';
 
 /** Options of loadLayersModel. */
 export interface LoadOptions {
@@ -56,9 +57,11 @@ async function loadModel(source: string | IOHandler | ModelArtifacts | ArrayBuff
   checkConfigDepth(artifacts.trainingConfig, 'The training config');
   let topology = artifacts.modelTopology as Record<string, unknown>;
   if (topology && typeof topology === 'object' && 'model_config' in topology) topology = topology.model_config as Record<string, unknown>;
+  // this library's saves (and any Keras 3 writer) use the Keras 3 dialect: module, dtype policies, initializer objects
+  const spec = topology && typeof topology === 'object' && 'module' in topology ? fromKerasConfig(topology, 'keras3') : (topology as unknown as ModelConfig);
   const weights = decodeWeights(artifacts.weightSpecs, artifacts.weightData, { allowNonFinite: options.allowNonFiniteWeights === true });
   // the model may not declare more weight values than the file holds: checked before allocating each
-  const model = modelFromConfig(topology as unknown as ModelConfig, { initialize: false, weightBudget: { floats: artifacts.weightData.byteLength / 4 } });
+  const model = modelFromConfig(spec, { initialize: false, weightBudget: { floats: artifacts.weightData.byteLength / 4 } });
   const byName = new Map([...weights].map(([name, w]) => [name.replace(/:0$/, ''), w]));
   const missing: string[] = [];
   for (const v of model.weights) {

@@ -34,6 +34,7 @@ import { printSummary, type SummaryOptions } from './summary.js';
 import { saveModel, type SaveOptions } from '../io/save.js';
 import type { IOHandler, SaveResult } from '../io/handlers.js';
 import { isKerasFileUrl } from '../io/keras/source.js';
+import { tfjsModelTopology } from './keras-config.js';
 
 export type { ModelCompileArgs } from './compile.js';
 
@@ -378,7 +379,8 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
     this.topology('save');
     checkArgKeys('save', options, ['includeOptimizer']);
     if (isKerasFileUrl(target)) return (await import('./keras-files.js')).saveKerasFile(this, target, options);
-    return saveModel(this, target, options);
+    // the Keras 3 dialect, which Keras 3's model_from_json and tfjs 4.22 both read (keras-config.ts)
+    return saveModel(this, target, options, tfjsModelTopology(this));
   }
 
   /**
