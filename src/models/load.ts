@@ -58,6 +58,7 @@ async function loadModel(source: string | IOHandler | ModelArtifacts | ArrayBuff
   let topology = artifacts.modelTopology as Record<string, unknown>;
   if (topology && typeof topology === 'object' && 'model_config' in topology) topology = topology.model_config as Record<string, unknown>;
   // this library's saves (and any Keras 3 writer) use the Keras 3 dialect: module, dtype policies, initializer objects
+  checkConfigDepth(topology, 'The model config');
   const spec = topology && typeof topology === 'object' && 'module' in topology ? fromKerasConfig(topology, 'keras3') : (topology as unknown as ModelConfig);
   const weights = decodeWeights(artifacts.weightSpecs, artifacts.weightData, { allowNonFinite: options.allowNonFiniteWeights === true });
   // the model may not declare more weight values than the file holds: checked before allocating each
