@@ -3,11 +3,13 @@
 // gives a compiled model whose next step is the one the saved model would have taken: fit 1 step,
 // save, load, fit 1 more == fit 2 steps in one model (RMSprop plain / momentum+centered, Adam, SGD
 // plain / Nesterov momentum, GRU + Dense), as through the TF.js format. A file whose optimizer
-// state disagrees with the model is refused naming the variable.
+// state disagrees with the model is refused naming the variable; mutated files load or are
+// refused with a ValueError (300 here; test/hardening/keras-fuzz.test.ts fuzzes a Keras file 1,000 times).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import { Hdf5Reader } from '../../src/io/keras/hdf5-read.js';
@@ -181,6 +183,37 @@ describe('optimizer state that disagrees with the model is refused naming the va
     const file = withH5(files, (t) => { (vars(t).members.get('1') as H5DatasetSpec).data = Float32Array.of(0.25); });
     expect((await wl.loadLayersModel(file)).optimizer!.learningRate).toBe(0.25);
   });
+});
+
+describe('fuzzing .keras files with optimizer state (fast-check, fixed seed)', () => {
+  it('300 mutations (bytes flipped, truncated, extended): each loads (compiled or not) and predicts, or is refused with a ValueError', async () => {
+    const m = gruDense(wl.optimizers.adam());
+    await step(m);
+    const original = kerasBytesOf(m, { includeOptimizer: true });
+    const outcomes = { compiled: 0, uncompiled: 0, refused: 0 };
+    const flips = fc.array(fc.tuple(fc.nat(original.length - 1), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 });
+    await fc.assert(
+      fc.asyncProperty(flips, fc.integer({ min: 0, max: 9 }), fc.nat(original.length), async (changes, kind, cut) => {
+        let bytes = original.slice();
+        for (const [at, xor] of changes) bytes[at] ^= xor;
+        if (kind === 0) bytes = bytes.slice(0, cut);
+        if (kind === 1) bytes = Uint8Array.from([...bytes, ...bytes.slice(0, 64)]);
+        try {
+          const model = await wl.loadLayersModel(bytes);
+          expect((model.predict(wl.zeros([1, 5, 3])) as wl.Tensor).shape).toEqual([1, 2]);
+          outcomes[model.optimizer ? 'compiled' : 'uncompiled']++;
+        } catch (e) {
+          if (!(e instanceof wl.ValueError)) throw new Error(`a mutated file threw ${(e as Error)?.constructor?.name}: ${(e as Error)?.message}`);
+          expect((e as Error).message.length).toBeLessThan(2000);
+          outcomes.refused++;
+        }
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      }),
+      { numRuns: 300, seed: 20261208 },
+    );
+    expect(outcomes.compiled).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(0);
+  }, 120_000);
 });
 
 describe('Keras 3 fixtures (saved uncompiled) still load uncompiled', () => {
