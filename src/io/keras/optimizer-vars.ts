@@ -15,6 +15,9 @@
  *   - adam.py `build`: `add_optimizer_variables(var_list, ["momentum", "velocity"])`, i.e.
  *     momentum₀, velocity₀, momentum₁, velocity₁, … (and `velocity_hat` for all if amsgrad);
  *   - sgd.py `build`: `momentum` for all if `momentum != 0`, else no slots.
+ * - The slots hold the same quantities as this library's (each class's `update_step`): RMSprop's
+ *   velocity is ρv + (1−ρ)g², its momentum momentum·m + lr·g/√(…), its average_gradient ρ·mg + (1−ρ)g;
+ *   Adam's m and v; SGD's momentum momentum·m − lr·g.
  * - `var_list` is `model.trainable_variables` (trainers/trainer.py `compile_from_config`:
  *   `self.optimizer.build(self.trainable_variables)`), the layers' trainable weights in layer order.
  * - On load, `load_own_variables` skips the optimizer (a warning only) when the count differs, so a
