@@ -27,20 +27,27 @@ def compiled(model):
     return model
 
 
+def loaded():
+    # compile=True (the default): a file saved with {includeOptimizer: true} comes back compiled with
+    # its optimizer's state, so training continues where it stopped; any other file is compiled here
+    model = keras.saving.load_model(source)
+    return model if model.compiled else compiled(model)
+
+
 x, y = sequences(8192)
 if backend == "jax":
     # data parallel over every local device (JAX): the batch is split, the weights replicated
     keras.distribution.set_distribution(keras.distribution.DataParallel(devices=keras.distribution.list_devices()))
-    model = compiled(keras.saving.load_model(source, compile=False))
+    model = loaded()
 elif backend == "tensorflow":
     import tensorflow as tf
 
     # data parallel over every local GPU (or the CPU): build and compile inside the strategy's scope
     strategy = tf.distribute.MirroredStrategy()
     with strategy.scope():
-        model = compiled(keras.saving.load_model(source, compile=False))
+        model = loaded()
 else:
-    model = compiled(keras.saving.load_model(source, compile=False))
+    model = loaded()
 
 model.fit(x, y, batch_size=256, epochs=int(os.environ.get("EPOCHS", "5")))
 model.save(target)

@@ -34,7 +34,8 @@ export async function trainAndSave(path, { epochs = 3, samples = 256 } = {}) {
   model.compile({ loss: 'sparseCategoricalCrossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
   const { x, y } = sequences(samples);
   const history = await model.fit(x, y, { epochs, batchSize: 32, verbose: 0 });
-  await model.save(`file://${path}`);
+  // with the loss, metrics and RMSprop's state, so Keras's first step is the one training here would take next
+  await model.save(`file://${path}`, { includeOptimizer: true });
   return { model, history };
 }
 

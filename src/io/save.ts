@@ -28,8 +28,11 @@ export interface SavableModel {
 
 const VERSION = 'wasm-layers 0.1.0';
 
-/** Writes `model` through `target` (a `file://` / `http(s)://` URL or an IO handler). */
-export async function saveModel(model: SavableModel, target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
+/**
+ * Writes `model` through `target` (a `file://` / `http(s)://` URL or an IO handler); `topology` is
+ * model.json's `{class_name, config, ...}` (default: the model's getConfig under its class name).
+ */
+export async function saveModel(model: SavableModel, target: string | IOHandler, options: SaveOptions = {}, topology?: Record<string, unknown>): Promise<SaveResult> {
   const handler = resolveHandler(target, 'save');
   const entries: NamedValues[] = model.weights.map((v) => ({ name: v.name, shape: [...v.shape], values: v.read() }));
   const optimizer = model.optimizer;
@@ -45,7 +48,7 @@ export async function saveModel(model: SavableModel, target: string | IOHandler,
   }
   const { weightSpecs, weightData } = encodeWeights(entries);
   return handler.save!({
-    modelTopology: { class_name: model.className, config: model.getConfig(), keras_version: VERSION, backend: 'wasm-layers' },
+    modelTopology: { ...(topology ?? { class_name: model.className, config: model.getConfig() }), keras_version: VERSION, backend: 'wasm-layers' },
     weightSpecs,
     weightData,
     format: 'layers-model',

@@ -8,16 +8,16 @@
  */
 import { ValueError, checkConfigDepth, describe } from '../errors.js';
 import { firstNonFinite, type DecodeOptions } from '../io/artifacts.js';
-import { FLOAT32_POLICY, dialectOf, fromKerasConfig, keras3Envelope, toKeras3LayerConfig, type KerasDialect } from '../io/keras/config.js';
+import { dialectOf, fromKerasConfig, type KerasDialect } from '../io/keras/config.js';
 import { Hdf5Reader } from '../io/keras/hdf5-read.js';
 import { writeHdf5, type H5GroupSpec } from '../io/keras/hdf5-write.js';
 import { modelVarsGroups } from '../io/keras/weight-paths.js';
 import { readZip, writeZip } from '../io/keras/zip.js';
 import type { Layer } from '../layers/layer.js';
-import { Recurrent } from '../layers/recurrent/recurrent.js';
-import type { SymbolicTensor } from '../layers/symbolic.js';
 import type { LayerVariable } from '../layers/variable.js';
-import { Bidirectional } from '../layers/wrappers/bidirectional.js';
+import { kerasJson } from '../io/keras/optimizer-vars.js';
+import { KERAS_FORMAT_VERSION, kerasConfigOf, writtenLayers } from './keras-config.js';
+import { kerasTrainingState, restoreKerasTraining } from './keras-training.js';
 import type { LayersModel } from './model.js';
 import { modelFromConfig, type ModelConfig } from './serialization.js';
 import { replaceFilesAtomically, type AtomicFs } from '../io/atomic-files.js';
@@ -31,8 +31,17 @@ export function kerasFileKind(bytes: Uint8Array): 'keras' | 'h5' | null {
   return null;
 }
 
-/** A model from the bytes of a `.keras` or legacy `.h5` file (not compiled: Keras's compile=False). */
-export function loadKerasBytes(bytes: Uint8Array, what = 'The Keras file', options: DecodeOptions = {}): LayersModel {
+/** How a Keras file is read: the weight checks, and whether a `.keras` file's training state is restored. */
+export interface KerasLoadOptions extends DecodeOptions {
+  /** Compile from the file's `compile_config` and restore the optimizer's state (default true, as Keras's `load_model(compile=True)`). */
+  compile?: boolean;
+}
+
+/**
+ * A model from the bytes of a `.keras` or legacy `.h5` file: a `.keras` file with a
+ * `compile_config` comes back compiled with its optimizer's state; a legacy `.h5` uncompiled.
+ */
+export function loadKerasBytes(bytes: Uint8Array, what = 'The Keras file', options: KerasLoadOptions = {}): LayersModel {
   const kind = kerasFileKind(bytes);
   if (kind === 'keras') return loadKerasArchive(bytes, what, options);
   if (kind === 'h5') return loadLegacyH5(bytes, what, options);
@@ -73,7 +82,7 @@ function setWeight(v: LayerVariable, shape: number[], values: Float32Array, wher
 }
 
 /** A `.keras` archive: config.json through the Keras 3 dialect, weights from model.weights.h5 by path. */
-export function loadKerasArchive(bytes: Uint8Array, what = 'The .keras file', options: DecodeOptions = {}): LayersModel {
+export function loadKerasArchive(bytes: Uint8Array, what = 'The .keras file', options: KerasLoadOptions = {}): LayersModel {
   const entries = readZip(bytes, ['metadata.json', 'config.json', 'model.weights.h5'], what);
   for (const name of ['config.json', 'model.weights.h5']) {
     if (!entries.has(name)) throw new ValueError(`${what} has no ${name} entry; a .keras archive holds metadata.json, config.json and model.weights.h5 (found: ${[...entries.keys()].join(', ') || 'none of them'})`);
@@ -84,8 +93,9 @@ export function loadKerasArchive(bytes: Uint8Array, what = 'The .keras file', op
   const h5Bytes = entries.get('model.weights.h5')!;
   const h5 = new Hdf5Reader(h5Bytes, 'model.weights.h5');
   const model = buildModel(spec, h5Bytes.byteLength);
+  const layers = kerasLayerOrder(model, spec);
   const used = new Set<string>();
-  for (const group of modelVarsGroups(model.name, kerasLayerOrder(model, spec))) {
+  for (const group of modelVarsGroups(model.name, layers)) {
     const varsPath = group.path ? `${group.path}/vars` : 'vars';
     const names = h5.keys(varsPath);
     if (names.length !== group.vars.length) {
@@ -98,9 +108,12 @@ export function loadKerasArchive(bytes: Uint8Array, what = 'The .keras file', op
       used.add(path);
     });
   }
-  // optimizer state (optimizer/vars/...) is not loaded: the model comes back uncompiled
+  // the optimizer's state (optimizer/vars/...) is read with the compile_config, or left when not compiling
   const extra = h5.datasets().filter((p) => !used.has(p) && !p.startsWith('optimizer/'));
   if (extra.length) throw new ValueError(`model.weights.h5 holds weights the model does not have: ${extra.slice(0, 8).join(', ')}${extra.length > 8 ? ', …' : ''}`);
+  const compileConfig = (config as { compile_config?: unknown }).compile_config;
+  const hasCompileConfig = compileConfig != null && !(typeof compileConfig === 'object' && Object.keys(compileConfig).length === 0);
+  if (options.compile !== false && hasCompileConfig) restoreKerasTraining(model, compileConfig, h5, layers, `${what}'s config.json`, options);
   return model;
 }
 
@@ -153,82 +166,8 @@ export function loadLegacyH5(bytes: Uint8Array, what = 'The .h5 file', options: 
   return model;
 }
 
-/** The Keras version whose format the written files follow (config dialect and weight layout). */
-export const KERAS_FORMAT_VERSION = '3.15.1';
-
-type Json = Record<string, unknown>;
-
-/** Keras classes built when constructed, whose configs carry no build_config (as Keras 3.15 writes them). */
-const BUILT_AT_INIT = new Set(['Masking', 'Activation', 'Dropout', 'SpatialDropout1D', 'MaxPooling1D', 'AveragePooling1D', 'GlobalMaxPooling1D', 'GlobalAveragePooling1D']);
-
-/** Keys Keras 3 writes at these values, which tfjs's configs (and so getConfig) leave out. */
-const KERAS3_ONLY_KEYS: Record<string, Json> = {
-  Conv1D: { groups: 1 },
-  Embedding: { quantization_config: null },
-};
-
-/** The layers in the order a written config lists them (and Keras then numbers their weight paths). */
-function writtenLayers(model: LayersModel): Layer[] {
-  return model.className === 'Sequential' ? model.layers : [...model.graphTopology.layers];
-}
-
-/** A model's config in the Keras 3 dialect (config.json of a .keras file). */
-export function kerasConfigOf(model: LayersModel): Json {
-  const topology = model.graphTopology;
-  const callIndex = (t: SymbolicTensor) => (t.node ? topology.callsOf(t.sourceLayer).indexOf(t.node) : 0);
-  const ref = (t: SymbolicTensor) => [t.sourceLayer.name, callIndex(t), t.outputIndex];
-  const kerasTensor = (t: SymbolicTensor) => ({ class_name: '__keras_tensor__', config: { shape: [...t.shape], dtype: t.dtype, keras_history: ref(t) } });
-  // a recurrent layer's extra inputs are its initial states (Keras's initial_state keyword)
-  const takesStates = (l: Layer) => l instanceof Recurrent || l instanceof Bidirectional;
-  const buildConfig = (l: Layer): Json => {
-    const inputs = topology.callsOf(l)[0]?.inputs ?? [];
-    if (takesStates(l) && inputs.length > 1) return { shapes_dict: { sequences_shape: [...inputs[0].shape], initial_state_shape: inputs.slice(1).map((t) => [...t.shape]) } };
-    return { input_shape: inputs.length === 1 ? [...inputs[0].shape] : inputs.map((t) => [...t.shape]) };
-  };
-  const layerJson = (l: Layer): Json => {
-    if (l.className === 'InputLayer') {
-      const t = topology.inputs.find((i) => i.sourceLayer === l) ?? (l as unknown as { output: SymbolicTensor }).output;
-      return keras3Envelope('InputLayer', { batch_shape: [...t.shape], dtype: t.dtype, sparse: false, ragged: false, name: l.name, optional: false }, 'keras.layers');
-    }
-    const config = toKeras3LayerConfig(l.className, l.getConfig());
-    Object.assign(config, KERAS3_ONLY_KEYS[l.className] ?? {});
-    // Keras 3 writes zero_output_for_mask, which tfjs's config (and so getConfig) leaves out
-    if (l instanceof Recurrent) config.zero_output_for_mask = l.zeroOutputForMask;
-    if (l instanceof Bidirectional) ((config.layer as Json).config as Json).zero_output_for_mask = l.forwardLayer.zeroOutputForMask;
-    const json = keras3Envelope(l.className, config, 'keras.layers');
-    return BUILT_AT_INIT.has(l.className) ? json : { ...json, build_config: buildConfig(l) };
-  };
-  if (model.className === 'Sequential') {
-    const input = topology.inputs[0];
-    const inputLayer = keras3Envelope('InputLayer', { batch_shape: [...input.shape], dtype: input.dtype, sparse: false, ragged: false, name: input.sourceLayer.name, optional: false }, 'keras.layers');
-    return {
-      ...keras3Envelope('Sequential', { name: model.name, trainable: true, dtype: FLOAT32_POLICY, layers: [inputLayer, ...model.layers.map(layerJson)], build_input_shape: [...input.shape] }, 'keras'),
-      build_config: { input_shape: [...input.shape] },
-    };
-  }
-  const nodeJson = (l: Layer) => topology.callsOf(l).map((n) => {
-    const [x, ...rest] = n.inputs;
-    if (takesStates(l) && rest.length) return { args: [kerasTensor(x)], kwargs: { initial_state: rest.map(kerasTensor) } };
-    return { args: [n.inputs.length === 1 ? kerasTensor(x) : n.inputs.map(kerasTensor)], kwargs: {} };
-  });
-  const ends = (ts: readonly SymbolicTensor[]) => (ts.length === 1 ? ref(ts[0]) : ts.map(ref));
-  return {
-    module: 'keras.src.models.functional',
-    class_name: 'Functional',
-    config: {
-      name: model.name,
-      trainable: true,
-      layers: topology.layers.map((l) => ({ ...layerJson(l), name: l.name, inbound_nodes: l.className === 'InputLayer' ? [] : nodeJson(l) })),
-      input_layers: ends(topology.inputs),
-      output_layers: ends(topology.outputs),
-    },
-    registered_name: 'Functional',
-    build_config: { input_shape: null },
-  };
-}
-
 /** model.weights.h5's tree: every saveable's `vars` group (named by its `name` attribute) with its variables 0..n-1. */
-function weightsTree(model: LayersModel): H5GroupSpec {
+function weightsTree(model: LayersModel, optimizerGroup?: H5GroupSpec): H5GroupSpec {
   const root: H5GroupSpec = { members: new Map() };
   const groupAt = (path: string): H5GroupSpec => {
     let g = root;
@@ -244,20 +183,24 @@ function weightsTree(model: LayersModel): H5GroupSpec {
     vars.attrs = { name: group.name };
     group.vars.forEach((v, i) => vars.members.set(String(i), { shape: [...v.shape], data: v.read() }));
   }
+  if (optimizerGroup) root.members.set('optimizer', optimizerGroup);
   return root;
 }
 
 /**
- * The bytes of a `.keras` file of `model` (its config and weights; no optimizer state), which
- * Keras 3 loads with `keras.saving.load_model`.
+ * The bytes of a `.keras` file of `model`, which Keras 3 loads with `keras.saving.load_model`: its
+ * config and weights, and with `includeOptimizer` (of a compiled model) its `compile_config` and
+ * optimizer state, so training resumes here or in Keras with the same next step.
  */
-export function kerasBytesOf(model: LayersModel): Uint8Array {
+export function kerasBytesOf(model: LayersModel, options: SaveOptions = {}): Uint8Array {
   const json = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
   const date = new Date().toISOString().replace('T', '@').slice(0, 19);
+  const training = options.includeOptimizer && model.optimizer ? kerasTrainingState(model, writtenLayers(model)) : undefined;
+  const config = kerasConfigOf(model);
   return writeZip([
     ['metadata.json', json({ keras_version: KERAS_FORMAT_VERSION, date_saved: date })],
-    ['config.json', json(kerasConfigOf(model))],
-    ['model.weights.h5', writeHdf5(weightsTree(model))],
+    ['config.json', new TextEncoder().encode(kerasJson(training ? { ...config, compile_config: training.compileConfig } : config))],
+    ['model.weights.h5', writeHdf5(weightsTree(model, training?.optimizerGroup))],
   ]);
 }
 
@@ -268,8 +211,7 @@ export function kerasBytesOf(model: LayersModel): Uint8Array {
 export async function saveKerasFile(model: LayersModel, target: string, options: SaveOptions): Promise<SaveResult> {
   if (!/\.keras$/i.test(target)) throw new ValueError(`save: ${describe(target)}: legacy .h5 files are read but not written; save as .keras`);
   if (!target.startsWith('file://')) throw new ValueError(`save: ${describe(target)}: a .keras file is saved to a file:// path (Node)`);
-  if (options.includeOptimizer) throw new ValueError('save: includeOptimizer is not supported for .keras files yet (the optimizer state is not written); save in the TF.js format to keep it');
-  const bytes = kerasBytesOf(model);
+  const bytes = kerasBytesOf(model, options);
   const [fs, { basename, dirname }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   const path = target.slice('file://'.length);
   await replaceFilesAtomically(fs as unknown as AtomicFs, dirname(path), [{ name: basename(path), data: bytes }]);

@@ -34,6 +34,7 @@ import { printSummary, type SummaryOptions } from './summary.js';
 import { saveModel, type SaveOptions } from '../io/save.js';
 import type { IOHandler, SaveResult } from '../io/handlers.js';
 import { isKerasFileUrl } from '../io/keras/source.js';
+import { tfjsModelTopology } from './keras-config.js';
 
 export type { ModelCompileArgs } from './compile.js';
 
@@ -368,15 +369,18 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
    * Saves the model in the TF.js layers format: `file://dir` (Node: dir/model.json + dir/weights.bin),
    * `http(s)://` (POST, as tfjs), or an IO handler (wl.io.fromMemory(), wl.io.withSaveHandler(fn));
    * or, for a `file://…/name.keras` path (Node), as a Keras 3 `.keras` file that
-   * `keras.saving.load_model` reads (config and weights; the optimizer's state is not written yet).
+   * `keras.saving.load_model` reads. With `includeOptimizer` (a compiled model) either format also
+   * holds the loss, metrics and optimizer with its state (a `.keras` file as Keras 3's
+   * `compile_config` and `optimizer/vars`), so training resumes, here or in Keras, with the same next step.
    * @example await model.save('file://./my-model', { includeOptimizer: true });
-   * @example await model.save('file://./my-model.keras');
+   * @example await model.save('file://./my-model.keras', { includeOptimizer: true });
    */
   async save(target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     this.topology('save');
     checkArgKeys('save', options, ['includeOptimizer']);
     if (isKerasFileUrl(target)) return (await import('./keras-files.js')).saveKerasFile(this, target, options);
-    return saveModel(this, target, options);
+    // the Keras 3 dialect, which Keras 3's model_from_json and tfjs 4.22 both read (keras-config.ts)
+    return saveModel(this, target, options, tfjsModelTopology(this));
   }
 
   /**

@@ -12,6 +12,8 @@ import { adamUpdate, rmspropUpdate, sgdUpdate } from '../ops/optimizer.js';
 export abstract class Optimizer {
   /** Keras class name. */
   abstract readonly className: 'RMSprop' | 'Adam' | 'SGD';
+  /** The step size. */
+  abstract readonly learningRate: number;
   /** Steps applied so far. */
   iterations = 0;
   private readonly slots = new Map<LayerVariable, LayerVariable[]>();

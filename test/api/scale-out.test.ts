@@ -27,6 +27,10 @@ describe('scale-out route (docs/scale-out.md)', () => {
     const { predictions } = await loadAndPredict(path, x.dataSync());
     const here = model.predict(x.dataSync());
     expect(Array.from(predictions.dataSync())).toEqual(Array.from(here.dataSync()));
+    // saved with its training state: 2 epochs of 2 batches of 32
+    const resumed = await wl.loadLayersModel(`file://${path}`);
+    expect(resumed.optimizer?.className).toBe('RMSprop');
+    expect(resumed.optimizer?.iterations).toBe(4);
   });
 
   it('the guide model has the fixture\'s architecture, and the Keras-trained file predicts Keras\'s outputs', async () => {

@@ -85,33 +85,33 @@ describe('hostile model files, case by case', () => {
     }, 'GRU config: __proto__={"polluted":true} is not supported'],
     ['a constructor class name', () => {
       const t = clone(good.modelTopology);
-      layersOf(t)[0].class_name = 'constructor';
+      layersOf(t)[1].class_name = 'constructor';
       return { modelTopology: t };
     }, 'Unknown layer class: "constructor"'],
     ['a __proto__ initializer', () => {
       const t = clone(good.modelTopology);
-      layersOf(t)[0].config.kernel_initializer = { class_name: '__proto__', config: {} };
+      layersOf(t)[1].config.kernel_initializer = { class_name: '__proto__', config: {} };
       return { modelTopology: t };
     }, 'Unknown initializer: "__proto__"'],
     ['deeply nested TimeDistributed wrappers', () => {
       const t = clone(good.modelTopology);
       let layer: Record<string, unknown> = { class_name: 'Dense', config: { units: 2 } };
       for (let i = 0; i < 10_000; i++) layer = { class_name: 'TimeDistributed', config: { layer } };
-      layersOf(t)[1] = layer as never;
+      layersOf(t)[2] = layer as never;
       return { modelTopology: t };
     }, 'The model config nests objects and arrays more than 100 deep'],
     ['TimeDistributed nested 20 deep (within the JSON bound, past the layer bound)', () => {
       const t = clone(good.modelTopology);
       let layer: Record<string, unknown> = { class_name: 'Dense', config: { units: 2 } };
       for (let i = 0; i < 20; i++) layer = { class_name: 'TimeDistributed', config: { layer } };
-      layersOf(t)[1] = layer as never;
+      layersOf(t)[2] = layer as never;
       return { modelTopology: t };
-    }, 'Layer configs are nested more than 16 deep'],
+    }, /[Ll]ayer configs are nested more than 16 deep/],
     ['an argument nested 100,000 deep (no stack overflow)', () => {
       const t = clone(good.modelTopology);
       let deep: unknown = 1;
       for (let i = 0; i < 100_000; i++) deep = [deep];
-      layersOf(t)[0].config.units = deep as never;
+      layersOf(t)[1].config.units = deep as never;
       return { modelTopology: t };
     }, 'The model config nests objects and arrays more than 100 deep'],
     ['a topology that is not an object', () => ({ modelTopology: 42 as never }), /A model config must be \{class_name, config\}/],
@@ -126,17 +126,17 @@ describe('hostile model files, case by case', () => {
     ['X and X:0 for one weight', () => ({ weightSpecs: good.weightSpecs.map((s, i) => (i === 1 ? { ...s, name: `${good.weightSpecs[0].name}:0` } : s)) }), 'The weights manifest names both "gru_1/kernel" and "gru_1/kernel:0", which are the same weight'],
     ['a 1 MB layer name: the message quotes 200 characters of it', () => {
       const t = clone(good.modelTopology);
-      layersOf(t)[0].class_name = 'x'.repeat(1 << 20);
+      layersOf(t)[1].class_name = 'x'.repeat(1 << 20);
       return { modelTopology: t };
     }, /^Unknown layer class: "x{200}"… \(1048576 characters\)\. Expected one of/],
     ['units of 1e5: more weights than the file holds', () => {
       const t = clone(good.modelTopology);
-      layersOf(t)[0].config.units = 1e5;
+      layersOf(t)[1].config.units = 1e5;
       return { modelTopology: t };
     }, /The model config declares a weight of shape \[2, 300000\] \(600000 values\), more than the \d+ values the weight data has left/],
     ['units of 1e12: more than the engine could ever hold', () => {
       const t = clone(good.modelTopology);
-      layersOf(t)[0].config.units = 1e12;
+      layersOf(t)[1].config.units = 1e12;
       return { modelTopology: t };
     }, /Weight gru_1\/kernel of shape \[2, 3000000000000\] needs [\d.]+ GiB, more than the engine's limit of 4\.0 GiB/],
   ];

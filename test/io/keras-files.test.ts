@@ -358,10 +358,9 @@ describe('bad Keras files and saves give clear errors', () => {
     await expect(wl.loadLayersModel(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]))).rejects.toThrow(/is neither a .keras archive \(zip\) nor a Keras .h5 file \(HDF5\)/);
     await expect(wl.loadLayersModel(entries()['model.weights.h5'])).rejects.toThrow(/has no model_config attribute: it holds weights only/);
   });
-  it('save: .h5, includeOptimizer and tfjs\'s hard_sigmoid are refused for .keras', async () => {
+  it('save: .h5 and tfjs\'s hard_sigmoid are refused for .keras', async () => {
     const model = wl.sequential({ layers: [wl.layers.gru({ units: 3, recurrentActivation: 'hardSigmoid', inputShape: [4, 2] })] });
     await expect(model.save(`file://${join(tempDir, 'm.h5')}`)).rejects.toThrow(/legacy .h5 files are read but not written; save as .keras/);
-    await expect(model.save(`file://${join(tempDir, 'm.keras')}`, { includeOptimizer: true })).rejects.toThrow(/includeOptimizer is not supported for .keras files yet/);
     await expect(model.save(`file://${join(tempDir, 'm.keras')}`)).rejects.toThrow(/recurrent_activation "hard_sigmoid" is tfjs's clip\(0.2x \+ 0.5, 0, 1\), which Keras 3 does not have/);
   });
 });

@@ -48,7 +48,7 @@ describe('save → load', () => {
     await m.save(`file://${dir}`);
     expect(readdirSync(dir).sort()).toEqual(['model.json', 'weights.bin']);
     const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
-    expect(json).toMatchObject({ format: 'layers-model', convertedBy: null, modelTopology: { class_name: 'Model' } });
+    expect(json).toMatchObject({ format: 'layers-model', convertedBy: null, modelTopology: { module: 'keras.src.models.functional', class_name: 'Functional' } });
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin']);
     expect(json.weightsManifest[0].weights.map((w: { name: string }) => w.name)).toEqual(['dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias']);
     await samePredictions(m, await wl.loadLayersModel(`file://${join(dir, 'model.json')}`), [3, 5, 3]);
@@ -59,7 +59,9 @@ describe('save → load', () => {
     const handler = wl.io.fromMemory();
     await m.save(handler);
     const { modelTopology, weightSpecs } = handler.artifacts!;
-    expect((modelTopology.config as { layers: { config: Record<string, unknown> }[] }).layers[0].config).toMatchObject({ reset_after: true, recurrent_activation: 'sigmoid', units: 4 });
+    const layers = (modelTopology.config as { layers: { class_name: string; config: Record<string, unknown> }[] }).layers;
+    expect(layers[0]).toMatchObject({ class_name: 'InputLayer', config: { batch_shape: [null, 3, 2], batch_input_shape: [null, 3, 2] } });
+    expect(layers[1].config).toMatchObject({ reset_after: true, recurrent_activation: 'sigmoid', units: 4 });
     expect(weightSpecs).toEqual([
       { name: 'gru_1/kernel', shape: [2, 12], dtype: 'float32' },
       { name: 'gru_1/recurrent_kernel', shape: [4, 12], dtype: 'float32' },

@@ -97,7 +97,8 @@ function layerConfig(className: string, config: Json, dialect: KerasDialect, whe
     } else if (key.endsWith('_initializer') && isObject(value)) {
       out[key] = initializer(value);
     } else {
-      out[key] = value;
+      // an own property even for "__proto__" (plain assignment would set the prototype and drop the key unseen): the layer's schema refuses it by name
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     }
   }
   return out;

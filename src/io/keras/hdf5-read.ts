@@ -1,7 +1,8 @@
 /**
  * Reading the HDF5 files Keras writes (model.weights.h5 inside a .keras, legacy .h5), through
  * jsfive (pure JavaScript, read-only). What a file declares is checked before it is used: only
- * contiguous, unfiltered little-endian float32 datasets are read (what Keras writes), each after its
+ * contiguous, unfiltered little-endian float32 datasets are read (what Keras writes), and int64 /
+ * int32 ones for an optimizer's step count, each after its
  * declared size is checked against the file's; compression filters and chunked layouts are refused
  * by name; jsfive's own failures (it throws strings) become errors naming the file and the path.
  */
@@ -10,6 +11,9 @@ import { ValueError, describe } from '../../errors.js';
 
 /** Groups nested deeper than this are refused (a crafted file's cycle ends here). */
 const MAX_DEPTH = 32;
+/** Dataset dtypes read, with their item sizes. */
+const FLOAT32: Record<string, number> = { '<f4': 4 };
+const INTEGERS: Record<string, number> = { '<i8': 8, '<i4': 4 };
 
 export interface FloatDataset {
   shape: number[];
@@ -76,20 +80,41 @@ export class Hdf5Reader {
 
   /** The float32 dataset at `path`: shape and values, checked against the file's size first. */
   float32(path: string): FloatDataset {
+    const { shape, values } = this.dataset(path, FLOAT32, 'little-endian float32 (<f4) weights are');
+    return { shape, values: Float32Array.from(values) };
+  }
+
+  /** The integer dataset at `path` (int64 or int32, as Keras writes an optimizer's step count under TensorFlow or JAX). */
+  integer(path: string): { shape: number[]; values: number[] } {
+    const { shape, values } = this.dataset(path, INTEGERS, 'little-endian int64 or int32 (<i8, <i4) values are');
+    return { shape, values: Array.from(values) };
+  }
+
+  /** The dtype of the dataset at `path` (`<f4`, `<i8`, ...), or undefined when it is not a dataset. */
+  dtype(path: string): string | undefined {
+    const ds = this.node(path);
+    return ds instanceof Dataset ? this.guard(path, () => String(ds.dtype)) : undefined;
+  }
+
+  /** A contiguous, unfiltered dataset of one of `dtypes`: its shape and values, the declared size checked against the file's first. */
+  private dataset(path: string, dtypes: Record<string, number>, expected: string): { shape: number[]; values: ArrayLike<number> } {
     const ds = this.node(path);
     if (!(ds instanceof Dataset)) throw new ValueError(`${this.what} has no dataset ${path}`);
     return this.guard(path, () => {
       const { shape, dtype } = ds;
-      if (dtype !== '<f4') throw new ValueError(`${this.what}: ${path} holds ${describe(dtype)} values; only little-endian float32 (<f4) weights are supported`);
+      const itemSize = typeof dtype === 'string' ? dtypes[dtype] : undefined;
+      if (itemSize === undefined) throw new ValueError(`${this.what}: ${path} holds ${describe(dtype)} values; only ${expected} supported here`);
       const filters = ds._dataobjects.filter_pipeline;
       if (filters && filters.length) throw new ValueError(`${this.what}: ${path} is stored with filters (${filters.map((f) => f.name ?? f.filter_id).join(', ')}): compressed datasets are not supported`);
       if (ds._dataobjects.chunks) throw new ValueError(`${this.what}: ${path} has a chunked layout, which is not supported (Keras writes contiguous datasets)`);
       if (!Array.isArray(shape) || shape.length > 8 || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new ValueError(`${this.what}: ${path} has an invalid shape ${describe(shape)}`);
       const count = shape.reduce((a, b) => a * b, 1);
-      if (count * 4 > this.bytes.byteLength) throw new ValueError(`${this.what}: ${path} declares shape [${shape.join(', ')}] (${count * 4} bytes), more than the whole file's ${this.bytes.byteLength} bytes`);
-      const values = ds.value as ArrayLike<number>;
+      if (count * itemSize > this.bytes.byteLength) throw new ValueError(`${this.what}: ${path} declares shape [${shape.join(', ')}] (${count * itemSize} bytes), more than the whole file's ${this.bytes.byteLength} bytes`);
+      const raw = ds.value as ArrayLike<number> | number;
+      // jsfive gives a scalar dataset's value as a number
+      const values = typeof raw === 'number' ? [raw] : raw;
       if (values.length !== count) throw new ValueError(`${this.what}: ${path} declares shape [${shape.join(', ')}] but holds ${values.length} values`);
-      return { shape: [...shape], values: Float32Array.from(values) };
+      return { shape: [...shape], values };
     });
   }
 

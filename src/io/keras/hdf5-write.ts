@@ -2,7 +2,7 @@
  * A small HDF5 writer for the subset Keras's h5py writes (and reads back): superblock version 0,
  * version 1 object headers, groups as symbol tables (a version 1 B-tree leaf over symbol table
  * nodes, names in a local heap), contiguous little-endian float32 datasets, and fixed-length string
- * attributes. 8-byte offsets and lengths, group K values 4 (leaf) and 16 (internal) as HDF5's
+ * attributes, and little-endian int64 datasets (an optimizer's step count). 8-byte offsets and lengths, group K values 4 (leaf) and 16 (internal) as HDF5's
  * defaults, so one B-tree leaf addresses up to 32 symbol nodes of 8 entries: 256 members a group.
  * Format: the HDF5 File Format Specification, version 2 (sections II.A, III.A-C, IV.A).
  */
@@ -14,10 +14,10 @@ export interface H5GroupSpec {
   members: Map<string, H5GroupSpec | H5DatasetSpec>;
 }
 
-/** A float32 dataset. */
+/** A float32 dataset, or an int64 one (BigInt64Array). */
 export interface H5DatasetSpec {
   shape: readonly number[];
-  data: Float32Array;
+  data: Float32Array | BigInt64Array;
 }
 
 const UNDEF = 0xffffffffffffffffn;
@@ -93,6 +93,8 @@ class Writer {
 }
 
 const float32Type = () => new Writer().u8(0x11).u8(0x20).u8(31).u8(0).u32(4).u16(0).u16(32).u8(23).u8(8).u8(0).u8(23).u32(127);
+/** Fixed-point class, version 1: little-endian, signed, 8 bytes, bit offset 0, precision 64. */
+const int64Type = () => new Writer().u8(0x10).u8(0x08).u8(0).u8(0).u32(8).u16(0).u16(64);
 const stringType = (size: number) => new Writer().u8(0x13).u8(0x11).u8(0).u8(0).u32(size); // null-padded, UTF-8
 const dataspace = (shape: readonly number[]) => {
   const w = new Writer().u8(1).u8(shape.length).u8(shape.length ? 1 : 0).u8(0).u32(0);
@@ -138,18 +140,21 @@ function attributeMessages(attrs: Record<string, string> | undefined): [number, 
 function writeDataset(buf: Buffer8, ds: H5DatasetSpec, path: string): number {
   const count = ds.shape.reduce((a, b) => a * b, 1);
   if (count !== ds.data.length) throw new ValueError(`HDF5 writer: ${path} has shape [${ds.shape.join(', ')}] but ${ds.data.length} values`);
+  const data = ds.data;
+  const size = data instanceof BigInt64Array ? 8 : 4;
   let address: bigint = UNDEF;
   if (count > 0) {
-    const at = buf.alloc(count * 4);
-    const out = new DataView(buf.bytes.buffer, at, count * 4);
-    for (let i = 0; i < count; i++) out.setFloat32(i * 4, ds.data[i], true);
+    const at = buf.alloc(count * size);
+    const out = new DataView(buf.bytes.buffer, at, count * size);
+    if (data instanceof BigInt64Array) for (let i = 0; i < count; i++) out.setBigInt64(i * 8, data[i], true);
+    else for (let i = 0; i < count; i++) out.setFloat32(i * 4, data[i], true);
     address = BigInt(at);
   }
   return objectHeader(buf, [
     [MSG.dataspace, 0, dataspace(ds.shape)],
-    [MSG.datatype, 1, float32Type()],
+    [MSG.datatype, 1, data instanceof BigInt64Array ? int64Type() : float32Type()],
     [MSG.fill, 1, new Writer().u8(2).u8(2).u8(2).u8(0)], // allocation late, fill if set, default fill value
-    [MSG.layout, 0, new Writer().u8(3).u8(1).u64(address).u64(count * 4)],
+    [MSG.layout, 0, new Writer().u8(3).u8(1).u64(address).u64(count * size)],
   ]);
 }
 
