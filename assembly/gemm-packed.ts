@@ -66,8 +66,8 @@ export function gemmPacked(
       if (m < MR && !forceGeneral()) {
         // few rows: B read as it is (packed beforehand: its panels; else its rows, unpacked)
         const bs = prepacked ? panels : b + ((<usize>pc * <usize>ldb + <usize>jc) << 2);
-        const panelBytes: usize = prepacked ? <usize>kc * NR << 2 : NR << 2;
-        const stepBytes: usize = prepacked ? NR << 2 : <usize>ldb << 2;
+        const panelBytes: usize = prepacked ? <usize>kc * <usize>NR << 2 : <usize>NR << 2;
+        const stepBytes: usize = prepacked ? <usize>NR << 2 : <usize>ldb << 2;
         rowsOnPanels(m, kc, nc, a + (<usize>pc * <usize>csa << 2), rsa, csa, bs, panelBytes, stepBytes, !prepacked, c + (<usize>jc << 2), ldc, beta, last && bias ? bias + (<usize>jc << 2) : 0, last ? act : 0);
         continue;
       }

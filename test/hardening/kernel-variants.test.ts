@@ -175,3 +175,25 @@ describe('fast kernels agree with the general ones, layer by layer', () => {
     });
   }
 });
+
+describe('products of fewer than 4 rows (a one-sample predict) equal the 4-row tiles bit for bit', () => {
+  const layers: [string, () => wl.Layer][] = [
+    ['LSTM(48)', () => wl.layers.lstm({ units: 48, returnSequences: true, inputShape: [5, 7] })],
+    ['GRU(40)', () => wl.layers.gru({ units: 40, returnSequences: true, inputShape: [5, 7] })],
+    ['GRU(40, reset_after false)', () => wl.layers.gru({ units: 40, resetAfter: false, returnSequences: true, inputShape: [5, 7] })],
+    ['SimpleRNN(72)', () => wl.layers.simpleRNN({ units: 72, returnSequences: true, inputShape: [5, 7] })],
+  ];
+  for (const [name, layer] of layers) {
+    it(`${name} → Dense(13): each sample alone, and 2 or 3 together, as in a batch of 6`, async () => {
+      wl.setSeed(12);
+      const model = wl.sequential({ layers: [layer(), wl.layers.dense({ units: 13, activation: 'tanh' })] });
+      const x = wl.randomUniform([6, 5, 7], -1, 1);
+      const all = (model.predict(x) as wl.Tensor).dataSync();
+      const rowFloats = all.length / 6;
+      for (const [start, count] of [[0, 1], [1, 1], [5, 1], [1, 2], [3, 3]]) {
+        const part = (model.predict(x.slice([start, 0, 0], [count, 5, 7])) as wl.Tensor).dataSync();
+        expect(Array.from(part), `samples ${start}..${start + count - 1}`).toEqual(Array.from(all.subarray(start * rowFloats, (start + count) * rowFloats)));
+      }
+    });
+  }
+});
