@@ -15,7 +15,7 @@ const SCHEME = 'downloads://';
 const REVOKE_AFTER_MS = 40_000;
 
 /** Clicks a download link for `blob` named `fileName`, after a turn of the event loop as tfjs does. */
-async function download(doc: Document, fileName: string, blob: Blob): Promise<void> {
+export async function download(doc: Document, fileName: string, blob: Blob): Promise<void> {
   const url = URL.createObjectURL(blob);
   const anchor = doc.createElement('a');
   anchor.download = fileName;
@@ -34,6 +34,17 @@ async function download(doc: Document, fileName: string, blob: Blob): Promise<vo
  * @throws ValueError outside a browser page (Node, web workers: use `file://`)
  * @example await model.save('downloads://my-model'); // my-model.json, my-model.weights.bin
  */
+/**
+ * Downloads one file (a `.keras` file: `model.save('downloads://NAME.keras')`).
+ * @throws ValueError outside a browser page
+ */
+export async function downloadFile(url: string, bytes: Uint8Array, stores?: BrowserStores): Promise<void> {
+  const doc = storeFor(SCHEME, 'document', stores);
+  const name = url.startsWith(SCHEME) ? url.slice(SCHEME.length) : url;
+  if (!name || name.includes('/')) throw new ValueError(`save: ${describe(url)}: a download is named by a file name without folders, e.g. downloads://my-model.keras`);
+  await download(doc, name, new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+}
+
 export function browserDownloads(fileNamePrefix = 'model', stores?: BrowserStores): IOHandler {
   if (typeof fileNamePrefix !== 'string') throw new ValueError(`browserDownloads: expected the files' name prefix as a string, got ${describe(fileNamePrefix)}`);
   const doc = storeFor(SCHEME, 'document', stores);

@@ -23,6 +23,7 @@ import { modelFromConfig, type ModelConfig } from './serialization.js';
 import { replaceFilesAtomically, type AtomicFs } from '../io/atomic-files.js';
 import type { SaveResult } from '../io/handlers.js';
 import type { SaveOptions } from '../io/save.js';
+import { downloadFile } from '../io/browser-downloads.js';
 
 /** Which Keras file the bytes hold, from their first bytes: `.keras` (zip) or `.h5` (HDF5), else null. */
 export function kerasFileKind(bytes: Uint8Array): 'keras' | 'h5' | null {
@@ -210,10 +211,16 @@ export function kerasBytesOf(model: LayersModel, options: SaveOptions = {}): Uin
  */
 export async function saveKerasFile(model: LayersModel, target: string, options: SaveOptions): Promise<SaveResult> {
   if (!/\.keras$/i.test(target)) throw new ValueError(`save: ${describe(target)}: legacy .h5 files are read but not written; save as .keras`);
-  if (!target.startsWith('file://')) throw new ValueError(`save: ${describe(target)}: a .keras file is saved to a file:// path (Node)`);
+  const info = (): SaveResult => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: model.weights.reduce((n, v) => n + v.size * 4, 0) } });
+  if (target.startsWith('downloads://')) {
+    // in a browser page: the file is downloaded (nothing replaced in place, so nothing lost)
+    await downloadFile(target, kerasBytesOf(model, options));
+    return info();
+  }
+  if (!target.startsWith('file://')) throw new ValueError(`save: ${describe(target)}: a .keras file is saved to a file:// path (Node, Deno) or downloaded (downloads://NAME.keras in a browser page)`);
   const bytes = kerasBytesOf(model, options);
   const [fs, { basename, dirname }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
   const path = target.slice('file://'.length);
   await replaceFilesAtomically(fs as unknown as AtomicFs, dirname(path), [{ name: basename(path), data: bytes }]);
-  return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: model.weights.reduce((n, v) => n + v.size * 4, 0) } };
+  return info();
 }

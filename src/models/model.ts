@@ -368,12 +368,13 @@ export class LayersModel<Out extends Tensor | Tensor[] = Tensor | Tensor[]> {
   /**
    * Saves the model in the TF.js layers format: `file://dir` (Node: dir/model.json + dir/weights.bin),
    * `http(s)://` (POST, as tfjs), or an IO handler (wl.io.fromMemory(), wl.io.withSaveHandler(fn));
-   * or, for a `file://…/name.keras` path (Node), as a Keras 3 `.keras` file that
+   * or, for a `file://…/name.keras` path (Node, Deno) or `downloads://name.keras` (a browser page), as a Keras 3 `.keras` file that
    * `keras.saving.load_model` reads. With `includeOptimizer` (a compiled model) either format also
    * holds the loss, metrics and optimizer with its state (a `.keras` file as Keras 3's
    * `compile_config` and `optimizer/vars`), so training resumes, here or in Keras, with the same next step.
    * @example await model.save('file://./my-model', { includeOptimizer: true });
    * @example await model.save('file://./my-model.keras', { includeOptimizer: true });
+   * @example await model.save('downloads://my-model.keras');
    */
   async save(target: string | IOHandler, options: SaveOptions = {}): Promise<SaveResult> {
     this.topology('save');

@@ -168,4 +168,28 @@ describe.skipIf(!available)('browser save/load handlers in headless Chromium', (
     }
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('downloads://NAME.keras: one Keras 3 file downloads, and loads in Node compiled, with the page\'s weights and optimizer state', async () => {
+    const downloads: Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    const weights = await run<number[][]>(`
+      const m = model(4);
+      m.compile({ loss: 'meanSquaredError', optimizer: 'adam' });
+      await m.fit(wl.ones([4, 4, 2]), wl.zeros([4, 2]), { epochs: 1, verbose: 0 });
+      await m.save('downloads://my-model.keras', { includeOptimizer: true });
+      return m.getWeights().map((w) => Array.from(w.dataSync()));
+    `);
+    await expect.poll(() => downloads.length, { timeout: 20_000 }).toBe(1);
+    expect(downloads[0].suggestedFilename()).toBe('my-model.keras');
+    const dir = mkdtempSync(join(tmpdir(), 'wasm-layers-downloads-'));
+    try {
+      await downloads[0].saveAs(join(dir, 'my-model.keras'));
+      const loaded = await wl.loadLayersModel(`file://${join(dir, 'my-model.keras')}`);
+      expect(loaded.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(weights);
+      expect(loaded.optimizer?.className).toBe('Adam');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(errors).toEqual([]);
+  }, 60_000);
 });
