@@ -78,7 +78,7 @@ function release(buffer: Buffer, values: HostArray): void {
 const owned = new WeakSet<HostArray>();
 const pool = new Map<string, HostArray[]>();
 const POOL_MIN_LENGTH = 256;
-const POOL_PER_SIZE = 4;
+const POOL_PER_SIZE = 8;
 const POOL_MAX_BYTES = 64 << 20;
 let pooledBytes = 0;
 
