@@ -69,7 +69,8 @@ export function f32_binary(op: i32, n: i32, a: usize, b: usize, out: usize, mode
   if (op == NEG) return f32x4.neg(x);
   if (op == ABS) return f32x4.abs(x);
   if (op == SQUARE) return f32x4.mul(x, x);
-  if (op == RELU) return f32x4.max(x, f32x4.splat(0));
+  // pmax is one instruction where max is several: x < 0 ? 0 : x keeps NaN, and + 0 turns −0 into +0 as max does
+  if (op == RELU) return f32x4.add(f32x4.pmax(x, f32x4.splat(0)), f32x4.splat(0));
   return f32x4.sqrt(x);
 }
 
@@ -114,14 +115,24 @@ export function f32_sum(n: i32, src: usize): f64 {
   return s;
 }
 
-/** The largest (max ≠ 0) or smallest of src[0 … n), n ≥ 1; NaN if any is NaN. */
+/**
+ * The largest (max ≠ 0) or smallest of src[0 … n), n ≥ 1; NaN if any is. Of a +0 and a −0 either may
+ * come out (the caller settles a zero result).
+ */
 export function f32_extreme(n: i32, src: usize, max: i32): f32 {
   const bytes = <usize>n << 2;
   let m = load<f32>(src);
   let o: usize = 0;
   if (bytes >= 16) {
+    // pmax/pmin (one instruction each) skip a NaN in x, so NaNs are flagged on the side
     let v = v128.load(src);
-    for (o = 16; o + 16 <= bytes; o += 16) v = max ? f32x4.max(v, v128.load(src + o)) : f32x4.min(v, v128.load(src + o));
+    let nan = f32x4.ne(v, v);
+    for (o = 16; o + 16 <= bytes; o += 16) {
+      const x = v128.load(src + o);
+      v = max ? f32x4.pmax(v, x) : f32x4.pmin(v, x);
+      nan = v128.or(nan, f32x4.ne(x, x));
+    }
+    if (v128.any_true(nan)) return NaN;
     for (let lane = 0; lane < 4; lane++) {
       const x = f32x4.extract_lane(v, 0);
       m = max ? Mathf.max(m, x) : Mathf.min(m, x);

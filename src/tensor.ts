@@ -75,7 +75,7 @@ export class Tensor<D extends DType = DType> {
   /** Releases the values (for tfjs-style code; not required). Disposing twice is a no-op. */
   dispose(): void {
     if (this.values == null) return;
-    untrackTensor(this.values);
+    untrackTensor(this.values, this);
     this.values = null;
   }
 

@@ -8,7 +8,7 @@
 import { ValueError } from '../errors.js';
 import { castArray, type DType, type HostArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
-import { Tensor, valuesOf } from '../tensor.js';
+import { valuesOf, type Tensor } from '../tensor.js';
 import { broadcastShape, broadcastValues, input, result, valuesAs, type TensorInput } from './core.js';
 import { upcastType } from './dtype.js';
 import { recycle, takeArray } from './memory.js';
@@ -28,7 +28,7 @@ export function binary(op: string, a: TensorInput, b: TensorInput, kernel: Binar
   const y = input(op, b, 'b');
   const shape = sameShape(x.shape, y.shape) ? x.shape : broadcastShape(op, x.shape, y.shape);
   if (code !== undefined && x.dtype === 'float32' && y.dtype === 'float32') {
-    const fast = floatBinary(code, valuesOf(x) as Float32Array, valuesOf(y) as Float32Array, shape);
+    const fast = wasmBinary(code, x, y, shape, sizeOf(shape));
     if (fast) return fast;
   }
   const common = upcastType(x.dtype, y.dtype);
@@ -43,23 +43,10 @@ export function binary(op: string, a: TensorInput, b: TensorInput, kernel: Binar
   return result(out, shape, to);
 }
 
-/** a (code) b on the kernels, when each operand is of the output's size or a scalar; else null. */
-function floatBinary(code: BinaryCode, a: Float32Array, b: Float32Array, shape: readonly number[]): Tensor | null {
-  const size = sizeOf(shape);
-  if ((a.length !== size && a.length !== 1) || (b.length !== size && b.length !== 1)) return null;
-  const out = takeArray('float32', size) as Float32Array;
-  if (wasmBinary(code, a, b, out)) return new Tensor(out, shape);
-  recycle(out);
-  return null;
-}
-
 function unary(op: string, x: TensorInput, kernel: UnaryKernel, float: boolean, code?: UnaryCode): Tensor {
   const t = input(op, x);
-  if (code !== undefined && t.dtype === 'float32') {
-    const out = takeArray('float32', t.size) as Float32Array;
-    if (wasmUnary(code, valuesOf(t) as Float32Array, out)) return new Tensor(out, t.shape);
-    recycle(out);
-  }
+  const fast = code !== undefined && t.dtype === 'float32' ? wasmUnary(code, t) : null;
+  if (fast) return fast;
   const to: DType = float ? 'float32' : t.dtype;
   const values = float && t.dtype !== 'float32' ? castArray(valuesOf(t), 'float32') : valuesOf(t);
   const out = to === 'bool' ? new Float32Array(values.length) : takeArray(to, values.length);

@@ -56,9 +56,17 @@ export function trackTensor(t: Tracked, values: HostArray): void {
 }
 
 /** Stops counting a tensor (Tensor.dispose). */
-export function untrackTensor(values: HostArray): void {
+export function untrackTensor(values: HostArray, t: Tracked): void {
+  disposeHook?.(t);
   const buffer = buffers.get(values);
   if (buffer) release(buffer, values);
+}
+
+let disposeHook: ((t: Tracked) => void) | null = null;
+
+/** Sets what runs on each tensor disposed (the kernels drop their copy of its values: wasm-path.ts). */
+export function onDispose(hook: (t: Tracked) => void): void {
+  disposeHook = hook;
 }
 
 function release(buffer: Buffer, values: HostArray): void {

@@ -15,8 +15,8 @@ import { input, normalizeAxes, normalizeAxis, result, shapeText, stridedCopy, st
 
 /** Reduces each row `values[start, start + n)` to one number. */
 type RowKernel = (values: HostArray, start: number, n: number) => number;
-/** Reduces a whole float32 array on the kernels, or gives null (then the row kernel runs). */
-type WholeKernel = (values: Float32Array) => number | null;
+/** Reduces a whole float32 tensor on the kernels, or gives null (then the row kernel runs). */
+type WholeKernel = (t: Tensor) => number | null;
 
 interface Rows {
   values: HostArray;
@@ -45,7 +45,7 @@ function reduce(
   const t = input(op, x);
   const { values, rows, n, outShape } = rowsOf(op, t, axis, keepDims);
   const out = new Float64Array(rows);
-  const fast = whole && rows === 1 && values instanceof Float32Array ? whole(values) : null;
+  const fast = whole && rows === 1 && t.dtype === 'float32' ? whole(t) : null;
   if (fast != null) out[0] = fast;
   else for (let r = 0; r < rows; r++) out[r] = kernel(values, r * n, n);
   return result(out, outShape, dtype(t.dtype));
@@ -73,9 +73,9 @@ export function mean(x: TensorInput, axis: number | number[] | null = null, keep
 
 const meanRow: RowKernel = (v, s, n) => sumRow(v, s, n) / n;
 
-function wholeMean(values: Float32Array): number | null {
-  const s = wasmSum(values);
-  return s == null ? null : s / values.length;
+function wholeMean(t: Tensor): number | null {
+  const s = wasmSum(t);
+  return s == null ? null : s / t.size;
 }
 
 /**
@@ -83,8 +83,8 @@ function wholeMean(values: Float32Array): number | null {
  * the first of equal values (as tfjs does), so a zero result comes from the loop.
  */
 function wholeExtreme(max: boolean): WholeKernel {
-  return (values) => {
-    const m = wasmExtreme(values, max);
+  return (t) => {
+    const m = wasmExtreme(t, max);
     return m === 0 ? null : m;
   };
 }

@@ -1,15 +1,23 @@
 /**
  * The float32 ops on the engine's SIMD kernels (assembly/tensor-ops.ts), once the engine runs
- * (`ready()`, or any model call): the operands are copied into a scratch block of the engine's
- * memory, computed there four lanes at a time, and the result copied out. Even with the copies this
- * is 3–10× the plain loops, which V8 runs one element at a time. The results are the plain loops'
- * (see the kernels' header); below WASM_MIN_SIZE values, or without a running engine, the plain
- * loops run. Each call returns null when it does not apply, and the caller takes the plain path.
+ * (`ready()`, or any model call). V8 runs the plain loops one element at a time; the kernels do four
+ * lanes at a time, 3–10× faster. Tensors keep their values in JS arrays, so an op copies its result
+ * out of the engine's memory; to spare the copies in, the engine keeps a copy of the values of the
+ * tensors the kernels recently read or wrote (tensors are immutable), up to COPIES_BYTES, the least
+ * recently used dropped first, and a tensor's copy when it is disposed. The results are the plain
+ * loops' (see the kernels' header). Each op returns null when the kernels do not apply (no running
+ * engine, fewer than WASM_MIN_SIZE or more than WASM_MAX_SIZE values), and the caller runs the loop.
  */
 import { startedEngine, type Engine } from '../backend/engine.js';
+import { Tensor, valuesOf } from '../tensor.js';
+import { onDispose, takeArray } from './memory.js';
 
-/** Below this many values the plain loop costs less than the kernel call and the copies. */
+/** Below this many values the plain loop costs less than the kernel call and the copy out. */
 export const WASM_MIN_SIZE = 256;
+/** Above this many values the plain loop runs, so a huge tensor does not grow the engine's memory for good. */
+export const WASM_MAX_SIZE = 1 << 24;
+/** Bytes of engine memory the copies of tensors' values may hold. */
+const COPIES_BYTES = 64 << 20;
 
 /** Binary op codes of f32_binary. */
 export const BINARY = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 } as const;
@@ -19,77 +27,119 @@ export const UNARY = { neg: 0, abs: 1, square: 2, relu: 3, sqrt: 4 } as const;
 export type BinaryCode = (typeof BINARY)[keyof typeof BINARY];
 export type UnaryCode = (typeof UNARY)[keyof typeof UNARY];
 
-/** A view of the running engine's whole memory, renewed when the memory grows (which detaches it). */
-let heap: Float32Array | null = null;
+/** Engine copies of tensors' values, least recently used first (a Map keeps insertion order). */
+const copies = new Map<object, { ptr: number; bytes: number }>();
+let copiesEngine: Engine | null = null;
+let copiesBytes = 0;
+/** A view of the engine's whole memory, renewed when the memory grows (which detaches it). */
+let heap = new Float32Array(0);
+
+onDispose((t) => {
+  const copy = copies.size > 0 ? copies.get(t) : undefined;
+  if (copy === undefined) return;
+  copies.delete(t);
+  copiesBytes -= copy.bytes;
+  copiesEngine!.release(copy.ptr);
+});
+
+/** The running engine for an op of n values, or null; the copies of another engine are forgotten. */
+function engineFor(n: number): Engine | null {
+  if (n < WASM_MIN_SIZE || n > WASM_MAX_SIZE) return null;
+  const engine = startedEngine();
+  if (engine !== copiesEngine) {
+    // an engine only stops running when disposed, with its memory
+    copies.clear();
+    copiesBytes = 0;
+    copiesEngine = engine;
+  }
+  return engine;
+}
+
+/** Where t's values are in the engine's memory (copied in now if they are not). */
+function ptrOf(engine: Engine, t: Tensor): number {
+  const copy = copies.get(t);
+  if (copy !== undefined) {
+    copies.delete(t);
+    copies.set(t, copy);
+    return copy.ptr;
+  }
+  const values = valuesOf(t);
+  const ptr = engine.allocF32(values.length);
+  heapOf(engine).set(values, ptr >> 2);
+  keep(t, ptr, values.length);
+  return ptr;
+}
 
 function heapOf(engine: Engine): Float32Array {
-  if (heap == null || heap.buffer !== engine.memory.buffer) heap = new Float32Array(engine.memory.buffer);
+  // an allocation may have grown the memory
+  if (heap.buffer !== engine.memory.buffer) heap = new Float32Array(engine.memory.buffer);
   return heap;
 }
 
-/**
- * Runs `work` with room for `count` floats in the running engine's memory (released after, so the
- * ops hold no engine memory between calls); null when no engine runs or n < WASM_MIN_SIZE.
- */
-function withScratch<T>(n: number, count: number, work: (engine: Engine, ptr: number) => T): T | null {
-  if (n < WASM_MIN_SIZE) return null;
-  const engine = startedEngine();
-  if (engine == null) return null;
-  const ptr = engine.allocF32(count);
-  try {
-    return work(engine, ptr);
-  } finally {
-    engine.release(ptr);
+function keep(t: Tensor, ptr: number, n: number): void {
+  copies.set(t, { ptr, bytes: n * 4 });
+  copiesBytes += n * 4;
+}
+
+/** A new tensor over the n values the kernel `write` puts at the pointer it is given (kept as t's copy). */
+function output(engine: Engine, n: number, shape: readonly number[], write: (ptr: number) => void): Tensor {
+  const ptr = engine.allocF32(n);
+  write(ptr);
+  const out = takeArray('float32', n) as Float32Array;
+  out.set(heapOf(engine).subarray(ptr >> 2, (ptr >> 2) + n));
+  const t = new Tensor(out, shape);
+  keep(t, ptr, n);
+  trim(engine);
+  return t;
+}
+
+/** Drops the least recently used copies beyond COPIES_BYTES. */
+function trim(engine: Engine): void {
+  for (const [t, copy] of copies) {
+    if (copiesBytes <= COPIES_BYTES) return;
+    copies.delete(t);
+    copiesBytes -= copy.bytes;
+    engine.release(copy.ptr);
   }
 }
 
 /**
- * a (op) b into `out` (all of out.length values), where a and b each have out.length values or one
- * (a scalar operand). False when the kernels cannot run it (no engine, too small).
+ * a (op) b of shape `shape`, for float32 tensors each of that size or of one value (a scalar), or
+ * null when the kernels do not apply.
  */
-export function wasmBinary(op: BinaryCode, a: Float32Array, b: Float32Array, out: Float32Array): boolean {
-  const n = out.length;
-  const mode = a.length === 1 ? 1 : b.length === 1 ? 2 : 0;
-  const done = withScratch(n, mode === 0 ? 2 * n : n, (engine, ptr) => {
-    const h = heapOf(engine);
-    const at = ptr >> 2;
-    // the array operands at ptr (and ptr + n); the result over the first
-    if (mode === 0) {
-      h.set(a, at);
-      h.set(b, at + n);
-    } else h.set(mode === 1 ? b : a, at);
-    engine.kernels.f32_binary(op, n, mode === 1 ? 0 : ptr, mode === 0 ? ptr + 4 * n : ptr, ptr, mode, mode === 1 ? a[0] : mode === 2 ? b[0] : 0);
-    out.set(h.subarray(at, at + n));
-    return true;
-  });
-  return done === true;
+export function wasmBinary(op: BinaryCode, a: Tensor, b: Tensor, shape: readonly number[], size: number): Tensor | null {
+  if ((a.size !== size && a.size !== 1) || (b.size !== size && b.size !== 1)) return null;
+  const engine = engineFor(size);
+  if (engine == null) return null;
+  const mode = a.size === size ? (b.size === size ? 0 : 2) : 1;
+  const pa = mode === 1 ? 0 : ptrOf(engine, a);
+  const pb = mode === 2 ? 0 : ptrOf(engine, b);
+  const s = mode === 1 ? valuesOf(a)[0] : mode === 2 ? valuesOf(b)[0] : 0;
+  return output(engine, size, shape, (ptr) => engine.kernels.f32_binary(op, size, pa, pb, ptr, mode, s));
 }
 
-/** op(x) into `out`. False when the kernels cannot run it. */
-export function wasmUnary(op: UnaryCode, x: Float32Array, out: Float32Array): boolean {
-  const n = out.length;
-  const done = withScratch(n, n, (engine, ptr) => {
-    const h = heapOf(engine);
-    h.set(x, ptr >> 2);
-    engine.kernels.f32_unary(op, n, ptr, ptr);
-    out.set(h.subarray(ptr >> 2, (ptr >> 2) + n));
-    return true;
-  });
-  return done === true;
+/** op(x) for a float32 tensor, or null when the kernels do not apply. */
+export function wasmUnary(op: UnaryCode, x: Tensor): Tensor | null {
+  const engine = engineFor(x.size);
+  if (engine == null) return null;
+  const px = ptrOf(engine, x);
+  return output(engine, x.size, x.shape, (ptr) => engine.kernels.f32_unary(op, x.size, px, ptr));
 }
 
-/** Σ x in float64, or null when the kernels cannot run it. */
-export function wasmSum(x: Float32Array): number | null {
-  return withScratch(x.length, x.length, (engine, ptr) => {
-    heapOf(engine).set(x, ptr >> 2);
-    return engine.kernels.f32_sum(x.length, ptr);
-  });
+/** Σ of a float32 tensor's values in float64, or null when the kernels do not apply. */
+export function wasmSum(x: Tensor): number | null {
+  const engine = engineFor(x.size);
+  if (engine == null) return null;
+  const sum = engine.kernels.f32_sum(x.size, ptrOf(engine, x));
+  trim(engine);
+  return sum;
 }
 
-/** The largest (or smallest) of x, NaN if any is, or null when the kernels cannot run it. */
-export function wasmExtreme(x: Float32Array, max: boolean): number | null {
-  return withScratch(x.length, x.length, (engine, ptr) => {
-    heapOf(engine).set(x, ptr >> 2);
-    return engine.kernels.f32_extreme(x.length, ptr, max ? 1 : 0);
-  });
+/** The largest (or smallest) of a float32 tensor's values, NaN if any is, or null when the kernels do not apply. */
+export function wasmExtreme(x: Tensor, max: boolean): number | null {
+  const engine = engineFor(x.size);
+  if (engine == null) return null;
+  const m = engine.kernels.f32_extreme(x.size, ptrOf(engine, x), max ? 1 : 0);
+  trim(engine);
+  return m;
 }
