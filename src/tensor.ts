@@ -19,7 +19,10 @@ export class Tensor<D extends DType = DType> {
   readonly size: number;
   private values: DataTypeMap[D] | null;
 
-  /** Wraps `values` (not copied) under `shape`; the dtype is the array's (Int32Array → int32, Uint8Array → bool). */
+  /**
+   * Wraps `values` (not copied) under `shape`; the dtype is the array's (Int32Array → int32, Uint8Array
+   * → bool). The tensor takes the array: tensors are immutable, as in tfjs, so do not change it after.
+   */
   constructor(values: DataTypeMap[D], shape: readonly number[]) {
     const dtype = dtypeOfArray(values);
     if (dtype == null) throw new ValueError(`A tensor's values must be a Float32Array, Int32Array or Uint8Array (bool), got ${Object.prototype.toString.call(values)}`);
@@ -45,7 +48,7 @@ export class Tensor<D extends DType = DType> {
   /** The values, row-major. The array is the tensor's own: treat it as read-only. */
   dataSync(): DataTypeMap[D] {
     if (this.values == null) throw new StateError('Tensor is disposed');
-    escape(this.values);
+    escape(this.values, this);
     return this.values;
   }
 

@@ -2,15 +2,17 @@
  * The float32 ops on the engine's SIMD kernels (assembly/tensor-ops.ts), once the engine runs
  * (`ready()`, or any model call). V8 runs the plain loops one element at a time; the kernels do four
  * lanes at a time, 3–10× faster. Tensors keep their values in JS arrays, so an op copies its result
- * out of the engine's memory; to spare the copies in, the engine keeps a copy of the values of the
- * tensors the kernels recently read or wrote (tensors are immutable), up to COPIES_BYTES, the least
- * recently used dropped first, and a tensor's copy when it is disposed. The results are the plain
+ * out of the engine's memory. To spare copying operands in again, the engine keeps a copy of the
+ * values of the tensors the kernels recently read or wrote (tensors are immutable, as in tfjs), up
+ * to COPIES_BYTES, the least recently used dropped first; a tensor's copy goes when it is disposed
+ * or its values are handed out by dataSync (tests write NaNs into that array), and values once handed
+ * out are copied in for each op. The results are the plain
  * loops' (see the kernels' header). Each op returns null when the kernels do not apply (no running
  * engine, fewer than WASM_MIN_SIZE or more than WASM_MAX_SIZE values), and the caller runs the loop.
  */
 import { startedEngine, type Engine } from '../backend/engine.js';
 import { Tensor, valuesOf } from '../tensor.js';
-import { onDispose, takeArray } from './memory.js';
+import { isHandedOut, onForget, takeArray } from './memory.js';
 
 /** Below this many values the plain loop costs less than the kernel call and the copy out. */
 export const WASM_MIN_SIZE = 256;
@@ -27,19 +29,22 @@ export const UNARY = { neg: 0, abs: 1, square: 2, relu: 3, sqrt: 4 } as const;
 export type BinaryCode = (typeof BINARY)[keyof typeof BINARY];
 export type UnaryCode = (typeof UNARY)[keyof typeof UNARY];
 
-/** Engine copies of tensors' values, least recently used first (a Map keeps insertion order). */
-const copies = new Map<object, { ptr: number; bytes: number }>();
+/** Engine copies of tensors' values (their pointers), least recently used first (a Map keeps insertion order). */
+const copies = new Map<Tensor, number>();
 let copiesEngine: Engine | null = null;
 let copiesBytes = 0;
+/** Copies an op made of operands whose values were handed out, released when the op ends. */
+const temporary: number[] = [];
 /** A view of the engine's whole memory, renewed when the memory grows (which detaches it). */
 let heap = new Float32Array(0);
 
-onDispose((t) => {
-  const copy = copies.size > 0 ? copies.get(t) : undefined;
-  if (copy === undefined) return;
+onForget((tracked) => {
+  const t = tracked as Tensor;
+  const ptr = copies.size > 0 ? copies.get(t) : undefined;
+  if (ptr === undefined) return;
   copies.delete(t);
-  copiesBytes -= copy.bytes;
-  copiesEngine!.release(copy.ptr);
+  copiesBytes -= t.size * 4;
+  copiesEngine!.release(ptr);
 });
 
 /** The running engine for an op of n values, or null; the copies of another engine are forgotten. */
@@ -55,18 +60,19 @@ function engineFor(n: number): Engine | null {
   return engine;
 }
 
-/** Where t's values are in the engine's memory (copied in now if they are not). */
+/** Where t's values are in the engine's memory: its copy, or a copy made now (temporary if the values were handed out). */
 function ptrOf(engine: Engine, t: Tensor): number {
   const copy = copies.get(t);
   if (copy !== undefined) {
     copies.delete(t);
     copies.set(t, copy);
-    return copy.ptr;
+    return copy;
   }
   const values = valuesOf(t);
   const ptr = engine.allocF32(values.length);
   heapOf(engine).set(values, ptr >> 2);
-  keep(t, ptr, values.length);
+  if (isHandedOut(values)) temporary.push(ptr);
+  else keep(t, ptr);
   return ptr;
 }
 
@@ -76,30 +82,29 @@ function heapOf(engine: Engine): Float32Array {
   return heap;
 }
 
-function keep(t: Tensor, ptr: number, n: number): void {
-  copies.set(t, { ptr, bytes: n * 4 });
-  copiesBytes += n * 4;
+function keep(t: Tensor, ptr: number): void {
+  copies.set(t, ptr);
+  copiesBytes += t.size * 4;
 }
 
-/** A new tensor over the n values the kernel `write` puts at the pointer it is given (kept as t's copy). */
-function output(engine: Engine, n: number, shape: readonly number[], write: (ptr: number) => void): Tensor {
-  const ptr = engine.allocF32(n);
-  write(ptr);
+/** A new tensor over the n values a kernel wrote at `ptr` (kept as its copy); ends the op. */
+function output(engine: Engine, ptr: number, n: number, shape: readonly number[]): Tensor {
   const out = takeArray('float32', n) as Float32Array;
   out.set(heapOf(engine).subarray(ptr >> 2, (ptr >> 2) + n));
   const t = new Tensor(out, shape);
-  keep(t, ptr, n);
-  trim(engine);
+  keep(t, ptr);
+  done(engine);
   return t;
 }
 
-/** Drops the least recently used copies beyond COPIES_BYTES. */
-function trim(engine: Engine): void {
-  for (const [t, copy] of copies) {
+/** Ends an op: releases its temporary copies and the least recently used copies beyond COPIES_BYTES. */
+function done(engine: Engine): void {
+  while (temporary.length > 0) engine.release(temporary.pop()!);
+  for (const [t, ptr] of copies) {
     if (copiesBytes <= COPIES_BYTES) return;
     copies.delete(t);
-    copiesBytes -= copy.bytes;
-    engine.release(copy.ptr);
+    copiesBytes -= t.size * 4;
+    engine.release(ptr);
   }
 }
 
@@ -115,7 +120,9 @@ export function wasmBinary(op: BinaryCode, a: Tensor, b: Tensor, shape: readonly
   const pa = mode === 1 ? 0 : ptrOf(engine, a);
   const pb = mode === 2 ? 0 : ptrOf(engine, b);
   const s = mode === 1 ? valuesOf(a)[0] : mode === 2 ? valuesOf(b)[0] : 0;
-  return output(engine, size, shape, (ptr) => engine.kernels.f32_binary(op, size, pa, pb, ptr, mode, s));
+  const ptr = engine.allocF32(size);
+  engine.kernels.f32_binary(op, size, pa, pb, ptr, mode, s);
+  return output(engine, ptr, size, shape);
 }
 
 /** op(x) for a float32 tensor, or null when the kernels do not apply. */
@@ -123,7 +130,9 @@ export function wasmUnary(op: UnaryCode, x: Tensor): Tensor | null {
   const engine = engineFor(x.size);
   if (engine == null) return null;
   const px = ptrOf(engine, x);
-  return output(engine, x.size, x.shape, (ptr) => engine.kernels.f32_unary(op, x.size, px, ptr));
+  const ptr = engine.allocF32(x.size);
+  engine.kernels.f32_unary(op, x.size, px, ptr);
+  return output(engine, ptr, x.size, x.shape);
 }
 
 /** Σ of a float32 tensor's values in float64, or null when the kernels do not apply. */
@@ -131,7 +140,7 @@ export function wasmSum(x: Tensor): number | null {
   const engine = engineFor(x.size);
   if (engine == null) return null;
   const sum = engine.kernels.f32_sum(x.size, ptrOf(engine, x));
-  trim(engine);
+  done(engine);
   return sum;
 }
 
@@ -140,6 +149,6 @@ export function wasmExtreme(x: Tensor, max: boolean): number | null {
   const engine = engineFor(x.size);
   if (engine == null) return null;
   const m = engine.kernels.f32_extreme(x.size, ptrOf(engine, x), max ? 1 : 0);
-  trim(engine);
+  done(engine);
   return m;
 }
