@@ -43,11 +43,14 @@ function reduce(
   whole?: WholeKernel,
 ): Tensor {
   const t = input(op, x);
+  // before rowsOf, which reads the values (a result of the kernels need not leave the engine)
+  if (whole && t.dtype === 'float32' && normalizeAxes(op, axis, t.rank).length === t.rank) {
+    const fast = whole(t);
+    if (fast != null) return result(Float64Array.of(fast), keepDims ? t.shape.map(() => 1) : [], dtype(t.dtype));
+  }
   const { values, rows, n, outShape } = rowsOf(op, t, axis, keepDims);
   const out = new Float64Array(rows);
-  const fast = whole && rows === 1 && t.dtype === 'float32' ? whole(t) : null;
-  if (fast != null) out[0] = fast;
-  else for (let r = 0; r < rows; r++) out[r] = kernel(values, r * n, n);
+  for (let r = 0; r < rows; r++) out[r] = kernel(values, r * n, n);
   return result(out, outShape, dtype(t.dtype));
 }
 

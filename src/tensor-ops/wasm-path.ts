@@ -1,8 +1,9 @@
 /**
  * The float32 ops on the engine's SIMD kernels (assembly/tensor-ops.ts), once the engine runs
  * (`ready()`, or any model call). V8 runs the plain loops one element at a time; the kernels do four
- * lanes at a time, 3–10× faster. Tensors keep their values in JS arrays, so an op copies its result
- * out of the engine's memory. To spare copying operands in again, the engine keeps a copy of the
+ * lanes at a time, 3–10× faster. Tensors keep their values in JS arrays: an op's result is copied
+ * out of the engine's memory when something reads it (a result only other kernels read never is:
+ * setPending in tensor.ts). To spare copying operands in again, the engine keeps a copy of the
  * values of the tensors the kernels recently read or wrote (tensors are immutable, as in tfjs), up
  * to COPIES_BYTES, the least recently used dropped first; a tensor's copy goes when it is disposed
  * or its values are handed out by dataSync (tests write NaNs into that array), and values once handed
@@ -11,11 +12,14 @@
  * engine, fewer than WASM_MIN_SIZE or more than WASM_MAX_SIZE values), and the caller runs the loop.
  */
 import { startedEngine, type Engine } from '../backend/engine.js';
-import { Tensor, valuesOf } from '../tensor.js';
+import { Tensor, isPending, onSettle, setPending, valuesOf } from '../tensor.js';
 import { isHandedOut, onForget, takeArray } from './memory.js';
 
-/** Below this many values the plain loop costs less than the kernel call and the copy out. */
-export const WASM_MIN_SIZE = 256;
+/**
+ * Below this many values the plain loop costs no more than the kernel call and the copy out (an add
+ * of 256 values costs the same both ways here, one of 1024 half as much on the kernels).
+ */
+export const WASM_MIN_SIZE = 512;
 /** Above this many values the plain loop runs, so a huge tensor does not grow the engine's memory for good. */
 export const WASM_MAX_SIZE = 1 << 24;
 /** Bytes of engine memory the copies of tensors' values may hold. */
@@ -47,17 +51,31 @@ onForget((tracked) => {
   copiesEngine!.release(ptr);
 });
 
+// a pending tensor's values are read: copy them out of its engine copy (which every pending tensor has)
+onSettle((t, values) => {
+  const ptr = copies.get(t as Tensor);
+  if (ptr === undefined || copiesEngine == null) throw new Error('Internal error: a pending tensor without its engine copy');
+  const at = ptr >> 2;
+  (values as Float32Array).set(heapOf(copiesEngine).subarray(at, at + values.length));
+});
+
 /** The running engine for an op of n values, or null; the copies of another engine are forgotten. */
 function engineFor(n: number): Engine | null {
   if (n < WASM_MIN_SIZE || n > WASM_MAX_SIZE) return null;
   const engine = startedEngine();
   if (engine !== copiesEngine) {
-    // an engine only stops running when disposed, with its memory
+    // a previous engine stopped running when disposed, which settled its pending tensors (below)
     copies.clear();
     copiesBytes = 0;
     copiesEngine = engine;
+    engine?.register({ evacuate: settleAll });
   }
   return engine;
+}
+
+/** Copies out the values of every pending tensor (the engine is about to be disposed). */
+function settleAll(): void {
+  for (const t of copies.keys()) if (isPending(t)) valuesOf(t);
 }
 
 /** Where t's values are in the engine's memory: its copy, or a copy made now (temporary if the values were handed out). */
@@ -87,11 +105,10 @@ function keep(t: Tensor, ptr: number): void {
   copiesBytes += t.size * 4;
 }
 
-/** A new tensor over the n values a kernel wrote at `ptr` (kept as its copy); ends the op. */
+/** A new tensor, pending, over the n values a kernel wrote at `ptr` (kept as its copy); ends the op. */
 function output(engine: Engine, ptr: number, n: number, shape: readonly number[]): Tensor {
-  const out = takeArray('float32', n) as Float32Array;
-  out.set(heapOf(engine).subarray(ptr >> 2, (ptr >> 2) + n));
-  const t = new Tensor(out, shape);
+  const t = new Tensor(takeArray('float32', n) as Float32Array, shape);
+  setPending(t);
   keep(t, ptr);
   done(engine);
   return t;
@@ -102,6 +119,7 @@ function done(engine: Engine): void {
   while (temporary.length > 0) engine.release(temporary.pop()!);
   for (const [t, ptr] of copies) {
     if (copiesBytes <= COPIES_BYTES) return;
+    if (isPending(t)) valuesOf(t); // copied out before the copy goes
     copies.delete(t);
     copiesBytes -= t.size * 4;
     engine.release(ptr);

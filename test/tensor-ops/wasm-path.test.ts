@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as wl from '../../src/index.js';
 import { getEngine, startedEngine } from '../../src/backend/engine.js';
+import { isPending } from '../../src/tensor.js';
 
 const N = 1003; // above the kernels' minimum, with a scalar tail after the 4-lane loop
 
@@ -195,6 +196,31 @@ describe('tensor-ops on the SIMD kernels', () => {
     y.dataSync()[0] = 100; // handed out: the kernels' copy of y is dropped
     expect(wl.sum(y).dataSync()[0]).toBe(-5 * (N - 1) + 100);
     expect(wl.max(wl.relu(y)).dataSync()[0]).toBe(100);
+  });
+
+  it('results read only by other kernels stay in the engine until read: every reader gets the values', async () => {
+    const a = specials(N, 12);
+    const y = wl.relu(wl.tensor(a));
+    expect(isPending(y)).toBe(true);
+    const want = each(a, (x) => Math.max(x, 0));
+    expectSame(wl.neg(wl.neg(y)).dataSync(), want); // kernels read y's engine copy
+    expect(isPending(y)).toBe(true);
+    expect(y.arraySync()).toEqual(Array.from(want)); // a plain reader copies it out
+    expect(isPending(y)).toBe(false);
+    const z = wl.relu(wl.tensor(a));
+    expectSame(wl.reshape(z, [1, N]).dataSync(), want); // an op of the plain path
+    const w = wl.relu(wl.tensor(a));
+    expect(Array.from(wl.sum(w, 0, true).dataSync())).toEqual(Array.from(wl.sum(wl.tensor(want), 0, true).dataSync()));
+    // dropped from the least recently used end: copied out first
+    const olds = Array.from({ length: 3 }, () => wl.relu(wl.tensor(a)));
+    for (let i = 0; i < 80; i++) wl.neg(wl.tensor(new Float32Array(1 << 18)));
+    expect(olds.map(isPending)).toEqual([false, false, false]);
+    for (const t of olds) expectSame(t.dataSync(), want);
+    // an engine shut down settles its pending tensors first
+    const last = wl.relu(wl.tensor(a));
+    await wl.shutdown();
+    expectSame(last.dataSync(), want);
+    await wl.ready();
   });
 
   it('after shutdown the plain loops run and give the same values', async () => {
