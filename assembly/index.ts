@@ -29,3 +29,4 @@ export function workspace_bytes(): usize {
 export function heap_base(): usize {
   return __heap_base;
 }
+export { f32_binary, f32_unary, f32_sum, f32_extreme } from "./tensor-ops";

@@ -4,7 +4,8 @@
 // - mix: a 1M-element elementwise + reduction mix, y = relu(a·b + c); sum(y), max(y), mean((a − mean(y))²),
 //   in tidy, values read back (ms per mix);
 // - add: the per-call cost of add on [128, 16] (result disposed), µs per call.
-// Each stack (ours, tfjs-wasm, tfjs-cpu) runs in its own process; the rounds interleave the stacks,
+// Each stack (ours, tfjs-wasm, tfjs-cpu) starts its backend first (ours: `await ready()`, which the
+// float32 ops' SIMD path needs; tfjs: setBackend) and runs in its own process; the rounds interleave the stacks,
 // since this shared machine's speed drifts; the medians over all samples and the ratios are printed.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,11 @@ function values(seed) {
 }
 
 async function library(stack) {
-  if (stack === 'ours') return import('../dist/index.js');
+  if (stack === 'ours') {
+    const wl = await import('../dist/index.js');
+    await wl.ready();
+    return wl;
+  }
   const tf = await import('@tensorflow/tfjs-core');
   await import(stack === 'tfjs-wasm' ? '@tensorflow/tfjs-backend-wasm' : '@tensorflow/tfjs-backend-cpu');
   await import('../test/peers/tfjs-chained-ops.mjs');

@@ -6,7 +6,7 @@
  * `x.reshape(...)`, ...) are installed from src/tensor-ops/methods.ts.
  */
 import { StateError, ValueError } from './errors.js';
-import { dtypeOfArray, type DataTypeMap, type DType } from './dtype.js';
+import { dtypeOfArray, type DataTypeMap, type DType, type HostArray } from './dtype.js';
 import { sizeOf } from './shape.js';
 import { escape, trackTensor, untrackTensor } from './tensor-ops/memory.js';
 
@@ -18,8 +18,13 @@ export class Tensor<D extends DType = DType> {
   readonly shape: number[];
   readonly size: number;
   private values: DataTypeMap[D] | null;
+  /** The values are still only in the engine's memory (an op on the kernels wrote them): see settleValues. */
+  private pending = false;
 
-  /** Wraps `values` (not copied) under `shape`; the dtype is the array's (Int32Array → int32, Uint8Array → bool). */
+  /**
+   * Wraps `values` (not copied) under `shape`; the dtype is the array's (Int32Array → int32, Uint8Array
+   * → bool). The tensor takes the array: tensors are immutable, as in tfjs, so do not change it after.
+   */
   constructor(values: DataTypeMap[D], shape: readonly number[]) {
     const dtype = dtypeOfArray(values);
     if (dtype == null) throw new ValueError(`A tensor's values must be a Float32Array, Int32Array or Uint8Array (bool), got ${Object.prototype.toString.call(values)}`);
@@ -44,9 +49,9 @@ export class Tensor<D extends DType = DType> {
 
   /** The values, row-major. The array is the tensor's own: treat it as read-only. */
   dataSync(): DataTypeMap[D] {
-    if (this.values == null) throw new StateError('Tensor is disposed');
-    escape(this.values);
-    return this.values;
+    const values = valuesOf(this);
+    escape(values, this);
+    return values;
   }
 
   /** The values, row-major (async, as in tfjs). */
@@ -75,8 +80,9 @@ export class Tensor<D extends DType = DType> {
   /** Releases the values (for tfjs-style code; not required). Disposing twice is a no-op. */
   dispose(): void {
     if (this.values == null) return;
-    untrackTensor(this.values);
+    untrackTensor(this.values, this);
     this.values = null;
+    this.pending = false;
   }
 
   toString(): string {
@@ -88,5 +94,30 @@ export class Tensor<D extends DType = DType> {
 export function valuesOf<D extends DType>(t: Tensor<D>): DataTypeMap[D] {
   const values = t['values'];
   if (values == null) throw new StateError('Tensor is disposed');
+  if (t['pending']) {
+    settle!(t, values);
+    t['pending'] = false;
+  }
   return values;
+}
+
+/**
+ * Marks `t` (just made by an op on the kernels over an unwritten array) as having its values only in
+ * the engine's memory, until something reads them: then `fill(t, values)`, which setPending's caller
+ * set with onSettle, writes them. Saves copying out results that only other kernels read.
+ */
+export function setPending(t: Tensor): void {
+  t['pending'] = true;
+}
+
+/** Whether `t`'s values are still only in the engine's memory. */
+export function isPending(t: Tensor): boolean {
+  return t['pending'];
+}
+
+let settle: ((t: Tensor, values: HostArray) => void) | null = null;
+
+/** Sets what writes a pending tensor's values when they are read (src/tensor-ops/wasm-path.ts). */
+export function onSettle(fill: (t: Tensor, values: HostArray) => void): void {
+  settle = fill;
 }

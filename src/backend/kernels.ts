@@ -133,6 +133,13 @@ export interface Kernels {
     batch: number, steps: number, channels: number, pool: number, stride: number, padBefore: number, outSteps: number,
     dy: number, mask: number, dx: number,
   ): void;
+  /** The tensor ops' float32 kernels (assembly/tensor-ops.ts): out = a (op) b, mode 1/2 = a/b is the scalar s. */
+  f32_binary(op: number, n: number, a: number, b: number, out: number, mode: number, s: number): void;
+  f32_unary(op: number, n: number, src: number, dst: number): void;
+  /** Σ of n float32 values, accumulated in float64. */
+  f32_sum(n: number, src: number): number;
+  /** The largest (max = 1) or smallest of n ≥ 1 values, NaN if any is. */
+  f32_extreme(n: number, src: number, max: number): number;
 }
 
 /**
@@ -159,6 +166,7 @@ const KERNEL_NAME_SET = {
   embedding_bad_id: true, f32_embedding_gather: true, f32_embedding_scatter_add: true,
   f32_l2norm_rows: true, f32_l2norm_rows_bwd: true,
   f32_rows_window: true, f32_max_pool1d: true, f32_max_pool1d_bwd: true, f32_avg_pool1d: true, f32_avg_pool1d_bwd: true,
+  f32_binary: true, f32_unary: true, f32_sum: true, f32_extreme: true,
 } satisfies Record<keyof Kernels, true>;
 
 /** Names of every kernel (see KERNEL_NAME_SET). */

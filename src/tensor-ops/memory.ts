@@ -56,9 +56,28 @@ export function trackTensor(t: Tracked, values: HostArray): void {
 }
 
 /** Stops counting a tensor (Tensor.dispose). */
-export function untrackTensor(values: HostArray): void {
+export function untrackTensor(values: HostArray, t: Tracked): void {
+  forgetHook?.(t);
   const buffer = buffers.get(values);
   if (buffer) release(buffer, values);
+}
+
+let forgetHook: ((t: Tracked) => void) | null = null;
+
+/**
+ * Sets what runs on each tensor disposed or whose values are handed out (`dataSync`): the kernels
+ * drop their copy of its values (wasm-path.ts).
+ */
+export function onForget(hook: (t: Tracked) => void): void {
+  forgetHook = hook;
+}
+
+/** Value arrays handed out by dataSync: their holder may write to them against the rule. */
+const handedOut = new WeakSet<HostArray>();
+
+/** Whether `values` were handed out by dataSync (so they may change under their tensor). */
+export function isHandedOut(values: HostArray): boolean {
+  return handedOut.has(values);
 }
 
 function release(buffer: Buffer, values: HostArray): void {
@@ -78,7 +97,7 @@ function release(buffer: Buffer, values: HostArray): void {
 const owned = new WeakSet<HostArray>();
 const pool = new Map<string, HostArray[]>();
 const POOL_MIN_LENGTH = 256;
-const POOL_PER_SIZE = 4;
+const POOL_PER_SIZE = 8;
 const POOL_MAX_BYTES = 64 << 20;
 let pooledBytes = 0;
 
@@ -110,9 +129,12 @@ export function recycle(values: HostArray): void {
   pooledBytes += values.byteLength;
 }
 
-/** Marks `values` as handed out of the ops (Tensor.dataSync): it is never reused. */
-export function escape(values: HostArray): void {
+/** Marks `values` as handed out of the ops (Tensor.dataSync of `t`): it is never reused. */
+export function escape(values: HostArray, t: Tracked): void {
   owned.delete(values);
+  if (handedOut.has(values)) return;
+  handedOut.add(values);
+  forgetHook?.(t);
 }
 
 /**

@@ -2,17 +2,21 @@
  * Reductions over axes (all of them by default) with keepDims, as tfjs: sum and prod give int32 for
  * int32 and bool inputs, min and max keep the dtype, argMax/argMin give int32, the rest float32.
  * The reduced axes are moved last (one strided copy when they are not already), so each reduction
- * is a loop over rows.
+ * is a loop over rows; sum, mean, min and max of a whole float32 tensor run on the engine's SIMD
+ * kernels when it runs (wasm-path.ts).
  */
 import { ValueError, invalidArgument } from '../errors.js';
 import type { DType, HostArray } from '../dtype.js';
 import { sizeOf } from '../shape.js';
 import { valuesOf, type Tensor } from '../tensor.js';
 import { abs } from './elementwise.js';
+import { wasmExtreme, wasmSum } from './wasm-path.js';
 import { input, normalizeAxes, normalizeAxis, result, shapeText, stridedCopy, stridesOf, type TensorInput } from './core.js';
 
 /** Reduces each row `values[start, start + n)` to one number. */
 type RowKernel = (values: HostArray, start: number, n: number) => number;
+/** Reduces a whole float32 tensor on the kernels, or gives null (then the row kernel runs). */
+type WholeKernel = (t: Tensor) => number | null;
 
 interface Rows {
   values: HostArray;
@@ -34,8 +38,16 @@ function rowsOf(op: string, t: Tensor, axis: number | number[] | null | undefine
   return { values, rows: sizeOf(kept.map((i) => t.shape[i])), n, outShape };
 }
 
-function reduce(op: string, x: TensorInput, axis: number | number[] | null | undefined, keepDims: boolean, kernel: RowKernel, dtype: (input: DType) => DType): Tensor {
+function reduce(
+  op: string, x: TensorInput, axis: number | number[] | null | undefined, keepDims: boolean, kernel: RowKernel, dtype: (input: DType) => DType,
+  whole?: WholeKernel,
+): Tensor {
   const t = input(op, x);
+  // before rowsOf, which reads the values (a result of the kernels need not leave the engine)
+  if (whole && t.dtype === 'float32' && normalizeAxes(op, axis, t.rank).length === t.rank) {
+    const fast = whole(t);
+    if (fast != null) return result(Float64Array.of(fast), keepDims ? t.shape.map(() => 1) : [], dtype(t.dtype));
+  }
   const { values, rows, n, outShape } = rowsOf(op, t, axis, keepDims);
   const out = new Float64Array(rows);
   for (let r = 0; r < rows; r++) out[r] = kernel(values, r * n, n);
@@ -54,13 +66,33 @@ const sumRow: RowKernel = (v, start, n) => {
 
 /** Sum over `axis` (all axes by default). @example wl.sum(wl.tensor([[1, 2], [3, 4]]), 1) // [3, 7] */
 export function sum(x: TensorInput, axis: number | number[] | null = null, keepDims = false): Tensor {
-  return reduce('sum', x, axis, keepDims, sumRow, intOrFloat);
+  return reduce('sum', x, axis, keepDims, sumRow, intOrFloat, wasmSum);
 }
 
 /** Mean over `axis` (float32). @example wl.mean(wl.tensor([1, 2, 3, 4])) // 2.5 */
 export function mean(x: TensorInput, axis: number | number[] | null = null, keepDims = false): Tensor {
-  return reduce('mean', x, axis, keepDims, (v, s, n) => sumRow(v, s, n) / n, float);
+  return reduce('mean', x, axis, keepDims, meanRow, float, wholeMean);
 }
+
+const meanRow: RowKernel = (v, s, n) => sumRow(v, s, n) / n;
+
+function wholeMean(t: Tensor): number | null {
+  const s = wasmSum(t);
+  return s == null ? null : s / t.size;
+}
+
+/**
+ * The kernels' max or min, except a zero: Math.max/min order −0 below +0, while these loops keep
+ * the first of equal values (as tfjs does), so a zero result comes from the loop.
+ */
+function wholeExtreme(max: boolean): WholeKernel {
+  return (t) => {
+    const m = wasmExtreme(t, max);
+    return m === 0 ? null : m;
+  };
+}
+const wholeMax = wholeExtreme(true);
+const wholeMin = wholeExtreme(false);
 
 /** Product over `axis`. @example wl.prod(wl.tensor([1, 2, 3])) // 6 */
 export function prod(x: TensorInput, axis: number | number[] | null = null, keepDims = false): Tensor {
@@ -77,12 +109,12 @@ export function min(x: TensorInput, axis: number | number[] | null = null, keepD
     let m = v[start];
     for (let i = start + 1; i < start + n; i++) if (v[i] < m || v[i] !== v[i]) m = v[i];
     return m;
-  }, same);
+  }, same, wholeMin);
 }
 
 /** Maximum over `axis` (NaN if any is). @example wl.max(wl.tensor([3, 1, 2])) // 3 */
 export function max(x: TensorInput, axis: number | number[] | null = null, keepDims = false): Tensor {
-  return reduce('max', x, axis, keepDims, maxRow, same);
+  return reduce('max', x, axis, keepDims, maxRow, same, wholeMax);
 }
 
 const maxRow: RowKernel = (v, start, n) => {
