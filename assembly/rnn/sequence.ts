@@ -23,6 +23,7 @@ import { lstmSmallBackStep } from "./lstm-small-bwd";
 import { addRow, anyMasked, copyMaskedRows, maskedGradRows, maskedStepEnd, zeroMaskedRows, writeStepOutput } from "./mask";
 import { addMaskedGateGradient, maskedGateProducts, packGateColumns, packGateRows } from "./rec-dropout";
 import { simpleRnnBackwardRows, simpleRnnForwardRows } from "./simple-rnn-cell";
+import { simpleRnnSmallSeq, simpleRnnSmallUnits } from "./simple-rnn-small";
 
 /** Gate blocks of a cell: 4 for the LSTM, 1 for SimpleRNN. */
 // @ts-ignore: decorator
@@ -133,6 +134,28 @@ export function f32_lstm_fwd_small(
 ): void {
   if (!lstmSmallUnits(units) || batch <= 0) unreachable();
   lstmSmallSeq(batch, steps, units, features, x, kernel, bias, recKernel, hs, cs, gates, aux, out, mask, work + (packedBFloats(units, 4 * units) << 2), flags, recAct, act);
+}
+
+/** 1 when f32_simple_rnn_fwd_small takes `units` (a multiple of 4, at most 32), else 0. */
+export function simple_rnn_small_units(units: i32): i32 {
+  return simpleRnnSmallUnits(units) ? 1 : 0;
+}
+
+/**
+ * SimpleRNN's forward pass for small hidden sizes (simple_rnn_small_units) with the input projection
+ * fused into each step (simple-rnn-small.ts): x (B, T, F) as the model receives it (RNN_GO_BACKWARDS
+ * reads it backwards), kernel (F, u), bias (u) or 0, recKernel (u, u); hs[0] the initial state,
+ * written by the caller. Training keeps hs (T+1, B, u) for f32_rnn_seq_bwd; with RNN_INFERENCE hs
+ * is (2, B, u) (the final state at [T & 1]). out, mask: as f32_rnn_seq_fwd's. work:
+ * rnn_fwd_work_floats(CELL_SIMPLE_RNN, batch, units) f32 (read only with a mask).
+ */
+export function f32_simple_rnn_fwd_small(
+  batch: i32, steps: i32, units: i32, features: i32,
+  x: usize, kernel: usize, bias: usize, recKernel: usize, hs: usize, out: usize, mask: usize, work: usize,
+  flags: i32, act: i32,
+): void {
+  if (!simpleRnnSmallUnits(units) || batch <= 0) unreachable();
+  simpleRnnSmallSeq(batch, steps, units, features, x, kernel, bias, recKernel, hs, out, mask, work + (packedBFloats(units, units) << 2), flags, act);
 }
 
 /**

@@ -234,7 +234,9 @@ export interface UniformCache {
 
 /**
  * x (B, T, F) → output (B, T, u) with returnSequences, else (B, u), and the final states. With
- * `training` false nothing is kept for backward and the cache is null.
+ * `training` false nothing is kept for backward and the cache is null. Small hidden sizes take the
+ * cell's kernel that fuses the input projection into every step (assembly/rnn/lstm-small.ts,
+ * simple-rnn-small.ts), except in training with recurrent or per-gate input dropout.
  */
 export function uniformCellForward(
   engine: Device, scratch: Scratch, cell: UniformCell, input: SequenceInputs, w: CellPointers, cfg: SequenceConfig, training: boolean,
@@ -253,14 +255,23 @@ export function uniformCellForward(
   const work = scratch.alloc([engine.kernels.rnn_fwd_work_floats(cell.code, batch, u)]);
   const flags = sequenceFlags(cfg, training, zeroState);
   let xt: DeviceTensor, xproj: DeviceTensor;
-  if (cell.code === LSTM_CELL.code && batch > 0 && engine.kernels.lstm_small_units(u) && !inputMasks && !recurrentMasks) {
+  const k = engine.kernels, lstm = cell.code === LSTM_CELL.code;
+  if (batch > 0 && (lstm ? k.lstm_small_units(u) : k.simple_rnn_small_units(u)) && !inputMasks && !recurrentMasks) {
     // the input projection is fused into each step: x is read as given, and training keeps x
     // time-major (for dW = xᵀ·dxproj over all B·T rows) and a buffer for dxproj
-    engine.kernels.f32_lstm_fwd_small(
-      batch, steps, u, features, input.x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, cs!.ptr, gates!.ptr, aux!.ptr,
-      output.ptr, mask?.ptr ?? 0, work.ptr, flags | (cfg.goBackwards ? RnnFlags.goBackwards : 0), cfg.recurrentActivation, cfg.activation,
-    );
-    if (!training) return { output, states: [stateAt(hs, finalSlot(steps, false)), stateAt(cs!, finalSlot(steps, false))], cache: null };
+    const smallFlags = flags | (cfg.goBackwards ? RnnFlags.goBackwards : 0), maskPtr = mask?.ptr ?? 0;
+    if (lstm) {
+      k.f32_lstm_fwd_small(
+        batch, steps, u, features, input.x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, cs!.ptr, gates!.ptr, aux!.ptr,
+        output.ptr, maskPtr, work.ptr, smallFlags, cfg.recurrentActivation, cfg.activation,
+      );
+    } else {
+      k.f32_simple_rnn_fwd_small(batch, steps, u, features, input.x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, output.ptr, maskPtr, work.ptr, smallFlags, cfg.activation);
+    }
+    if (!training) {
+      const last = finalSlot(steps, false);
+      return { output, states: cs ? [stateAt(hs, last), stateAt(cs, last)] : [stateAt(hs, last)], cache: null };
+    }
     xt = timeMajor(engine, scratch, input.x, cfg.goBackwards);
     xproj = scratch.alloc([steps, batch, gu]);
   } else {

@@ -104,4 +104,20 @@ describe('kernel trace of one training step', () => {
       expect(general.get('f32_rnn_seq_fwd')).toBe(1);
     }
   });
+
+  it('a SimpleRNN of 16 units takes the small-units register kernel; one of 36 the general one', async () => {
+    const rnn = (units: number) => {
+      const m = wl.sequential({ layers: [wl.layers.simpleRNN({ units, inputShape: [6, 3] }), wl.layers.dense({ units: 2 })] });
+      m.compile({ loss: 'mse', optimizer: 'sgd' });
+      return m;
+    };
+    const x = wl.randomUniform([8, 6, 3]);
+    const y = wl.randomUniform([8, 2]);
+    const small = await trace(() => fitOnce(rnn(16), x, y));
+    expect(small.get('f32_simple_rnn_fwd_small')).toBe(1);
+    expect(small.get('f32_rnn_seq_fwd')).toBeUndefined();
+    const general = await trace(() => fitOnce(rnn(36), x, y));
+    expect(general.get('f32_simple_rnn_fwd_small')).toBeUndefined();
+    expect(general.get('f32_rnn_seq_fwd')).toBe(1);
+  });
 });

@@ -127,7 +127,7 @@ describe('LSTM sequence kernels against the float64 reference', () => {
   itSweepsSizes(runCase);
   itRunsCases('every pair of sigmoid, both hard sigmoids and tanh as σ and φ (eight-vector runs and tails)', seeded(activationPairs, 77), runCase);
   itRunsCases('go_backwards: the caller reverses the projection and the mask', goBackwardsCases(40), runCase);
-  itRunsCases('the small-units kernels at their edges: u 4, 28, 32 (a one-vector tail in the backward product), 36 (general), 130 rows', seeded([
+  itRunsCases('the small-units kernels at their edges: u 4, 28, 32 (a one-vector tail in the backward product), 36 (general), 130 rows', seeded<SharedCase>([
     { batch: 130, steps: 3, units: 4, returnSequences: true, mask: 'mask', initial: true, stateGrads: true },
     { batch: 6, steps: 4, units: 28, goBackwards: true, returnSequences: true, mask: 'zeroOutput', initial: true, stateGrads: true },
     { batch: 7, steps: 3, units: 32, goBackwards: true, returnSequences: false, mask: 'mask', initial: false, stateGrads: true },
