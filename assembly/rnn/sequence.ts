@@ -136,7 +136,7 @@ export function f32_lstm_fwd_small(
   lstmSmallSeq(batch, steps, units, features, x, kernel, bias, recKernel, hs, cs, gates, aux, out, mask, work + (packedBFloats(units, 4 * units) << 2), flags, recAct, act);
 }
 
-/** 1 when f32_simple_rnn_fwd_small takes `units` (a multiple of 4, at most 32), else 0. */
+/** 1 when f32_simple_rnn_fwd_small takes `units` (a multiple of 4, at most 64), else 0. */
 export function simple_rnn_small_units(units: i32): i32 {
   return simpleRnnSmallUnits(units) ? 1 : 0;
 }

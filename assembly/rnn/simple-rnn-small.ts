@@ -15,7 +15,7 @@ import { RNN_GO_BACKWARDS, RNN_INFERENCE, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_
 import { maskedStepEnd } from "./mask";
 
 /** The largest hidden size the small path takes (by measurement: see sequence.ts's simple_rnn_small_units). */
-export const SIMPLE_RNN_SMALL_UNITS: i32 = 32;
+export const SIMPLE_RNN_SMALL_UNITS: i32 = 64;
 
 /** Whether the small path takes `units`. */
 // @ts-ignore: decorator

@@ -3,7 +3,7 @@
 // gradient against central finite differences. Sizes hit every code path: units 3 (scalar tails),
 // 8, 16 and 40 (the thin in-place products; B·u over eight-vector runs and tails), 43 and 72 (the
 // packed products); batch 1, 5 and 130 (two row blocks of the packed GEMM); steps 1 and 4. Sizes
-// the small-units kernel takes (u a multiple of 4 up to 32: 4, 8, 16, 20, 28, 32) also run
+// the small-units kernel takes (u a multiple of 4 up to 64: 4, 8, 16, 20, 40, 60, 64) also run
 // f32_simple_rnn_fwd_small, for inference and training, and backward from what it kept.
 import { describe, it } from 'vitest';
 import { RnnFlags as Flag } from '../../src/backend/activation-codes.js';
@@ -112,11 +112,11 @@ describe('SimpleRNN sequence kernels against the float64 reference', () => {
   itSweepsSizes(runCase);
   itRunsCases('every activation code (0-5), on eight-vector runs and tails', seeded(activationCases, 91), runCase);
   itRunsCases('go_backwards: the caller reverses the projection and the mask', goBackwardsCases(43), runCase);
-  itRunsCases('the small-units kernel at its edges: u 4, 28, 32 (a one-vector tail), 36 (general), 130 rows', seeded<SharedCase>([
+  itRunsCases('the small-units kernel at its edges: u 4, 60 (a one-vector tail), 64, 68 (general), 130 rows', seeded<SharedCase>([
     { batch: 130, steps: 3, units: 4, returnSequences: true, mask: 'mask', initial: true, stateGrads: true },
-    { batch: 6, steps: 4, units: 28, goBackwards: true, returnSequences: true, mask: 'zeroOutput', initial: true, stateGrads: true },
-    { batch: 7, steps: 3, units: 32, goBackwards: true, returnSequences: false, mask: 'mask', initial: false, stateGrads: true },
-    { batch: 5, steps: 3, units: 36, returnSequences: true, mask: 'mask', initial: true, stateGrads: false },
+    { batch: 6, steps: 4, units: 60, goBackwards: true, returnSequences: true, mask: 'zeroOutput', initial: true, stateGrads: true },
+    { batch: 7, steps: 3, units: 64, goBackwards: true, returnSequences: false, mask: 'mask', initial: false, stateGrads: true },
+    { batch: 5, steps: 3, units: 68, returnSequences: true, mask: 'mask', initial: true, stateGrads: false },
   ], 400), runCase);
   itRunsCases('the packed products past one block: 130 rows, and u = 264', packedCases, runCase);
   itRunsCases('recurrent dropout: h_prev ⊙ m before the product, masks, initial states, go_backwards', recDropoutCases, runCase);
