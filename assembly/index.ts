@@ -7,6 +7,7 @@ export { f32_set_workspace } from "./workspace";
 export { f32_gru_seq_fwd, f32_gru_seq_bwd, gru_fwd_work_floats, gru_bwd_work_floats, f32_gru_fwd_small, gru_small_units } from "./rnn/gru";
 export { f32_rnn_seq_fwd, f32_rnn_seq_bwd, rnn_fwd_work_floats, rnn_bwd_work_floats } from "./rnn/sequence";
 export { rec_dropout_work_floats, f32_rnn_masked_states } from "./rnn/rec-dropout";
+export { f32_lstm_fwd_small, lstm_small_units, f32_simple_rnn_fwd_small, simple_rnn_small_units } from "./rnn/sequence";
 export { f32_softmax_rows, f32_softmax_rows_bwd } from "./softmax";
 export { f32_softmax_ce, f32_categorical_ce, f32_mse, f32_sparse_softmax_ce, f32_sparse_ce, f32_binary_ce, f32_mae, f32_huber } from "./loss";
 export { f32_argmax_matches, f32_sparse_argmax_matches } from "./metrics";

@@ -22,6 +22,11 @@
 //                   rmsprop, shuffled, workers 'auto'; several epochs per sample (≥ 150 ms)
 //   gru256/fit      GRU(256) on (64, 64) → TimeDistributed(Dense(64)) → softmax, batch 256, workers 2;
 //                   one epoch of AB_GRU256_STEPS (default 4) steps per sample
+//   lstm16/fit      the seed model1 shape with LSTM(16) (tfjs math) in place of its GRU (config.mjs SEQUENCE
+//                   lstm16), one epoch, workers 'auto'
+//   sentiment/fit   Embedding(10000, 128) → LSTM(64) → Dense(1, sigmoid) (config.mjs SEQUENCE sentiment),
+//                   one epoch of AB_SENTIMENT_SAMPLES (default 512) samples, batch 128, workers 2
+//   lstm256/fit     gru256/fit's shape with LSTM(256) (tfjs math); AB_GRU256_STEPS steps per epoch
 //   model{1,2,3}/predict   predict of the 1000 seed samples, batchSize 1000, workers 'auto', read
 //                   with dataSync(); several calls per sample (≥ 60 ms)
 // Times are per call (an epoch, a predict). B's models start from A's initial weights (copied with
@@ -43,9 +48,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { GRU256, SEED } from './config.mjs';
-import { gru256Data, seedData } from './data.mjs';
-import { gru256Model, seedModel } from './models.mjs';
+import { GRU256, SEED, SEQUENCE } from './config.mjs';
+import { gru256Data, idsData, seedData } from './data.mjs';
+import { gru256Model, seedModel, sequenceModel, textModel } from './models.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [argA, argB = repoRoot] = process.argv.slice(2);
@@ -63,11 +68,12 @@ const positiveInt = (name, fallback) => {
 };
 const PAIRS = positiveInt('AB_PAIRS', null);
 const GRU256_STEPS = positiveInt('AB_GRU256_STEPS', 4);
+const SENTIMENT_SAMPLES = positiveInt('AB_SENTIMENT_SAMPLES', 512);
 const TOL = env.AB_TOL ? Number(env.AB_TOL) : 0.03;
 const ONLY = env.AB_ONLY ? env.AB_ONLY.split(',').map((s) => s.trim()).filter(Boolean) : null;
 const VARIANT = env.AB_VARIANT || null;
 if (VARIANT && !['simd', 'relaxed-simd'].includes(VARIANT)) throw new Error(`AB_VARIANT must be simd or relaxed-simd, got ${VARIANT}`);
-const IDS = ['model1/fit', 'gru256/fit', 'model1/predict', 'model2/predict', 'model3/predict'];
+const IDS = ['model1/fit', 'gru256/fit', 'model1/predict', 'model2/predict', 'model3/predict', 'lstm16/fit', 'sentiment/fit', 'lstm256/fit'];
 const selected = (id) => !ONLY || ONLY.some((text) => id.includes(text));
 if (!IDS.some(selected)) {
   console.error(`AB_ONLY=${env.AB_ONLY} matches none of ${IDS.join(', ')}`);
@@ -200,6 +206,46 @@ const WORKLOADS = [
         const wl = libs[side];
         const [xt, yt] = [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
         return async () => (await models[side].fit(xt, yt, { batchSize: GRU256.batchSize, epochs: 1, verbose: 0, shuffle: true, workers: GRU256.workers })).history.loss[0];
+      };
+      return { A: fn('A'), B: fn('B'), compare: absDiff };
+    },
+  },
+  {
+    id: 'lstm16/fit', what: 'seed model1 shape with LSTM(16), one epoch (1000 samples, batch 128, workers auto)', pairs: 80, sampleMs: 150, warmup: 3, warmupMs: 1500, tol: LOSS_TOL, unit: 'loss',
+    async setup() {
+      const shape = { cell: 'lstm', units: SEED.hidden, steps: SEED.maxLen, features: SEED.inputSize, outputs: SEED.outputSize };
+      const models = pairedModels((wl) => sequenceModel(wl, shape), this.id);
+      const fn = (side) => {
+        const { x, y1 } = seedTensors(side);
+        return async () => (await models[side].fit(x, y1, { batchSize: SEED.batchSize, epochs: 1, verbose: 0, shuffle: true, workers: 'auto' })).history.loss[0];
+      };
+      return { A: fn('A'), B: fn('B'), compare: absDiff };
+    },
+  },
+  {
+    id: 'sentiment/fit', what: `Embedding(10000, 128) → LSTM(64) → Dense(1, sigmoid), one epoch (${SENTIMENT_SAMPLES} samples, batch 128, workers 2)`, pairs: 16, sampleMs: 0, warmup: 2, warmupMs: 0, tol: LOSS_TOL, unit: 'loss',
+    async setup() {
+      const c = SEQUENCE.sentiment;
+      const { x, y } = idsData(SENTIMENT_SAMPLES, c);
+      const models = pairedModels((wl) => textModel(wl, 'sentiment', c, { recurrentActivation: 'hard_sigmoid', unitForgetBias: false }), this.id);
+      const fn = (side) => {
+        const wl = libs[side];
+        const [xt, yt] = [wl.tensor(x.values, x.shape, x.dtype), wl.tensor(y.values, y.shape)];
+        return async () => (await models[side].fit(xt, yt, { batchSize: c.batchSize, epochs: 1, verbose: 0, shuffle: true, workers: c.workers })).history.loss[0];
+      };
+      return { A: fn('A'), B: fn('B'), compare: absDiff };
+    },
+  },
+  {
+    id: 'lstm256/fit', what: `LSTM(256), one epoch of ${GRU256_STEPS} steps (${GRU256_STEPS * GRU256.batchSize} samples, batch ${GRU256.batchSize}, workers ${GRU256.workers})`, pairs: 16, sampleMs: 0, warmup: 2, warmupMs: 0, tol: LOSS_TOL, unit: 'loss',
+    async setup() {
+      const c = SEQUENCE.lstm256;
+      const { x, y } = gru256Data(GRU256_STEPS * c.batchSize, c);
+      const models = pairedModels((wl) => sequenceModel(wl, { cell: 'lstm', ...c }), this.id);
+      const fn = (side) => {
+        const wl = libs[side];
+        const [xt, yt] = [wl.tensor(x.values, x.shape), wl.tensor(y.values, y.shape)];
+        return async () => (await models[side].fit(xt, yt, { batchSize: c.batchSize, epochs: 1, verbose: 0, shuffle: true, workers: c.workers })).history.loss[0];
       };
       return { A: fn('A'), B: fn('B'), compare: absDiff };
     },

@@ -14,10 +14,7 @@ export function maskForwardStep(batch: i32, uB: usize, maskRow: usize, hp: usize
   maskedOutputRows(batch, uB, maskRow, hn, last, zeroOutput);
 }
 
-/** out (B, T, u)[:, t] = src (B, u): a step's output rows into the sequence output. */
-export function writeStepOutput(batch: i32, uB: usize, src: usize, out: usize, t: i32, steps: i32): void {
-  for (let b = 0; b < batch; b++) memory.copy(out + (<usize>b * <usize>steps + <usize>t) * uB, src + <usize>b * uB, uB);
-}
+export { writeStepOutput } from "./mask";
 
 /**
  * Backward, before a step's cell gradient, once its output gradient is in dLast (B, u): valid rows

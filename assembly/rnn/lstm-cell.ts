@@ -77,30 +77,51 @@ function forwardRowsAny(batch: i32, u: i32, xp: usize, g: usize, cp: usize, cn: 
  */
 // @ts-ignore: decorator
 @inline function forwardBlocks(batch: i32, u: i32, xp: usize, g: usize, cp: usize, cn: usize, hn: usize, ax: usize, recAct: i32, act: i32): void {
-  const uB = <usize>u << 2, gB = uB << 2, last = batch - 1;
+  const gB = <usize>u << 4;
   for (let b = 0; b < batch; b += 4) {
-    const rows = min(4, batch - b);
-    const b1 = <usize>min(b + 1, last), b2 = <usize>min(b + 2, last), b3 = <usize>min(b + 3, last);
-    const g0 = g + <usize>b * gB, g1 = g + b1 * gB, g2 = g + b2 * gB, g3 = g + b3 * gB;
     // z = x·W + b + h·U over the block's real rows, which are contiguous
-    const zBytes = <usize>rows * gB;
+    const g0 = g + <usize>b * gB, zBytes = <usize>min(4, batch - b) * gB;
     for (let o: usize = 0; o < zBytes; o += 16) v128.store(g0 + o, f32x4.add(v128.load(xp + <usize>b * gB + o), v128.load(g0 + o)));
-    activateBlock(g0, g1, g2, g3, uB, recAct);
-    activateBlock(g0 + uB, g1 + uB, g2 + uB, g3 + uB, uB, recAct);
-    activateBlock(g0 + 2 * uB, g1 + 2 * uB, g2 + 2 * uB, g3 + 2 * uB, uB, act);
-    activateBlock(g0 + 3 * uB, g1 + 3 * uB, g2 + 3 * uB, g3 + 3 * uB, uB, recAct);
-    for (let r = 0; r < rows; r++) {
-      const row = <usize>(b + r) * uB, gr = g0 + <usize>r * gB;
-      for (let o: usize = 0; o < uB; o += 16) {
-        const c = f32x4.add(f32x4.mul(v128.load(gr + uB + o), v128.load(cp + row + o)), f32x4.mul(v128.load(gr + o), v128.load(gr + 2 * uB + o)));
-        v128.store(cn + row + o, c);
-        v128.store(ax + row + o, c);
-      }
+    lstmBlockCells(b, batch, <usize>u << 2, g, cp, cn, hn, ax, 0, 0, recAct, act, false);
+  }
+}
+
+/**
+ * The rest of a step for the block of four rows from row b (tail rows repeat the last row) once
+ * its gate rows in g (B, 4u) hold z = x·W + b + h·U (forwardBlocks; lstm-small.ts, whose [i | f]
+ * may arrive activated: `ifActivated`): the gates activated in place, then c = f ⊙ c_prev + i ⊙ g
+ * into cn and ax, φ(c) in ax, and h = o ⊙ φ(c) into hn and, unless out is 0, into out's rows
+ * (row r at out + r·outStride). Activations run over the four rows side by side (they load every
+ * vector before storing any, so a repeated row is activated once); sums and products run over the
+ * real rows.
+ */
+// @ts-ignore: decorator
+@inline export function lstmBlockCells(
+  b: i32, batch: i32, uB: usize, g: usize, cp: usize, cn: usize, hn: usize, ax: usize, out: usize, outStride: usize,
+  recAct: i32, act: i32, ifActivated: bool,
+): void {
+  const gB = uB << 2, last = batch - 1, rows = min(4, batch - b);
+  const b1 = <usize>min(b + 1, last), b2 = <usize>min(b + 2, last), b3 = <usize>min(b + 3, last);
+  const g0 = g + <usize>b * gB, g1 = g + b1 * gB, g2 = g + b2 * gB, g3 = g + b3 * gB;
+  // [i | f] are adjacent: one run of 2u
+  if (!ifActivated) activateBlock(g0, g1, g2, g3, 2 * uB, recAct);
+  activateBlock(g0 + 2 * uB, g1 + 2 * uB, g2 + 2 * uB, g3 + 2 * uB, uB, act);
+  activateBlock(g0 + 3 * uB, g1 + 3 * uB, g2 + 3 * uB, g3 + 3 * uB, uB, recAct);
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>(b + r) * uB, gr = g0 + <usize>r * gB;
+    for (let o: usize = 0; o < uB; o += 16) {
+      const c = f32x4.add(f32x4.mul(v128.load(gr + uB + o), v128.load(cp + row + o)), f32x4.mul(v128.load(gr + o), v128.load(gr + 2 * uB + o)));
+      v128.store(cn + row + o, c);
+      v128.store(ax + row + o, c);
     }
-    activateBlock(ax + <usize>b * uB, ax + b1 * uB, ax + b2 * uB, ax + b3 * uB, uB, act);
-    for (let r = 0; r < rows; r++) {
-      const row = <usize>(b + r) * uB, gr = g0 + <usize>r * gB;
-      for (let o: usize = 0; o < uB; o += 16) v128.store(hn + row + o, f32x4.mul(v128.load(gr + 3 * uB + o), v128.load(ax + row + o)));
+  }
+  activateBlock(ax + <usize>b * uB, ax + b1 * uB, ax + b2 * uB, ax + b3 * uB, uB, act);
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>(b + r) * uB, gr = g0 + <usize>r * gB, dst = out + <usize>(b + r) * outStride;
+    for (let o: usize = 0; o < uB; o += 16) {
+      const h = f32x4.mul(v128.load(gr + 3 * uB + o), v128.load(ax + row + o));
+      v128.store(hn + row + o, h);
+      if (out) v128.store(dst + o, h);
     }
   }
 }
@@ -182,8 +203,27 @@ function activateBlockShort(p0: usize, p1: usize, p2: usize, p3: usize, uB: usiz
  * (its replacement, dx·Uᵀ, is the loop's product).
  */
 export function lstmBackwardRows(batch: i32, u: i32, g: usize, ax: usize, cp: usize, dh: usize, dc: usize, dx: usize, recAct: i32, act: i32): void {
-  if (act == ACT_TANH && recAct == ACT_SIGMOID) backwardRows(batch, u, g, ax, cp, dh, dc, dx, ACT_SIGMOID, ACT_TANH);
-  else backwardRows(batch, u, g, ax, cp, dh, dc, dx, recAct, act);
+  // the pairs of lstmForwardRows get copies of their own, where the derivatives are inlined constants
+  if (act == ACT_TANH && recAct == ACT_SIGMOID) backwardSigmoidTanh(batch, u, g, ax, cp, dh, dc, dx);
+  else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID) backwardHardSigmoidTanh(batch, u, g, ax, cp, dh, dc, dx);
+  else if (act == ACT_TANH && recAct == ACT_HARD_SIGMOID_KERAS3) backwardKeras3HardSigmoidTanh(batch, u, g, ax, cp, dh, dc, dx);
+  else backwardRowsAny(batch, u, g, ax, cp, dh, dc, dx, recAct, act);
+}
+
+function backwardSigmoidTanh(batch: i32, u: i32, g: usize, ax: usize, cp: usize, dh: usize, dc: usize, dx: usize): void {
+  backwardRows(batch, u, g, ax, cp, dh, dc, dx, ACT_SIGMOID, ACT_TANH);
+}
+
+function backwardHardSigmoidTanh(batch: i32, u: i32, g: usize, ax: usize, cp: usize, dh: usize, dc: usize, dx: usize): void {
+  backwardRows(batch, u, g, ax, cp, dh, dc, dx, ACT_HARD_SIGMOID, ACT_TANH);
+}
+
+function backwardKeras3HardSigmoidTanh(batch: i32, u: i32, g: usize, ax: usize, cp: usize, dh: usize, dc: usize, dx: usize): void {
+  backwardRows(batch, u, g, ax, cp, dh, dc, dx, ACT_HARD_SIGMOID_KERAS3, ACT_TANH);
+}
+
+function backwardRowsAny(batch: i32, u: i32, g: usize, ax: usize, cp: usize, dh: usize, dc: usize, dx: usize, recAct: i32, act: i32): void {
+  backwardRows(batch, u, g, ax, cp, dh, dc, dx, recAct, act);
 }
 
 // @ts-ignore: decorator

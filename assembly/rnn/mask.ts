@@ -60,6 +60,26 @@ export function maskedOutputRows(batch: i32, rowBytes: usize, maskRow: usize, h:
 }
 
 /**
+ * Forward, the end of a step with a mask, once its new states are formed: masked rows carry h from
+ * hp to hn (and c from cp to cn; cp 0 for a cell without a carry), `last` becomes the step's
+ * output (maskedOutputRows), and goes into out's step t (out (B, T, u); 0 to skip).
+ */
+export function maskedStepEnd(
+  batch: i32, uB: usize, maskRow: usize, hp: usize, hn: usize, cp: usize, cn: usize, last: usize, zeroOutput: bool,
+  out: usize, t: i32, steps: i32,
+): void {
+  if (cp) copyMaskedRows(batch, uB, maskRow, cp, cn);
+  copyMaskedRows(batch, uB, maskRow, hp, hn);
+  maskedOutputRows(batch, uB, maskRow, hn, last, zeroOutput);
+  if (out) writeStepOutput(batch, uB, last, out, t, steps);
+}
+
+/** out (B, T, u)[:, t] = src (B, u): a step's output rows into the sequence output. */
+export function writeStepOutput(batch: i32, uB: usize, src: usize, out: usize, t: i32, steps: i32): void {
+  for (let b = 0; b < batch; b++) memory.copy(out + (<usize>b * <usize>steps + <usize>t) * uB, src + <usize>b * uB, uB);
+}
+
+/**
  * Backward, the last-output chain of a step, after the caller added the step's output gradient to
  * dLast (B, ·): valid rows move dLast into dh (dh += dLast, dLast = 0); masked rows keep dLast for
  * earlier steps (their output is the previous one), or drop it with `zeroOutput`.

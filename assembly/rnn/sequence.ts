@@ -19,9 +19,12 @@ import { packB, packedBFloats } from "../gemm-packed";
 import { ACT_LINEAR } from "../simd";
 import { CELL_LSTM, RNN_INFERENCE, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_FOR_MASK, RNN_ZERO_STATE } from "./flags";
 import { lstmBackwardRows, lstmForwardRows } from "./lstm-cell";
-import { addRow, anyMasked, copyMaskedRows, maskedGradRows, maskedOutputRows, zeroMaskedRows } from "./mask";
+import { lstmSmallSeq, lstmSmallUnits } from "./lstm-small";
+import { lstmSmallBackStep } from "./lstm-small-bwd";
+import { addRow, anyMasked, copyMaskedRows, maskedGradRows, maskedStepEnd, zeroMaskedRows, writeStepOutput } from "./mask";
 import { addMaskedGateGradient, maskedGateProducts, packGateColumns, packGateRows } from "./rec-dropout";
 import { simpleRnnBackwardRows, simpleRnnForwardRows } from "./simple-rnn-cell";
+import { simpleRnnSmallSeq, simpleRnnSmallUnits } from "./simple-rnn-small";
 
 /** Gate blocks of a cell: 4 for the LSTM, 1 for SimpleRNN. */
 // @ts-ignore: decorator
@@ -99,23 +102,61 @@ export function f32_rnn_seq_fwd(
     else if (thin) gemmDirect(batch, gu, u, hPrev, u, 1, recKernel, gu, z, gu, false, 0, ACT_LINEAR);
     else gemmPrepacked(batch, gu, u, hPrev, u, 1, packedU, z, gu, 0, 0, ACT_LINEAR);
     const xp = xproj + <usize>t * stepBytes;
-    if (lstm) {
-      const cPrev = cs + prev * stateBytes, cNext = cs + next * stateBytes;
-      lstmForwardRows(batch, u, xp, z, cPrev, cNext, hNext, aux + (keep ? <usize>t * stateBytes : 0), recAct, act);
-      if (mask) copyMaskedRows(batch, uB, mask + <usize>t * (<usize>batch << 2), cPrev, cNext);
-    } else {
-      simpleRnnForwardRows(batch * u, xp, hNext, act);
-    }
-    let output = hNext;
-    if (mask) {
-      const maskRow = mask + <usize>t * (<usize>batch << 2);
-      copyMaskedRows(batch, uB, maskRow, hPrev, hNext);
-      maskedOutputRows(batch, uB, maskRow, hNext, last, zeroOutput);
-      output = last;
-    }
-    if (out && returnSequences) writeStepOutput(batch, uB, output, out, t, steps);
+    const cPrev = lstm ? cs + prev * stateBytes : 0, cNext = lstm ? cs + next * stateBytes : 0;
+    if (lstm) lstmForwardRows(batch, u, xp, z, cPrev, cNext, hNext, aux + (keep ? <usize>t * stateBytes : 0), recAct, act);
+    else simpleRnnForwardRows(batch * u, xp, hNext, act);
+    const seqOut = out && returnSequences ? out : 0;
+    if (mask) maskedStepEnd(batch, uB, mask + <usize>t * (<usize>batch << 2), hPrev, hNext, cPrev, cNext, last, zeroOutput, seqOut, t, steps);
+    else if (seqOut) writeStepOutput(batch, uB, hNext, seqOut, t, steps);
   }
   if (out && !returnSequences) memory.copy(out, mask ? last : hs + <usize>(keep ? steps : steps & 1) * stateBytes, stateBytes);
+}
+
+/** 1 when f32_lstm_fwd_small takes `units` (a multiple of 4, at most 32), else 0. */
+export function lstm_small_units(units: i32): i32 {
+  return lstmSmallUnits(units) ? 1 : 0;
+}
+
+/**
+ * The LSTM's forward pass for small hidden sizes (lstm_small_units) with the input projection fused
+ * into each step (lstm-small.ts): x (B, T, F) as the model receives it (RNN_GO_BACKWARDS reads it
+ * backwards), kernel (F, 4u), bias (4u) or 0, recKernel (u, 4u); hs[0] and cs[0] the initial
+ * states, written by the caller (zeros with RNN_ZERO_STATE, where step 0 skips the h·U products).
+ * Training (no RNN_INFERENCE) keeps hs, cs, gates and aux as f32_rnn_seq_fwd does, for
+ * f32_rnn_seq_bwd; with RNN_INFERENCE hs and cs are (2, B, u) (the final states at [T & 1]), gates
+ * (B, 4u) and aux (B, u) scratch. out, mask: as f32_rnn_seq_fwd's. work:
+ * rnn_fwd_work_floats(CELL_LSTM, batch, units) f32 (read only with a mask).
+ */
+export function f32_lstm_fwd_small(
+  batch: i32, steps: i32, units: i32, features: i32,
+  x: usize, kernel: usize, bias: usize, recKernel: usize,
+  hs: usize, cs: usize, gates: usize, aux: usize, out: usize, mask: usize, work: usize,
+  flags: i32, recAct: i32, act: i32,
+): void {
+  if (!lstmSmallUnits(units) || batch <= 0) unreachable();
+  lstmSmallSeq(batch, steps, units, features, x, kernel, bias, recKernel, hs, cs, gates, aux, out, mask, work + (packedBFloats(units, 4 * units) << 2), flags, recAct, act);
+}
+
+/** 1 when f32_simple_rnn_fwd_small takes `units` (a multiple of 4, at most 64), else 0. */
+export function simple_rnn_small_units(units: i32): i32 {
+  return simpleRnnSmallUnits(units) ? 1 : 0;
+}
+
+/**
+ * SimpleRNN's forward pass for small hidden sizes (simple_rnn_small_units) with the input projection
+ * fused into each step (simple-rnn-small.ts): x (B, T, F) as the model receives it (RNN_GO_BACKWARDS
+ * reads it backwards), kernel (F, u), bias (u) or 0, recKernel (u, u); hs[0] the initial state,
+ * written by the caller. Training keeps hs (T+1, B, u) for f32_rnn_seq_bwd; with RNN_INFERENCE hs
+ * is (2, B, u) (the final state at [T & 1]). out, mask: as f32_rnn_seq_fwd's. work:
+ * rnn_fwd_work_floats(CELL_SIMPLE_RNN, batch, units) f32 (read only with a mask).
+ */
+export function f32_simple_rnn_fwd_small(
+  batch: i32, steps: i32, units: i32, features: i32,
+  x: usize, kernel: usize, bias: usize, recKernel: usize, hs: usize, out: usize, mask: usize, work: usize,
+  flags: i32, act: i32,
+): void {
+  if (!simpleRnnSmallUnits(units) || batch <= 0) unreachable();
+  simpleRnnSmallSeq(batch, steps, units, features, x, kernel, bias, recKernel, hs, out, mask, work + (packedBFloats(units, units) << 2), flags, act);
 }
 
 /**
@@ -144,9 +185,11 @@ export function f32_rnn_seq_bwd(
   const dc = savedH + region, savedC = dc + region;
   const ut = lstm ? savedC + region : dc;
   const thin = thinProduct(u, gu);
+  // the LSTM's small path reads Uᵀ in place (lstm-small-bwd.ts)
+  const small = lstm && !recMask && lstmSmallUnits(u);
   f32_transpose(u, gu, recKernel, ut);
   if (recMask) packGateRows(gatesOf(cell), u, ut, recWork);
-  else if (!thin) packB(gu, u, ut, u, packedUt);
+  else if (!thin && !small) packB(gu, u, ut, u, packedUt);
   startGradient(dh, dhT, stateBytes);
   if (lstm) startGradient(dc, dcT, stateBytes);
   if (mask) memory.fill(dLast, 0, stateBytes);
@@ -163,15 +206,16 @@ export function f32_rnn_seq_bwd(
       copyMaskedRows(batch, uB, maskRow, dh, savedH);
       if (lstm) copyMaskedRows(batch, uB, maskRow, dc, savedC);
     }
-    if (lstm) {
-      const ts = <usize>t * stateBytes;
-      lstmBackwardRows(batch, u, gates + <usize>t * stepBytes, aux + ts, cs + ts, dh, dc, dx, recAct, act);
-    } else {
-      simpleRnnBackwardRows(batch * u, hs + <usize>(t + 1) * stateBytes, dh, dx, act);
-    }
+    // with h0 = 0 and no dh0 wanted, the first step's dh_prev is not read: skipped
+    const stateGrad = !(zeroState && t == 0 && !dh0);
+    const ts = <usize>t * stateBytes;
+    // the small path forms dh_prev block by block with the gate gradients (a masked row's is restored below)
+    if (small) lstmSmallBackStep(batch, u, ut, gates + <usize>t * stepBytes, aux + ts, cs + ts, dh, dc, dx, recAct, act, stateGrad);
+    else if (lstm) lstmBackwardRows(batch, u, gates + <usize>t * stepBytes, aux + ts, cs + ts, dh, dc, dx, recAct, act);
+    else simpleRnnBackwardRows(batch * u, hs + <usize>(t + 1) * stateBytes, dh, dx, act);
     if (masked) zeroMaskedRows(batch, <usize>gu << 2, maskRow, dx);
     // dh_prev = dz·Uᵀ (h_prev reaches the step through z only); with recurrent dropout Σ_g m_g ⊙ dz_g·U_gᵀ
-    if (!(zeroState && t == 0 && !dh0)) {
+    if (stateGrad && !small) {
       if (recMask) {
         memory.fill(dh, 0, stateBytes);
         for (let g = 0; g < gatesOf(cell); g++) addMaskedGateGradient(batch, u, gu, g, dx + (<usize>(g * u) << 2), gu, recMask, recWork, dh, gatesOf(cell));
@@ -192,11 +236,6 @@ export function f32_rnn_seq_bwd(
 @inline function startGradient(dst: usize, from: usize, bytes: usize): void {
   if (from) memory.copy(dst, from, bytes);
   else memory.fill(dst, 0, bytes);
-}
-
-/** out (B, T, u)[:, t] = src (B, u): a step's output rows into the sequence output. */
-export function writeStepOutput(batch: i32, uB: usize, src: usize, out: usize, t: i32, steps: i32): void {
-  for (let b = 0; b < batch; b++) memory.copy(out + (<usize>b * <usize>steps + <usize>t) * uB, src + <usize>b * uB, uB);
 }
 
 /** dst (B, u) += dOut (B, T, u)[:, t]: a step's output gradient. */

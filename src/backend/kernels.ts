@@ -62,6 +62,23 @@ export interface Kernels {
     dxproj: number, dh0: number, dc0: number, work: number,
     flags: number, recAct: number, act: number, recMask: number, recWork: number,
   ): void;
+  /** 1 when f32_lstm_fwd_small takes this hidden size. */
+  lstm_small_units(units: number): number;
+  /** The LSTM's forward for small hidden sizes, the input projection fused into each step: x (B, T, F) as given, kernel, bias or 0, recKernel. */
+  f32_lstm_fwd_small(
+    batch: number, steps: number, units: number, features: number,
+    x: number, kernel: number, bias: number, recKernel: number,
+    hs: number, cs: number, gates: number, aux: number, out: number, mask: number, work: number,
+    flags: number, recAct: number, act: number,
+  ): void;
+  /** 1 when f32_simple_rnn_fwd_small takes this hidden size. */
+  simple_rnn_small_units(units: number): number;
+  /** SimpleRNN's forward for small hidden sizes, the input projection fused into each step: x (B, T, F) as given, kernel, bias or 0, recKernel. */
+  f32_simple_rnn_fwd_small(
+    batch: number, steps: number, units: number, features: number,
+    x: number, kernel: number, bias: number, recKernel: number, hs: number, out: number, mask: number, work: number,
+    flags: number, act: number,
+  ): void;
   /** Scratch floats of recurrent dropout (recWork of the sequence kernels): G·round8(u)·u + 2·round4(B·u). */
   rec_dropout_work_floats(gates: number, batch: number, units: number): number;
   /** dst (T, B, n) [+]= src (T, B, n) ⊙ gate g's dropout mask (masks (B, G·n)): dU_g's left operand, a gate's masked input. */
@@ -156,6 +173,7 @@ const KERNEL_NAME_SET = {
   gru_small_units: true, f32_gru_fwd_small: true,
   f32_rnn_seq_fwd: true, f32_rnn_seq_bwd: true, rnn_fwd_work_floats: true, rnn_bwd_work_floats: true,
   rec_dropout_work_floats: true, f32_rnn_masked_states: true,
+  lstm_small_units: true, f32_lstm_fwd_small: true, simple_rnn_small_units: true, f32_simple_rnn_fwd_small: true,
   f32_softmax_rows: true, f32_softmax_rows_bwd: true, f32_softmax_ce: true, f32_categorical_ce: true, f32_mse: true,
   f32_argmax_matches: true,
   f32_sparse_softmax_ce: true, f32_sparse_ce: true, f32_binary_ce: true, f32_mae: true, f32_huber: true, f32_sparse_argmax_matches: true,

@@ -234,17 +234,16 @@ export interface UniformCache {
 
 /**
  * x (B, T, F) → output (B, T, u) with returnSequences, else (B, u), and the final states. With
- * `training` false nothing is kept for backward and the cache is null.
+ * `training` false nothing is kept for backward and the cache is null. Small hidden sizes take the
+ * cell's kernel that fuses the input projection into every step (assembly/rnn/lstm-small.ts,
+ * simple-rnn-small.ts), except in training with recurrent or per-gate input dropout.
  */
 export function uniformCellForward(
   engine: Device, scratch: Scratch, cell: UniformCell, input: SequenceInputs, w: CellPointers, cfg: SequenceConfig, training: boolean,
 ): SequenceOutputs<UniformCache> {
   const [batch, steps, features] = input.x.shape;
   const u = cfg.units, gu = cell.gates * u;
-  const xt = timeMajor(engine, scratch, input.x, cfg.goBackwards);
-  const xproj = scratch.alloc([steps, batch, gu]);
   const inputMasks = input.inputMasks ?? null, recurrentMasks = input.recurrentMasks ?? null;
-  inputProjection(engine, scratch, xt, w.kernel, w.bias, cell.gates, gu, inputMasks, xproj.ptr);
   const kept = training ? steps : 1;
   const zeroState = input.initialStates == null;
   const hs = stateBuffer(engine, scratch, kept, batch, u, input.initialStates?.[0] ?? null);
@@ -254,11 +253,37 @@ export function uniformCellForward(
   const output = scratch.alloc(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
   const mask = timeMajorMask(engine, scratch, input.mask, cfg.goBackwards);
   const work = scratch.alloc([engine.kernels.rnn_fwd_work_floats(cell.code, batch, u)]);
-  engine.kernels.f32_rnn_seq_fwd(
-    cell.code, batch, steps, u, xproj.ptr, w.recurrentKernel, hs.ptr, cs?.ptr ?? 0, gates?.ptr ?? 0, aux?.ptr ?? 0,
-    output.ptr, mask?.ptr ?? 0, work.ptr, sequenceFlags(cfg, training, zeroState), cfg.recurrentActivation, cfg.activation,
-    recurrentMasks?.ptr ?? 0, recurrentDropoutWork(engine, scratch, recurrentMasks, cell.gates, batch, u),
-  );
+  const flags = sequenceFlags(cfg, training, zeroState);
+  let xt: DeviceTensor, xproj: DeviceTensor;
+  const k = engine.kernels, lstm = cell.code === LSTM_CELL.code;
+  if (batch > 0 && (lstm ? k.lstm_small_units(u) : k.simple_rnn_small_units(u)) && !inputMasks && !recurrentMasks) {
+    // the input projection is fused into each step: x is read as given, and training keeps x
+    // time-major (for dW = xᵀ·dxproj over all B·T rows) and a buffer for dxproj
+    const smallFlags = flags | (cfg.goBackwards ? RnnFlags.goBackwards : 0), maskPtr = mask?.ptr ?? 0;
+    if (lstm) {
+      k.f32_lstm_fwd_small(
+        batch, steps, u, features, input.x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, cs!.ptr, gates!.ptr, aux!.ptr,
+        output.ptr, maskPtr, work.ptr, smallFlags, cfg.recurrentActivation, cfg.activation,
+      );
+    } else {
+      k.f32_simple_rnn_fwd_small(batch, steps, u, features, input.x.ptr, w.kernel, w.bias, w.recurrentKernel, hs.ptr, output.ptr, maskPtr, work.ptr, smallFlags, cfg.activation);
+    }
+    if (!training) {
+      const last = finalSlot(steps, false);
+      return { output, states: cs ? [stateAt(hs, last), stateAt(cs, last)] : [stateAt(hs, last)], cache: null };
+    }
+    xt = timeMajor(engine, scratch, input.x, cfg.goBackwards);
+    xproj = scratch.alloc([steps, batch, gu]);
+  } else {
+    xt = timeMajor(engine, scratch, input.x, cfg.goBackwards);
+    xproj = scratch.alloc([steps, batch, gu]);
+    inputProjection(engine, scratch, xt, w.kernel, w.bias, cell.gates, gu, inputMasks, xproj.ptr);
+    engine.kernels.f32_rnn_seq_fwd(
+      cell.code, batch, steps, u, xproj.ptr, w.recurrentKernel, hs.ptr, cs?.ptr ?? 0, gates?.ptr ?? 0, aux?.ptr ?? 0,
+      output.ptr, mask?.ptr ?? 0, work.ptr, flags, cfg.recurrentActivation, cfg.activation,
+      recurrentMasks?.ptr ?? 0, recurrentDropoutWork(engine, scratch, recurrentMasks, cell.gates, batch, u),
+    );
+  }
   const last = finalSlot(steps, training);
   const states = cs ? [stateAt(hs, last), stateAt(cs, last)] : [stateAt(hs, last)];
   return { output, states, cache: training ? { xt, xproj, hs, cs, gates, aux, mask, zeroState, recurrentMasks, inputMasks } : null };

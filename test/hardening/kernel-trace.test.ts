@@ -86,4 +86,38 @@ describe('kernel trace of one training step', () => {
     expect(large.get('f32_gru_fwd_small')).toBeUndefined();
     expect(large.get('f32_gru_seq_fwd')).toBe(1);
   });
+
+  it('an LSTM of 16 units takes the small-units register kernel, with or without dropout; one of 36, or with recurrentDropout, the general one', async () => {
+    const lstm = (units: number, args: { dropout?: number; recurrentDropout?: number } = {}) => {
+      const m = wl.sequential({ layers: [wl.layers.lstm({ units, inputShape: [6, 3], ...args }), wl.layers.dense({ units: 2 })] });
+      m.compile({ loss: 'mse', optimizer: 'sgd' });
+      return m;
+    };
+    const x = wl.randomUniform([8, 6, 3]);
+    const y = wl.randomUniform([8, 2]);
+    for (const small of [await trace(() => fitOnce(lstm(16), x, y)), await trace(() => fitOnce(lstm(16, { dropout: 0.2 }), x, y))]) {
+      expect(small.get('f32_lstm_fwd_small')).toBe(1);
+      expect(small.get('f32_rnn_seq_fwd')).toBeUndefined();
+    }
+    for (const general of [await trace(() => fitOnce(lstm(36), x, y)), await trace(() => fitOnce(lstm(16, { recurrentDropout: 0.2 }), x, y))]) {
+      expect(general.get('f32_lstm_fwd_small')).toBeUndefined();
+      expect(general.get('f32_rnn_seq_fwd')).toBe(1);
+    }
+  });
+
+  it('a SimpleRNN of 16 units takes the small-units register kernel; one of 72 the general one', async () => {
+    const rnn = (units: number) => {
+      const m = wl.sequential({ layers: [wl.layers.simpleRNN({ units, inputShape: [6, 3] }), wl.layers.dense({ units: 2 })] });
+      m.compile({ loss: 'mse', optimizer: 'sgd' });
+      return m;
+    };
+    const x = wl.randomUniform([8, 6, 3]);
+    const y = wl.randomUniform([8, 2]);
+    const small = await trace(() => fitOnce(rnn(16), x, y));
+    expect(small.get('f32_simple_rnn_fwd_small')).toBe(1);
+    expect(small.get('f32_rnn_seq_fwd')).toBeUndefined();
+    const general = await trace(() => fitOnce(rnn(72), x, y));
+    expect(general.get('f32_simple_rnn_fwd_small')).toBeUndefined();
+    expect(general.get('f32_rnn_seq_fwd')).toBe(1);
+  });
 });

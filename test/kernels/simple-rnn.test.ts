@@ -2,7 +2,9 @@
 // cell 0) against the float64 reference (test/reference/simple-rnn.ts), and that reference's own
 // gradient against central finite differences. Sizes hit every code path: units 3 (scalar tails),
 // 8, 16 and 40 (the thin in-place products; B·u over eight-vector runs and tails), 43 and 72 (the
-// packed products); batch 1, 5 and 130 (two row blocks of the packed GEMM); steps 1 and 4.
+// packed products); batch 1, 5 and 130 (two row blocks of the packed GEMM); steps 1 and 4. Sizes
+// the small-units kernel takes (u a multiple of 4 up to 64: 4, 8, 16, 20, 40, 60, 64) also run
+// f32_simple_rnn_fwd_small, for inference and training, and backward from what it kept.
 import { describe, it } from 'vitest';
 import { RnnFlags as Flag } from '../../src/backend/activation-codes.js';
 import type { Engine } from '../../src/backend/engine.js';
@@ -57,22 +59,42 @@ async function check(engine: Engine, c: Case, seed: number): Promise<void> {
       expectClose(engine.read(out.ptr, out.size), ref.out, { ...forwardTol, label: label('inference output') });
       expectClose(readStateRow(engine, c, hs, steps & 1), ref.state, { ...forwardTol, label: label('inference final h') });
     }
-    const hs = states(steps), out = nan(outShape);
-    const work = scratch.alloc([k.rnn_fwd_work_floats(CELL_SIMPLE_RNN, batch, u)]);
-    k.f32_rnn_seq_fwd(CELL_SIMPLE_RNN, batch, steps, u, xp, U, hs.ptr, 0, 0, 0, out.ptr, maskPtr, work.ptr, flags, 0, act, recMask, recWork);
-    expectClose(engine.read(out.ptr, out.size), ref.out, { ...forwardTol, label: label('output') });
-    expectClose(readStateRow(engine, c, hs, steps), ref.state, { ...forwardTol, label: label('final h') });
+    // the small-units forward (f32_simple_rnn_fwd_small) reads x (B, T, F) as given, W and the bias
+    const small = k.simple_rnn_small_units(u) === 1 && !c.recDropout;
+    const smallInputs = small
+      ? { x: scratch.from(x, [batch, steps, features]).ptr, W: scratch.from(w.kernel, [features, u]).ptr, b: scratch.from(w.bias!, [u]).ptr }
+      : null;
+    const smallFlags = flags | (c.goBackwards ? Flag.goBackwards : 0);
+    if (smallInputs) {
+      const hs = states(1), out = nan(outShape);
+      const work = scratch.alloc([k.rnn_fwd_work_floats(CELL_SIMPLE_RNN, batch, u)]);
+      k.f32_simple_rnn_fwd_small(batch, steps, u, features, smallInputs.x, smallInputs.W, smallInputs.b, U, hs.ptr, out.ptr, maskPtr, work.ptr, smallFlags | Flag.inference, act);
+      expectClose(engine.read(out.ptr, out.size), ref.out, { ...forwardTol, label: label('small inference output') });
+      expectClose(readStateRow(engine, c, hs, steps & 1), ref.state, { ...forwardTol, label: label('small inference final h') });
+    }
+    for (const path of smallInputs ? ['general', 'small'] as const : ['general'] as const) {
+      const hs = states(steps), out = nan(outShape);
+      const work = scratch.alloc([k.rnn_fwd_work_floats(CELL_SIMPLE_RNN, batch, u)]);
+      if (path === 'small') {
+        k.f32_simple_rnn_fwd_small(batch, steps, u, features, smallInputs!.x, smallInputs!.W, smallInputs!.b, U, hs.ptr, out.ptr, maskPtr, work.ptr, smallFlags, act);
+      } else {
+        k.f32_rnn_seq_fwd(CELL_SIMPLE_RNN, batch, steps, u, xp, U, hs.ptr, 0, 0, 0, out.ptr, maskPtr, work.ptr, flags, 0, act, recMask, recWork);
+      }
+      const at = (s: string) => label(`${path} ${s}`);
+      expectClose(engine.read(out.ptr, out.size), ref.out, { ...forwardTol, label: at('output') });
+      expectClose(readStateRow(engine, c, hs, steps), ref.state, { ...forwardTol, label: at('final h') });
 
-    const dy = scratch.from(dOut, outShape).ptr;
-    const dhT = dState ? scratch.from(dState, [batch, u]).ptr : 0;
-    const dxproj = nan([steps, batch, u]), dh0 = nan([batch, u]);
-    const bwork = scratch.alloc([k.rnn_bwd_work_floats(CELL_SIMPLE_RNN, batch, u)]);
-    // with a zero initial state dL/dh0 is not asked for (the kernel skips the last product)
-    k.f32_rnn_seq_bwd(CELL_SIMPLE_RNN, batch, steps, u, U, hs.ptr, 0, 0, 0, dy, dhT, 0, maskPtr,
-      dxproj.ptr, c.initial ? dh0.ptr : 0, 0, bwork.ptr, flags, 0, act, recMask, recWork);
-    const grad = gradientTol(steps, u);
-    expectClose(engine.read(dxproj.ptr, dxproj.size), grads.dPre, grad(grads.dPre, label('dxproj')));
-    if (c.initial) expectClose(engine.read(dh0.ptr, dh0.size), grads.dInitialState, grad(grads.dInitialState, label('dh0')));
+      const dy = scratch.from(dOut, outShape).ptr;
+      const dhT = dState ? scratch.from(dState, [batch, u]).ptr : 0;
+      const dxproj = nan([steps, batch, u]), dh0 = nan([batch, u]);
+      const bwork = scratch.alloc([k.rnn_bwd_work_floats(CELL_SIMPLE_RNN, batch, u)]);
+      // with a zero initial state dL/dh0 is not asked for (the kernel skips the last product)
+      k.f32_rnn_seq_bwd(CELL_SIMPLE_RNN, batch, steps, u, U, hs.ptr, 0, 0, 0, dy, dhT, 0, maskPtr,
+        dxproj.ptr, c.initial ? dh0.ptr : 0, 0, bwork.ptr, flags, 0, act, recMask, recWork);
+      const grad = gradientTol(steps, u);
+      expectClose(engine.read(dxproj.ptr, dxproj.size), grads.dPre, grad(grads.dPre, at('dxproj')));
+      if (c.initial) expectClose(engine.read(dh0.ptr, dh0.size), grads.dInitialState, grad(grads.dInitialState, at('dh0')));
+    }
   } finally {
     scratch.release();
   }
@@ -84,12 +106,18 @@ const runCase: RunCase<SharedCase & { activation?: RefActivation }> = (engine, {
   check(engine, { ...base, ...s, stateGrad }, seed);
 
 const activations = ['linear', 'relu', 'sigmoid', 'hardSigmoid', 'tanh', 'keras3HardSigmoid'] as const;
-const activationCases = activations.flatMap((activation) => [40, 5, 72].map((units) => ({ ...activationCase(units), activation })));
+const activationCases = activations.flatMap((activation) => [40, 5, 72, 20].map((units) => ({ ...activationCase(units), activation })));
 
 describe('SimpleRNN sequence kernels against the float64 reference', () => {
   itSweepsSizes(runCase);
   itRunsCases('every activation code (0-5), on eight-vector runs and tails', seeded(activationCases, 91), runCase);
   itRunsCases('go_backwards: the caller reverses the projection and the mask', goBackwardsCases(43), runCase);
+  itRunsCases('the small-units kernel at its edges: u 4, 60 (a one-vector tail), 64, 68 (general), 130 rows', seeded<SharedCase>([
+    { batch: 130, steps: 3, units: 4, returnSequences: true, mask: 'mask', initial: true, stateGrads: true },
+    { batch: 6, steps: 4, units: 60, goBackwards: true, returnSequences: true, mask: 'zeroOutput', initial: true, stateGrads: true },
+    { batch: 7, steps: 3, units: 64, goBackwards: true, returnSequences: false, mask: 'mask', initial: false, stateGrads: true },
+    { batch: 5, steps: 3, units: 68, returnSequences: true, mask: 'mask', initial: true, stateGrads: false },
+  ], 400), runCase);
   itRunsCases('the packed products past one block: 130 rows, and u = 264', packedCases, runCase);
   itRunsCases('recurrent dropout: h_prev ⊙ m before the product, masks, initial states, go_backwards', recDropoutCases, runCase);
 });
