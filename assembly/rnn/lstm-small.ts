@@ -15,6 +15,7 @@ import { tile4 } from "../tile";
 import { RNN_GO_BACKWARDS, RNN_INFERENCE, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_FOR_MASK, RNN_ZERO_STATE } from "./flags";
 import { lstmBlockCells } from "./lstm-cell";
 import { maskedStepEnd } from "./mask";
+import { forceGeneral } from "../variants";
 
 /** The largest hidden size the small path takes (by measurement: see lstm_small_units in sequence.ts). */
 export const LSTM_SMALL_UNITS: i32 = 32;
@@ -22,7 +23,7 @@ export const LSTM_SMALL_UNITS: i32 = 32;
 /** Whether the small path takes `units`. */
 // @ts-ignore: decorator
 @inline export function lstmSmallUnits(units: i32): bool {
-  return (units & 3) == 0 && units <= LSTM_SMALL_UNITS;
+  return (units & 3) == 0 && units <= LSTM_SMALL_UNITS && !forceGeneral();
 }
 
 /**

@@ -13,6 +13,7 @@ import { ACT_LINEAR, ACT_RELU, ACT_SIGMOID, ACT_TANH, activate4InPlace, activate
 import { ADJACENT, NARROW, tile4 } from "../tile";
 import { RNN_GO_BACKWARDS, RNN_INFERENCE, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_FOR_MASK, RNN_ZERO_STATE } from "./flags";
 import { maskedStepEnd } from "./mask";
+import { forceGeneral } from "../variants";
 
 /** The largest hidden size the small path takes (by measurement: see sequence.ts's simple_rnn_small_units). */
 export const SIMPLE_RNN_SMALL_UNITS: i32 = 64;
@@ -20,7 +21,7 @@ export const SIMPLE_RNN_SMALL_UNITS: i32 = 64;
 /** Whether the small path takes `units`. */
 // @ts-ignore: decorator
 @inline export function simpleRnnSmallUnits(units: i32): bool {
-  return (units & 3) == 0 && units <= SIMPLE_RNN_SMALL_UNITS;
+  return (units & 3) == 0 && units <= SIMPLE_RNN_SMALL_UNITS && !forceGeneral();
 }
 
 /**
