@@ -7,7 +7,8 @@
 // (rsa = 1, csa = lda) without a transpose; A·Bᵀ is A·(transposed B): see f32_transpose.
 
 import { splat, ld, st } from "./simd";
-import { gemmPacked, PACKED_WORKSPACE_BYTES } from "./gemm-packed";
+import { gemmPacked, MR, PACKED_WORKSPACE_BYTES } from "./gemm-packed";
+import { forceGeneral } from "./variants";
 import { directFits, gemmDirect } from "./gemm-direct";
 import { workspace, workspaceBytes } from "./workspace";
 
@@ -32,6 +33,15 @@ export function f32_gemm(
   }
   if (workspaceBytes() < PACKED_WORKSPACE_BYTES) unreachable();
   gemmPacked(m, n, k, a, rsa, csa, b, ldb, c, ldc, accumulate != 0, bias, act, workspace());
+}
+
+/**
+ * Whether a product of m rows reads B as it is (fewer than 4 rows: gemm-packed.ts's rowsOnPanels), so
+ * a recurrent layer's steps need not pack U first (a one-sample predict's per-step products).
+ */
+// @ts-ignore: decorator
+@inline export function fewRows(m: i32): bool {
+  return m < MR && !forceGeneral();
 }
 
 /** 1 when f32_gemm(m, n, k, ..., rsa, ...) takes the direct path, 0 when the packed one (for tests). */

@@ -14,7 +14,7 @@
 // implementation 1): the gates' recurrent products read h ⊙ m_z, h ⊙ m_r, h ⊙ m_h (reset_before:
 // r ⊙ (h ⊙ m_h)), the blend z ⊙ h reads h unmasked; those steps take a branch of their own.
 
-import { f32_transpose, gemmPrepacked } from "../gemm";
+import { f32_gemm, f32_transpose, fewRows, gemmPrepacked } from "../gemm";
 import { packB, packedBFloats } from "../gemm-packed";
 import { ACT_HARD_SIGMOID, ACT_HARD_SIGMOID_KERAS3, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activate8InPlace, ld, st, splat, vact, vactGrad } from "../simd";
 import { gruSmallSeq, smallUnits } from "./gru-small";
@@ -73,10 +73,14 @@ export function f32_gru_seq_fwd(
   const zeroState = (flags & RNN_ZERO_STATE) != 0, zeroOutput = (flags & RNN_ZERO_OUTPUT_FOR_MASK) != 0;
   // the running output (masks), then U packed once for all steps: whole (reset_after) or as its
   // [z | r] and h column blocks
+  // (fewer than 4 rows: the steps read U as it is)
   const last = work, packedU = last + (round4(<usize>batch * <usize>u) << 2), packedUh = packedU + (packedBFloats(u, 2 * u) << 2);
+  const rows = fewRows(batch);
   if (mask) memory.fill(last, 0, stateBytes);
   if (recMask) packGateColumns(0, 3, u, u3, recKernel, recWork);
-  else if (flags & RNN_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
+  else if (rows) {
+    // nothing to pack
+  } else if (flags & RNN_RESET_AFTER) packB(u, u3, recKernel, u3, packedU);
   else {
     packB(u, 2 * u, recKernel, u3, packedU);
     packB(u, u, recKernel + (<usize>(2 * u) << 2), u3, packedUh);
@@ -92,11 +96,13 @@ export function f32_gru_seq_fwd(
     if (flags & RNN_RESET_AFTER) {
       if (skip) fillRows(batch, u3, recBias, g);
       else if (recMask) maskedGateProducts(batch, u, u3, 0, 3, hPrev, recMask, recWork, g, u3, recBias, 3);
+      else if (rows) f32_gemm(batch, u3, u, hPrev, u, 1, recKernel, u3, g, u3, 0, recBias, ACT_LINEAR);
       else gemmPrepacked(batch, u3, u, hPrev, u, 1, packedU, g, u3, 0, recBias, ACT_LINEAR);
       resetAfterPass(batch, uB, xproj + <usize>t * gateBytes, g, hPrev, hNext, ax, recAct, act);
     } else {
       if (skip) fillRows(batch, u3, 0, g);
       else if (recMask) maskedGateProducts(batch, u, u3, 0, 2, hPrev, recMask, recWork, g, u3, 0, 3);
+      else if (rows) f32_gemm(batch, 2 * u, u, hPrev, u, 1, recKernel, u3, g, u3, 0, 0, ACT_LINEAR);
       else gemmPrepacked(batch, 2 * u, u, hPrev, u, 1, packedU, g, u3, 0, 0, ACT_LINEAR);
       if (recMask) {
         // aux = r ⊙ (h ⊙ m_h), the candidate product's input
@@ -107,7 +113,10 @@ export function f32_gru_seq_fwd(
         updateResetPass(batch, uB, xproj + <usize>t * gateBytes, g, hPrev, ax, recAct);
       }
       // (r ⊙ h0)·U_h is zero too (fillRows above cleared that block)
-      if (!skip) gemmPrepacked(batch, u, u, ax, u, 1, recMask ? packedGate(recWork, 2, u) : packedUh, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
+      if (skip) {
+        // (r ⊙ h0)·U_h is zero
+      } else if (rows && !recMask) f32_gemm(batch, u, u, ax, u, 1, recKernel + (<usize>(2 * u) << 2), u3, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
+      else gemmPrepacked(batch, u, u, ax, u, 1, recMask ? packedGate(recWork, 2, u) : packedUh, g + 2 * uB, u3, 0, 0, ACT_LINEAR);
       candidatePass(batch, uB, xproj + <usize>t * gateBytes, g, hPrev, hNext, act);
     }
     let output = hNext;

@@ -12,7 +12,7 @@
 // (2, B, u) ping-pong from [0], gates (B, 4u) and aux (B, u) hold one step; final states at [T & 1].
 // Masks: mask.ts. Recurrent dropout (recMask, recWork): rec-dropout.ts.
 
-import { f32_transpose, gemmPrepacked } from "../gemm";
+import { f32_gemm, f32_transpose, fewRows, gemmPrepacked } from "../gemm";
 import { gemmDirect } from "../gemm-direct";
 import { forceGeneral } from "../variants";
 import { packB, packedBFloats } from "../gemm-packed";
@@ -86,10 +86,10 @@ export function f32_rnn_seq_fwd(
   const returnSequences = (flags & RNN_RETURN_SEQUENCES) != 0;
   const keep = (flags & RNN_INFERENCE) == 0;
   const zeroState = (flags & RNN_ZERO_STATE) != 0, zeroOutput = (flags & RNN_ZERO_OUTPUT_FOR_MASK) != 0;
-  const thin = thinProduct(gu, u);
+  const thin = thinProduct(gu, u), rows = fewRows(batch);
   const packedU = work, last = work + (packedBFloats(u, gu) << 2);
   if (recMask) packGateColumns(0, gatesOf(cell), u, gu, recKernel, recWork);
-  else if (!thin) packB(u, gu, recKernel, gu, packedU);
+  else if (!thin && !rows) packB(u, gu, recKernel, gu, packedU);
   if (mask) memory.fill(last, 0, stateBytes);
   for (let t = 0; t < steps; t++) {
     // training keeps every step for backward; inference reuses one step's buffers (they stay in cache)
@@ -100,6 +100,7 @@ export function f32_rnn_seq_fwd(
     if (zeroState && t == 0) memory.fill(z, 0, stepBytes);
     else if (recMask) maskedGateProducts(batch, u, gu, 0, gatesOf(cell), hPrev, recMask, recWork, z, gu, 0, gatesOf(cell));
     else if (thin) gemmDirect(batch, gu, u, hPrev, u, 1, recKernel, gu, z, gu, false, 0, ACT_LINEAR);
+    else if (rows) f32_gemm(batch, gu, u, hPrev, u, 1, recKernel, gu, z, gu, 0, 0, ACT_LINEAR);
     else gemmPrepacked(batch, gu, u, hPrev, u, 1, packedU, z, gu, 0, 0, ACT_LINEAR);
     const xp = xproj + <usize>t * stepBytes;
     const cPrev = lstm ? cs + prev * stateBytes : 0, cNext = lstm ? cs + next * stateBytes : 0;
