@@ -54,3 +54,14 @@ describe('summary() of the seed models (Keras 2 layout)', () => {
     expect(lines[6]).toBe('                                                                 dense_1[0][0]                    ');
   });
 });
+
+describe('summary() parameter counts', () => {
+  it('groups thousands as Python does (1,002,000)', () => {
+    wl.clearSession();
+    const m = wl.sequential({ layers: [wl.layers.dense({ units: 1000, inputShape: [1000] }), wl.layers.dense({ units: 1, useBias: false })] });
+    const lines = summaryLines(m);
+    expect(lines).toContain('Total params: 1,002,000');
+    expect(lines).toContain('Trainable params: 1,002,000');
+    expect(lines).toContain('Non-trainable params: 0');
+  });
+});

@@ -45,9 +45,9 @@ function build(dir) {
 
 function runTests(dir, tests) {
   const vitest = join(root, 'node_modules/vitest/vitest.mjs');
-  const r = spawnSync(process.execPath, [vitest, 'run', '--bail', '1', ...tests], { cwd: dir, encoding: 'utf8', timeout: 15 * 60_000 });
+  const r = spawnSync(process.execPath, [vitest, 'run', '--bail', '1', ...tests], { cwd: dir, encoding: 'utf8', timeout: 15 * 60_000, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
   const out = `${r.stdout}${r.stderr}`;
-  const failed = [...out.matchAll(/(?:FAIL|×)\s+(test\/\S+\.test\.ts)(?: > (.*))?/g)].map((m) => m[2] ? `${m[1]} > ${m[2]}` : m[1]);
+  const failed = [...out.matchAll(/(?:FAIL|×)\s+(test\/\S+\.test\.ts)(?: > (.*))?/g)].map((m) => (m[2] ? `${m[1]} > ${m[2]}` : m[1]).replace(/ \d+ms$/, ''));
   return { passed: r.status === 0, timedOut: r.error?.code === 'ETIMEDOUT', failed: [...new Set(failed)].slice(0, 3), tail: out.slice(-2000) };
 }
 
