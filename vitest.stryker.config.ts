@@ -11,7 +11,7 @@ export default defineConfig({
     include: [
       'test/training/**/*.test.ts', 'test/models/**/*.test.ts', 'test/io/**/*.test.ts', 'test/net/**/*.test.ts',
       'test/parallel/**/*.test.ts', 'test/graph/**/*.test.ts', 'test/hardening/**/*.test.ts', 'test/data/**/*.test.ts',
-      'test/keras3/losses.test.ts', 'test/mutation/**/*.test.ts',
+      'test/keras3/losses.test.ts', 'test/recurrent/masks.test.ts', 'test/mutation/**/*.test.ts',
     ],
     exclude: [
       'test/hardening/soak.test.ts', 'test/hardening/soak-faults.test.ts', 'test/hardening/keras-fuzz.test.ts',

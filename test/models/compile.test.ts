@@ -14,6 +14,12 @@ describe('resolveCompile', () => {
     expect(() => compile({ loss: { tags: 'mse' } as never })).toThrow('compile: no loss is given for output score; give one loss per output');
   });
 
+  it('refuses lists of the wrong length, naming the argument', () => {
+    expect(() => compile({ loss: ['mse'] })).toThrow('compile: loss has 1 entries, but the model has 2 outputs (tags, score)');
+    expect(() => compile({ lossWeights: [1, 2, 3] })).toThrow('compile: lossWeights has 3 entries, but the model has 2 outputs (tags, score)');
+    expect(() => compile({ lossWeights: { other: 1 } })).toThrow(/compile: lossWeights names "other", which is not an output/);
+  });
+
   it('gives each output weight 1 unless told, by list or by name', () => {
     expect(compile({}).lossWeights).toEqual([1, 1]);
     expect(compile({ lossWeights: { score: 0.5 } }).lossWeights).toEqual([1, 0.5]);

@@ -137,3 +137,27 @@ describe('chunk claims', () => {
     expect(chunkBounds({ ...large, minRows: large.minRows - 1 }).length - 1).toBeGreaterThan(30);
   });
 });
+
+describe('awaitChunk on this thread (Node lets the main thread block)', () => {
+  const published = (count: number) => {
+    const counters = claimCounters();
+    publishChunks(counters, count);
+    return counters;
+  };
+
+  it('returns at once for a chunk already published', () => {
+    expect(() => awaitChunk(published(3), 2, 1)).not.toThrow();
+    expect(() => awaitChunk(published(1), 0, 1)).not.toThrow();
+  });
+
+  it('waits for the chunk right after the published ones, and times out naming it', () => {
+    expect(() => awaitChunk(published(2), 2, 5)).toThrow("Chunk 2's rows did not arrive within 5 ms");
+    expect(() => awaitChunk(published(0), 0, 5)).toThrow("Chunk 0's rows did not arrive within 5 ms");
+  });
+
+  it('fails at once when the batch was abandoned', () => {
+    const counters = claimCounters();
+    abandonChunks(counters);
+    expect(() => awaitChunk(counters, 0, 60_000)).toThrow("The batch was abandoned before chunk 0's rows arrived");
+  });
+});
