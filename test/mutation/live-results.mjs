@@ -3,7 +3,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { PluginKind, declareClassPlugin } from '@stryker-mutator/api/plugin';
 
-const FILE = 'reports/mutation/live.jsonl';
+const FILE = `reports/mutation/live-${process.env.STRYKER_REPORT ?? 'mutation'}.jsonl`;
 
 class LiveResults {
   onDryRunCompleted() {
