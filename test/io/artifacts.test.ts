@@ -43,9 +43,9 @@ describe('decodeWeights', () => {
     expect(() => decodeWeights([f32('w:0', [1]), f32('w', [1])], bytes(1, 2))).toThrow(/names both "w:0" and "w", which are the same weight/);
   });
 
-  it('takes names that only contain ":0" elsewhere', () => {
-    const out = decodeWeights([f32('dense:0/kernel', [1]), f32('dense/kernel', [1])], bytes(1, 2));
-    expect([...out.keys()]).toEqual(['dense:0/kernel', 'dense/kernel']);
+  it('takes names that only contain ":0" elsewhere, in either order', () => {
+    expect([...decodeWeights([f32('dense:0/kernel', [1]), f32('dense/kernel', [1])], bytes(1, 2)).keys()]).toEqual(['dense:0/kernel', 'dense/kernel']);
+    expect([...decodeWeights([f32('dense/kernel', [1]), f32('dense:0/kernel', [1])], bytes(1, 2)).keys()]).toEqual(['dense/kernel', 'dense:0/kernel']);
   });
 
   it('names the position of a non-finite value in the weight\'s shape', () => {
@@ -85,6 +85,7 @@ describe('parseModelJSON', () => {
     ['a number', '3', /model.json must hold a JSON object/],
     ['an array', '[]', /model.json must hold a JSON object/],
     ['no modelTopology', JSON.stringify({ weightsManifest: manifest }), /model.json has no modelTopology object/],
+    ['a modelTopology of null', JSON.stringify({ ...ok, modelTopology: null }), /no modelTopology object/],
     ['a modelTopology that is a string', JSON.stringify({ ...ok, modelTopology: 'x' }), /no modelTopology object/],
     ['no weightsManifest', JSON.stringify({ modelTopology: {} }), /needs a weightsManifest/],
     ['a manifest group of null', JSON.stringify({ ...ok, weightsManifest: [null] }), /needs a weightsManifest/],
