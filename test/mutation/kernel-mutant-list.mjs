@@ -1,5 +1,6 @@
 // The hand mutants of test/mutation/kernel-mutants.mjs: each names the assembly/ file, the textual
-// edits (each `from` must occur exactly once in the file) and the node tests that should catch it.
+// edits (each `from` must occur exactly once in the file) and the node tests that should catch it;
+// `equivalent` gives the reason a mutant cannot change a result (it is then left out of the score).
 const SOFTMAX = ['test/kernels/softmax-loss.test.ts', 'test/hardening/properties.test.ts'];
 const LOSSES = ['test/kernels/losses.test.ts', 'test/kernels/softmax-loss.test.ts'];
 const OPTIMIZERS = ['test/kernels/optimizers.test.ts', 'test/net/optimizer-golden.test.ts'];
@@ -63,6 +64,7 @@ export const MUTANTS = [
   {
     id: 'huber-boundary', file: 'assembly/loss.ts', tests: LOSSES,
     what: 'Huber: |e| < δ instead of |e| ≤ δ for the quadratic branch',
+    equivalent: 'at |e| = δ both branches give 0.5δ² and the gradient ±δ',
     edits: [['if (a <= delta) {', 'if (a < delta) {']],
   },
   {

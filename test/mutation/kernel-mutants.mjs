@@ -69,9 +69,9 @@ const started = Date.now();
 
 /** Writes reports/kernel-mutants.json (after every mutant, so an interrupted run keeps its results). */
 function report(done) {
-  const valid = results.filter((r) => r.status !== 'compile error');
+  const valid = results.filter((r) => r.status !== 'compile error' && r.status !== 'equivalent');
   const killed = valid.filter((r) => r.status.startsWith('killed')).length;
-  const summary = { done, killed, survived: valid.length - killed, invalid: results.length - valid.length, score: valid.length ? killed / valid.length : 0, converge, minutes: (Date.now() - started) / 60_000 };
+  const summary = { done, killed, survived: valid.length - killed, equivalent: results.filter((r) => r.status === 'equivalent').length, invalid: results.filter((r) => r.status === 'compile error').length, score: valid.length ? killed / valid.length : 0, converge, minutes: (Date.now() - started) / 60_000 };
   mkdirSync(join(root, 'reports'), { recursive: true });
   writeFileSync(join(root, 'reports/kernel-mutants.json'), JSON.stringify({ summary, results }, null, 2));
   return summary;
@@ -95,7 +95,7 @@ try {
       if (!b.ok) [status, detail] = ['compile error', b.log.split('\n').find((l) => /ERROR/.test(l)) ?? ''];
       else {
         const r = runTests(dir, m.tests);
-        [status, detail] = r.timedOut ? ['killed (timeout)', ''] : r.passed ? ['survived', ''] : ['killed', r.failed.join('; ')];
+        [status, detail] = r.timedOut ? ['killed (timeout)', ''] : !r.passed ? ['killed', r.failed.join('; ')] : m.equivalent ? ['equivalent', m.equivalent] : ['survived', ''];
       }
     } finally {
       restore();
@@ -109,5 +109,5 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 const summary = report(true);
-console.log(`\n${summary.killed} of ${summary.killed + summary.survived} kernel mutants killed (${(summary.score * 100).toFixed(1)}%), ${summary.invalid} did not compile; ${summary.minutes.toFixed(1)} min`);
+console.log(`\n${summary.killed} of ${summary.killed + summary.survived} non-equivalent kernel mutants killed (${(summary.score * 100).toFixed(1)}%), ${summary.equivalent} equivalent, ${summary.invalid} did not compile; ${summary.minutes.toFixed(1)} min`);
 for (const r of results.filter((x) => x.status === 'survived')) console.log(`survived: ${r.id} (${r.file}): ${r.what}`);

@@ -12,7 +12,7 @@ class LiveResults {
   }
   onMutantTested(m) {
     const { id, fileName, mutatorName, replacement, status, location, killedBy, coveredBy } = m;
-    appendFileSync(FILE, `${JSON.stringify({ id, file: fileName.replace(/^.*?\/src\//, 'src/'), line: location.start.line, mutatorName, replacement, status, killedBy: killedBy?.[0], covering: coveredBy?.length })}\n`);
+    appendFileSync(FILE, `${JSON.stringify({ id, file: fileName.replace(/^.*?\/src\//, 'src/'), line: location.start.line, column: location.start.column, mutatorName, replacement, status, killedBy: killedBy?.[0], covering: coveredBy?.length })}\n`);
   }
 }
 
