@@ -27,4 +27,17 @@ describe('summing gradient slots', () => {
       { seed: 3, numRuns: 200 },
     );
   });
+
+  it('leaves engine memory as it found it (the addend is released)', async () => {
+    const engine = await testEngine();
+    const grads = new GradientBuffers(engine, [new LayerVariable('a', [5], new Float32Array(5))]);
+    try {
+      const before = engine.memoryStats().bytesInUse;
+      grads.sumOf([new Float32Array(grads.length).fill(1), new Float32Array(grads.length).fill(2), new Float32Array(grads.length).fill(3)]);
+      expect(engine.memoryStats().bytesInUse).toBe(before);
+      expect(Array.from(grads.read(grads.map.keys().next().value!))).toEqual([6, 6, 6, 6, 6]);
+    } finally {
+      grads.dispose();
+    }
+  });
 });

@@ -69,14 +69,25 @@ describe('optimizer configs', () => {
   }
 
   it('reads tfjs\'s camelCase, lr and decay', () => {
-    expect(optimizerFromConfig({ class_name: 'RMSProp', config: { lr: 0.2, decay: 0.7 } }).getConfig()).toMatchObject({ learning_rate: 0.2, rho: 0.7 });
-    expect(optimizerFromConfig({ class_name: 'Adam', config: { learningRate: 0.2, beta1: 0.5, beta2: 0.6 } }).getConfig()).toMatchObject({ learning_rate: 0.2, beta_1: 0.5, beta_2: 0.6 });
-    expect(optimizerFromConfig({ class_name: 'sgd', config: { lr: 0.3 } }).getConfig()).toMatchObject({ learning_rate: 0.3 });
+    for (const cls of ['RMSprop', 'Adam', 'SGD']) {
+      for (const key of ['learning_rate', 'learningRate', 'lr']) {
+        expect(optimizerFromConfig({ class_name: cls, config: { [key]: 0.25 } }).getConfig(), `${cls} ${key}`).toMatchObject({ learning_rate: 0.25 });
+      }
+    }
+    expect(optimizerFromConfig({ class_name: 'RMSProp', config: { decay: 0.7 } }).getConfig()).toMatchObject({ rho: 0.7 });
+    expect(optimizerFromConfig({ class_name: 'Adam', config: { beta1: 0.5, beta2: 0.6 } }).getConfig()).toMatchObject({ beta_1: 0.5, beta_2: 0.6 });
     expect(optimizerFromConfig({ class_name: 'SGD' }).getConfig()).toEqual(new SGD().getConfig());
+  });
+
+  it('ignores what Keras stores but does not apply (nulls, names, clipnorm)', () => {
+    const keras = { name: 'rmsprop', weight_decay: null, clipnorm: null, centered: null, momentum: null, learning_rate: 0.1 };
+    expect(optimizerFromConfig({ class_name: 'RMSprop', config: keras }).getConfig()).toEqual({ ...new RMSprop().getConfig(), learning_rate: 0.1 });
+    expect(optimizerFromConfig({ class_name: 'SGD', config: { nesterov: null } }).getConfig()).toEqual(new SGD().getConfig());
   });
 
   it('refuses what is not a config or names another class', () => {
     expect(() => optimizerFromConfig(null)).toThrow('optimizer_config must be {class_name, config}, got null');
+    expect(() => optimizerFromConfig('adam')).toThrow('optimizer_config must be {class_name, config}, got "adam"');
     expect(() => optimizerFromConfig({ class_name: 'Adagrad', config: {} })).toThrow(/Unknown optimizer class: "Adagrad". Expected one of: RMSprop, Adam, SGD/);
   });
 

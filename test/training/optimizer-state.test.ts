@@ -39,4 +39,11 @@ describe('Optimizer.setWeights', () => {
       expect(() => adam.setWeights([variable()], state(entries))).toThrow(message);
     });
   }
+
+  it('refuses a slot whose shape differs in one axis only, or drops a trailing 1', () => {
+    const v = new LayerVariable('u', [2, 3, 2], new Float32Array(12));
+    expect(() => new Adam().setWeights([v], state({ 'u/m': slot([2, 2, 3]) }))).toThrow('Optimizer state u/m has shape [2, 2, 3], but u has shape [2, 3, 2]');
+    const column = new LayerVariable('c', [4, 1], new Float32Array(4));
+    expect(() => new Adam().setWeights([column], state({ 'c/m': slot([4]) }))).toThrow('Optimizer state c/m has shape [4], but c has shape [4, 1]');
+  });
 });
