@@ -155,6 +155,23 @@ describe('awaitChunk on this thread (Node lets the main thread block)', () => {
     expect(() => awaitChunk(published(0), 0, 5)).toThrow("Chunk 0's rows did not arrive within 5 ms");
   });
 
+  it('wakes when another thread publishes the chunk while it waits', async () => {
+    const counters = claimCounters();
+    // publishes chunk 0 20 ms after starting, with the Atomics calls publishChunks makes
+    const source = `
+      const { workerData: { counters } } = await import('node:worker_threads');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      Atomics.store(counters, 1, 1);
+      Atomics.notify(counters, 1);`;
+    const thread = new Worker(source, { eval: true, workerData: { counters } } as WorkerOptions & { eval: true });
+    try {
+      await new Promise((resolve) => thread.once('online', resolve));
+      expect(() => awaitChunk(counters, 0, 10_000)).not.toThrow();
+    } finally {
+      await thread.terminate();
+    }
+  });
+
   it('fails at once when the batch was abandoned', () => {
     const counters = claimCounters();
     abandonChunks(counters);
