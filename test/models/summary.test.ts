@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach } from 'vitest';
+import { describe, it, expect, beforeEach, vi } from 'vitest';
 import * as wl from '../../src/index.js';
 import { seedModels, summaryLines } from '../helpers/seed-models.js';
 import { SEED_SUMMARIES, SUMMARY_PARTS } from '../helpers/seed-summaries.js';
@@ -63,5 +63,28 @@ describe('summary() parameter counts', () => {
     expect(lines).toContain('Total params: 1,002,000');
     expect(lines).toContain('Trainable params: 1,002,000');
     expect(lines).toContain('Non-trainable params: 0');
+  });
+
+  it('prints a layer of several outputs as a list of shapes', () => {
+    wl.clearSession();
+    const x = wl.input({ shape: [5, 3], name: 'x' });
+    const outs = wl.layers.gru({ units: 4, returnState: true, name: 'g' }).apply(x) as wl.SymbolicTensor[];
+    const m = wl.model({ inputs: x, outputs: [outs[0], outs[1]] });
+    expect(summaryLines(m).find((l) => l.startsWith('g (GRU)'))).toMatch(/\[\(None, 4\), \(None, 4/); // Keras cuts the field at its column
+  });
+
+  it('takes absolute column positions as they are, and prints with console.log by default', () => {
+    wl.clearSession();
+    const m = wl.sequential({ layers: [wl.layers.dense({ units: 2, inputShape: [3], name: 'd' })] });
+    const lines: string[] = [];
+    m.summary({ lineLength: 40, positions: [20, 35, 40], printFn: (l) => lines.push(l) });
+    expect(lines[1]).toBe('Layer (type)        Output Shape   Param'); // fields cut at 20, 35, 40
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      m.summary();
+      expect(log.mock.calls.map((c) => c[0])).toEqual(summaryLines(m));
+    } finally {
+      log.mockRestore();
+    }
   });
 });

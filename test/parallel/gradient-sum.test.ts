@@ -40,4 +40,17 @@ describe('summing gradient slots', () => {
       grads.dispose();
     }
   });
+
+  it('pads each variable\'s slice to a multiple of 4 floats, and dispose() frees the block', async () => {
+    const engine = await testEngine();
+    const variables = [new LayerVariable('a', [5], new Float32Array(5)), new LayerVariable('b', [4], new Float32Array(4)), new LayerVariable('c', [1], new Float32Array(1))];
+    expect(GradientBuffers.lengthFor(variables)).toBe(8 + 4 + 4);
+    expect(GradientBuffers.lengthFor([])).toBe(1);
+    const before = engine.memoryStats().bytesInUse;
+    const grads = new GradientBuffers(engine, variables);
+    expect(grads.length).toBe(16);
+    expect(variables.map((v) => (grads.map.get(v)! - grads.map.get(variables[0])!) / 4)).toEqual([0, 8, 12]);
+    grads.dispose();
+    expect(engine.memoryStats().bytesInUse).toBe(before);
+  });
 });

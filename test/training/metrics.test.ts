@@ -118,5 +118,6 @@ describe('metric names', () => {
     expect(() => metricKindFor('acuracy', [null, 2], resolveLoss('mse'))).toThrow(/Unknown metric: "acuracy"/);
     expect(resolveMetrics(undefined)).toEqual([]);
     expect(resolveMetrics(['acc', 'acc', 'mse'])).toEqual(['acc', 'mse']);
+    expect(resolveMetrics('acc')).toEqual(['acc']);
   });
 });

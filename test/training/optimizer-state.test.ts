@@ -12,6 +12,10 @@ const state = (entries: Record<string, Saved>) => new Map(Object.entries(entries
 const slot = (shape: number[], values: ArrayLike<number> = new Float32Array(shape.reduce((a, b) => a * b, 1))): Saved => ({ shape, values });
 
 describe('Optimizer.setWeights', () => {
+  it('holds only its step count before any slot exists', () => {
+    expect(new Adam().getWeights([variable()])).toEqual([{ name: 'iter', shape: [], values: Int32Array.of(0) }]);
+  });
+
   it('takes a step count of 0 and restores the slots by name', () => {
     const adam = new Adam();
     const w = variable();

@@ -22,3 +22,10 @@ describe('sparse targets', () => {
     expect(() => adapt([null, null], [0, -1], [2])).toThrow('holds -1 at [1]; expected integer class indices in non-negative');
   });
 });
+
+describe('loss names', () => {
+  it('takes only strings: an object that prints as a loss name is refused', () => {
+    expect(() => resolveLoss({ toString: () => 'mse' })).toThrow(/Unknown loss/);
+    expect(resolveLoss('mse').name).toBe('mean_squared_error');
+  });
+});
