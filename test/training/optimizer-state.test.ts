@@ -51,3 +51,39 @@ describe('Optimizer.setWeights', () => {
     expect(() => new Adam().setWeights([column], state({ 'c/m': slot([4]) }))).toThrow('Optimizer state c/m has shape [4], but c has shape [4, 1]');
   });
 });
+
+describe('optimizer updates on the engine', () => {
+  it('centered RMSprop without momentum matches the formula for two variables over two steps, and dispose() frees its slots', async () => {
+    const { testEngine, put } = await import('../helpers/engine.js');
+    const { RMSprop } = await import('../../src/training/optimizers.js');
+    const engine = await testEngine();
+    const vars = [new LayerVariable('a', [4], Float32Array.of(1, 2, 3, 4)), new LayerVariable('b', [4], Float32Array.of(-1, 0, 1, 2))];
+    const grads = [[0.5, -1, 2, 0.25], [3, 1, -0.5, -2]];
+    const [rho, lr, eps] = [0.9, 0.1, 1e-7];
+    const expected = vars.map((v, k) => {
+      const p = Array.from(v.read()), ms = [0, 0, 0, 0], mg = [0, 0, 0, 0];
+      for (let step = 0; step < 2; step++) {
+        for (let i = 0; i < 4; i++) {
+          const g = grads[k][i] * (step + 1);
+          ms[i] = rho * ms[i] + (1 - rho) * g * g;
+          mg[i] = rho * mg[i] + (1 - rho) * g;
+          p[i] -= (lr * g) / Math.sqrt(ms[i] - mg[i] * mg[i] + eps);
+        }
+      }
+      return p;
+    });
+    vars.forEach((v) => v.ptrIn(engine));
+    const before = engine.memoryStats().bytesInUse;
+    const rms = new RMSprop({ learningRate: lr, rho, epsilon: eps, centered: true });
+    for (let step = 0; step < 2; step++) {
+      const ptrs = grads.map((g) => put(engine, g.map((x) => x * (step + 1))));
+      rms.applyGradients(engine, vars, new Map(vars.map((v, k) => [v, ptrs[k]])));
+      ptrs.forEach((p) => engine.release(p));
+    }
+    vars.forEach((v, k) => Array.from(v.read()).forEach((x, i) => expect(x).toBeCloseTo(expected[k][i], 5)));
+    expect(engine.memoryStats().bytesInUse).toBeGreaterThan(before);
+    rms.dispose();
+    expect(engine.memoryStats().bytesInUse).toBe(before);
+    vars.forEach((v) => v.dispose());
+  });
+});
