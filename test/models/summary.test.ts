@@ -68,7 +68,7 @@ describe('summary() parameter counts', () => {
   it('prints a layer of several outputs as a list of shapes', () => {
     wl.clearSession();
     const x = wl.input({ shape: [5, 3], name: 'x' });
-    const outs = wl.layers.gru({ units: 4, returnState: true, name: 'g' }).apply(x) as wl.SymbolicTensor[];
+    const outs = wl.layers.gru({ units: 4, returnState: true, name: 'g' }).apply(x) as unknown as wl.SymbolicTensor[]; // returnState: [output, state]
     const m = wl.model({ inputs: x, outputs: [outs[0], outs[1]] });
     expect(summaryLines(m).find((l) => l.startsWith('g (GRU)'))).toMatch(/\[\(None, 4\), \(None, 4/); // Keras cuts the field at its column
   });
