@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach } from 'vitest';
+import { describe, it, expect, beforeEach, vi } from 'vitest';
 import * as wl from '../../src/index.js';
 import { seedModels, summaryLines } from '../helpers/seed-models.js';
 import { SEED_SUMMARIES, SUMMARY_PARTS } from '../helpers/seed-summaries.js';
@@ -52,5 +52,39 @@ describe('summary() of the seed models (Keras 2 layout)', () => {
     expect(lines[3]).toBe('input_1 (InputLayer)            (None, 4, 3)         0                                            ');
     expect(lines[5]).toBe('dense_1 (Dense)                 (None, 4, 3)         12          input_1[0][0]                    ');
     expect(lines[6]).toBe('                                                                 dense_1[0][0]                    ');
+  });
+});
+
+describe('summary() parameter counts', () => {
+  it('groups thousands as Python does (1,002,000)', () => {
+    wl.clearSession();
+    const m = wl.sequential({ layers: [wl.layers.dense({ units: 1000, inputShape: [1000] }), wl.layers.dense({ units: 1, useBias: false })] });
+    const lines = summaryLines(m);
+    expect(lines).toContain('Total params: 1,002,000');
+    expect(lines).toContain('Trainable params: 1,002,000');
+    expect(lines).toContain('Non-trainable params: 0');
+  });
+
+  it('prints a layer of several outputs as a list of shapes', () => {
+    wl.clearSession();
+    const x = wl.input({ shape: [5, 3], name: 'x' });
+    const outs = wl.layers.gru({ units: 4, returnState: true, name: 'g' }).apply(x) as unknown as wl.SymbolicTensor[]; // returnState: [output, state]
+    const m = wl.model({ inputs: x, outputs: [outs[0], outs[1]] });
+    expect(summaryLines(m).find((l) => l.startsWith('g (GRU)'))).toMatch(/\[\(None, 4\), \(None, 4/); // Keras cuts the field at its column
+  });
+
+  it('takes absolute column positions as they are, and prints with console.log by default', () => {
+    wl.clearSession();
+    const m = wl.sequential({ layers: [wl.layers.dense({ units: 2, inputShape: [3], name: 'd' })] });
+    const lines: string[] = [];
+    m.summary({ lineLength: 40, positions: [20, 35, 40], printFn: (l) => lines.push(l) });
+    expect(lines[1]).toBe('Layer (type)        Output Shape   Param'); // fields cut at 20, 35, 40
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      m.summary();
+      expect(log.mock.calls.map((c) => c[0])).toEqual(summaryLines(m));
+    } finally {
+      log.mockRestore();
+    }
   });
 });

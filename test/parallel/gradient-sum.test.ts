@@ -27,4 +27,30 @@ describe('summing gradient slots', () => {
       { seed: 3, numRuns: 200 },
     );
   });
+
+  it('leaves engine memory as it found it (the addend is released)', async () => {
+    const engine = await testEngine();
+    const grads = new GradientBuffers(engine, [new LayerVariable('a', [5], new Float32Array(5))]);
+    try {
+      const before = engine.memoryStats().bytesInUse;
+      grads.sumOf([new Float32Array(grads.length).fill(1), new Float32Array(grads.length).fill(2), new Float32Array(grads.length).fill(3)]);
+      expect(engine.memoryStats().bytesInUse).toBe(before);
+      expect(Array.from(grads.read(grads.map.keys().next().value!))).toEqual([6, 6, 6, 6, 6]);
+    } finally {
+      grads.dispose();
+    }
+  });
+
+  it('pads each variable\'s slice to a multiple of 4 floats, and dispose() frees the block', async () => {
+    const engine = await testEngine();
+    const variables = [new LayerVariable('a', [5], new Float32Array(5)), new LayerVariable('b', [4], new Float32Array(4)), new LayerVariable('c', [1], new Float32Array(1))];
+    expect(GradientBuffers.lengthFor(variables)).toBe(8 + 4 + 4);
+    expect(GradientBuffers.lengthFor([])).toBe(1);
+    const before = engine.memoryStats().bytesInUse;
+    const grads = new GradientBuffers(engine, variables);
+    expect(grads.length).toBe(16);
+    expect(variables.map((v) => (grads.map.get(v)! - grads.map.get(variables[0])!) / 4)).toEqual([0, 8, 12]);
+    grads.dispose();
+    expect(engine.memoryStats().bytesInUse).toBe(before);
+  });
 });

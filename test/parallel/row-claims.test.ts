@@ -137,3 +137,44 @@ describe('chunk claims', () => {
     expect(chunkBounds({ ...large, minRows: large.minRows - 1 }).length - 1).toBeGreaterThan(30);
   });
 });
+
+describe('awaitChunk on this thread (Node lets the main thread block)', () => {
+  const published = (count: number) => {
+    const counters = claimCounters();
+    publishChunks(counters, count);
+    return counters;
+  };
+
+  it('returns at once for a chunk already published', () => {
+    expect(() => awaitChunk(published(3), 2, 1)).not.toThrow();
+    expect(() => awaitChunk(published(1), 0, 1)).not.toThrow();
+  });
+
+  it('waits for the chunk right after the published ones, and times out naming it', () => {
+    expect(() => awaitChunk(published(2), 2, 5)).toThrow("Chunk 2's rows did not arrive within 5 ms");
+    expect(() => awaitChunk(published(0), 0, 5)).toThrow("Chunk 0's rows did not arrive within 5 ms");
+  });
+
+  it('wakes when another thread publishes the chunk while it waits', async () => {
+    const counters = claimCounters();
+    // publishes chunk 0 20 ms after starting, with the Atomics calls publishChunks makes
+    const source = `
+      const { workerData: { counters } } = await import('node:worker_threads');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+      Atomics.store(counters, 1, 1);
+      Atomics.notify(counters, 1);`;
+    const thread = new Worker(source, { eval: true, workerData: { counters } } as WorkerOptions & { eval: true });
+    try {
+      await new Promise((resolve) => thread.once('online', resolve));
+      expect(() => awaitChunk(counters, 0, 10_000)).not.toThrow();
+    } finally {
+      await thread.terminate();
+    }
+  });
+
+  it('fails at once when the batch was abandoned', () => {
+    const counters = claimCounters();
+    abandonChunks(counters);
+    expect(() => awaitChunk(counters, 0, 60_000)).toThrow("The batch was abandoned before chunk 0's rows arrived");
+  });
+});

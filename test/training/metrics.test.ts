@@ -108,3 +108,16 @@ describe('metrics, by hand', () => {
     expect(() => passThrough(1, 'mse', ['f1'])).toThrow(/Unknown metric: "f1". Expected one of: accuracy, acc, binaryAccuracy/);
   });
 });
+
+describe('metric names', () => {
+  it('refuses a metric that is not a name, and an unknown name, before any work', async () => {
+    const { resolveMetrics, metricKindFor } = await import('../../src/training/metrics.js');
+    const { resolveLoss } = await import('../../src/training/losses.js');
+    expect(() => resolveMetrics([42])).toThrow(/compile: received an invalid value for metrics, expected metric names such as "accuracy"/);
+    expect(() => resolveMetrics(['acuracy'])).toThrow(/Unknown metric: "acuracy"/);
+    expect(() => metricKindFor('acuracy', [null, 2], resolveLoss('mse'))).toThrow(/Unknown metric: "acuracy"/);
+    expect(resolveMetrics(undefined)).toEqual([]);
+    expect(resolveMetrics(['acc', 'acc', 'mse'])).toEqual(['acc', 'mse']);
+    expect(resolveMetrics('acc')).toEqual(['acc']);
+  });
+});
