@@ -92,7 +92,7 @@ export class RandomUniform extends SeededInitializer {
 }
 
 export class RandomNormal extends SeededInitializer {
-  readonly className = 'RandomNormal';
+  readonly className: string = 'RandomNormal';
   readonly mean: number;
   readonly stddev: number;
   constructor(args: { mean?: number; stddev?: number } & SeedArgs = {}) {
@@ -275,21 +275,10 @@ export class LecunUniform extends FixedVarianceScaling {
 }
 
 /** N(mean, stddev²) redrawn beyond 2 stddev; defaults 0 and 0.05 (Keras 3 and tfjs). */
-export class TruncatedNormal extends SeededInitializer {
-  readonly className = 'TruncatedNormal';
-  readonly mean: number;
-  readonly stddev: number;
-  constructor(args: { mean?: number; stddev?: number } & SeedArgs = {}) {
-    super(args);
-    this.mean = args.mean ?? 0;
-    this.stddev = args.stddev ?? 0.05;
-    if (!(this.stddev > 0)) throw invalidArgument('TruncatedNormal', 'stddev', 'a positive number', args.stddev);
-  }
-  generate(shape: readonly number[]): Float32Array {
+export class TruncatedNormal extends RandomNormal {
+  override readonly className: string = 'TruncatedNormal';
+  override generate(shape: readonly number[]): Float32Array {
     return truncatedNormal(this.rng(), sizeOf(shape), this.mean, this.stddev);
-  }
-  override getConfig(): Record<string, unknown> {
-    return { mean: this.mean, stddev: this.stddev, seed: this.seed };
   }
 }
 
