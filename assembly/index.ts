@@ -4,7 +4,8 @@
 export { f32_gemm, f32_transpose, f32_colsum, gemm_takes_direct } from "./gemm";
 export { kernels_force_general } from "./variants";
 export { f32_set_workspace } from "./workspace";
-export { f32_gru_seq_fwd, f32_gru_seq_bwd, gru_fwd_work_floats, gru_bwd_work_floats, f32_gru_fwd_small, gru_small_units } from "./rnn/gru";
+export { f32_gru_seq_fwd, gru_fwd_work_floats, f32_gru_fwd_small, gru_small_units } from "./rnn/gru";
+export { f32_gru_seq_bwd, gru_bwd_work_floats } from "./rnn/gru-bwd";
 export { f32_rnn_seq_fwd, f32_rnn_seq_bwd, rnn_fwd_work_floats, rnn_bwd_work_floats } from "./rnn/sequence";
 export { rec_dropout_work_floats, f32_rnn_masked_states } from "./rnn/rec-dropout";
 export { f32_lstm_fwd_small, lstm_small_units, f32_simple_rnn_fwd_small, simple_rnn_small_units } from "./rnn/sequence";
