@@ -97,6 +97,9 @@ describe('optimizer configs', () => {
     expect(resolveOptimizer('RMSprop').className).toBe('RMSprop');
     expect(resolveOptimizer('ADAM').className).toBe('Adam');
     expect(() => resolveOptimizer('adagrad')).toThrow(/Unknown optimizer: "adagrad"/);
+    // a value that is neither a name nor an Optimizer gets the same clear refusal, not a TypeError
+    expect(() => resolveOptimizer(42)).toThrow(ValueError);
+    expect(() => resolveOptimizer({ toLowerCase: () => 'adam' })).toThrow(ValueError);
   });
 });
 
