@@ -20,6 +20,10 @@ describe('resolveCompile', () => {
     expect(() => compile({ lossWeights: { other: 1 } })).toThrow(/compile: lossWeights names "other", which is not an output/);
   });
 
+  it('takes one number as every output\'s loss weight', () => {
+    expect(compile({ lossWeights: 2 as never }).lossWeights).toEqual([2, 2]);
+  });
+
   it('gives each output weight 1 unless told, by list or by name', () => {
     expect(compile({}).lossWeights).toEqual([1, 1]);
     expect(compile({ lossWeights: { score: 0.5 } }).lossWeights).toEqual([1, 0.5]);
