@@ -4,7 +4,7 @@
 import { copyRow } from "./elementwise";
 
 // @ts-ignore: decorator
-@inline function idAt(ids: usize, i: i32, idsF32: i32): i32 {
+@inline export function idAt(ids: usize, i: i32, idsF32: i32): i32 {
   const p = ids + (<usize>i << 2);
   return idsF32 ? <i32>load<f32>(p) : load<i32>(p);
 }

@@ -32,3 +32,4 @@ export function heap_base(): usize {
   return __heap_base;
 }
 export { f32_binary, f32_unary, f32_sum, f32_extreme } from "./tensor-ops";
+export { rows_mark, f32_rows_clear, f32_rows_all_finite, f32_scale, f32_rows_scale, f32_rows_sgd } from "./grad-rows";

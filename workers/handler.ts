@@ -16,6 +16,7 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   enginePromise ??= Engine.instantiate(task.kernels.module, task.kernels.variant);
   const engine = await enginePromise;
   const runner = replicaFor(engine, task);
+  if (task.kind === 'train') runner.useRowSparse(task.rowSparse);
   const batch: Batch = {
     inputs: task.x.map((data, i) => ({ data, shape: task.xShapes[i] })),
     targets: (task.y ?? []).map((data, i) => ({ data, shape: task.yShapes![i] })),
@@ -27,8 +28,8 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
 
 /** A fixed shard whose results go back as copies. */
 function runShard(runner: StepRunner, task: WorkerTask, batch: Batch): WorkerResult {
-  const { totals, gradients, outputs } = runChunk(runner, task.kind, batch, { scales: task.scales });
-  return { ...totals, gradients, y: outputs?.map((o) => o.data as Float32Array), yShapes: outputs?.map((o) => o.shape) };
+  const { totals, gradients, rows, outputs } = runChunk(runner, task.kind, batch, { scales: task.scales });
+  return { ...totals, gradients, rows, y: outputs?.map((o) => o.data as Float32Array), yShapes: outputs?.map((o) => o.shape) };
 }
 
 /** Computes the chunks this worker claims until none is left; their outputs and gradients go to their slots. */
@@ -45,7 +46,7 @@ function runClaimed(runner: StepRunner, task: WorkerTask, batch: Batch, { counte
     });
     const outcome = runChunk(runner, task.kind, batchRows(batch, start, end), { scales: task.scales, gradientSlot: task.chunkGradients?.[index], outputs });
     yShapes = outcome.outputs?.map((o) => o.shape) ?? yShapes;
-    chunks.push({ index, ...outcome.totals });
+    chunks.push({ index, ...outcome.totals, rows: outcome.rows });
   }
   return { chunks, yShapes };
 }

@@ -157,6 +157,16 @@ export interface Kernels {
   f32_sum(n: number, src: number): number;
   /** The largest (max = 1) or smallest of n ≥ 1 values, NaN if any is. */
   f32_extreme(n: number, src: number, max: number): number;
+  /** Row-sparse gradients (assembly/grad-rows.ts): flags and lists the rows of n ids not listed yet; returns the new count. */
+  rows_mark(n: number, ids: number, idsF32: number, flags: number, list: number, count: number): number;
+  /** Zeroes the listed rows of x (rows, dim) and clears their flags. */
+  f32_rows_clear(count: number, list: number, flags: number, dim: number, x: number): void;
+  f32_rows_all_finite(count: number, list: number, dim: number, x: number): number;
+  /** x = f32(x·factor), the product in f64 (as `x[i] *= factor` in JS). */
+  f32_scale(n: number, x: number, factor: number): void;
+  f32_rows_scale(count: number, list: number, dim: number, x: number, factor: number): void;
+  /** Plain SGD (no momentum) over the listed rows. */
+  f32_rows_sgd(count: number, list: number, dim: number, p: number, g: number, lr: number): void;
 }
 
 /**
@@ -185,6 +195,7 @@ const KERNEL_NAME_SET = {
   f32_l2norm_rows: true, f32_l2norm_rows_bwd: true,
   f32_rows_window: true, f32_max_pool1d: true, f32_max_pool1d_bwd: true, f32_avg_pool1d: true, f32_avg_pool1d_bwd: true,
   f32_binary: true, f32_unary: true, f32_sum: true, f32_extreme: true,
+  rows_mark: true, f32_rows_clear: true, f32_rows_all_finite: true, f32_scale: true, f32_rows_scale: true, f32_rows_sgd: true,
 } satisfies Record<keyof Kernels, true>;
 
 /** Names of every kernel (see KERNEL_NAME_SET). */

@@ -22,6 +22,13 @@ export function variableWrites(): number {
 export class LayerVariable implements Resident {
   readonly shape: readonly number[];
   readonly size: number;
+  /**
+   * Whether the gradient is row-sparse: a (rows, dim) table whose gradient only the rows a step
+   * scatters into can make non-zero (an Embedding's), recorded as they are scattered
+   * (ops/grad-rows.ts), so the gradient bookkeeping covers those rows only. Set by the owning layer.
+   * @internal
+   */
+  rowSparse = false;
   private host: Float32Array | null;
   private engine: Engine | null = null;
   private ptr = 0;

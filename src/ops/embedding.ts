@@ -4,6 +4,7 @@
  */
 import type { Device } from '../backend/engine.js';
 import type { DeviceTensor, Scratch } from './device-tensor.js';
+import type { GradientRows } from './grad-rows.js';
 
 const floatIds = (ids: DeviceTensor): number => (ids.dtype === 'int32' ? 0 : 1);
 
@@ -31,7 +32,13 @@ export function gatherEmbeddings(
   return { out, mask };
 }
 
-/** grad[ids[i]] += dOut[i] over the rows of dOut (ids.size, dim): repeated ids add up. */
-export function scatterAddEmbeddings(engine: Device, ids: DeviceTensor, dOut: DeviceTensor, dim: number, grad: number): void {
+/**
+ * grad[ids[i]] += dOut[i] over the rows of dOut (ids.size, dim): repeated ids add up. Every scatter
+ * into an Embedding's gradient comes here: with `rows` (the gradient's row record, from
+ * BackwardContext.gradientRows; null when the gradient is dense), the rows of the ids are recorded,
+ * and the gradient bookkeeping covers those rows only (grad-rows.ts).
+ */
+export function scatterAddEmbeddings(engine: Device, ids: DeviceTensor, dOut: DeviceTensor, dim: number, grad: number, rows: GradientRows | null): void {
   engine.kernels.f32_embedding_scatter_add(ids.size, ids.ptr, floatIds(ids), dOut.ptr, dim, grad);
+  rows?.mark(ids.size, ids.ptr, ids.dtype !== 'int32');
 }

@@ -56,6 +56,11 @@ export interface WorkerTask {
   claims: { counters: Int32Array; bounds: number[] } | null;
   /** train with claims: one gradient slot per chunk (GradientBuffers layout), indexed by chunk. */
   chunkGradients: Float32Array[] | null;
+  /**
+   * train: per accumulated variable, whether its gradient is row-sparse (the calling thread's
+   * GradientBuffers.rowSparse), so that the worker packs its slots in the layout the sum expects.
+   */
+  rowSparse: boolean[];
   /** Index of the shard, for messages. */
   shard: number;
 }
@@ -70,6 +75,8 @@ export interface TotalsMessage {
 export interface WorkerResult extends TotalsMessage {
   /** train without claims: the shard's gradients (GradientBuffers layout). */
   gradients?: Float32Array;
+  /** train without claims: the shard's row lists of the row-sparse gradients (GradientBuffers.packInto). */
+  rows?: Int32Array[];
   /** The worker engine's WebAssembly memory size, for monitoring. */
   engineBytes?: number;
   /** predict without claims: the shard's outputs, one per model output. */
@@ -83,6 +90,8 @@ export interface WorkerResult extends TotalsMessage {
 /** One claimed chunk's result: its index in the grid and, for train / evaluate, its totals. */
 export interface ChunkResult extends TotalsMessage {
   index: number;
+  /** train: the chunk's row lists of the row-sparse gradients (GradientBuffers.packInto). */
+  rows?: Int32Array[];
 }
 
 /** What the worker shells expose. */

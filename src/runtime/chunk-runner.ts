@@ -18,8 +18,10 @@ export interface ChunkOptions {
 
 export interface ChunkOutcome {
   totals?: BatchTotals;
-  /** train without a slot: the gradient block's copy. */
+  /** train without a slot: the gradient block's copy (GradientBuffers.packInto's layout). */
   gradients?: Float32Array;
+  /** train: the row lists of the row-sparse gradients, one per such variable (GradientBuffers.packInto). */
+  rows?: Int32Array[];
   /** predict: the outputs. */
   outputs?: HostTensor[];
 }
@@ -29,12 +31,10 @@ export function runChunk(runner: StepRunner, kind: TaskKind, part: Batch, option
   switch (kind) {
     case 'train': {
       const totals = runner.computeGradients(part, options.scales);
-      const view = runner.gradients().view();
-      if (options.gradientSlot) {
-        options.gradientSlot.set(view);
-        return { totals };
-      }
-      return { totals, gradients: view.slice() };
+      const grads = runner.gradients();
+      const gradients = options.gradientSlot ? null : new Float32Array(grads.length);
+      const rows = grads.packInto(options.gradientSlot ?? gradients!);
+      return gradients ? { totals, gradients, rows } : { totals, rows };
     }
     case 'evaluate':
       return { totals: runner.evaluate(part) };

@@ -107,6 +107,13 @@ export interface PoolExecutorOptions {
 
 type Range = [number, number];
 
+/** A training step's parts, in grid (or shard) order: totals, gradient slots and their row lists. */
+interface TrainedParts {
+  chunks: TotalsMessage[];
+  slots: Float32Array[];
+  rows: Int32Array[][];
+}
+
 /** A batch's shared copies and its chunk grid, for tasks that claim chunks. */
 interface ClaimedBatch {
   kind: TaskKind;
@@ -189,6 +196,7 @@ export class PoolExecutor implements Executor {
       kind, kernels: { module: this.engine.module, variant: this.engine.variant }, modelId: this.model.id, config: this.channel.configBytes, configVersion: this.channel.configVersion,
       heads, weights: this.channel.weights, weightsVersion: this.weightsVersion,
       scales: [], seed: 0, firstRow: 0, output: null, claims: null, chunkGradients: null,
+      rowSparse: kind === 'train' ? [...this.grads.rowSparse] : [],
       ...fields,
     };
   }
@@ -290,29 +298,32 @@ export class PoolExecutor implements Executor {
   async trainBatch(batch: Batch): Promise<BatchTotals> {
     this.publishWrites();
     const scales = lossScales(this.program, batch.targets.map((t) => t.shape));
-    const { chunks, slots } = this.pool.sharedMemory ? await this.trainClaimed(batch, scales) : await this.trainSharded(batch, scales);
+    const { chunks, slots, rows } = this.pool.sharedMemory ? await this.trainClaimed(batch, scales) : await this.trainSharded(batch, scales);
     // reduce in grid (or shard) order into this thread's gradient block, then one optimizer step
-    this.grads.sumOf(slots);
+    this.grads.sumOf(slots, rows);
     const t = this.totals(chunks);
     this.grads.scale(this.program.trainableVariables, maskedStepFactor(this.program, t));
     if (applyStep(this.engine, this.program, this.options.optimizer!, this.grads, t, batchSize(batch))) this.publish();
     return t;
   }
 
-  /** Training on claimed chunks: each chunk's gradients land in its own shared slot. */
-  private async trainClaimed(batch: Batch, scales: number[]): Promise<{ chunks: TotalsMessage[]; slots: Float32Array[] }> {
+  /** Training on claimed chunks: each chunk's gradients land in its own shared slot, its row lists come with its result. */
+  private async trainClaimed(batch: Batch, scales: number[]): Promise<TrainedParts> {
     const bounds = this.bounds(batchSize(batch), true);
     const slots = this.gradientSlots(bounds.length - 1);
     const local = this.local;
     const { chunks } = await this.runClaimed({
       kind: 'train', batch, bounds, extra: { scales, chunkGradients: slots },
-      runLocal: (index, part) => ({ index, ...runChunk(local!, 'train', part, { scales, gradientSlot: slots[index] }).totals }),
+      runLocal: (index, part) => {
+        const outcome = runChunk(local!, 'train', part, { scales, gradientSlot: slots[index] });
+        return { index, ...outcome.totals, rows: outcome.rows };
+      },
     });
-    return { chunks, slots };
+    return { chunks, slots, rows: chunks.map((c) => c.rows ?? []) };
   }
 
   /** Training on fixed shards whose gradients come back as copies (no shared memory). */
-  private async trainSharded(batch: Batch, scales: number[]): Promise<{ chunks: TotalsMessage[]; slots: Float32Array[] }> {
+  private async trainSharded(batch: Batch, scales: number[]): Promise<TrainedParts> {
     const { local, remote } = this.split(batchSize(batch));
     const pending = this.pool.runAll(this.shardTasks('train', remote, batch, scales));
     const mine = local ? await this.alongside(pending, () => runChunk(this.local!, 'train', batchRows(batch, ...local), { scales })) : null;
@@ -320,6 +331,7 @@ export class PoolExecutor implements Executor {
     return {
       chunks: mine ? [mine.totals!, ...results] : results,
       slots: [...(mine ? [mine.gradients!] : []), ...results.map((r) => r.gradients!)],
+      rows: [...(mine ? [mine.rows ?? []] : []), ...results.map((r) => r.rows ?? [])],
     };
   }
 

@@ -51,13 +51,27 @@ export function maskedStepFactor(program: ModelProgram, totals: BatchTotals): nu
 
 export class StepRunner {
   private grads: GradientBuffers | null = null;
+  private rowSparse: readonly boolean[] | null = null;
 
   constructor(readonly engine: Device, readonly program: ModelProgram) {}
 
   /** The gradient block (trainable variables, then state sums), allocated on first use. */
   gradients(): GradientBuffers {
-    this.grads ??= new GradientBuffers(this.engine, this.program.accumulated);
+    this.grads ??= new GradientBuffers(this.engine, this.program.accumulated, this.rowSparse ?? undefined);
     return this.grads;
+  }
+
+  /**
+   * Which accumulated variables get row-sparse gradients (GradientBuffers): a pool worker follows
+   * the calling thread's choice, so that both agree on the slots' layout. The block is rebuilt when
+   * the choice changes.
+   */
+  useRowSparse(flags: readonly boolean[]): void {
+    const current = this.grads?.rowSparse ?? this.rowSparse;
+    if (current && current.length === flags.length && current.every((f, i) => f === flags[i])) return;
+    this.grads?.dispose();
+    this.grads = null;
+    this.rowSparse = [...flags];
   }
 
   /**
@@ -83,7 +97,7 @@ export class StepRunner {
       const noise = { seed: batch.seed ?? 0, firstRow: batch.firstRow ?? 0 };
       const pass = program.executor.forward(inputs, { engine, scratch, training: true, stateSums: grads.map, noise });
       const { totals, dOutputs } = this.losses(scratch, pass, batch, scales ?? null, true);
-      pass.backward(dOutputs, grads.map);
+      pass.backward(dOutputs, grads.map, grads.rows);
       return totals;
     } finally {
       scratch.release();
@@ -188,7 +202,7 @@ export class StepRunner {
  */
 export function applyStep(engine: Engine, program: ModelProgram, optimizer: Optimizer, grads: GradientBuffers, totals: BatchTotals, rows: number): boolean {
   if (!totals.losses.every(Number.isFinite) || !grads.allFinite()) return false;
-  optimizer.applyGradients(engine, program.trainableVariables, grads.map);
+  optimizer.applyGradients(engine, program.trainableVariables, grads.map, grads.rows);
   for (const v of program.stateVariables) program.stateOwners.get(v)!.applyStateUpdate(engine, v, grads.map.get(v)!, rows);
   return true;
 }

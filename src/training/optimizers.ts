@@ -7,6 +7,7 @@ import { ValueError, describe, invalidArgument, unknownName } from '../errors.js
 import type { GradientMap } from '../layers/context.js';
 import { LayerVariable } from '../layers/variable.js';
 import { checkArgKeys } from '../layers/args.js';
+import type { GradientRows } from '../ops/grad-rows.js';
 import { adamUpdate, rmspropUpdate, sgdUpdate } from '../ops/optimizer.js';
 
 export abstract class Optimizer {
@@ -19,18 +20,20 @@ export abstract class Optimizer {
   private readonly slots = new Map<LayerVariable, LayerVariable[]>();
 
   /**
-   * Applies one update to each variable from its gradient.
+   * Applies one update to each variable from its gradient. `gradientRows`: the row records of
+   * row-sparse gradients (every other row of those is zero), which an update that is the identity
+   * on a zero-gradient row may restrict itself to; the others update every element, as Keras does.
    * @internal
    */
-  applyGradients(engine: Engine, variables: readonly LayerVariable[], gradients: GradientMap): void {
+  applyGradients(engine: Engine, variables: readonly LayerVariable[], gradients: GradientMap, gradientRows?: ReadonlyMap<LayerVariable, GradientRows>): void {
     this.iterations++;
     for (const v of variables) {
       const g = gradients.get(v);
-      if (g != null) this.update(engine, v, g);
+      if (g != null) this.update(engine, v, g, gradientRows?.get(v) ?? null);
     }
   }
 
-  protected abstract update(engine: Engine, variable: LayerVariable, gradPtr: number): void;
+  protected abstract update(engine: Engine, variable: LayerVariable, gradPtr: number, rows: GradientRows | null): void;
 
   /** Names of the per-variable slots this optimizer keeps (e.g. ['rms', 'momentum']). */
   protected abstract slotNames(): string[];
@@ -225,7 +228,9 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? ['momentum'] : [];
   }
 
-  protected update(engine: Engine, v: LayerVariable, g: number): void {
+  /** Without momentum, a zero gradient leaves a weight as it is (p − lr·0 = p): a row-sparse gradient updates its recorded rows only. */
+  protected update(engine: Engine, v: LayerVariable, g: number, rows: GradientRows | null): void {
+    if (rows && this.momentum === 0) return rows.sgd(v.ptrIn(engine), g, this.learningRate);
     const [m = 0] = this.slotPtrs(engine, v);
     sgdUpdate(engine, v.size, v.ptrIn(engine), g, m, this.learningRate, this.momentum, this.nesterov);
   }

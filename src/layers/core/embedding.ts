@@ -111,6 +111,7 @@ export class Embedding extends Layer<DeviceTensor> {
 
   protected override build(): void {
     this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], this.options.embeddingsInitializer);
+    this.embeddings.rowSparse = true;
   }
 
   /** (...ids shape, outputDim); with inputLength (tfjs), the ids' axes after the batch axis must match it. */
@@ -151,9 +152,9 @@ export class Embedding extends Layer<DeviceTensor> {
   }
 
   /** @internal Scatter-adds dy into the rows of the ids; the ids get no gradient. */
-  backward([dy]: (DeviceTensor | null)[], ids: DeviceTensor, { engine, gradients }: BackwardContext): (DeviceTensor | null)[] {
+  backward([dy]: (DeviceTensor | null)[], ids: DeviceTensor, { engine, gradients, gradientRows }: BackwardContext): (DeviceTensor | null)[] {
     const grad = gradients.get(this.embeddings!);
-    if (dy && grad != null) scatterAddEmbeddings(engine, ids, dy, this.outputDim, grad);
+    if (dy && grad != null) scatterAddEmbeddings(engine, ids, dy, this.outputDim, grad, gradientRows?.get(this.embeddings!) ?? null);
     return [null];
   }
 }
