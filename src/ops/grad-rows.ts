@@ -8,7 +8,13 @@ import type { Device } from '../backend/engine.js';
 
 /**
  * The set of rows of one variable's gradient that may be non-zero: a flag byte per row and the list
- * of the rows flagged (in engine memory), in the order first marked.
+ * of the rows flagged (in engine memory), in the order first marked. A layer's backward gets it from
+ * `ctx.gradientRows` and hands it to the scatter that writes the rows.
+ *
+ * @example
+ * // in a backward pass that scatters row gradients into an Embedding's table
+ * const grad = ctx.gradients.get(table);
+ * if (grad != null) scatterAddEmbeddings(ctx.engine, ids, dRows, dim, grad, ctx.gradientRows?.get(table) ?? null);
  */
 export class GradientRows {
   private readonly flags: number;
