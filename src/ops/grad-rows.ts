@@ -81,3 +81,8 @@ export class GradientRows {
     this.engine.release(this.listPtr);
   }
 }
+
+/** Copies the rows `rows` of `from` (rows, dim) into `to` (the same shape). */
+export function copyRows(from: Float32Array, to: Float32Array, rows: Int32Array, dim: number): void {
+  for (const r of rows) to.set(from.subarray(r * dim, (r + 1) * dim), r * dim);
+}

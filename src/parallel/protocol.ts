@@ -33,6 +33,13 @@ export interface WorkerTask {
   weights: Float32Array;
   /** Changes whenever the weights do. */
   weightsVersion: number;
+  /**
+   * When the step that made this version changed only some rows of the row-sparse weights (plain
+   * SGD from a row-sparse gradient): the version before it, and per weight (Keras order) the rows
+   * that changed, or null for a weight that changed whole. A worker holding `base` copies those only;
+   * null: every weight is copied.
+   */
+  weightRows: { base: number; rows: (Int32Array | null)[] } | null;
   /** One array per model input. */
   x: HostArray[];
   xShapes: number[][];

@@ -9,7 +9,8 @@
  * fails, no update is applied.
  */
 import type { Engine } from '../backend/engine.js';
-import { variableWrites } from '../layers/variable.js';
+import { variableWrites, type LayerVariable } from '../layers/variable.js';
+import { copyRows, type GradientRows } from '../ops/grad-rows.js';
 import { allocArray, dtypeOfArray, type HostArray } from '../dtype.js';
 import { abandonChunks, chunkBounds, chunkPolicy, claimChunk, claimCounters, claimed, publishChunks } from '../parallel/row-claims.js';
 import type { WorkerPool } from '../parallel/pool.js';
@@ -127,6 +128,8 @@ interface ClaimedBatch {
 
 export class PoolExecutor implements Executor {
   private weightsVersion = 0;
+  /** What the last publish changed, when it was a row update (WorkerTask.weightRows). */
+  private weightRows: WorkerTask['weightRows'] = null;
   /** variableWrites() when the weights were last published. */
   private publishedWrites = -1;
   private readonly local: StepRunner | null;
@@ -158,14 +161,22 @@ export class PoolExecutor implements Executor {
     return this.options.workers + (this.local ? 1 : 0);
   }
 
-  /** Copies the current weights where the workers read them. */
-  private publish(): void {
+  /**
+   * Copies the current weights where the workers read them: every weight, or — after a step whose
+   * optimizer changed only the recorded rows of the row-sparse weights (`changedRows`) — those rows
+   * and the other weights whole, which is also what the workers then copy (WorkerTask.weightRows).
+   */
+  private publish(changedRows?: ReadonlyMap<LayerVariable, GradientRows>): void {
     this.publishedWrites = variableWrites();
     let offset = 0;
-    for (const v of this.program.weights) {
-      this.channel.weights.set(v.read(), offset);
+    const rows = this.program.weights.map((v) => {
+      const changed = changedRows?.get(v)?.read() ?? null;
+      if (changed) copyRows(this.engine.f32(v.ptrIn(this.engine), v.size), this.channel.weights.subarray(offset, offset + v.size), changed, v.size / v.shape[0]);
+      else this.channel.weights.set(v.read(), offset);
       offset += v.size;
-    }
+      return changed;
+    });
+    this.weightRows = changedRows ? { base: this.weightsVersion, rows } : null;
     this.weightsVersion = ++versions;
   }
 
@@ -194,7 +205,7 @@ export class PoolExecutor implements Executor {
     const heads = kind === 'predict' ? null : this.program.heads.map((h) => ({ loss: h.loss!.name, weight: h.weight, metrics: h.metrics }));
     return {
       kind, kernels: { module: this.engine.module, variant: this.engine.variant }, modelId: this.model.id, config: this.channel.configBytes, configVersion: this.channel.configVersion,
-      heads, weights: this.channel.weights, weightsVersion: this.weightsVersion,
+      heads, weights: this.channel.weights, weightsVersion: this.weightsVersion, weightRows: this.weightRows,
       scales: [], seed: 0, firstRow: 0, output: null, claims: null, chunkGradients: null,
       rowSparse: kind === 'train' ? [...this.grads.rowSparse] : [],
       ...fields,
@@ -303,7 +314,8 @@ export class PoolExecutor implements Executor {
     this.grads.sumOf(slots, rows);
     const t = this.totals(chunks);
     this.grads.scale(this.program.trainableVariables, maskedStepFactor(this.program, t));
-    if (applyStep(this.engine, this.program, this.options.optimizer!, this.grads, t, batchSize(batch))) this.publish();
+    const optimizer = this.options.optimizer!;
+    if (applyStep(this.engine, this.program, optimizer, this.grads, t, batchSize(batch))) this.publish(optimizer.updatesRowsOnly() ? this.grads.rows : undefined);
     return t;
   }
 

@@ -8,6 +8,7 @@ import { graphFromConfig } from '../graph/from-config.js';
 import { Topology } from '../graph/topology.js';
 import type { LayerVariable } from '../layers/variable.js';
 import type { WorkerTask } from '../parallel/protocol.js';
+import { copyRows } from '../ops/grad-rows.js';
 import { resolveLoss } from '../training/losses.js';
 import { ModelProgram } from './program.js';
 import { StepRunner } from './step-runner.js';
@@ -29,11 +30,16 @@ const replicas = new Map<number, Replica>();
 export function replicaFor(engine: Engine, task: WorkerTask): StepRunner {
   const replica = replicaOf(engine, task);
   if (replica.weightsVersion !== task.weightsVersion) {
+    // a worker holding the version before a row update copies the rows it changed, else everything
+    const changed = task.weightRows?.base === replica.weightsVersion ? task.weightRows.rows : null;
     let offset = 0;
-    for (const v of replica.weights) {
-      v.write(task.weights.subarray(offset, offset + v.size));
+    replica.weights.forEach((v, i) => {
+      const values = task.weights.subarray(offset, offset + v.size);
+      const rows = changed?.[i];
+      if (rows) copyRows(values, engine.f32(v.ptrIn(engine), v.size), rows, v.size / v.shape[0]);
+      else v.write(values);
       offset += v.size;
-    }
+    });
     replica.weightsVersion = task.weightsVersion;
   }
   return replica.runner;

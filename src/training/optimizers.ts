@@ -35,6 +35,15 @@ export abstract class Optimizer {
 
   protected abstract update(engine: Engine, variable: LayerVariable, gradPtr: number, rows: GradientRows | null): void;
 
+  /**
+   * Whether an update from a row-sparse gradient changes only the recorded rows (the update of a
+   * zero-gradient row being the identity), so that only those need copying to the pool's workers.
+   * @internal
+   */
+  updatesRowsOnly(): boolean {
+    return false;
+  }
+
   /** Names of the per-variable slots this optimizer keeps (e.g. ['rms', 'momentum']). */
   protected abstract slotNames(): string[];
 
@@ -226,6 +235,10 @@ export class SGD extends Optimizer {
 
   protected slotNames(): string[] {
     return this.momentum > 0 ? ['momentum'] : [];
+  }
+
+  override updatesRowsOnly(): boolean {
+    return this.momentum === 0;
   }
 
   /** Without momentum, a zero gradient leaves a weight as it is (p − lr·0 = p): a row-sparse gradient updates its recorded rows only. */
