@@ -171,8 +171,9 @@ export class PoolExecutor implements Executor {
     let offset = 0;
     const rows = this.program.weights.map((v) => {
       const changed = changedRows?.get(v)?.read() ?? null;
-      if (changed) copyRows(this.engine.f32(v.ptrIn(this.engine), v.size), this.channel.weights.subarray(offset, offset + v.size), changed, v.size / v.shape[0]);
-      else this.channel.weights.set(v.read(), offset);
+      const values = this.engine.f32(v.ptrIn(this.engine), v.size); // a view: one copy, not two
+      if (changed) copyRows(values, this.channel.weights.subarray(offset, offset + v.size), changed, v.size / v.shape[0]);
+      else this.channel.weights.set(values, offset);
       offset += v.size;
       return changed;
     });
