@@ -12,3 +12,9 @@ export async function resetPool(): Promise<void> {
   await wl.shutdown();
   wl.setPoolOptions({});
 }
+
+/** A fresh pool on the comlink transport (with copying-comlink-pool.ts mocked in: the copy transport). */
+export async function useCopyTransport(): Promise<void> {
+  await resetPool();
+  wl.setPoolOptions({ transport: 'comlink' });
+}

@@ -5,15 +5,12 @@
 import { describe, it, vi, afterAll, beforeAll, expect } from 'vitest';
 import * as wl from '../../src/index.js';
 import { expectSameFit, sparseFit } from '../helpers/sparse-fit.js';
-import { resetPool } from '../helpers/pool.js';
+import { resetPool, useCopyTransport } from '../helpers/pool.js';
 
 vi.mock('../../src/parallel/comlink-pool.js', async (importOriginal) =>
   (await import('../helpers/copying-comlink-pool.js')).withCopyingComlinkPool(await importOriginal()));
 
-beforeAll(async () => {
-  await resetPool();
-  wl.setPoolOptions({ transport: 'comlink' });
-});
+beforeAll(useCopyTransport);
 afterAll(resetPool);
 
 describe('row-sparse Embedding gradients on the copy transport', () => {
