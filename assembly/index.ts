@@ -16,6 +16,7 @@ export { f32_rmsprop, f32_adam, f32_sgd } from "./optimizers";
 export { f32_activation, f32_activation_bwd, f32_add_inplace, f32_all_finite, f32_swap_axes01 } from "./elementwise";
 export { f32_layernorm_fwd, f32_layernorm_bwd, f32_batchnorm_moments, f32_batchnorm_fwd, f32_batchnorm_bwd, f32_moving_average } from "./normalization";
 export { embedding_bad_id, f32_embedding_gather, f32_embedding_scatter_add } from "./embedding";
+export { distinct_ids, f32_rows_expand, f32_rows_fold } from "./distinct-rows";
 export { f32_l2norm_rows, f32_l2norm_rows_bwd } from "./normalize";
 export { f32_rows_window } from "./conv1d";
 export { f32_max_pool1d, f32_max_pool1d_bwd, f32_avg_pool1d, f32_avg_pool1d_bwd } from "./pooling1d";

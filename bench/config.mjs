@@ -57,7 +57,10 @@ export function gru256TrainingFlops({ units: u, steps: t, features: f, outputs: 
  *   present, so the epochs should take about as long.
  * Every recurrent layer uses tfjs's math (recurrentActivation hard_sigmoid; GRU reset_after=false;
  * LSTM unitForgetBias false, which only sets the initial forget bias). Ids are uniform in [1, ids),
- * labels random 0/1 (data.mjs idsData).
+ * labels random 0/1 (data.mjs idsData); ours also trains the sentiment model, in the same rounds, on
+ * text-like ids (Zipf ranks, data.mjs zipfIdsData), where ids repeat as words do: native Keras's
+ * cost does not depend on which ids come, ours does (a recurrent layer after an Embedding projects
+ * each distinct id of a chunk once).
  */
 export const SEQUENCE = {
   lstm256: { units: 256, steps: 64, features: 64, outputs: 64, batchSize: 256, samples: 2048, peerSamples: 256, workers: 2 },

@@ -66,6 +66,33 @@ export function maskedTail(x, { steps, features, maskedMax, maskValue = 0 }) {
 }
 
 /**
+ * Token ids [n, steps] (int32) distributed as word ranks in text: id r in [1, ids) with probability
+ * ∝ 1/r (Zipf's law, s = 1), seeded; labels as idsData. Real text repeats its ids (a 2000-token chunk
+ * of these holds ~880 distinct ids, of uniform ids ~1800), which the per-distinct-id input projection
+ * of a recurrent layer after an Embedding (src/ops/token-projection.ts) turns into fewer GEMM rows.
+ */
+export function zipfIdsData(n, { steps, ids }) {
+  const random = rng(27);
+  const cumulative = new Float64Array(ids - 1);
+  let total = 0;
+  for (let r = 1; r < ids; r++) cumulative[r - 1] = total += 1 / r;
+  const x = new Int32Array(n * steps);
+  for (let i = 0; i < x.length; i++) {
+    const u = random() * total;
+    let lo = 0, hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    x[i] = lo + 1;
+  }
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) y[i] = random() < 0.5 ? 0 : 1;
+  return { x: { values: x, shape: [n, steps], dtype: 'int32' }, y: { values: y, shape: [n, 1] } };
+}
+
+/**
  * Token ids [n, steps] (int32), uniform in [1, ids) (seeded; 0 stays free for padding), and random
  * binary labels [n, 1]: the text classifiers of the sequence part (config.mjs SEQUENCE.sentiment, textConv).
  */

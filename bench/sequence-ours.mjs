@@ -1,7 +1,7 @@
 // The sequence part's cases as wasm-layers runs them (config.mjs SEQUENCE): the adapter's
 // sequence(kind) for stack-ours.mjs, and the cases bench/sequence-layers.mjs times on its own.
 import { GRU256, SEED, SEQUENCE } from './config.mjs';
-import { gru256Data, idsData, maskedTail, seedData } from './data.mjs';
+import { gru256Data, idsData, maskedTail, seedData, zipfIdsData } from './data.mjs';
 import { gru256Model, sequenceModel, textModel } from './models.mjs';
 
 /** tfjs's LSTM math (its defaults), for the text classifiers' LSTM as for every recurrent layer of the part. */
@@ -73,10 +73,13 @@ export function oursSequence(wl, kind, seedWorkers = 'auto') {
   if (kind === 'sentiment' || kind === 'textConv') {
     const c = SEQUENCE[kind];
     const [xt, yt] = tensors(idsData(c.samples, c));
-    return {
-      samples: c.samples,
-      members: { gru: member(() => oursGru256(wl, c.samples)), [kind]: member(() => trainer(wl, textModel(wl, kind, c, TFJS_LSTM), xt, yt, c)) },
-    };
+    const members = { gru: member(() => oursGru256(wl, c.samples)), [kind]: member(() => trainer(wl, textModel(wl, kind, c, TFJS_LSTM), xt, yt, c)) };
+    if (kind === 'sentiment') {
+      // the same model on text-like ids (Zipf ranks): what a recurrent layer after an Embedding gains when ids repeat
+      const [xz, yz] = tensors(zipfIdsData(c.samples, c));
+      members.sentimentTextIds = member(() => trainer(wl, textModel(wl, kind, c, TFJS_LSTM), xz, yz, c));
+    }
+    return { samples: c.samples, members };
   }
   if (kind === 'embeddingVocab') {
     // the same ids (all below c.ids) into a small and a large table: the reference first

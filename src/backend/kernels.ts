@@ -130,6 +130,12 @@ export interface Kernels {
   f32_embedding_gather(n: number, ids: number, idsF32: number, table: number, dim: number, out: number, mask: number): void;
   /** grad rows ids += dOut rows (only the rows named are touched). */
   f32_embedding_scatter_add(n: number, ids: number, idsF32: number, dOut: number, dim: number, grad: number): void;
+  /** The distinct ids of (batch, steps) ids read time-major: unique (count), slots (steps·batch); returns count (assembly/distinct-rows.ts). */
+  distinct_ids(batch: number, steps: number, ids: number, idsF32: number, goBackwards: number, seen: number, unique: number, slots: number): number;
+  /** rows (n, dim), in place: row r = row slots[r] (the distinct rows first). */
+  f32_rows_expand(n: number, slots: number, rows: number, dim: number): void;
+  /** rows (n, dim), in place: row s < count = Σ of the rows r with slots[r] = s. */
+  f32_rows_fold(n: number, slots: number, count: number, rows: number, dim: number): void;
   /** Rows scaled to unit L2 norm (floor 1e-7); scales[r] = 1/max(‖row‖, ε), negated where floored (assembly/normalize.ts). */
   f32_l2norm_rows(rows: number, n: number, x: number, y: number, scales: number): void;
   f32_l2norm_rows_bwd(rows: number, n: number, y: number, scales: number, dy: number, dx: number): void;
@@ -192,6 +198,7 @@ const KERNEL_NAME_SET = {
   f32_layernorm_fwd: true, f32_layernorm_bwd: true, f32_batchnorm_moments: true, f32_batchnorm_fwd: true, f32_batchnorm_bwd: true,
   f32_moving_average: true,
   embedding_bad_id: true, f32_embedding_gather: true, f32_embedding_scatter_add: true,
+  distinct_ids: true, f32_rows_expand: true, f32_rows_fold: true,
   f32_l2norm_rows: true, f32_l2norm_rows_bwd: true,
   f32_rows_window: true, f32_max_pool1d: true, f32_max_pool1d_bwd: true, f32_avg_pool1d: true, f32_avg_pool1d_bwd: true,
   f32_binary: true, f32_unary: true, f32_sum: true, f32_extreme: true,

@@ -17,13 +17,15 @@ const FLOPS: Partial<Record<keyof Kernels, (a: KernelArgs) => number>> = {
   f32_gru_seq_fwd: ([batch, steps, units]) => 2 * steps * batch * units * 3 * units,
   f32_gru_fwd_small: ([batch, steps, units, features]) => 2 * steps * batch * (features + units) * 3 * units,
   f32_gru_seq_bwd: ([batch, steps, units]) => 2 * steps * batch * units * 3 * units,
+  f32_lstm_fwd_small: ([batch, steps, units, features]) => 2 * steps * batch * (features + units) * 4 * units,
+  f32_simple_rnn_fwd_small: ([batch, steps, units, features]) => 2 * steps * batch * (features + units) * units,
   // h·U per step forward, dz·Uᵀ per step backward: G·u² multiply-adds a row (G = 4 LSTM, 1 SimpleRNN)
   f32_rnn_seq_fwd: ([cell, batch, steps, units]) => 2 * steps * batch * units * (cell === 1 ? 4 : 1) * units,
   f32_rnn_seq_bwd: ([cell, batch, steps, units]) => 2 * steps * batch * units * (cell === 1 ? 4 : 1) * units,
 };
 
 /** Kernels whose answer the caller needs (sizes, thresholds): run for real. */
-const QUERIES = new Set<string>(['heap_base', 'workspace_bytes', 'gru_small_units', 'gru_fwd_work_floats', 'gru_bwd_work_floats',
+const QUERIES = new Set<string>(['heap_base', 'workspace_bytes', 'gru_small_units', 'lstm_small_units', 'simple_rnn_small_units', 'gru_fwd_work_floats', 'gru_bwd_work_floats',
   'rnn_fwd_work_floats', 'rnn_bwd_work_floats', 'rec_dropout_work_floats']);
 
 /** A fake, aligned, non-zero address (0 means "absent" in the kernel ABI). */

@@ -13,8 +13,8 @@ import { matmul } from './matmul.js';
 import { columnSums } from './elementwise.js';
 import type { DeviceTensor, Scratch } from './device-tensor.js';
 import {
-  batchMajor, finalSlot, inputProjection, inputProjectionBackward, maskedRecurrentKernelGradient, recurrentDropoutWork,
-  sequenceFlags, stateAt, stateBuffer, timeMajor, timeMajorMask, type CellPointers, type MaskedGateTerm, type SequenceConfig, type SequenceGradients, type SequenceInputs, type SequenceOutputs,
+  finalSlot, inputProjection, inputProjectionBackward, maskedRecurrentKernelGradient, projectionInput, recurrentDropoutWork,
+  sequenceFlags, stateAt, stateBuffer, timeMajorMask, type CellPointers, type ProjectionInput, type MaskedGateTerm, type SequenceConfig, type SequenceGradients, type SequenceInputs, type SequenceOutputs,
 } from './rnn.js';
 
 export interface GruConfig extends SequenceConfig {
@@ -23,8 +23,8 @@ export interface GruConfig extends SequenceConfig {
 
 /** What forward keeps for backward. */
 export interface GruCache {
-  /** The input, time-major in processing order (T, B, F). */
-  xt: DeviceTensor;
+  /** The input as the projection reads it (time-major, or per distinct id). */
+  input: ProjectionInput;
   /** The input projection's buffer (unwritten for small hidden sizes), reused by backward for its gradient. */
   xproj: DeviceTensor;
   hs: DeviceTensor;
@@ -61,7 +61,7 @@ export function gruForward(
   const work = scratch.alloc([engine.kernels.gru_fwd_work_floats(batch, u)]);
   const flags = gruFlags(cfg, training, zeroState);
   const inputMasks = input.inputMasks ?? null, recurrentMasks = input.recurrentMasks ?? null;
-  let xt: DeviceTensor, xproj: DeviceTensor;
+  let projected: ProjectionInput, xproj: DeviceTensor;
   if (batch > 0 && engine.kernels.gru_small_units(u) && !inputMasks && !recurrentMasks) {
     // the input projection is fused into each step: x is read as given, and training keeps x
     // time-major (for dW = xᵀ·dxproj over all B·T rows) and a buffer for dxproj
@@ -70,13 +70,13 @@ export function gruForward(
       mask?.ptr ?? 0, work.ptr, flags | (cfg.goBackwards ? RnnFlags.goBackwards : 0), cfg.recurrentActivation, cfg.activation,
     );
     if (!training) return { output, states: [stateAt(hs, finalSlot(steps, false))], cache: null };
-    xt = timeMajor(engine, scratch, x, cfg.goBackwards);
+    projected = projectionInput(engine, scratch, x, cfg.goBackwards, null);
     xproj = scratch.alloc([steps, batch, u3]);
   } else {
-    xt = timeMajor(engine, scratch, x, cfg.goBackwards);
+    projected = projectionInput(engine, scratch, x, cfg.goBackwards, inputMasks);
     xproj = scratch.alloc([steps, batch, u3]);
     // input bias: the whole bias without reset_after, its first row with it
-    inputProjection(engine, scratch, xt, w.kernel, w.bias, 3, u3, inputMasks, xproj.ptr);
+    inputProjection(engine, scratch, projected, w.kernel, w.bias, 3, u3, inputMasks, xproj.ptr);
     const recBias = cfg.resetAfter && w.bias ? w.bias + u3 * 4 : 0;
     engine.kernels.f32_gru_seq_fwd(
       batch, steps, u, xproj.ptr, w.recurrentKernel, recBias, hs.ptr, gates.ptr, aux.ptr, output.ptr,
@@ -85,7 +85,7 @@ export function gruForward(
     );
   }
   const states = [stateAt(hs, finalSlot(steps, training))];
-  return { output, states, cache: training ? { xt, xproj, hs, gates, aux, mask, zeroState, recurrentMasks, inputMasks } : null };
+  return { output, states, cache: training ? { input: projected, xproj, hs, gates, aux, mask, zeroState, recurrentMasks, inputMasks } : null };
 }
 
 /**
@@ -96,7 +96,7 @@ export function gruBackward(
   engine: Device, scratch: Scratch, cache: GruCache, dOutput: DeviceTensor | null, dStates: readonly (DeviceTensor | null)[],
   w: CellPointers, grads: CellPointers, cfg: GruConfig, needInput: boolean, needStates: readonly boolean[],
 ): SequenceGradients {
-  const [steps, batch] = cache.xt.shape;
+  const { steps, batch } = cache.input;
   const u = cfg.units, u3 = 3 * u;
   const rows = batch * steps;
   const dOut = dOutput ?? scratch.zeros(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
@@ -140,6 +140,6 @@ export function gruBackward(
     }
   }
   // dW += xᵀ·dxproj over all B·T rows, and dx
-  const dxt = inputProjectionBackward(engine, scratch, cache.xt, w.kernel, grads.kernel, 3, u3, cache.inputMasks, dxproj.ptr, needInput);
-  return { dx: dxt && batchMajor(engine, scratch, dxt, cfg.goBackwards), dStates: [dh0] };
+  const dInput = inputProjectionBackward(engine, scratch, cache.input, w.kernel, grads.kernel, 3, u3, cache.inputMasks, dxproj.ptr, needInput, cfg.goBackwards);
+  return { ...dInput, dStates: [dh0] };
 }

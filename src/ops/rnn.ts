@@ -11,6 +11,7 @@ import { RnnFlags, type ActivationCode } from '../backend/activation-codes.js';
 import { matmul, matmulTransposeB } from './matmul.js';
 import { columnSums, swapLeadingAxes } from './elementwise.js';
 import type { DeviceTensor, Scratch } from './device-tensor.js';
+import { distinctTokens, projectTokens, projectTokensBackward, type DistinctTokens, type TokenGradient } from './token-projection.js';
 
 /** The sequence, its initial states and its mask, as a recurrent op takes them. */
 export interface SequenceInputs {
@@ -54,7 +55,30 @@ export interface SequenceOutputs<Cache> {
 /** Gradients a recurrent op's backward returns: the input's and each initial state's (null where not asked). */
 export interface SequenceGradients {
   dx: DeviceTensor | null;
+  /**
+   * Instead of dx, for an input the projection read per distinct id (an Embedding's output): the
+   * gradient of the table rows, for the layer to hand to the Embedding.
+   */
+  dTokens?: TokenGradient | null;
   dStates: (DeviceTensor | null)[];
+}
+
+/**
+ * The layer's input as the input projection reads it: x time-major (T, B, F) in processing order,
+ * or, for an Embedding's output without per-gate input masks, its distinct ids (token-projection.ts).
+ */
+export interface ProjectionInput {
+  readonly steps: number;
+  readonly batch: number;
+  readonly xt: DeviceTensor | null;
+  readonly tokens: DistinctTokens | null;
+}
+
+/** x (B, T, F) as the input projection will read it (see ProjectionInput). */
+export function projectionInput(engine: Device, scratch: Scratch, x: DeviceTensor, goBackwards: boolean, inputMasks: DeviceTensor | null): ProjectionInput {
+  const [batch, steps] = x.shape;
+  const tokens = inputMasks ? null : distinctTokens(engine, scratch, x, goBackwards);
+  return { steps, batch, tokens, xt: tokens ? null : timeMajor(engine, scratch, x, goBackwards) };
 }
 
 /** Byte offsets of the weights (or of their gradients): kernel (F, G·u), recurrent kernel (u, G·u), bias or 0. */
@@ -65,12 +89,14 @@ export interface CellPointers {
 }
 
 /**
- * xproj (T·B, G·u) = x·W + bias for xt (T, B, F); with per-gate input masks (B, G·F) gate g's
- * columns are (x ⊙ m_g)·W_g + bias_g. `kernel` is W (F, G·u); bias 0 or its G·u floats.
+ * xproj (T·B, G·u) = x·W + bias; with per-gate input masks (B, G·F) gate g's columns are
+ * (x ⊙ m_g)·W_g + bias_g. `kernel` is W (F, G·u); bias 0 or its G·u floats.
  */
 export function inputProjection(
-  engine: Device, scratch: Scratch, xt: DeviceTensor, kernel: number, bias: number, gates: number, gu: number, inputMasks: DeviceTensor | null, xproj: number,
+  engine: Device, scratch: Scratch, input: ProjectionInput, kernel: number, bias: number, gates: number, gu: number, inputMasks: DeviceTensor | null, xproj: number,
 ): void {
+  if (input.tokens) return projectTokens(engine, input.tokens, kernel, bias, gu, xproj);
+  const xt = input.xt!;
   const [steps, batch, features] = xt.shape;
   const rows = steps * batch;
   if (!inputMasks) {
@@ -85,10 +111,20 @@ export function inputProjection(
 }
 
 /**
- * The input projection's backward: dW += xᵀ·dxproj (with per-gate input masks, (x ⊙ m_g)ᵀ·dxproj_g
- * per gate) and, when `needInput`, dL/dx time-major (T, B, F): dxproj·Wᵀ, or Σ_g (dxproj_g·W_gᵀ) ⊙ m_g.
+ * The input projection's backward, last (it may consume dxproj): dW += xᵀ·dxproj (with per-gate
+ * input masks, (x ⊙ m_g)ᵀ·dxproj_g per gate) and, when `needInput`, dL/dx (B, T, F): dxproj·Wᵀ,
+ * or Σ_g (dxproj_g·W_gᵀ) ⊙ m_g — or for an input read per distinct id, the table rows' gradient.
  */
 export function inputProjectionBackward(
+  engine: Device, scratch: Scratch, input: ProjectionInput, kernel: number, gradKernel: number, gates: number, gu: number,
+  inputMasks: DeviceTensor | null, dxproj: number, needInput: boolean, goBackwards: boolean,
+): Pick<SequenceGradients, 'dx' | 'dTokens'> {
+  if (input.tokens) return { dx: null, dTokens: projectTokensBackward(engine, scratch, input.tokens, kernel, gradKernel, gu, dxproj, needInput) };
+  const dxt = dxTimeMajor(engine, scratch, input.xt!, kernel, gradKernel, gates, gu, inputMasks, dxproj, needInput);
+  return { dx: dxt && batchMajor(engine, scratch, dxt, goBackwards) };
+}
+
+function dxTimeMajor(
   engine: Device, scratch: Scratch, xt: DeviceTensor, kernel: number, gradKernel: number, gates: number, gu: number,
   inputMasks: DeviceTensor | null, dxproj: number, needInput: boolean,
 ): DeviceTensor | null {
@@ -218,8 +254,8 @@ export const LSTM_CELL: UniformCell = { code: 1, gates: 4, carry: true };
 
 /** What a uniform cell's forward keeps for backward. */
 export interface UniformCache {
-  /** The input, time-major in processing order (T, B, F). */
-  xt: DeviceTensor;
+  /** The input as the projection reads it (time-major, or per distinct id). */
+  input: ProjectionInput;
   /** The input projection (T, B, G·u), reused by backward for its gradient. */
   xproj: DeviceTensor;
   hs: DeviceTensor;
@@ -254,7 +290,7 @@ export function uniformCellForward(
   const mask = timeMajorMask(engine, scratch, input.mask, cfg.goBackwards);
   const work = scratch.alloc([engine.kernels.rnn_fwd_work_floats(cell.code, batch, u)]);
   const flags = sequenceFlags(cfg, training, zeroState);
-  let xt: DeviceTensor, xproj: DeviceTensor;
+  let projected: ProjectionInput, xproj: DeviceTensor;
   const k = engine.kernels, lstm = cell.code === LSTM_CELL.code;
   if (batch > 0 && (lstm ? k.lstm_small_units(u) : k.simple_rnn_small_units(u)) && !inputMasks && !recurrentMasks) {
     // the input projection is fused into each step: x is read as given, and training keeps x
@@ -272,12 +308,12 @@ export function uniformCellForward(
       const last = finalSlot(steps, false);
       return { output, states: cs ? [stateAt(hs, last), stateAt(cs, last)] : [stateAt(hs, last)], cache: null };
     }
-    xt = timeMajor(engine, scratch, input.x, cfg.goBackwards);
+    projected = projectionInput(engine, scratch, input.x, cfg.goBackwards, null);
     xproj = scratch.alloc([steps, batch, gu]);
   } else {
-    xt = timeMajor(engine, scratch, input.x, cfg.goBackwards);
+    projected = projectionInput(engine, scratch, input.x, cfg.goBackwards, inputMasks);
     xproj = scratch.alloc([steps, batch, gu]);
-    inputProjection(engine, scratch, xt, w.kernel, w.bias, cell.gates, gu, inputMasks, xproj.ptr);
+    inputProjection(engine, scratch, projected, w.kernel, w.bias, cell.gates, gu, inputMasks, xproj.ptr);
     engine.kernels.f32_rnn_seq_fwd(
       cell.code, batch, steps, u, xproj.ptr, w.recurrentKernel, hs.ptr, cs?.ptr ?? 0, gates?.ptr ?? 0, aux?.ptr ?? 0,
       output.ptr, mask?.ptr ?? 0, work.ptr, flags, cfg.recurrentActivation, cfg.activation,
@@ -286,7 +322,7 @@ export function uniformCellForward(
   }
   const last = finalSlot(steps, training);
   const states = cs ? [stateAt(hs, last), stateAt(cs, last)] : [stateAt(hs, last)];
-  return { output, states, cache: training ? { xt, xproj, hs, cs, gates, aux, mask, zeroState, recurrentMasks, inputMasks } : null };
+  return { output, states, cache: training ? { input: projected, xproj, hs, cs, gates, aux, mask, zeroState, recurrentMasks, inputMasks } : null };
 }
 
 /**
@@ -299,7 +335,7 @@ export function uniformCellBackward(
   dStates: readonly (DeviceTensor | null)[], w: CellPointers, grads: CellPointers, cfg: SequenceConfig,
   needInput: boolean, needStates: readonly boolean[],
 ): SequenceGradients {
-  const [steps, batch] = cache.xt.shape;
+  const { steps, batch } = cache.input;
   const u = cfg.units, gu = cell.gates * u, rows = batch * steps;
   const dOut = dOutput ?? scratch.zeros(cfg.returnSequences ? [batch, steps, u] : [batch, u]);
   const stateGrad = (i: number) => (needStates[i] && !cache.zeroState ? scratch.alloc([batch, u]) : null);
@@ -324,8 +360,7 @@ export function uniformCellBackward(
   }
   if (grads.bias) columnSums(engine, rows, gu, dxproj.ptr, gu, grads.bias);
   // dW += xᵀ·dxproj over all B·T rows, and dx
-  const dxt = inputProjectionBackward(engine, scratch, cache.xt, w.kernel, grads.kernel, cell.gates, gu, cache.inputMasks, dxproj.ptr, needInput);
+  const dInput = inputProjectionBackward(engine, scratch, cache.input, w.kernel, grads.kernel, cell.gates, gu, cache.inputMasks, dxproj.ptr, needInput, cfg.goBackwards);
   // a zero initial state is no input of the layer: nothing asks for its gradient
-  const initialGradients = cell.carry ? [dh0, dc0] : [dh0];
-  return { dx: dxt && batchMajor(engine, scratch, dxt, cfg.goBackwards), dStates: initialGradients };
+  return { ...dInput, dStates: cell.carry ? [dh0, dc0] : [dh0] };
 }

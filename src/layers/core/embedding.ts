@@ -147,7 +147,14 @@ export class Embedding extends Layer<DeviceTensor> {
   forward([ids]: DeviceTensor[], { engine, scratch }: ForwardContext): ForwardResult<DeviceTensor> {
     const bad = firstBadId(engine, ids, this.inputDim);
     if (bad >= 0) throw this.badId(idValue(engine, ids, bad), `index [${multiIndex(bad, ids.shape).join(', ')}] of a batch of shape ${pythonTuple(ids.shape)}`);
-    const { out, mask } = gatherEmbeddings(engine, scratch, ids, engine.place(this.embeddings!), this.outputDim, this.maskZero);
+    const { out, mask } = gatherEmbeddings(engine, scratch, ids, engine.place(this.embeddings!), this.outputDim, this.maskZero, {
+      tableRows: this.inputDim,
+      // a recurrent layer reading `out` may hand back its gradient per distinct id (ops/token-projection.ts)
+      addRowGradients: (gradients, unique, dRows) => {
+        const grad = gradients.get(this.embeddings!);
+        if (grad != null) scatterAddEmbeddings(engine, unique, dRows, this.outputDim, grad);
+      },
+    });
     return { outputs: [out], cache: ids, masks: [mask] };
   }
 

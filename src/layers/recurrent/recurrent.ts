@@ -368,10 +368,12 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
     // a frozen weight's gradient goes to a scratch accumulator that is dropped
     const grads = this.cellWeights.map((v) => gradients.get(v) ?? scratch.alloc(v.shape).ptr);
     const gradPointers: CellPointers = { kernel: grads[0], recurrentKernel: grads[1], bias: grads[2] ?? 0 };
-    const { dx, dStates: dInitial } = this.cell.backward(
+    const { dx, dTokens, dStates: dInitial } = this.cell.backward(
       engine, scratch, cache.cell, dOutput, dStates, this.pointers(engine, this.cellWeights), gradPointers,
       this.sequenceConfig(), needInput, needStates,
     );
+    // an Embedding's output read per distinct id: its gradient goes to the table rows directly
+    if (dTokens) dTokens.gathered.addRowGradients(gradients, dTokens.unique, dTokens.dRows);
     const dInput = dx && cache.dropoutMask ? multiplyBroadcast(engine, scratch, dx, cache.dropoutMask) : dx;
     return cache.statesGiven ? [dInput, ...dInitial] : [dInput];
   }
