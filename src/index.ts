@@ -140,4 +140,3 @@ export type { EngineOptions };
 export { data, Dataset, type Batched } from './data/dataset.js';
 export type { DatasetBatch, ModelFitDatasetArgs } from './training/fit-dataset.js';
 export type { YieldEveryOption } from './training/yield-every.js';
-export type { GradientRows } from './ops/grad-rows.js';

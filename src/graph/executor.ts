@@ -8,8 +8,6 @@ import { addInPlace } from '../ops/elementwise.js';
 import type { DeviceTensor, Scratch } from '../ops/device-tensor.js';
 import type { GradientMap } from '../layers/context.js';
 import type { NoiseSource } from '../ops/dropout.js';
-import type { GradientRows } from '../ops/grad-rows.js';
-import type { LayerVariable } from '../layers/variable.js';
 import { mixSeed } from '../random-noise.js';
 import { Layer } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic.js';
@@ -35,10 +33,9 @@ export interface GraphPass {
   /**
    * Runs the graph backward from dL/d(output) (null for an output without loss) and accumulates
    * into `gradients`. Where the executor was told an output's gradient is w.r.t. its softmax's
-   * logits (a fused loss), that output's layer skips its softmax backward. `gradientRows`: the row
-   * records of the row-sparse gradients (BackwardContext.gradientRows).
+   * logits (a fused loss), that output's layer skips its softmax backward.
    */
-  backward(dOutputs: (DeviceTensor | null)[], gradients: GradientMap, gradientRows?: ReadonlyMap<LayerVariable, GradientRows>): void;
+  backward(dOutputs: (DeviceTensor | null)[], gradients: GradientMap): void;
 }
 
 export class GraphExecutor {
@@ -72,12 +69,10 @@ export class GraphExecutor {
       caches.push(cache);
     });
     const outputs = topology.outputs.map((t) => values.get(t)!);
-    return { outputs, masks: topology.outputs.map((t) => masks.get(t) ?? null), backward: (dOutputs, gradients, gradientRows) => this.backward(dOutputs, gradients, gradientRows, caches, ctx) };
+    return { outputs, masks: topology.outputs.map((t) => masks.get(t) ?? null), backward: (dOutputs, gradients) => this.backward(dOutputs, gradients, caches, ctx) };
   }
 
-  private backward(
-    dOutputs: (DeviceTensor | null)[], gradients: GradientMap, gradientRows: ReadonlyMap<LayerVariable, GradientRows> | undefined, caches: unknown[], ctx: RunContext,
-  ): void {
+  private backward(dOutputs: (DeviceTensor | null)[], gradients: GradientMap, caches: unknown[], ctx: RunContext): void {
     const { topology } = this;
     const { engine, scratch } = ctx;
     const grads = new Map<SymbolicTensor, DeviceTensor>();
@@ -105,7 +100,7 @@ export class GraphExecutor {
       if (dOut.every((g) => g == null)) continue;
       const fusedOutput = topology.outputs.findIndex((t, k) => this.logitsOutputs[k] && t === node.outputs[0]);
       const dIn = node.layer.backward(dOut, caches[i], {
-        engine, scratch, gradients, gradientRows,
+        engine, scratch, gradients,
         needInputGradients: node.inputs.map((t) => t.node != null && t.dtype === 'float32'),
         logitsGradient: fusedOutput >= 0,
       });

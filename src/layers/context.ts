@@ -2,7 +2,6 @@
 import type { Device } from '../backend/engine.js';
 import type { DeviceTensor, Scratch } from '../ops/device-tensor.js';
 import type { NoiseSource } from '../ops/dropout.js';
-import type { GradientRows } from '../ops/grad-rows.js';
 import type { LayerVariable } from './variable.js';
 
 /** Byte offset of each variable's accumulator (gradients, or state-update sums). */
@@ -34,11 +33,6 @@ export interface BackwardContext {
   readonly scratch: Scratch;
   /** Accumulators of the trainable variables' gradients (frozen variables are absent). */
   readonly gradients: GradientMap;
-  /**
-   * The row records of the row-sparse gradients among `gradients` (LayerVariable.rowSparse): a
-   * scatter into one records its rows there (scatterAddEmbeddings). Absent: every gradient is dense.
-   */
-  readonly gradientRows?: ReadonlyMap<LayerVariable, GradientRows>;
   /** Per input: whether its gradient is wanted (false for a model input, or an integer input). */
   readonly needInputGradients: readonly boolean[];
   /**

@@ -5,7 +5,8 @@
 import type { Device } from '../backend/engine.js';
 import type { GradientMap } from '../layers/context.js';
 import type { DeviceTensor, Scratch } from './device-tensor.js';
-import type { GradientRows } from './grad-rows.js';
+import { gradientRowsOf } from './grad-rows.js';
+import type { LayerVariable } from '../layers/variable.js';
 
 /**
  * What a tensor of table rows remembers of how it was made, so that a layer reading it can work
@@ -62,12 +63,14 @@ export function gatherEmbeddings(
 }
 
 /**
- * grad[ids[i]] += dOut[i] over the rows of dOut (ids.size, dim): repeated ids add up. Every scatter
- * into an Embedding's gradient comes here: with `rows` (the gradient's row record, from
- * BackwardContext.gradientRows; null when the gradient is dense), the rows of the ids are recorded,
- * and the gradient bookkeeping covers those rows only (grad-rows.ts).
+ * The gradient of `table` (a (rows, dim) Embedding table) in `gradients`, if it takes one (a frozen
+ * table does not): row ids[i] += dOut[i] over the rows of dOut (ids.size, dim), repeated ids adding
+ * up. Every scatter into an Embedding's gradient comes here, so that the rows are recorded where the
+ * gradient is row-sparse (gradientRowsOf), and the gradient bookkeeping covers those rows only.
  */
-export function scatterAddEmbeddings(engine: Device, ids: DeviceTensor, dOut: DeviceTensor, dim: number, grad: number, rows: GradientRows | null): void {
+export function scatterAddEmbeddings(engine: Device, ids: DeviceTensor, dOut: DeviceTensor, dim: number, gradients: GradientMap, table: LayerVariable): void {
+  const grad = gradients.get(table);
+  if (grad == null) return;
   engine.kernels.f32_embedding_scatter_add(ids.size, ids.ptr, floatIds(ids), dOut.ptr, dim, grad);
-  rows?.mark(ids.size, ids.ptr, ids.dtype !== 'int32');
+  gradientRowsOf(gradients, table)?.mark(ids.size, ids.ptr, ids.dtype !== 'int32');
 }

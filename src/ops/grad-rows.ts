@@ -5,16 +5,13 @@
  * row is exactly zero, so the results are those of the dense passes, bit for bit.
  */
 import type { Device } from '../backend/engine.js';
+import type { GradientMap } from '../layers/context.js';
+import type { LayerVariable } from '../layers/variable.js';
 
 /**
  * The set of rows of one variable's gradient that may be non-zero: a flag byte per row and the list
- * of the rows flagged (in engine memory), in the order first marked. A layer's backward gets it from
- * `ctx.gradientRows` and hands it to the scatter that writes the rows.
- *
- * @example
- * // in a backward pass that scatters row gradients into an Embedding's table
- * const grad = ctx.gradients.get(table);
- * if (grad != null) scatterAddEmbeddings(ctx.engine, ids, dRows, dim, grad, ctx.gradientRows?.get(table) ?? null);
+ * of the rows flagged (in engine memory), in the order first marked. The scatter into the gradient
+ * finds it from the gradient map (gradientRowsOf) and records the rows it writes.
  */
 export class GradientRows {
   private readonly flags: number;
@@ -80,6 +77,22 @@ export class GradientRows {
     this.engine.release(this.flags);
     this.engine.release(this.listPtr);
   }
+}
+
+/** The row records of the gradient maps of GradientBuffers, by map. */
+const records = new WeakMap<GradientMap, ReadonlyMap<LayerVariable, GradientRows>>();
+
+/** Registers the row records of the row-sparse variables of `gradients` (GradientBuffers does, for its map). */
+export function registerGradientRows(gradients: GradientMap, rows: ReadonlyMap<LayerVariable, GradientRows>): void {
+  records.set(gradients, rows);
+}
+
+/**
+ * The row record of `variable`'s gradient in `gradients`, or null when that gradient is dense (or
+ * the map is not a GradientBuffers' own: pass the context's map itself, never a copy).
+ */
+export function gradientRowsOf(gradients: GradientMap, variable: LayerVariable): GradientRows | null {
+  return records.get(gradients)?.get(variable) ?? null;
 }
 
 /** Copies the rows `rows` of `from` (rows, dim) into `to` (the same shape). */

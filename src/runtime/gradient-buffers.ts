@@ -10,7 +10,7 @@
  */
 import type { Device } from '../backend/engine.js';
 import { addInPlace, allFinite } from '../ops/elementwise.js';
-import { GradientRows } from '../ops/grad-rows.js';
+import { GradientRows, registerGradientRows } from '../ops/grad-rows.js';
 import type { LayerVariable } from '../layers/variable.js';
 
 /** A row-sparse variable's slice: its float offset in the block and its row record. */
@@ -84,6 +84,7 @@ export class GradientBuffers {
       }
       total += floats;
     });
+    registerGradientRows(this.map, this.rows);
   }
 
   /** Floats in the block (each variable's slice padded to a multiple of 4). */

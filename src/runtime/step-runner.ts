@@ -97,7 +97,7 @@ export class StepRunner {
       const noise = { seed: batch.seed ?? 0, firstRow: batch.firstRow ?? 0 };
       const pass = program.executor.forward(inputs, { engine, scratch, training: true, stateSums: grads.map, noise });
       const { totals, dOutputs } = this.losses(scratch, pass, batch, scales ?? null, true);
-      pass.backward(dOutputs, grads.map, grads.rows);
+      pass.backward(dOutputs, grads.map);
       return totals;
     } finally {
       scratch.release();

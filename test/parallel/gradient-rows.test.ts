@@ -29,8 +29,8 @@ describe('row-sparse gradient buffers', () => {
       const rows = grads.rows.get(table)!;
       const ids = [7, 3, 7, 39, 0, 3];
       const dOut = scratch.from(Float32Array.from({ length: ids.length * DIM }, (_, i) => i + 1), [ids.length, DIM]);
-      scatterAddEmbeddings(engine, scratch.from(Int32Array.from(ids), [ids.length]), dOut, DIM, grads.map.get(table)!, rows);
-      scatterAddEmbeddings(engine, scratch.from(Float32Array.of(12, 39), [2]), scratch.from(new Float32Array(2 * DIM).fill(0.5), [2, DIM]), DIM, grads.map.get(table)!, rows);
+      scatterAddEmbeddings(engine, scratch.from(Int32Array.from(ids), [ids.length]), dOut, DIM, grads.map, table);
+      scatterAddEmbeddings(engine, scratch.from(Float32Array.of(12, 39), [2]), scratch.from(new Float32Array(2 * DIM).fill(0.5), [2, DIM]), DIM, grads.map, table);
       expect(Array.from(rows.read())).toEqual([7, 3, 39, 0, 12]);
       const slot = new Float32Array(grads.length).fill(-1);
       const [list] = grads.packInto(slot);

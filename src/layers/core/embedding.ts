@@ -150,18 +150,14 @@ export class Embedding extends Layer<DeviceTensor> {
     const { out, mask } = gatherEmbeddings(engine, scratch, ids, engine.place(this.embeddings!), this.outputDim, this.maskZero, {
       tableRows: this.inputDim,
       // a recurrent layer reading `out` may hand back its gradient per distinct id (ops/token-projection.ts)
-      addRowGradients: (gradients, unique, dRows) => {
-        const grad = gradients.get(this.embeddings!);
-        if (grad != null) scatterAddEmbeddings(engine, unique, dRows, this.outputDim, grad);
-      },
+      addRowGradients: (gradients, unique, dRows) => scatterAddEmbeddings(engine, unique, dRows, this.outputDim, gradients, this.embeddings!),
     });
     return { outputs: [out], cache: ids, masks: [mask] };
   }
 
   /** @internal Scatter-adds dy into the rows of the ids; the ids get no gradient. */
-  backward([dy]: (DeviceTensor | null)[], ids: DeviceTensor, { engine, gradients, gradientRows }: BackwardContext): (DeviceTensor | null)[] {
-    const grad = gradients.get(this.embeddings!);
-    if (dy && grad != null) scatterAddEmbeddings(engine, ids, dy, this.outputDim, grad, gradientRows?.get(this.embeddings!) ?? null);
+  backward([dy]: (DeviceTensor | null)[], ids: DeviceTensor, { engine, gradients }: BackwardContext): (DeviceTensor | null)[] {
+    if (dy) scatterAddEmbeddings(engine, ids, dy, this.outputDim, gradients, this.embeddings!);
     return [null];
   }
 }
