@@ -236,8 +236,8 @@ describe('Embedding layer', () => {
     const [B, T, E] = [64, 100, 64];
     const ids = randomIds(B * T, 10_000, 21);
 
-    /** Runs forward and backward of Embedding(rows, E) on `ids` into an accumulator filled with 0.5; returns it and the time of `reps` backwards (min). */
-    function backwardInto(rows: number, reps: number) {
+    /** Runs forward and one backward of Embedding(rows, E) on `ids` into an accumulator filled with 0.5; returns the accumulator. */
+    function backwardInto(rows: number): Float32Array {
       const layer = new Embedding({ inputDim: rows, outputDim: E, embeddingsInitializer: 'zeros' });
       layer.buildFor([[null, T]]);
       const variable = layer.weights[0];
@@ -249,13 +249,8 @@ describe('Embedding layer', () => {
         const dy = scratch.from(uniform(testRng(3), y.size), y.shape);
         const ctx = { engine, scratch, gradients: new Map([[variable, grad]]), needInputGradients: [false], logitsGradient: false };
         engine.f32(grad, rows * E).fill(0.5);
-        let best = Infinity;
-        for (let r = 0; r < reps; r++) {
-          const t0 = performance.now();
-          layer.backward([dy as DeviceTensor], cache, ctx);
-          best = Math.min(best, performance.now() - t0);
-        }
-        return { values: engine.read(grad, rows * E), best };
+        layer.backward([dy as DeviceTensor], cache, ctx);
+        return engine.read(grad, rows * E);
       } finally {
         scratch.release();
         engine.release(grad);
@@ -271,20 +266,10 @@ describe('Embedding layer', () => {
 
     it('counts: the rows written are the distinct ids of the batch, at vocabulary 10k and 100k alike', () => {
       const distinct = new Set(ids).size;
-      const small = backwardInto(10_000, 1), large = backwardInto(100_000, 1); // one backward each: 0.5 + Σ dy
-      expect(changedRows(small.values)).toBe(distinct);
-      expect(changedRows(large.values)).toBe(distinct);
-      expectIdentical(large.values.subarray(0, 10_000 * E), small.values, 'the same rows, the same sums');
-    });
-
-    it('time: the backward at vocabulary 100k takes within 1.2× of that at 10k (best of 30)', () => {
-      // interleaved rounds, best of each: the work is B·T·E either way (a dense update would be 10×)
-      let small = Infinity, large = Infinity;
-      for (let round = 0; round < 3; round++) {
-        small = Math.min(small, backwardInto(10_000, 10).best);
-        large = Math.min(large, backwardInto(100_000, 10).best);
-      }
-      expect(large / small, `10k: ${small.toFixed(3)} ms, 100k: ${large.toFixed(3)} ms`).toBeLessThan(1.2);
+      const small = backwardInto(10_000), large = backwardInto(100_000); // 0.5 + Σ dy
+      expect(changedRows(small)).toBe(distinct);
+      expect(changedRows(large)).toBe(distinct);
+      expectIdentical(large.subarray(0, 10_000 * E), small, 'the same rows, the same sums');
     });
   });
 
