@@ -69,12 +69,12 @@ export function sequenceModel(wl, { cell, units, steps, features, outputs, maske
 
 /**
  * The sequence part's text classifiers (config.mjs SEQUENCE), compiled with binaryCrossentropy +
- * adam: an int32 id input of `steps` → Embedding(vocab, outputDim) → LSTM(units) (kind 'sentiment')
+ * `optimizer` (default adam): an int32 id input of `steps` → Embedding(vocab, outputDim) → LSTM(units) (kind 'sentiment')
  * or Conv1D(filters, kernelSize, relu) → GlobalMaxPooling1D (kind 'textConv') → Dense(1, sigmoid).
  * `lib` is wasm-layers or tfjs-layers (the same API); `lstmArgs` sets the LSTM's math (ours passes
  * tfjs's: hard_sigmoid, unitForgetBias false, which tfjs has by default).
  */
-export function textModel(lib, kind, { vocab, outputDim, steps, units, filters, kernelSize }, lstmArgs = {}) {
+export function textModel(lib, kind, { vocab, outputDim, steps, units, filters, kernelSize }, lstmArgs = {}, optimizer = 'adam') {
   const body = kind === 'sentiment'
     ? [lib.layers.lstm({ units, ...lstmArgs })]
     : [lib.layers.conv1d({ filters, kernelSize, activation: 'relu' }), lib.layers.globalMaxPooling1d()];
@@ -86,6 +86,6 @@ export function textModel(lib, kind, { vocab, outputDim, steps, units, filters, 
       lib.layers.dense({ units: 1, activation: 'sigmoid' }),
     ],
   });
-  m.compile({ loss: 'binaryCrossentropy', optimizer: 'adam' });
+  m.compile({ loss: 'binaryCrossentropy', optimizer });
   return m;
 }

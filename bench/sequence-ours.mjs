@@ -85,8 +85,12 @@ export function oursSequence(wl, kind, seedWorkers = 'auto') {
     // the same ids (all below c.ids) into a small and a large table: the reference first
     const c = SEQUENCE.embeddingVocab;
     const [xt, yt] = tensors(idsData(c.samples, c));
-    const build = (vocab) => member(() => trainer(wl, textModel(wl, 'sentiment', { ...c, vocab }, TFJS_LSTM), xt, yt, c));
-    return { samples: c.samples, members: { small: build(c.vocabs[0]), large: build(c.vocabs[1]) } };
+    const build = (vocab, optimizer) => member(() => trainer(wl, textModel(wl, 'sentiment', { ...c, vocab }, TFJS_LSTM, optimizer), xt, yt, c));
+    // plain SGD: every per-step pass is over the rows of the batch; adam: Keras's dense update of every row on top
+    return {
+      samples: c.samples,
+      members: { small: build(c.vocabs[0], 'sgd'), large: build(c.vocabs[1], 'sgd'), smallAdam: build(c.vocabs[0], 'adam'), largeAdam: build(c.vocabs[1], 'adam') },
+    };
   }
   throw new Error(`unknown sequence case ${kind}`);
 }
