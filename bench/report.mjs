@@ -275,10 +275,11 @@ function sequenceNotes(results) {
     `PEERS.md's tfjs-wasm figures then: LSTM(256) ${SEQUENCE_PEERS.lstm256.tfjsWasm} samples/s, LSTM(16) epoch ${SEQUENCE_PEERS.lstm16.tfjsWasm} ms. ` +
     `Text classifiers (int32 ids uniform in [1, ${c.sentiment.ids}), random 0/1 labels, binaryCrossentropy + adam): ours trains epochs of ${c.sentiment.samples} (sentiment) and ` +
     `${c.textConv.samples} (textConv) samples on ${c.sentiment.workers} workers, each in turn with an epoch of as many samples of the GRU(256) workload (the issue's yardstick; ` +
-    `${runs(ours?.sentiment)} and ${runs(ours?.textConv)} rounds after one warm-up epoch each); ` +
+    `${runs(ours?.sentiment)} and ${runs(ours?.textConv)} rounds after one warm-up epoch each; ours also trains the sentiment model on text-like ids in the same rounds: ` +
+    `id r in [1, ${c.sentiment.ids}) with probability ∝ 1/r, as word ranks, bench/data.mjs zipfIdsData); ` +
     `tfjs first tries one step of ${samplesText(c.sentiment.peerSamples)} (sentiment) and ${samplesText(c.textConv.peerSamples)} (textConv) to see whether the backend can train the model (the warm-up), then times such steps ` +
     `(tfjs-cpu's timed steps: sentiment ${runs(cpuPeer?.sentiment)}, textConv ${runs(cpuPeer?.textConv)}; its Embedding gradient, UnsortedSegmentSum, loops over the ${c.sentiment.vocab} rows with whole-batch ops, so a step's time grows with its samples). ` +
-    `Embedding vocabulary: the sentiment model with ${c.embeddingVocab.vocabs.join(' and ')} rows on the same ids, epochs of ${c.embeddingVocab.samples} samples in turn (${runs(ours?.embeddingVocab)} rounds).`;
+    `Embedding vocabulary: the sentiment model with ${c.embeddingVocab.vocabs.join(' and ')} rows on the same ids, with plain SGD and with adam, epochs of ${c.embeddingVocab.samples} samples in turn (${runs(ours?.embeddingVocab)} rounds).`;
 }
 
 /**

@@ -114,6 +114,8 @@ export function headline(record) {
       dropout: seq.row(/^LSTM\(\d+\) with dropout/),
       sentiment: seq.row(/^sentiment: /),
       sentimentKeras: seq.row(/^sentiment, against/),
+      sentimentText: seq.row(/^sentiment on text-like ids \(/),
+      sentimentTextKeras: seq.row(/^sentiment on text-like ids, against/),
       textConv: seq.row(/^textConv: /),
       textConvKeras: seq.row(/^textConv, against/),
       vocab: seq.row(/-row Embedding, the same ids/),
@@ -174,6 +176,10 @@ function latestTable(h) {
       rows.push([r.workload, record(r.ours), '—', record(r['tfjs-wasm']), record(r['tfjs-cpu']), dash(r['ours vs tfjs-wasm']), '—', dash(r['ours vs tfjs-cpu'])]);
       rows.push([`${r.workload.split(':')[0]}, ours against ${r['compared with']}`, dash(r.ratio), ...none]);
       if (keras.workload) rows.push([`${r.workload.split(':')[0]}, ours against ${keras['compared with']}`, dash(keras.ratio), ...none]);
+    }
+    if (q.sentimentText?.workload) {
+      rows.push([`${q.sentimentText.workload}: against our GRU(256) workload, same rounds`, dash(q.sentimentText.ratio), ...none]);
+      if (q.sentimentTextKeras?.workload) rows.push([`${q.sentimentTextKeras.workload}: ${dash(q.sentimentTextKeras.ours)}`, dash(q.sentimentTextKeras.ratio), ...none]);
     }
     if (q.vocab.workload) rows.push([`${q.vocab.workload}: epoch time over the small table's, same rounds (ours)`, dash(q.vocab.ratio), ...none]);
   }
