@@ -199,6 +199,16 @@ export abstract class Layer<Cache = unknown> {
   }
 
   /**
+   * Whether the layer reads input 0, when it is an Embedding's output, once per distinct id of the
+   * chunk (a recurrent layer's input projection, ops/token-projection.ts): its work then shrinks as
+   * the chunk's ids repeat, so larger chunks pay.
+   * @internal
+   */
+  readsInputPerDistinctId(): boolean {
+    return false;
+  }
+
+  /**
    * State variables (non-trainable, e.g. moving statistics) this layer updates in training through
    * ctx.stateSums; each gets an accumulator laid out like a gradient.
    */

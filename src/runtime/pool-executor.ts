@@ -233,9 +233,12 @@ export class PoolExecutor implements Executor {
    */
   private bounds(rows: number, training: boolean): number[] {
     const { flopsPerSample } = this.options;
-    if (!training) return chunkBounds(chunkPolicy(rows, this.shares, flopsPerSample));
+    // ids read once per distinct id of a chunk repeat more in larger chunks: one chunk per thread
+    // (measured on the sentiment model, 2 workers: 2384–2529 samples/s against 1950–2280 with 6 chunks)
+    const distinctIdCap = this.program.readsDistinctIds ? this.shares : Infinity;
+    if (!training) return chunkBounds(chunkPolicy(rows, this.shares, flopsPerSample, distinctIdCap));
     const slotBytes = 4 * GradientBuffers.lengthFor(this.program.accumulated);
-    return chunkBounds(chunkPolicy(rows, this.shares, 3 * flopsPerSample, Math.floor(GRADIENT_SLOTS_BYTES / slotBytes)));
+    return chunkBounds(chunkPolicy(rows, this.shares, 3 * flopsPerSample, Math.min(Math.floor(GRADIENT_SLOTS_BYTES / slotBytes), distinctIdCap)));
   }
 
   /**

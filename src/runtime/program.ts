@@ -40,6 +40,11 @@ export class ModelProgram {
   readonly stateOwners: Map<LayerVariable, Layer>;
   /** Per output: a mask can reach it, so its loss and metrics count the unmasked steps only. */
   readonly maskedOutputs: boolean[];
+  /**
+   * A layer reads an Embedding's output once per distinct id of the chunk (Layer.readsInputPerDistinctId):
+   * ids repeat more in larger chunks, so the pool gives each thread one chunk (pool-executor.ts).
+   */
+  readonly readsDistinctIds: boolean;
 
   constructor({ topology, heads }: ProgramSpec) {
     this.topology = topology;
@@ -52,6 +57,7 @@ export class ModelProgram {
       return topology.consumersOf(t).length === 0 && topology.outputs.filter((o) => o === t).length === 1;
     });
     this.executor = new GraphExecutor(topology, this.fused);
+    this.readsDistinctIds = topology.nodes.some((n) => n.layer.readsInputPerDistinctId() && n.inputs[0]?.node != null && n.inputs[0].sourceLayer.getClassName() === 'Embedding');
     const layers = topology.layers;
     this.trainableVariables = unique(layers.flatMap((l) => l.trainableWeights));
     this.stateOwners = new Map(layers.flatMap((l) => l.stateVariables.map((v) => [v, l] as [LayerVariable, Layer])));

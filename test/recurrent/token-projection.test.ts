@@ -154,6 +154,18 @@ describe('a recurrent layer after an Embedding projects each distinct id once', 
     expect(calls(textModel(small, false), 'predict', small).has('distinct_ids')).toBe(false);
   });
 
+  it('the model program knows it, and the pool then gives each thread one chunk of a batch', () => {
+    const c: Case = { kind: 'gru', units: 40, returnSequences: false, goBackwards: false, maskZero: false };
+    const compiled = (m: wl.LayersModel) => (m.compile({ loss: 'meanSquaredError', optimizer: 'sgd' }), m.program('fit'));
+    expect(compiled(textModel(c, false)).readsDistinctIds).toBe(true);
+    expect(compiled(textModel({ ...c, kind: 'biLstm' }, false)).readsDistinctIds).toBe(true);
+    expect(compiled(textModel(c, true)).readsDistinctIds, 'a copy in between').toBe(false);
+    const withDropout = wl.sequential({
+      layers: [wl.layers.inputLayer({ inputShape: [T], dtype: 'int32' }), wl.layers.embedding({ inputDim: V, outputDim: E }), wl.layers.lstm({ units: 8, dropout: 0.2 })],
+    });
+    expect(compiled(withDropout).readsDistinctIds, 'input dropout reads a masked copy').toBe(false);
+  });
+
   const cases: Case[] = [];
   for (const kind of ['lstm', 'gru', 'gruResetBefore', 'simpleRNN'] as const) {
     for (const units of [8, 40]) cases.push({ kind, units, returnSequences: units === 40, goBackwards: units === 8, maskZero: false });

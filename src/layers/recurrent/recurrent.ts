@@ -314,6 +314,11 @@ export abstract class Recurrent extends Layer<RecurrentCache | null> {
     };
   }
 
+  /** Without input dropout (whose masked copy of x is read per position). @internal */
+  override readsInputPerDistinctId(): boolean {
+    return this.options.dropout === 0;
+  }
+
   /** What the op's loop needs. @internal */
   sequenceConfig(): SequenceConfig {
     return {

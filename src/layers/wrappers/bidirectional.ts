@@ -126,6 +126,11 @@ export class Bidirectional extends Layer<BidirectionalCache | null> {
     return [1, 1 + 2 * this.stateCount];
   }
 
+  /** @internal */
+  override readsInputPerDistinctId(): boolean {
+    return this.forwardLayer.readsInputPerDistinctId();
+  }
+
   /** `apply(x, {initialState})`: the forward layer's states, then the backward layer's ([h_f, h_b], or [h_f, c_f, h_b, c_b] for LSTMs). */
   protected override callInputs(inputs: SymbolicTensor[], kwargs?: CallArgs): SymbolicTensor[] {
     const states = initialStatesOf(this, inputs, kwargs);
