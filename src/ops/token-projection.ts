@@ -36,9 +36,10 @@ export interface TokenGradient {
  */
 export function distinctTokens(engine: Device, scratch: Scratch, x: DeviceTensor, goBackwards: boolean): DistinctTokens | null {
   const gathered = gatheredRowsOf(x);
+  if (!gathered) return null;
+  const { ids } = gathered;
   const [batch, steps, features] = x.shape;
-  const { ids } = gathered ?? {};
-  if (!gathered || !ids || ids.shape.length !== 2 || ids.shape[0] !== batch || ids.shape[1] !== steps) return null;
+  if (ids.shape.length !== 2 || ids.shape[0] !== batch || ids.shape[1] !== steps) return null;
   const positions = batch * steps;
   const seen = scratch.alloc([gathered.tableRows], 'int32');
   engine.zero(seen.ptr, seen.size);
