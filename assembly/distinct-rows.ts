@@ -2,11 +2,8 @@
 // (src/ops/token-projection.ts): the time-major slot of every position, and in-place row moves
 // between "one row per position" and "one row per distinct token" in a (positions, dim) buffer.
 
-// @ts-ignore: decorator
-@inline function idAt(ids: usize, i: i32, idsF32: i32): i32 {
-  const p = ids + (<usize>i << 2);
-  return idsF32 ? <i32>load<f32>(p) : load<i32>(p);
-}
+import { addRow, copyRow } from "./elementwise";
+import { idAt } from "./embedding";
 
 /**
  * Reads ids (batch, steps) time-major in processing order (time reversed with goBackwards) and gives
@@ -44,7 +41,8 @@ export function f32_rows_expand(n: i32, slots: usize, rows: usize, dim: i32): vo
   const bytes = <usize>dim << 2;
   for (let r = n - 1; r >= 0; r--) {
     const slot = load<i32>(slots + (<usize>r << 2));
-    if (slot != r) copyRows(rows + <usize>r * bytes, rows + <usize>slot * bytes, bytes);
+    // distinct rows, so copyRow's overlapping last vector stays inside the row it writes
+    if (slot != r) copyRow(rows + <usize>r * bytes, rows + <usize>slot * bytes, bytes);
   }
 }
 
@@ -59,17 +57,9 @@ export function f32_rows_fold(n: i32, slots: usize, count: i32, rows: usize, dim
   for (let r = 0; r < n; r++) {
     const slot = load<i32>(slots + (<usize>r << 2));
     if (slot == r) continue;
-    const dst = rows + <usize>slot * bytes, src = rows + <usize>r * bytes;
-    let o: usize = 0;
-    for (; o + 16 <= bytes; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-    for (; o < bytes; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    const src = rows + <usize>r * bytes;
+    addRow(rows + <usize>slot * bytes, src, bytes);
     if (r < count) memory.fill(src, 0, bytes);
   }
 }
 
-// @ts-ignore: decorator
-@inline function copyRows(dst: usize, src: usize, bytes: usize): void {
-  let o: usize = 0;
-  for (; o + 16 <= bytes; o += 16) v128.store(dst + o, v128.load(src + o));
-  for (; o < bytes; o += 4) store<f32>(dst + o, load<f32>(src + o));
-}

@@ -76,3 +76,11 @@ export function f32_swap_axes01(d0: i32, d1: i32, inner: i32, src: usize, dst: u
   for (; o + 16 < bytes; o += 16) v128.store(dst + o, v128.load(src + o));
   v128.store(dst + bytes - 16, v128.load(src + bytes - 16));
 }
+
+/** dst += src over `bytes` (a multiple of 4). */
+// @ts-ignore: decorator
+@inline export function addRow(dst: usize, src: usize, bytes: usize): void {
+  let o: usize = 0;
+  for (; o + 16 <= bytes; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  for (; o < bytes; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+}

@@ -1,7 +1,7 @@
 // Embedding kernels: id checks, the row gather (forward) and the sparse row scatter-add (backward).
 // Ids are int32, or float32 holding integers (idsF32 = 1: a float input, as tfjs feeds Embedding).
 
-import { copyRow } from "./elementwise";
+import { addRow, copyRow } from "./elementwise";
 
 // @ts-ignore: decorator
 @inline export function idAt(ids: usize, i: i32, idsF32: i32): i32 {
@@ -48,10 +48,6 @@ export function f32_embedding_gather(n: i32, ids: usize, idsF32: i32, table: usi
 export function f32_embedding_scatter_add(n: i32, ids: usize, idsF32: i32, dOut: usize, dim: i32, grad: usize): void {
   const bytes = <usize>dim << 2;
   for (let i = 0; i < n; i++) {
-    const dst = grad + <usize>idAt(ids, i, idsF32) * bytes;
-    const src = dOut + <usize>i * bytes;
-    let o: usize = 0;
-    for (; o + 16 <= bytes; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-    for (; o < bytes; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+    addRow(grad + <usize>idAt(ids, i, idsF32) * bytes, dOut + <usize>i * bytes, bytes);
   }
 }

@@ -9,7 +9,7 @@ import { smallUnits } from "./gru-small";
 import { gruSmallBackStep } from "./gru-small-bwd";
 import { RNN_RESET_AFTER, RNN_RETURN_SEQUENCES, RNN_ZERO_OUTPUT_FOR_MASK, RNN_ZERO_STATE } from "./flags";
 import { maskBackwardAfter, maskBackwardBefore } from "./gru-mask";
-import { addRow } from "./mask";
+import { addRow } from "../elementwise";
 import { addMaskedGateGradient, maskState, packGateRows, packedGate } from "./rec-dropout";
 
 /** n rounded up to a multiple of 4 floats, so the regions after it stay 16-byte aligned. */

@@ -14,6 +14,8 @@
 //             (copyMaskedRows(saved → dh)) and zero its pre-activation gradient rows (zeroMaskedRows).
 // Pointers are byte offsets; nothing is allocated.
 
+import { addRow } from "../elementwise";
+
 /** Whether row b of a step's mask is valid (any non-zero value). */
 // @ts-ignore: decorator
 @inline export function maskValid(maskRow: usize, b: i32): bool {
@@ -94,12 +96,4 @@ export function maskedGradRows(batch: i32, rowBytes: usize, maskRow: usize, dLas
       memory.fill(dLast + row, 0, rowBytes);
     }
   }
-}
-
-/** dst += src over `bytes` (a multiple of 4). */
-// @ts-ignore: decorator
-@inline export function addRow(dst: usize, src: usize, bytes: usize): void {
-  let o: usize = 0;
-  for (; o + 16 <= bytes; o += 16) v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
-  for (; o < bytes; o += 4) store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
 }
